@@ -1,0 +1,183 @@
+/// Turns one received line into a validated command, or into the reason to reject it.
+///
+/// Every failure carries the request id when one could be read, so the client can correlate the rejection.
+public enum CommandParser {
+    /// A command that passed validation.
+    public struct Parsed: Sendable, Hashable {
+        public var requestID: JSONValue
+        public var command: RouterCommand
+    }
+
+    /// Why a line was rejected, with the request id when it could be read.
+    public struct Rejection: Error, Sendable, Hashable {
+        public var requestID: JSONValue
+        public var reason: String
+
+        public init(requestID: JSONValue, reason: String) {
+            self.requestID = requestID
+            self.reason = reason
+        }
+    }
+
+    /// Parses and validates one line (without its newline).
+    public static func parse(line: some Collection<UInt8>) -> Result<Parsed, Rejection> {
+        guard let value = try? WireCoding.decode(JSONValue.self, from: line) else {
+            let hint = String(validating: Array(line), as: UTF8.self) == nil ? "the line is not valid UTF-8" : "it is not valid JSON"
+            return .failure(Rejection(requestID: .null, reason: "could not parse the line: \(hint); send one JSON object per line"))
+        }
+        return parse(value: value)
+    }
+
+    /// Validates an already decoded JSON value.
+    public static func parse(value: JSONValue) -> Result<Parsed, Rejection> {
+        guard let object = value.objectValue else {
+            return .failure(
+                Rejection(requestID: .null, reason: "expected a JSON object (a command envelope), got \(value.typeDescription)")
+            )
+        }
+        let requestID = object["request_id"] ?? .null
+        func reject(_ reason: String) -> Result<Parsed, Rejection> {
+            .failure(Rejection(requestID: requestID, reason: reason))
+        }
+        switch requestID {
+        case .string, .number, .null: break
+        default: return reject("request_id must be a string, got \(requestID.typeDescription)")
+        }
+        guard let protocolName = object["protocol"]?.stringValue else {
+            return reject("missing \"protocol\": set it to \"\(ProtocolName.router)\"")
+        }
+        guard protocolName == ProtocolName.router else {
+            return reject("unsupported protocol \"\(protocolName)\": this router speaks \"\(ProtocolName.router)\"")
+        }
+        guard let name = object["command"]?.stringValue else {
+            return reject("missing \"command\": one of \(RouterCommand.knownNames.joined(separator: ", "))")
+        }
+        let payloadValue = object["payload"] ?? .object([:])
+        guard let payload = payloadValue.objectValue else {
+            return reject("payload must be an object, got \(payloadValue.typeDescription)")
+        }
+        let reader = PayloadReader(members: payload)
+        do {
+            let command = try parseCommand(name: name, reader: reader)
+            return .success(Parsed(requestID: requestID, command: command))
+        } catch let error as PayloadReader.Problem {
+            return reject(error.reason)
+        } catch {
+            return reject("invalid payload")
+        }
+    }
+
+    private static func parseCommand(name: String, reader: PayloadReader) throws -> RouterCommand {
+        switch name {
+        case "swarm_launch":
+            let nodes = try reader.int("nodes", default: 1, range: 1...LaunchRequest.maximumNodes)
+            var request = LaunchRequest(nodes: nodes)
+            request.partition = try reader.schedulerValue("partition")
+            request.time = try reader.schedulerValue("time")
+            request.account = try reader.schedulerValue("account")
+            request.qos = try reader.schedulerValue("qos")
+            request.systemPrompt = try reader.string("system_prompt") ?? ""
+            request.provider = try reader.string("provider")
+            return .launch(request)
+        case "inject":
+            let swarmID = try reader.swarmID()
+            let nodes = try reader.nodeSelection("nodes")
+            guard let content = try reader.string("content") else {
+                throw PayloadReader.Problem(reason: "payload.content is required: the prompt text to inject")
+            }
+            guard !content.isEmpty else {
+                throw PayloadReader.Problem(reason: "payload.content is empty: give the prompt text to inject")
+            }
+            return .inject(swarmID: swarmID, nodes: nodes, content: content)
+        case "swarm_list":
+            return .list
+        case "swarm_status":
+            return .status(swarmID: try reader.swarmID())
+        case "swarm_terminate":
+            return .terminate(swarmID: try reader.swarmID(), force: try reader.bool("force") ?? false)
+        case "events_replay":
+            let since = try reader.int("since_seq", default: 0, range: 0...Int.max)
+            let swarmID = try reader.string("swarm_id").map(SwarmID.init(rawValue:))
+            return .replay(sinceSeq: since, swarmID: swarmID)
+        default:
+            throw PayloadReader.Problem(
+                reason: "unknown command \"\(name)\": use one of \(RouterCommand.knownNames.joined(separator: ", "))"
+            )
+        }
+    }
+}
+
+/// Reads typed fields from a command payload, producing reasons that name the field and the fix.
+struct PayloadReader {
+    struct Problem: Error { var reason: String }
+
+    let members: [String: JSONValue]
+
+    func string(_ key: String) throws -> String? {
+        guard let value = members[key], !value.isNull else { return nil }
+        guard let text = value.stringValue else {
+            throw Problem(reason: "payload.\(key) must be a string, got \(value.typeDescription)")
+        }
+        return text
+    }
+
+    func bool(_ key: String) throws -> Bool? {
+        guard let value = members[key], !value.isNull else { return nil }
+        guard let flag = value.boolValue else {
+            throw Problem(reason: "payload.\(key) must be true or false, got \(value.typeDescription)")
+        }
+        return flag
+    }
+
+    func int(_ key: String, default defaultValue: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let value = members[key], !value.isNull else { return defaultValue }
+        guard let number = value.intValue else {
+            throw Problem(reason: "payload.\(key) must be an integer, got \(value.typeDescription)")
+        }
+        guard range.contains(number) else {
+            let upper = range.upperBound == Int.max ? "" : " and at most \(range.upperBound)"
+            throw Problem(reason: "payload.\(key) must be at least \(range.lowerBound)\(upper), got \(number)")
+        }
+        return number
+    }
+
+    func swarmID() throws -> SwarmID {
+        guard let text = try string("swarm_id"), !text.isEmpty else {
+            throw Problem(reason: "payload.swarm_id is required: the id printed by launch (see swarm_list)")
+        }
+        return SwarmID(rawValue: text)
+    }
+
+    func schedulerValue(_ key: String) throws -> String? {
+        guard let text = try string(key) else { return nil }
+        if let problem = SchedulerValue.problem(field: key, value: text) {
+            throw Problem(reason: "payload.\(problem)")
+        }
+        return text
+    }
+
+    func nodeSelection(_ key: String) throws -> NodeSelection {
+        guard let value = members[key], !value.isNull else { return .all }
+        let hint = "payload.nodes must be \"all\", a node index or a list of node indices"
+        switch value {
+        case .string(let text):
+            guard text == "all" else { throw Problem(reason: "\(hint), got the string \"\(text)\"") }
+            return .all
+        case .number:
+            guard let id = value.intValue, id >= 0 else { throw Problem(reason: "\(hint), got \(value.typeDescription)") }
+            return .nodes([id])
+        case .array(let elements):
+            guard !elements.isEmpty else { throw Problem(reason: "\(hint), got an empty list") }
+            var ids: [Int] = []
+            for element in elements {
+                guard let id = element.intValue, id >= 0 else {
+                    throw Problem(reason: "\(hint); the list holds \(element.typeDescription)")
+                }
+                ids.append(id)
+            }
+            return .nodes(ids)
+        default:
+            throw Problem(reason: "\(hint), got \(value.typeDescription)")
+        }
+    }
+}

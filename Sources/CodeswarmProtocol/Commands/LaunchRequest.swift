@@ -1,0 +1,82 @@
+/// The payload of `swarm_launch`: how many nodes, the scheduler parameters and the system prompt.
+public struct LaunchRequest: Sendable, Hashable, Codable {
+    /// Number of nodes, one worker (and one agent) per node.
+    public var nodes: Int
+    /// Slurm partition; nil uses the configured default.
+    public var partition: String?
+    /// Slurm time limit (`[D-]HH:MM:SS`, `MM`, …); nil uses the configured default.
+    public var time: String?
+    /// Slurm account; nil uses the configured default.
+    public var account: String?
+    /// Slurm quality of service; nil uses the configured default.
+    public var qos: String?
+    /// Injected as the first turn on every node when non-empty.
+    public var systemPrompt: String
+    /// Provider name (`local` or `slurm`), an extension; nil uses the configured provider.
+    public var provider: String?
+
+    public init(
+        nodes: Int, partition: String? = nil, time: String? = nil, account: String? = nil, qos: String? = nil,
+        systemPrompt: String = "", provider: String? = nil
+    ) {
+        self.nodes = nodes
+        self.partition = partition
+        self.time = time
+        self.account = account
+        self.qos = qos
+        self.systemPrompt = systemPrompt
+        self.provider = provider
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case nodes, partition, time, account, qos, provider
+        case systemPrompt = "system_prompt"
+    }
+
+    /// The largest swarm one launch may ask for.
+    public static let maximumNodes = 4096
+}
+
+/// Checks values that end up as Slurm arguments, so nothing a client sends can smuggle shell text.
+public enum SchedulerValue {
+    /// Nil when `value` is a safe `field` value, else the reason it is not.
+    public static func problem(field: String, value: String) -> String? {
+        if value.isEmpty { return "\(field) must not be empty" }
+        if value.utf8.count > 128 { return "\(field) is longer than 128 characters" }
+        let allowed: (UInt8) -> Bool
+        if field == "time" {
+            allowed = { byte in (byte >= 0x30 && byte <= 0x39) || byte == UInt8(ascii: ":") || byte == UInt8(ascii: "-") }
+        } else {
+            allowed = { byte in
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                    || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+                    || byte == UInt8(ascii: ",")
+            }
+        }
+        if let bad = value.utf8.first(where: { !allowed($0) }) {
+            let shown = bad == 10 ? "a newline" : bad == 32 ? "a space" : "'\(Character(Unicode.Scalar(bad)))'"
+            let expected =
+                field == "time"
+                ? "digits, ':' and '-' (for example 01:00:00 or 2-00:00:00)"
+                : "letters, digits, '_', '-', '.' and ','"
+            return "\(field) contains \(shown); use only \(expected)"
+        }
+        if field == "time", !isSlurmTime(value) {
+            return "time '\(value)' is not a Slurm time limit; use MM, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS"
+        }
+        return nil
+    }
+
+    /// True for the time formats `sbatch --time` accepts.
+    private static func isSlurmTime(_ value: String) -> Bool {
+        let dayParts = value.split(separator: "-", omittingEmptySubsequences: false)
+        guard dayParts.count <= 2 else { return false }
+        let clock = dayParts.count == 2 ? dayParts[1] : dayParts[0]
+        if dayParts.count == 2, dayParts[0].isEmpty || !dayParts[0].allSatisfy(\.isNumber) { return false }
+        let fields = clock.split(separator: ":", omittingEmptySubsequences: false)
+        guard (1...3).contains(fields.count), fields.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }) else {
+            return false
+        }
+        return true
+    }
+}

@@ -1,0 +1,57 @@
+/// A command a client sends to the router, already validated.
+public enum RouterCommand: Sendable, Hashable {
+    case launch(LaunchRequest)
+    case inject(swarmID: SwarmID, nodes: NodeSelection, content: String)
+    case list
+    case status(swarmID: SwarmID)
+    case terminate(swarmID: SwarmID, force: Bool)
+    /// Extension: replays journaled stream events after `sinceSeq` (late attach, resume after a restart).
+    case replay(sinceSeq: Int, swarmID: SwarmID?)
+
+    /// The wire name (`command` field).
+    public var name: String {
+        switch self {
+        case .launch: "swarm_launch"
+        case .inject: "inject"
+        case .list: "swarm_list"
+        case .status: "swarm_status"
+        case .terminate: "swarm_terminate"
+        case .replay: "events_replay"
+        }
+    }
+
+    /// Every command name the router knows, for the "unknown command" reason.
+    public static let knownNames = [
+        "swarm_launch", "inject", "swarm_list", "swarm_status", "swarm_terminate", "events_replay",
+    ]
+
+    /// The `payload` object for this command.
+    public var payload: JSONValue {
+        switch self {
+        case .launch(let request):
+            var members: [String: JSONValue] = [
+                "nodes": .number(Double(request.nodes)), "system_prompt": .string(request.systemPrompt),
+            ]
+            if let value = request.partition { members["partition"] = .string(value) }
+            if let value = request.time { members["time"] = .string(value) }
+            if let value = request.account { members["account"] = .string(value) }
+            if let value = request.qos { members["qos"] = .string(value) }
+            if let value = request.provider { members["provider"] = .string(value) }
+            return .object(members)
+        case .inject(let swarmID, let nodes, let content):
+            return ["swarm_id": .string(swarmID.rawValue), "nodes": nodes.jsonValue, "content": .string(content)]
+        case .list:
+            return [:]
+        case .status(let swarmID):
+            return ["swarm_id": .string(swarmID.rawValue)]
+        case .terminate(let swarmID, let force):
+            var members: [String: JSONValue] = ["swarm_id": .string(swarmID.rawValue)]
+            if force { members["force"] = true }
+            return .object(members)
+        case .replay(let sinceSeq, let swarmID):
+            var members: [String: JSONValue] = ["since_seq": .number(Double(sinceSeq))]
+            if let swarmID { members["swarm_id"] = .string(swarmID.rawValue) }
+            return .object(members)
+        }
+    }
+}

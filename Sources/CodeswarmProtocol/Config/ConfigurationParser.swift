@@ -1,0 +1,199 @@
+import Foundation
+
+/// Reads a configuration file, reporting unknown keys and wrongly typed values with their path.
+public enum ConfigurationParser {
+    /// A configuration problem: `path` is a dotted key path such as `slurm.default_time`.
+    public struct Problem: Error, Sendable, Hashable, CustomStringConvertible {
+        public var path: String
+        public var message: String
+        public var description: String { path.isEmpty ? message : "\(path): \(message)" }
+    }
+
+    /// Parses the JSON text of a configuration file.
+    public static func parse(json text: String) throws(Problem) -> Configuration {
+        let value: JSONValue
+        do {
+            value = try WireCoding.decode(JSONValue.self, from: text)
+        } catch {
+            throw Problem(path: "", message: "not valid JSON (\(error.localizedDescription)); check commas and quotes")
+        }
+        return try parse(value: value)
+    }
+
+    /// Parses an already decoded configuration value.
+    public static func parse(value: JSONValue) throws(Problem) -> Configuration {
+        var config = Configuration()
+        let root = try Section(value: value, path: "")
+        try root.checkKeys(["provider", "ssh", "cluster", "slurm", "router", "agent", "local"])
+        if let ssh = try root.section("ssh") {
+            try ssh.checkKeys([
+                "login_alias", "config_file", "port", "identity_file", "user", "control_persist_seconds",
+                "connect_timeout_seconds", "controlpersist_minutes",
+            ])
+            config.ssh.loginAlias = try ssh.string("login_alias")
+            config.ssh.configFile = try ssh.string("config_file")
+            config.ssh.port = try ssh.int("port")
+            config.ssh.identityFile = try ssh.string("identity_file")
+            config.ssh.user = try ssh.string("user")
+            if let minutes = try ssh.int("controlpersist_minutes") { config.ssh.controlPersistSeconds = minutes * 60 }
+            config.ssh.controlPersistSeconds = try ssh.int("control_persist_seconds") ?? config.ssh.controlPersistSeconds
+            config.ssh.connectTimeoutSeconds = try ssh.int("connect_timeout_seconds") ?? config.ssh.connectTimeoutSeconds
+        }
+        if let cluster = try root.section("cluster") {
+            try cluster.checkKeys(["workspace_root", "cluster_subdir"])
+            config.cluster.workspaceRoot = try cluster.string("workspace_root")
+            config.cluster.clusterSubdir = try cluster.string("cluster_subdir") ?? config.cluster.clusterSubdir
+        }
+        if let slurm = try root.section("slurm") {
+            try slurm.checkKeys([
+                "default_partition", "default_time", "default_account", "default_qos", "poll_interval_seconds",
+                "minimum_poll_interval_seconds", "environment",
+            ])
+            config.slurm.defaultPartition = try slurm.schedulerValue("default_partition", field: "partition")
+            config.slurm.defaultTime = try slurm.schedulerValue("default_time", field: "time") ?? config.slurm.defaultTime
+            config.slurm.defaultAccount = try slurm.schedulerValue("default_account", field: "account")
+            config.slurm.defaultQos = try slurm.schedulerValue("default_qos", field: "qos")
+            config.slurm.pollIntervalSeconds = try slurm.double("poll_interval_seconds") ?? config.slurm.pollIntervalSeconds
+            config.slurm.minimumPollIntervalSeconds =
+                try slurm.double("minimum_poll_interval_seconds") ?? config.slurm.minimumPollIntervalSeconds
+            config.slurm.environment = try slurm.stringMap("environment") ?? [:]
+        }
+        if let router = try root.section("router") {
+            try router.checkKeys([
+                "host", "port", "graceful_terminate_seconds", "client_queue_limit_bytes", "transcript_events_per_node",
+                "launch_timeout_seconds", "ended_retention_seconds", "inject_timeout_seconds",
+            ])
+            config.router.host = try router.string("host") ?? config.router.host
+            if let port = try router.int("port") {
+                guard (1...65535).contains(port) else { throw Problem(path: "router.port", message: "must be 1-65535") }
+                config.router.port = port
+            }
+            config.router.gracefulTerminateSeconds =
+                try router.double("graceful_terminate_seconds") ?? config.router.gracefulTerminateSeconds
+            config.router.clientQueueLimitBytes = try router.int("client_queue_limit_bytes") ?? config.router.clientQueueLimitBytes
+            config.router.transcriptEventsPerNode =
+                try router.int("transcript_events_per_node") ?? config.router.transcriptEventsPerNode
+            config.router.launchTimeoutSeconds = try router.double("launch_timeout_seconds") ?? config.router.launchTimeoutSeconds
+            config.router.endedRetentionSeconds =
+                try router.double("ended_retention_seconds") ?? config.router.endedRetentionSeconds
+            _ = try router.double("inject_timeout_seconds")
+        }
+        if let agent = try root.section("agent") {
+            try agent.checkKeys([
+                "command", "sandbox", "approval_policy", "approval_decision", "model", "stall_timeout_seconds",
+                "restart_limit", "environment",
+            ])
+            if let command = try agent.stringArray("command") {
+                guard !command.isEmpty else { throw Problem(path: "agent.command", message: "must not be empty") }
+                config.agent.command = command
+            }
+            config.agent.sandbox = try agent.choice("sandbox", ["read-only", "workspace-write", "danger-full-access"]) ?? config.agent.sandbox
+            config.agent.approvalPolicy =
+                try agent.choice("approval_policy", ["untrusted", "on-failure", "on-request", "never"]) ?? config.agent.approvalPolicy
+            config.agent.approvalDecision =
+                try agent.choice("approval_decision", ["accept", "acceptForSession", "decline", "cancel"])
+                ?? config.agent.approvalDecision
+            config.agent.model = try agent.string("model")
+            config.agent.stallTimeoutSeconds = try agent.double("stall_timeout_seconds") ?? config.agent.stallTimeoutSeconds
+            config.agent.restartLimit = try agent.int("restart_limit") ?? config.agent.restartLimit
+            config.agent.environment = try agent.stringMap("environment") ?? [:]
+        }
+        if let local = try root.section("local") {
+            try local.checkKeys(["base_dir"])
+            config.local.baseDirectory = try local.string("base_dir")
+        }
+        // Without an explicit provider, a config that names a cluster is a Slurm config (as the seed's are).
+        let inferred = value["ssh"] != nil || value["slurm"] != nil || value["cluster"] != nil ? "slurm" : "local"
+        config.provider = try root.choice("provider", ["local", "slurm"]) ?? inferred
+        return config
+    }
+
+    /// A JSON object at a key path.
+    private struct Section {
+        let members: [String: JSONValue]
+        let path: String
+
+        init(value: JSONValue, path: String) throws(Problem) {
+            guard let members = value.objectValue else {
+                throw Problem(path: path, message: "must be an object, got \(value.typeDescription)")
+            }
+            self.members = members
+            self.path = path
+        }
+
+        func keyPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+        func checkKeys(_ allowed: Set<String>) throws(Problem) {
+            if let unknown = members.keys.sorted().first(where: { !allowed.contains($0) }) {
+                throw Problem(path: keyPath(unknown), message: "unknown key; known keys here: \(allowed.sorted().joined(separator: ", "))")
+            }
+        }
+
+        func section(_ key: String) throws(Problem) -> Section? {
+            guard let value = members[key], !value.isNull else { return nil }
+            return try Section(value: value, path: keyPath(key))
+        }
+
+        func string(_ key: String) throws(Problem) -> String? {
+            guard let value = members[key], !value.isNull else { return nil }
+            guard let text = value.stringValue else {
+                throw Problem(path: keyPath(key), message: "must be a string, got \(value.typeDescription)")
+            }
+            return text
+        }
+
+        func int(_ key: String) throws(Problem) -> Int? {
+            guard let value = members[key], !value.isNull else { return nil }
+            guard let number = value.intValue else {
+                throw Problem(path: keyPath(key), message: "must be an integer, got \(value.typeDescription)")
+            }
+            return number
+        }
+
+        func double(_ key: String) throws(Problem) -> Double? {
+            guard let value = members[key], !value.isNull else { return nil }
+            guard let number = value.doubleValue, number >= 0 else {
+                throw Problem(path: keyPath(key), message: "must be a non-negative number, got \(value.typeDescription)")
+            }
+            return number
+        }
+
+        func stringArray(_ key: String) throws(Problem) -> [String]? {
+            guard let value = members[key], !value.isNull else { return nil }
+            guard let elements = value.arrayValue else {
+                throw Problem(path: keyPath(key), message: "must be an array of strings, got \(value.typeDescription)")
+            }
+            var strings: [String] = []
+            for (index, element) in elements.enumerated() {
+                guard let text = element.stringValue else {
+                    throw Problem(path: "\(keyPath(key))[\(index)]", message: "must be a string, got \(element.typeDescription)")
+                }
+                strings.append(text)
+            }
+            return strings
+        }
+
+        func stringMap(_ key: String) throws(Problem) -> [String: String]? {
+            guard let section = try section(key) else { return nil }
+            var map: [String: String] = [:]
+            for name in section.members.keys { map[name] = try section.string(name) }
+            return map
+        }
+
+        func choice(_ key: String, _ choices: [String]) throws(Problem) -> String? {
+            guard let text = try string(key) else { return nil }
+            guard choices.contains(text) else {
+                throw Problem(path: keyPath(key), message: "\"\(text)\" is not one of \(choices.joined(separator: ", "))")
+            }
+            return text
+        }
+
+        func schedulerValue(_ key: String, field: String) throws(Problem) -> String? {
+            guard let text = try string(key) else { return nil }
+            if let problem = SchedulerValue.problem(field: field, value: text) {
+                throw Problem(path: keyPath(key), message: problem)
+            }
+            return text
+        }
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+
+/// Everything the router sends to clients.
+public enum RouterEvent: Sendable, Hashable {
+    case swarmLaunched(SwarmLaunched)
+    case swarmLaunchProgress(SwarmLaunchProgress)
+    case swarmList(SwarmListReply)
+    case swarmStatus(SwarmStatusReply)
+    case swarmTerminated(SwarmTerminated)
+    case swarmTerminateProgress(SwarmTerminateProgress)
+    case commandRejected(CommandRejected)
+    case injectAck(InjectionEvent)
+    case injectDelivered(InjectionEvent)
+    case injectFailed(InjectionEvent)
+    case stream(StreamEvent)
+    case replayComplete(ReplayComplete)
+    /// An event this build does not know (a newer router); kept so clients can ignore it gracefully.
+    case unknown(name: String, data: JSONValue)
+
+    /// The wire name (`event` field).
+    public var name: String {
+        switch self {
+        case .swarmLaunched: "swarm_launched"
+        case .swarmLaunchProgress: "swarm_launch_progress"
+        case .swarmList: "swarm_list"
+        case .swarmStatus: "swarm_status"
+        case .swarmTerminated: "swarm_terminated"
+        case .swarmTerminateProgress: "swarm_terminate_progress"
+        case .commandRejected: "command_rejected"
+        case .injectAck: "inject_ack"
+        case .injectDelivered: "inject_delivered"
+        case .injectFailed: "inject_failed"
+        case .stream(let event): event.body.name
+        case .replayComplete: "replay_complete"
+        case .unknown(let name, _): name
+        }
+    }
+
+    /// The request id this event answers, if it is a reply or an injection lifecycle event.
+    public var requestID: JSONValue? {
+        switch self {
+        case .swarmLaunched(let data): data.requestID
+        case .swarmLaunchProgress(let data): data.requestID
+        case .swarmList(let data): data.requestID
+        case .swarmStatus(let data): data.requestID
+        case .swarmTerminated(let data): data.requestID
+        case .swarmTerminateProgress(let data): data.requestID
+        case .commandRejected(let data): data.requestID
+        case .injectAck(let data), .injectDelivered(let data), .injectFailed(let data): data.requestID
+        case .replayComplete(let data): data.requestID
+        case .stream: nil
+        case .unknown(_, let data): data["request_id"]
+        }
+    }
+
+    /// The swarm this event concerns, if any.
+    public var swarmID: SwarmID? {
+        switch self {
+        case .swarmLaunched(let data): data.swarmID
+        case .swarmLaunchProgress(let data): data.swarmID
+        case .swarmStatus(let data): data.swarmID
+        case .swarmTerminated(let data): data.swarmID
+        case .swarmTerminateProgress(let data): data.swarmID
+        case .injectAck(let data), .injectDelivered(let data), .injectFailed(let data): data.swarmID
+        case .stream(let event): event.swarmID
+        case .swarmList, .commandRejected, .replayComplete: nil
+        case .unknown(_, let data): data["swarm_id"]?.stringValue.map(SwarmID.init(rawValue:))
+        }
+    }
+}
+
+/// The event envelope: `{protocol, type:"event", timestamp, event, data}`.
+public struct EventEnvelope: Sendable, Hashable, Codable {
+    public var timestamp: String
+    public var event: RouterEvent
+
+    public init(timestamp: String, event: RouterEvent) {
+        self.timestamp = timestamp
+        self.event = event
+    }
+
+    public init(date: Date, event: RouterEvent) {
+        self.init(timestamp: WireTimestamp.string(from: date), event: event)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case `protocol`, type, timestamp, event, data
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(ProtocolName.router, forKey: .protocol)
+        try container.encode(ProtocolName.eventType, forKey: .type)
+        try container.encode(timestamp, forKey: .timestamp)
+        try container.encode(event.name, forKey: .event)
+        switch event {
+        case .swarmLaunched(let data): try container.encode(data, forKey: .data)
+        case .swarmLaunchProgress(let data): try container.encode(data, forKey: .data)
+        case .swarmList(let data): try container.encode(data, forKey: .data)
+        case .swarmStatus(let data): try container.encode(data, forKey: .data)
+        case .swarmTerminated(let data): try container.encode(data, forKey: .data)
+        case .swarmTerminateProgress(let data): try container.encode(data, forKey: .data)
+        case .commandRejected(let data): try container.encode(data, forKey: .data)
+        case .injectAck(let data), .injectDelivered(let data), .injectFailed(let data):
+            try container.encode(data, forKey: .data)
+        case .stream(let data): try container.encode(StreamData(event: data), forKey: .data)
+        case .replayComplete(let data): try container.encode(data, forKey: .data)
+        case .unknown(_, let data): try container.encode(data, forKey: .data)
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        timestamp = try container.decodeIfPresent(String.self, forKey: .timestamp) ?? ""
+        let name = try container.decode(String.self, forKey: .event)
+        switch name {
+        case "swarm_launched": event = .swarmLaunched(try container.decode(SwarmLaunched.self, forKey: .data))
+        case "swarm_launch_progress":
+            event = .swarmLaunchProgress(try container.decode(SwarmLaunchProgress.self, forKey: .data))
+        case "swarm_list": event = .swarmList(try container.decode(SwarmListReply.self, forKey: .data))
+        case "swarm_status": event = .swarmStatus(try container.decode(SwarmStatusReply.self, forKey: .data))
+        case "swarm_terminated": event = .swarmTerminated(try container.decode(SwarmTerminated.self, forKey: .data))
+        case "swarm_terminate_progress":
+            event = .swarmTerminateProgress(try container.decode(SwarmTerminateProgress.self, forKey: .data))
+        case "command_rejected": event = .commandRejected(try container.decode(CommandRejected.self, forKey: .data))
+        case "inject_ack": event = .injectAck(try container.decode(InjectionEvent.self, forKey: .data))
+        case "inject_delivered": event = .injectDelivered(try container.decode(InjectionEvent.self, forKey: .data))
+        case "inject_failed": event = .injectFailed(try container.decode(InjectionEvent.self, forKey: .data))
+        case "replay_complete": event = .replayComplete(try container.decode(ReplayComplete.self, forKey: .data))
+        case _ where StreamEvent.Body.names.contains(name):
+            let decoderForData = try container.superDecoder(forKey: .data)
+            event = .stream(try StreamEvent(name: name, from: decoderForData))
+        default:
+            event = .unknown(name: name, data: try container.decodeIfPresent(JSONValue.self, forKey: .data) ?? .null)
+        }
+    }
+}
+
+/// Adapts a stream event's flat data to `Encodable`.
+private struct StreamData: Encodable {
+    let event: StreamEvent
+    func encode(to encoder: any Encoder) throws { try event.encodeData(to: encoder) }
+}

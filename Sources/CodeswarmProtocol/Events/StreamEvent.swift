@@ -1,0 +1,202 @@
+/// An event streamed from a node's agent, labelled with the swarm, job, node and injection it belongs to.
+public struct StreamEvent: Sendable, Hashable {
+    public var swarmID: SwarmID
+    public var jobID: JobID
+    public var nodeID: Int
+    /// The injection whose turn produced this event; null before the first injection (as in the seed).
+    public var injectionID: InjectionID?
+    /// The agent's turn id (extension).
+    public var turnID: String?
+    /// The router's stream sequence number (extension): strictly increasing, never reused; resume point.
+    public var seq: Int?
+    public var body: Body
+
+    public init(
+        swarmID: SwarmID, jobID: JobID, nodeID: Int, injectionID: InjectionID?, turnID: String? = nil,
+        seq: Int? = nil, body: Body
+    ) {
+        self.swarmID = swarmID
+        self.jobID = jobID
+        self.nodeID = nodeID
+        self.injectionID = injectionID
+        self.turnID = turnID
+        self.seq = seq
+        self.body = body
+    }
+
+    /// What happened.
+    public enum Body: Sendable, Hashable {
+        case turnStarted
+        case assistantDelta(content: String)
+        case assistant(content: String)
+        /// `status` is the agent's turn status (`completed`, `interrupted`, `failed`).
+        case turnComplete(status: String?, error: String?)
+        case usage(TokenUsage)
+        /// Extension: the agent's thread status (`idle`, `active`, `systemError`) and flags (`waitingOnApproval`).
+        case agentStatus(status: String, flags: [String])
+        /// Extension: the agent started running a command.
+        case commandStarted(command: String, cwd: String?)
+        /// Extension: a command finished.
+        case commandCompleted(command: String, exitCode: Int?, output: String?)
+        /// Extension: an approval request the worker answered by policy.
+        case approvalAnswered(kind: String, decision: String, command: String?)
+        /// Extension: an error from the agent or the worker (stall, crash, restart, bad inbox line).
+        case agentError(message: String, code: String?, willRetry: Bool?)
+        /// Extension: the node's worker wrote `start`.
+        case nodeStarted(hostname: String?)
+        /// Extension: the node's worker wrote `complete` or vanished.
+        case nodeEnded(reason: String)
+
+        /// The wire event name.
+        public var name: String {
+            switch self {
+            case .turnStarted: "turn_started"
+            case .assistantDelta: "assistant_delta"
+            case .assistant: "assistant"
+            case .turnComplete: "turn_complete"
+            case .usage: "usage"
+            case .agentStatus: "agent_status"
+            case .commandStarted: "command_started"
+            case .commandCompleted: "command_completed"
+            case .approvalAnswered: "approval_answered"
+            case .agentError: "agent_error"
+            case .nodeStarted: "node_started"
+            case .nodeEnded: "node_ended"
+            }
+        }
+
+        /// Every stream event name.
+        public static let names: Set<String> = [
+            "turn_started", "assistant_delta", "assistant", "turn_complete", "usage", "agent_status",
+            "command_started", "command_completed", "approval_answered", "agent_error", "node_started", "node_ended",
+        ]
+    }
+}
+
+/// Token counts from `thread/tokenUsage/updated` (or the legacy `token_count`).
+public struct TokenUsage: Sendable, Hashable, Codable {
+    public var totalTokens: Int
+    public var inputTokens: Int?
+    public var cachedInputTokens: Int?
+    public var outputTokens: Int?
+    public var reasoningOutputTokens: Int?
+    public var modelContextWindow: Int?
+
+    public init(
+        totalTokens: Int, inputTokens: Int? = nil, cachedInputTokens: Int? = nil, outputTokens: Int? = nil,
+        reasoningOutputTokens: Int? = nil, modelContextWindow: Int? = nil
+    ) {
+        self.totalTokens = totalTokens
+        self.inputTokens = inputTokens
+        self.cachedInputTokens = cachedInputTokens
+        self.outputTokens = outputTokens
+        self.reasoningOutputTokens = reasoningOutputTokens
+        self.modelContextWindow = modelContextWindow
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case totalTokens = "total_tokens"
+        case inputTokens = "input_tokens"
+        case cachedInputTokens = "cached_input_tokens"
+        case outputTokens = "output_tokens"
+        case reasoningOutputTokens = "reasoning_output_tokens"
+        case modelContextWindow = "model_context_window"
+    }
+}
+
+extension StreamEvent {
+    /// Encodes the flat `data` object: the origin fields plus the body's fields.
+    func encodeData(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: DataKey.self)
+        try container.encode(swarmID, forKey: "swarm_id")
+        try container.encode(jobID, forKey: "job_id")
+        try container.encode(nodeID, forKey: "node_id")
+        try container.encode(injectionID, forKey: "injection_id")
+        try container.encodeIfPresent(turnID, forKey: "turn_id")
+        try container.encodeIfPresent(seq, forKey: "seq")
+        switch body {
+        case .turnStarted:
+            break
+        case .assistantDelta(let content), .assistant(let content):
+            try container.encode(content, forKey: "content")
+        case .turnComplete(let status, let error):
+            try container.encodeIfPresent(status, forKey: "status")
+            try container.encodeIfPresent(error, forKey: "error")
+        case .usage(let usage):
+            try usage.encode(to: encoder)
+        case .agentStatus(let status, let flags):
+            try container.encode(status, forKey: "status")
+            try container.encode(flags, forKey: "flags")
+        case .commandStarted(let command, let cwd):
+            try container.encode(command, forKey: "command")
+            try container.encodeIfPresent(cwd, forKey: "cwd")
+        case .commandCompleted(let command, let exitCode, let output):
+            try container.encode(command, forKey: "command")
+            try container.encodeIfPresent(exitCode, forKey: "exit_code")
+            try container.encodeIfPresent(output, forKey: "output")
+        case .approvalAnswered(let kind, let decision, let command):
+            try container.encode(kind, forKey: "kind")
+            try container.encode(decision, forKey: "decision")
+            try container.encodeIfPresent(command, forKey: "command")
+        case .agentError(let message, let code, let willRetry):
+            try container.encode(message, forKey: "message")
+            try container.encodeIfPresent(code, forKey: "code")
+            try container.encodeIfPresent(willRetry, forKey: "will_retry")
+        case .nodeStarted(let hostname):
+            try container.encodeIfPresent(hostname, forKey: "hostname")
+        case .nodeEnded(let reason):
+            try container.encode(reason, forKey: "reason")
+        }
+    }
+
+    /// Decodes the flat `data` object of the stream event called `name`.
+    init(name: String, from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: DataKey.self)
+        func text(_ key: DataKey) throws -> String { try container.decode(String.self, forKey: key) }
+        func optionalText(_ key: DataKey) throws -> String? { try container.decodeIfPresent(String.self, forKey: key) }
+        let body: Body
+        switch name {
+        case "turn_started": body = .turnStarted
+        case "assistant_delta": body = .assistantDelta(content: try text("content"))
+        case "assistant": body = .assistant(content: try text("content"))
+        case "turn_complete": body = .turnComplete(status: try optionalText("status"), error: try optionalText("error"))
+        case "usage": body = .usage(try TokenUsage(from: decoder))
+        case "agent_status":
+            body = .agentStatus(
+                status: try text("status"), flags: try container.decodeIfPresent([String].self, forKey: "flags") ?? [])
+        case "command_started": body = .commandStarted(command: try text("command"), cwd: try optionalText("cwd"))
+        case "command_completed":
+            body = .commandCompleted(
+                command: try text("command"), exitCode: try container.decodeIfPresent(Int.self, forKey: "exit_code"),
+                output: try optionalText("output"))
+        case "approval_answered":
+            body = .approvalAnswered(kind: try text("kind"), decision: try text("decision"), command: try optionalText("command"))
+        case "agent_error":
+            body = .agentError(
+                message: try text("message"), code: try optionalText("code"),
+                willRetry: try container.decodeIfPresent(Bool.self, forKey: "will_retry"))
+        case "node_started": body = .nodeStarted(hostname: try optionalText("hostname"))
+        case "node_ended": body = .nodeEnded(reason: try text("reason"))
+        default:
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a stream event: \(name)"))
+        }
+        self.init(
+            swarmID: try container.decode(SwarmID.self, forKey: "swarm_id"),
+            jobID: try container.decode(JobID.self, forKey: "job_id"),
+            nodeID: try container.decode(Int.self, forKey: "node_id"),
+            injectionID: try container.decodeIfPresent(InjectionID.self, forKey: "injection_id"),
+            turnID: try optionalText("turn_id"),
+            seq: try container.decodeIfPresent(Int.self, forKey: "seq"),
+            body: body
+        )
+    }
+}
+
+/// A coding key made from any string, for flat objects whose keys depend on a discriminator.
+struct DataKey: CodingKey, ExpressibleByStringLiteral {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+    init(stringLiteral value: String) { self.stringValue = value }
+}

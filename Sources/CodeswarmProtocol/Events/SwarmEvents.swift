@@ -1,0 +1,248 @@
+/// `swarm_launched`: the swarm exists and its workers have started.
+public struct SwarmLaunched: Sendable, Hashable, Codable {
+    public var requestID: JSONValue
+    public var swarmID: SwarmID
+    public var jobID: JobID
+    public var nodeCount: Int
+    public var partition: String?
+    public var time: String?
+    public var account: String?
+    public var qos: String?
+    public var provider: String?
+    /// A description of the agent command the workers run (extension).
+    public var agent: String?
+
+    public init(
+        requestID: JSONValue, swarmID: SwarmID, jobID: JobID, nodeCount: Int, partition: String? = nil,
+        time: String? = nil, account: String? = nil, qos: String? = nil, provider: String? = nil, agent: String? = nil
+    ) {
+        self.requestID = requestID
+        self.swarmID = swarmID
+        self.jobID = jobID
+        self.nodeCount = nodeCount
+        self.partition = partition
+        self.time = time
+        self.account = account
+        self.qos = qos
+        self.provider = provider
+        self.agent = agent
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case partition, time, account, qos, provider, agent
+        case requestID = "request_id"
+        case swarmID = "swarm_id"
+        case jobID = "job_id"
+        case nodeCount = "node_count"
+    }
+}
+
+/// `swarm_launch_progress` (extension): a launch moved a step (submitted, pending with a reason, running, …).
+public struct SwarmLaunchProgress: Sendable, Hashable, Codable {
+    public var requestID: JSONValue
+    public var swarmID: SwarmID?
+    public var jobID: JobID?
+    /// `accepted`, `submitted`, `pending`, `running`, `workers_starting`.
+    public var stage: String
+    public var message: String
+    public var slurmState: String?
+    public var reason: String?
+    public var nodesStarted: Int?
+    public var nodeCount: Int?
+
+    public init(
+        requestID: JSONValue, swarmID: SwarmID? = nil, jobID: JobID? = nil, stage: String, message: String,
+        slurmState: String? = nil, reason: String? = nil, nodesStarted: Int? = nil, nodeCount: Int? = nil
+    ) {
+        self.requestID = requestID
+        self.swarmID = swarmID
+        self.jobID = jobID
+        self.stage = stage
+        self.message = message
+        self.slurmState = slurmState
+        self.reason = reason
+        self.nodesStarted = nodesStarted
+        self.nodeCount = nodeCount
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case stage, message, reason
+        case requestID = "request_id"
+        case swarmID = "swarm_id"
+        case jobID = "job_id"
+        case slurmState = "slurm_state"
+        case nodesStarted = "nodes_started"
+        case nodeCount = "node_count"
+    }
+}
+
+/// `swarm_terminated`: the swarm has ended (by request, by Slurm, by its time limit, or found gone).
+public struct SwarmTerminated: Sendable, Hashable, Codable {
+    /// The terminate command's id, or null when the swarm ended on its own.
+    public var requestID: JSONValue
+    public var swarmID: SwarmID
+    public var jobID: JobID?
+    public var reason: String?
+    public var slurmState: String?
+
+    public init(
+        requestID: JSONValue, swarmID: SwarmID, jobID: JobID? = nil, reason: String? = nil, slurmState: String? = nil
+    ) {
+        self.requestID = requestID
+        self.swarmID = swarmID
+        self.jobID = jobID
+        self.reason = reason
+        self.slurmState = slurmState
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case reason
+        case requestID = "request_id"
+        case swarmID = "swarm_id"
+        case jobID = "job_id"
+        case slurmState = "slurm_state"
+    }
+}
+
+/// `swarm_terminate_progress` (extension): a step of a terminate (signalled, waiting, killed, archived).
+public struct SwarmTerminateProgress: Sendable, Hashable, Codable {
+    public var requestID: JSONValue
+    public var swarmID: SwarmID
+    public var stage: String
+    public var message: String
+
+    public init(requestID: JSONValue, swarmID: SwarmID, stage: String, message: String) {
+        self.requestID = requestID
+        self.swarmID = swarmID
+        self.stage = stage
+        self.message = message
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case stage, message
+        case requestID = "request_id"
+        case swarmID = "swarm_id"
+    }
+}
+
+/// `command_rejected`: the command cannot be carried out; `reason` says what to fix.
+public struct CommandRejected: Sendable, Hashable, Codable {
+    public var requestID: JSONValue
+    public var reason: String
+
+    public init(requestID: JSONValue, reason: String) {
+        self.requestID = requestID
+        self.reason = reason
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case reason
+        case requestID = "request_id"
+    }
+}
+
+/// `replay_complete` (extension): every journaled event after `since_seq` has been sent.
+public struct ReplayComplete: Sendable, Hashable, Codable {
+    public var requestID: JSONValue
+    /// The highest stream sequence number sent or known; resume from here.
+    public var lastSeq: Int
+
+    public init(requestID: JSONValue, lastSeq: Int) {
+        self.requestID = requestID
+        self.lastSeq = lastSeq
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case requestID = "request_id"
+        case lastSeq = "last_seq"
+    }
+}
+
+/// `swarm_list`: every swarm the router knows, keyed by swarm id.
+public struct SwarmListReply: Sendable, Hashable, Codable {
+    public var requestID: JSONValue
+    public var swarms: [String: SwarmSummary]
+
+    public init(requestID: JSONValue, swarms: [String: SwarmSummary]) {
+        self.requestID = requestID
+        self.swarms = swarms
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case swarms
+        case requestID = "request_id"
+    }
+}
+
+/// `swarm_status`: one swarm's state, Slurm state and (extension) its nodes.
+public struct SwarmStatusReply: Sendable, Hashable, Codable {
+    public var requestID: JSONValue
+    public var swarmID: SwarmID
+    public var jobID: JobID
+    public var nodeCount: Int
+    public var status: SwarmState
+    public var slurmState: String
+    public var provider: String?
+    public var nodes: [NodeSummary]?
+    public var endedReason: String?
+    public var timeLeftSeconds: Int?
+
+    public init(
+        requestID: JSONValue, swarmID: SwarmID, jobID: JobID, nodeCount: Int, status: SwarmState, slurmState: String,
+        provider: String? = nil, nodes: [NodeSummary]? = nil, endedReason: String? = nil, timeLeftSeconds: Int? = nil
+    ) {
+        self.requestID = requestID
+        self.swarmID = swarmID
+        self.jobID = jobID
+        self.nodeCount = nodeCount
+        self.status = status
+        self.slurmState = slurmState
+        self.provider = provider
+        self.nodes = nodes
+        self.endedReason = endedReason
+        self.timeLeftSeconds = timeLeftSeconds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case status, provider, nodes
+        case requestID = "request_id"
+        case swarmID = "swarm_id"
+        case jobID = "job_id"
+        case nodeCount = "node_count"
+        case slurmState = "slurm_state"
+        case endedReason = "ended_reason"
+        case timeLeftSeconds = "time_left_seconds"
+    }
+}
+
+/// `inject_ack`, `inject_delivered`, `inject_failed`: one prompt's delivery to one node.
+public struct InjectionEvent: Sendable, Hashable, Codable {
+    public var requestID: JSONValue
+    public var swarmID: SwarmID
+    public var injectionID: InjectionID
+    public var nodeID: Int
+    /// The prompt text, on `inject_ack` only (extension, as HEAD does).
+    public var prompt: String?
+    /// Why delivery failed, on `inject_failed` only.
+    public var error: String?
+
+    public init(
+        requestID: JSONValue, swarmID: SwarmID, injectionID: InjectionID, nodeID: Int, prompt: String? = nil,
+        error: String? = nil
+    ) {
+        self.requestID = requestID
+        self.swarmID = swarmID
+        self.injectionID = injectionID
+        self.nodeID = nodeID
+        self.prompt = prompt
+        self.error = error
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case prompt, error
+        case requestID = "request_id"
+        case swarmID = "swarm_id"
+        case injectionID = "injection_id"
+        case nodeID = "node_id"
+    }
+}

@@ -1,0 +1,88 @@
+/// One line of a node's outbox file, written by the worker (the seed's types plus additive fields).
+///
+/// The seed's lines are flat objects discriminated by `type`; this struct mirrors that so a line written by
+/// the original worker decodes unchanged, and a line we write is readable by the original router.
+public struct OutboxRecord: Sendable, Hashable, Codable {
+    /// The line types.
+    public enum Kind: String, Sendable, Hashable, Codable {
+        case start
+        case codexRPC = "codex_rpc"
+        case codexStderr = "codex_stderr"
+        case workerError = "worker_error"
+        case complete
+    }
+
+    public var type: Kind
+    public var jobID: JobID?
+    public var nodeID: Int?
+    /// The injection whose turn this line belongs to (`codex_rpc`, some `worker_error`).
+    public var injectionID: InjectionID?
+    /// The app-server JSON-RPC message, unchanged (`codex_rpc`).
+    public var payload: JSONValue?
+    /// `start`: the host (the Slurm node name when known).
+    public var hostname: String?
+    /// `start`, `complete`: wire timestamp.
+    public var timestamp: String?
+    /// `codex_stderr`: one line the agent wrote to stderr.
+    public var line: String?
+    /// `worker_error`: what went wrong.
+    public var error: String?
+    /// `worker_error` (extension): a machine-readable code: `turn_stalled`, `agent_exited`, `agent_restarted`,
+    /// `agent_restart_limit`, `inbox_corrupt_line`, `agent_error`.
+    public var code: String?
+    /// `complete` (extension): why the worker stopped (`sigterm`, `agent_restart_limit`, …).
+    public var reason: String?
+    /// Extension: the worker's per-node line number, starting at 1; duplicates are detectable end to end.
+    public var seq: Int?
+    /// Extension: the worker's process id (`start`).
+    public var pid: Int?
+
+    public init(
+        type: Kind, jobID: JobID?, nodeID: Int?, injectionID: InjectionID? = nil, payload: JSONValue? = nil,
+        hostname: String? = nil, timestamp: String? = nil, line: String? = nil, error: String? = nil,
+        code: String? = nil, reason: String? = nil, seq: Int? = nil, pid: Int? = nil
+    ) {
+        self.type = type
+        self.jobID = jobID
+        self.nodeID = nodeID
+        self.injectionID = injectionID
+        self.payload = payload
+        self.hostname = hostname
+        self.timestamp = timestamp
+        self.line = line
+        self.error = error
+        self.code = code
+        self.reason = reason
+        self.seq = seq
+        self.pid = pid
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case type, payload, hostname, timestamp, line, error, code, reason, seq, pid
+        case jobID = "job_id"
+        case nodeID = "node_id"
+        case injectionID = "injection_id"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(type, forKey: .type)
+        try container.encodeIfPresent(jobID, forKey: .jobID)
+        try container.encodeIfPresent(nodeID, forKey: .nodeID)
+        // The seed writes `injection_id: null` on every codex_rpc line; keep the key so seed readers find it.
+        if type == .codexRPC {
+            try container.encode(injectionID, forKey: .injectionID)
+        } else {
+            try container.encodeIfPresent(injectionID, forKey: .injectionID)
+        }
+        try container.encodeIfPresent(payload, forKey: .payload)
+        try container.encodeIfPresent(hostname, forKey: .hostname)
+        try container.encodeIfPresent(timestamp, forKey: .timestamp)
+        try container.encodeIfPresent(line, forKey: .line)
+        try container.encodeIfPresent(error, forKey: .error)
+        try container.encodeIfPresent(code, forKey: .code)
+        try container.encodeIfPresent(reason, forKey: .reason)
+        try container.encodeIfPresent(seq, forKey: .seq)
+        try container.encodeIfPresent(pid, forKey: .pid)
+    }
+}

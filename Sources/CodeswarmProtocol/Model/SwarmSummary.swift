@@ -1,0 +1,96 @@
+/// One swarm as listed by `swarm_list` (the seed's registry record plus additive fields).
+public struct SwarmSummary: Sendable, Hashable, Codable {
+    public var jobID: JobID
+    public var nodeCount: Int
+    public var systemPrompt: String
+    public var partition: String?
+    public var time: String?
+    public var account: String?
+    public var qos: String?
+    public var status: SwarmState
+    public var provider: String
+    /// Slurm's state for the job (`PENDING`, `RUNNING`, …) or the local provider's equivalent.
+    public var slurmState: String?
+    /// Why the swarm ended, once it has.
+    public var endedReason: String?
+    /// When the launch was accepted (wire timestamp).
+    public var createdAt: String?
+    /// Tokens used so far, summed over nodes.
+    public var totalTokens: Int?
+    /// Seconds until the time limit, when one is known.
+    public var timeLeftSeconds: Int?
+
+    public init(
+        jobID: JobID, nodeCount: Int, systemPrompt: String, partition: String? = nil, time: String? = nil,
+        account: String? = nil, qos: String? = nil, status: SwarmState, provider: String, slurmState: String? = nil,
+        endedReason: String? = nil, createdAt: String? = nil, totalTokens: Int? = nil, timeLeftSeconds: Int? = nil
+    ) {
+        self.jobID = jobID
+        self.nodeCount = nodeCount
+        self.systemPrompt = systemPrompt
+        self.partition = partition
+        self.time = time
+        self.account = account
+        self.qos = qos
+        self.status = status
+        self.provider = provider
+        self.slurmState = slurmState
+        self.endedReason = endedReason
+        self.createdAt = createdAt
+        self.totalTokens = totalTokens
+        self.timeLeftSeconds = timeLeftSeconds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case partition, time, account, qos, status, provider
+        case jobID = "job_id"
+        case nodeCount = "node_count"
+        case systemPrompt = "system_prompt"
+        case slurmState = "slurm_state"
+        case endedReason = "ended_reason"
+        case createdAt = "created_at"
+        case totalTokens = "total_tokens"
+        case timeLeftSeconds = "time_left_seconds"
+    }
+}
+
+/// One node of a swarm as reported by `swarm_status` (extension).
+public struct NodeSummary: Sendable, Hashable, Codable {
+    public var nodeID: Int
+    /// The Slurm node name (or host name) the worker reported in `start`.
+    public var hostname: String?
+    public var state: AgentState
+    /// The injection the node is working on, if any.
+    public var injectionID: InjectionID?
+    /// When the current turn started (wire timestamp).
+    public var turnStartedAt: String?
+    /// When the node last produced anything (wire timestamp).
+    public var lastActivityAt: String?
+    public var totalTokens: Int
+    /// The last error the node reported.
+    public var lastError: String?
+
+    public init(
+        nodeID: Int, hostname: String? = nil, state: AgentState, injectionID: InjectionID? = nil,
+        turnStartedAt: String? = nil, lastActivityAt: String? = nil, totalTokens: Int = 0, lastError: String? = nil
+    ) {
+        self.nodeID = nodeID
+        self.hostname = hostname
+        self.state = state
+        self.injectionID = injectionID
+        self.turnStartedAt = turnStartedAt
+        self.lastActivityAt = lastActivityAt
+        self.totalTokens = totalTokens
+        self.lastError = lastError
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case hostname, state
+        case nodeID = "node_id"
+        case injectionID = "injection_id"
+        case turnStartedAt = "turn_started_at"
+        case lastActivityAt = "last_activity_at"
+        case totalTokens = "total_tokens"
+        case lastError = "last_error"
+    }
+}

@@ -1,0 +1,6 @@
+import CLI
+
+@main
+enum Entrypoint {
+    static func main() async { await CodeswarmCommand.main() }
+}
