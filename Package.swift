@@ -34,7 +34,10 @@ let package = Package(
         .target(name: "DashboardCore", dependencies: ["CodeswarmProtocol", deque], swiftSettings: strictSettings),
 
         // IO targets.
-        .target(name: "CodeswarmIO", dependencies: ["CodeswarmProtocol", nioCore], swiftSettings: strictSettings),
+        .target(name: "CSystemShims"),
+        .target(
+            name: "CodeswarmIO", dependencies: ["CodeswarmProtocol", "CSystemShims", nioCore], swiftSettings: strictSettings
+        ),
         .target(name: "Relay", dependencies: ["CodeswarmProtocol", "CodeswarmIO"], swiftSettings: strictSettings),
         .target(
             name: "Router",
@@ -79,6 +82,16 @@ let package = Package(
         .testTarget(name: "RouterCoreTests", dependencies: ["RouterCore", "CodeswarmProtocol", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "WorkerCoreTests", dependencies: ["WorkerCore", "CodeswarmProtocol", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "DashboardCoreTests", dependencies: ["DashboardCore", "CodeswarmProtocol", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "DashboardTests",
+            dependencies: ["Dashboard", "DashboardCore", "CodeswarmProtocol", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "WorkerTests",
+            dependencies: ["Worker", "WorkerCore", "DemoAgent", "CodeswarmProtocol", "CodeswarmIO", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["CodeswarmProtocol", "CodeswarmIO", "ClientKit", "TestSupport"],

@@ -36,11 +36,14 @@ public struct OutboxRecord: Sendable, Hashable, Codable {
     public var seq: Int?
     /// Extension: the worker's process id (`start`).
     public var pid: Int?
+    /// Extension, `codex_rpc` only: `to_agent` for a message the worker sent (an answer to a server request);
+    /// absent for messages the agent sent.
+    public var direction: String?
 
     public init(
         type: Kind, jobID: JobID?, nodeID: Int?, injectionID: InjectionID? = nil, payload: JSONValue? = nil,
         hostname: String? = nil, timestamp: String? = nil, line: String? = nil, error: String? = nil,
-        code: String? = nil, reason: String? = nil, seq: Int? = nil, pid: Int? = nil
+        code: String? = nil, reason: String? = nil, seq: Int? = nil, pid: Int? = nil, direction: String? = nil
     ) {
         self.type = type
         self.jobID = jobID
@@ -55,10 +58,11 @@ public struct OutboxRecord: Sendable, Hashable, Codable {
         self.reason = reason
         self.seq = seq
         self.pid = pid
+        self.direction = direction
     }
 
     enum CodingKeys: String, CodingKey {
-        case type, payload, hostname, timestamp, line, error, code, reason, seq, pid
+        case type, payload, hostname, timestamp, line, error, code, reason, seq, pid, direction
         case jobID = "job_id"
         case nodeID = "node_id"
         case injectionID = "injection_id"
@@ -84,5 +88,6 @@ public struct OutboxRecord: Sendable, Hashable, Codable {
         try container.encodeIfPresent(reason, forKey: .reason)
         try container.encodeIfPresent(seq, forKey: .seq)
         try container.encodeIfPresent(pid, forKey: .pid)
+        try container.encodeIfPresent(direction, forKey: .direction)
     }
 }

@@ -1,0 +1,17 @@
+#ifndef CSYSTEMSHIMS_H
+#define CSYSTEMSHIMS_H
+
+#include <spawn.h>
+
+/* GNU extensions the Swift Glibc module does not export (it is built without _GNU_SOURCE). */
+
+/* pipe2(fds, O_CLOEXEC): a pipe whose ends are close-on-exec from birth, so no concurrent spawn can leak them. */
+int cs_pipe_cloexec(int fds[2]);
+
+/* posix_spawn_file_actions_addchdir_np: the child changes directory before exec. */
+int cs_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path);
+
+/* prctl(PR_SET_PDEATHSIG, signal): deliver `signal` to this process when its parent dies. */
+int cs_set_parent_death_signal(int signal);
+
+#endif

@@ -1,0 +1,55 @@
+/// What a worker needs to run one node: written by the router to `<base>/runs/<job>/worker.json` at launch.
+public struct WorkerSettings: Sendable, Hashable, Codable {
+    /// `<base>` on the shared filesystem (holds `mailbox/` and `runs/`).
+    public var base: String
+    /// The agent's argv. A first element `codeswarm` means this same binary (so `codeswarm demo-agent` works anywhere).
+    public var agentCommand: [String]
+    /// Extra environment for the agent.
+    public var agentEnvironment: [String: String]
+    /// `thread/start` sandbox: `read-only`, `workspace-write`, `danger-full-access`.
+    public var sandbox: String
+    /// `thread/start` approval policy: `untrusted`, `on-failure`, `on-request`, `never`.
+    public var approvalPolicy: String
+    /// The answer to approval requests: `accept`, `acceptForSession`, `decline`, `cancel`.
+    public var approvalDecision: String
+    public var model: String?
+    /// Seconds without agent output during a turn before the worker reports the turn stalled.
+    public var stallTimeoutSeconds: Double
+    /// Agent restarts allowed before the worker gives up and completes.
+    public var restartLimit: Int
+    /// Milliseconds between inbox polls.
+    public var inboxPollMilliseconds: Int
+    /// Seconds the worker waits on SIGTERM for the running turn to finish before stopping the agent.
+    public var drainSeconds: Double
+
+    public init(
+        base: String, agentCommand: [String], agentEnvironment: [String: String] = [:],
+        sandbox: String = "workspace-write", approvalPolicy: String = "never", approvalDecision: String = "decline",
+        model: String? = nil, stallTimeoutSeconds: Double = 300, restartLimit: Int = 5, inboxPollMilliseconds: Int = 50,
+        drainSeconds: Double = 20
+    ) {
+        self.base = base
+        self.agentCommand = agentCommand
+        self.agentEnvironment = agentEnvironment
+        self.sandbox = sandbox
+        self.approvalPolicy = approvalPolicy
+        self.approvalDecision = approvalDecision
+        self.model = model
+        self.stallTimeoutSeconds = stallTimeoutSeconds
+        self.restartLimit = restartLimit
+        self.inboxPollMilliseconds = inboxPollMilliseconds
+        self.drainSeconds = drainSeconds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case base, sandbox, model
+        case agentCommand = "agent_command"
+        case agentEnvironment = "agent_environment"
+        case approvalPolicy = "approval_policy"
+        case approvalDecision = "approval_decision"
+        case stallTimeoutSeconds = "stall_timeout_seconds"
+        case restartLimit = "restart_limit"
+        case inboxPollMilliseconds = "inbox_poll_milliseconds"
+        case drainSeconds = "drain_seconds"
+    }
+}
