@@ -53,6 +53,15 @@ public enum RouterEvent: Sendable, Hashable {
         }
     }
 
+    /// The stream sequence number of a journaled event (stream and injection events), if any.
+    public var seq: Int? {
+        switch self {
+        case .stream(let event): event.seq
+        case .injectAck(let data), .injectDelivered(let data), .injectFailed(let data): data.seq
+        default: nil
+        }
+    }
+
     /// The swarm this event concerns, if any.
     public var swarmID: SwarmID? {
         switch self {

@@ -225,10 +225,12 @@ public struct InjectionEvent: Sendable, Hashable, Codable {
     public var prompt: String?
     /// Why delivery failed, on `inject_failed` only.
     public var error: String?
+    /// The router's stream sequence number (extension), shared with stream events; resume point.
+    public var seq: Int?
 
     public init(
         requestID: JSONValue, swarmID: SwarmID, injectionID: InjectionID, nodeID: Int, prompt: String? = nil,
-        error: String? = nil
+        error: String? = nil, seq: Int? = nil
     ) {
         self.requestID = requestID
         self.swarmID = swarmID
@@ -236,10 +238,11 @@ public struct InjectionEvent: Sendable, Hashable, Codable {
         self.nodeID = nodeID
         self.prompt = prompt
         self.error = error
+        self.seq = seq
     }
 
     enum CodingKeys: String, CodingKey {
-        case prompt, error
+        case prompt, error, seq
         case requestID = "request_id"
         case swarmID = "swarm_id"
         case injectionID = "injection_id"

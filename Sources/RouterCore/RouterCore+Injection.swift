@@ -1,0 +1,137 @@
+import CodeswarmProtocol
+import Foundation
+
+extension RouterCore {
+    /// Queues `content` for the selected nodes; returns a rejection reason instead when it cannot.
+    mutating func inject(swarmID: SwarmID, selection: NodeSelection, content: String, requestID: JSONValue) -> String? {
+        guard let index = index(of: swarmID) else { return unknownSwarm(swarmID) }
+        let swarm = snapshot.swarms[index]
+        switch swarm.status {
+        case .terminating, .terminated:
+            return "swarm \(swarmID) is \(swarm.status.rawValue); launch a new swarm to continue"
+        case .starting where swarm.jobID == nil:
+            return "swarm \(swarmID) is still being submitted; retry once `codeswarm status \(swarmID)` shows a job id"
+        case .starting, .running:
+            break
+        }
+        let targets: [Int]
+        switch selection.resolve(nodeCount: swarm.request.nodes) {
+        case .success(let ids): targets = ids
+        case .failure(let error):
+            return "node \(error.nodeID) is out of range: swarm \(swarmID) has nodes 0-\(error.nodeCount - 1)"
+        }
+        if let ended = targets.first(where: { swarm.nodes[$0].isEnded }) {
+            return "node \(ended) of swarm \(swarmID) has ended; target the running nodes"
+        }
+        for node in targets {
+            enqueueInjection(swarmIndex: index, nodeID: node, content: content, requestID: requestID)
+        }
+        effects.append(.persist)
+        return nil
+    }
+
+    /// Announces one injection (`inject_ack`) and queues its inbox append behind any in flight for that node.
+    mutating func enqueueInjection(swarmIndex: Int, nodeID: Int, content: String, requestID: JSONValue) {
+        let swarmID = snapshot.swarms[swarmIndex].id
+        let injectionID = InjectionID(newID())
+        let line: String
+        do {
+            line = try WireCoding.encodeString(InboxLine(userContent: content, injectionID: injectionID))
+        } catch {
+            broadcastJournaled { seq in
+                .injectFailed(
+                    InjectionEvent(
+                        requestID: requestID, swarmID: swarmID, injectionID: injectionID, nodeID: nodeID,
+                        error: "could not encode the prompt: \(error)", seq: seq))
+            }
+            return
+        }
+        broadcastJournaled { seq in
+            .injectAck(
+                InjectionEvent(
+                    requestID: requestID, swarmID: swarmID, injectionID: injectionID, nodeID: nodeID, prompt: content, seq: seq))
+        }
+        snapshot.lastAppendID += 1
+        let append = PendingAppend(appendID: snapshot.lastAppendID, injectionID: injectionID, requestID: requestID, line: line)
+        snapshot.swarms[swarmIndex].nodes[nodeID].appendQueue.append(append)
+        sendNextAppend(swarmIndex: swarmIndex, nodeID: nodeID)
+    }
+
+    /// Sends the node's next queued append when none is in flight.
+    mutating func sendNextAppend(swarmIndex: Int, nodeID: Int) {
+        var node = snapshot.swarms[swarmIndex].nodes[nodeID]
+        guard node.appendInFlight == nil, !node.appendQueue.isEmpty, let jobID = snapshot.swarms[swarmIndex].jobID else { return }
+        let append = node.appendQueue.removeFirst()
+        node.appendInFlight = append
+        snapshot.swarms[swarmIndex].nodes[nodeID] = node
+        effects.append(
+            .relay(
+                site: Self.site(for: snapshot.swarms[swarmIndex].provider),
+                .append(id: append.appendID, jobID: jobID, nodeID: nodeID, line: append.line)))
+    }
+
+    /// Re-sends every in-flight append of a site (a new relay started; the relay's append is idempotent).
+    mutating func resendInFlightAppends(site: String) {
+        for swarmIndex in snapshot.swarms.indices where Self.site(for: snapshot.swarms[swarmIndex].provider) == site {
+            let swarm = snapshot.swarms[swarmIndex]
+            guard swarm.isLive, let jobID = swarm.jobID else { continue }
+            for node in swarm.nodes {
+                if let append = node.appendInFlight {
+                    effects.append(.relay(site: site, .append(id: append.appendID, jobID: jobID, nodeID: node.id, line: append.line)))
+                } else {
+                    sendNextAppend(swarmIndex: swarmIndex, nodeID: node.id)
+                }
+            }
+        }
+    }
+
+    /// The relay answered an append: the injection is delivered (or failed), and the next one goes out.
+    mutating func appendAnswered(appendID: Int, error: String?) {
+        for swarmIndex in snapshot.swarms.indices {
+            for nodeIndex in snapshot.swarms[swarmIndex].nodes.indices {
+                guard let append = snapshot.swarms[swarmIndex].nodes[nodeIndex].appendInFlight, append.appendID == appendID else {
+                    continue
+                }
+                snapshot.swarms[swarmIndex].nodes[nodeIndex].appendInFlight = nil
+                let swarmID = snapshot.swarms[swarmIndex].id
+                if let error {
+                    broadcastJournaled { seq in
+                        .injectFailed(
+                            InjectionEvent(
+                                requestID: append.requestID, swarmID: swarmID, injectionID: append.injectionID,
+                                nodeID: nodeIndex, error: error, seq: seq))
+                    }
+                } else {
+                    snapshot.swarms[swarmIndex].nodes[nodeIndex].openInjections.append(append.injectionID)
+                    broadcastJournaled { seq in
+                        .injectDelivered(
+                            InjectionEvent(
+                                requestID: append.requestID, swarmID: swarmID, injectionID: append.injectionID,
+                                nodeID: nodeIndex, seq: seq))
+                    }
+                }
+                sendNextAppend(swarmIndex: swarmIndex, nodeID: nodeIndex)
+                effects.append(.persist)
+                return
+            }
+        }
+    }
+
+    /// Fails every injection still queued or in flight on a node that ended, so no client waits forever.
+    mutating func failPendingAppends(swarmIndex: Int, nodeID: Int, reason: String) {
+        var node = snapshot.swarms[swarmIndex].nodes[nodeID]
+        let pending = (node.appendInFlight.map { [$0] } ?? []) + node.appendQueue
+        node.appendInFlight = nil
+        node.appendQueue = []
+        snapshot.swarms[swarmIndex].nodes[nodeID] = node
+        let swarmID = snapshot.swarms[swarmIndex].id
+        for append in pending {
+            broadcastJournaled { seq in
+                .injectFailed(
+                    InjectionEvent(
+                        requestID: append.requestID, swarmID: swarmID, injectionID: append.injectionID, nodeID: nodeID,
+                        error: reason, seq: seq))
+            }
+        }
+    }
+}

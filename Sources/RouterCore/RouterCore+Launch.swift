@@ -1,0 +1,123 @@
+import CodeswarmProtocol
+import Foundation
+
+extension RouterCore {
+    /// Registers a swarm and asks the provider to start it; returns a rejection reason instead when it cannot.
+    mutating func startLaunch(_ request: LaunchRequest, requestID: JSONValue) -> String? {
+        let provider = request.provider ?? settings.defaultProvider
+        guard settings.availableProviders.contains(provider) else {
+            let known = settings.availableProviders.sorted().joined(separator: ", ")
+            return "unknown provider \"\(provider)\": this router offers \(known) (set \"provider\" in the config)"
+        }
+        var resolved = request
+        resolved.provider = provider
+        if provider == "slurm" {
+            resolved.partition = request.partition ?? settings.defaultPartition
+            resolved.time = request.time ?? settings.defaultTime
+            resolved.account = request.account ?? settings.defaultAccount
+            resolved.qos = request.qos ?? settings.defaultQos
+        }
+        let swarmID = SwarmID(newID())
+        let record = SwarmRecord(
+            id: swarmID, request: resolved, provider: provider, launchRequestID: requestID, createdAt: now)
+        snapshot.swarms.append(record)
+        broadcast(
+            .swarmLaunchProgress(
+                SwarmLaunchProgress(
+                    requestID: requestID, swarmID: swarmID, stage: "accepted",
+                    message: "launching \(resolved.nodes) node(s) with the \(provider) provider", nodeCount: resolved.nodes)))
+        effects.append(
+            .launch(
+                swarmID,
+                LaunchPlan(
+                    provider: provider, nodes: resolved.nodes, partition: resolved.partition, time: resolved.time,
+                    account: resolved.account, qos: resolved.qos)))
+        effects.append(.scheduleTimer(.launchTimeout(swarmID), at: now.addingTimeInterval(settings.launchTimeoutSeconds)))
+        effects.append(.persist)
+        return nil
+    }
+
+    mutating func handleLaunchSubmitted(swarmID: SwarmID, jobID: JobID) {
+        guard let index = index(of: swarmID) else { return }
+        snapshot.swarms[index].jobID = jobID
+        let swarm = snapshot.swarms[index]
+        effects.append(.relay(site: Self.site(for: swarm.provider), .watch(jobID: jobID, nodeCount: swarm.request.nodes, cursors: [])))
+        broadcast(
+            .swarmLaunchProgress(
+                SwarmLaunchProgress(
+                    requestID: swarm.launchRequestID, swarmID: swarmID, jobID: jobID, stage: "submitted",
+                    message: "job \(jobID) submitted; waiting for \(swarm.request.nodes) worker(s) to start",
+                    nodesStarted: 0, nodeCount: swarm.request.nodes)))
+        effects.append(.persist)
+        if swarm.status == .terminating {
+            // A terminate arrived before the job id was known: stop the job now.
+            effects.append(.stopJob(jobID, provider: swarm.provider, mode: .force))
+        }
+    }
+
+    mutating func handleLaunchProgress(swarmID: SwarmID, stage: String, message: String, slurmState: String?, reason: String?) {
+        guard let index = index(of: swarmID), snapshot.swarms[index].status == .starting else { return }
+        if let slurmState { snapshot.swarms[index].slurmState = slurmState }
+        let swarm = snapshot.swarms[index]
+        broadcast(
+            .swarmLaunchProgress(
+                SwarmLaunchProgress(
+                    requestID: swarm.launchRequestID, swarmID: swarmID, jobID: swarm.jobID, stage: stage, message: message,
+                    slurmState: slurmState, reason: reason, nodesStarted: swarm.nodes.filter(\.isStarted).count,
+                    nodeCount: swarm.request.nodes)))
+    }
+
+    /// Ends a launch that cannot complete: the launcher gets `command_rejected`, everyone sees the swarm end.
+    mutating func failLaunch(swarmID: SwarmID, reason: String) {
+        guard let index = index(of: swarmID), snapshot.swarms[index].status != .terminated else { return }
+        let swarm = snapshot.swarms[index]
+        broadcast(.commandRejected(CommandRejected(requestID: swarm.launchRequestID, reason: "launch failed: \(reason)")))
+        if let jobID = swarm.jobID {
+            effects.append(.stopJob(jobID, provider: swarm.provider, mode: .force))
+        }
+        finishSwarm(index: index, reason: "launch failed: \(reason)", requestID: .null)
+    }
+
+    /// A node's worker wrote `start`: count it, and announce the swarm once every worker has started.
+    mutating func nodeStarted(swarmIndex: Int, nodeID: Int, hostname: String?) {
+        snapshot.swarms[swarmIndex].nodes[nodeID].isStarted = true
+        snapshot.swarms[swarmIndex].nodes[nodeID].hostname = hostname
+        snapshot.swarms[swarmIndex].nodes[nodeID].agentState = .idle
+        emitStream(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: nil, .nodeStarted(hostname: hostname))
+        let swarm = snapshot.swarms[swarmIndex]
+        guard swarm.status == .starting else { return }
+        let started = swarm.nodes.filter(\.isStarted).count
+        if started < swarm.request.nodes {
+            broadcast(
+                .swarmLaunchProgress(
+                    SwarmLaunchProgress(
+                        requestID: swarm.launchRequestID, swarmID: swarm.id, jobID: swarm.jobID, stage: "workers_starting",
+                        message: "\(started)/\(swarm.request.nodes) workers started", slurmState: swarm.slurmState,
+                        nodesStarted: started, nodeCount: swarm.request.nodes)))
+            return
+        }
+        announce(swarmIndex: swarmIndex)
+    }
+
+    /// Every worker has started: `swarm_launched`, then the system prompt to every node.
+    private mutating func announce(swarmIndex: Int) {
+        snapshot.swarms[swarmIndex].status = .running
+        snapshot.swarms[swarmIndex].isAnnounced = true
+        let swarm = snapshot.swarms[swarmIndex]
+        guard let jobID = swarm.jobID else { return }
+        broadcast(
+            .swarmLaunched(
+                SwarmLaunched(
+                    requestID: swarm.launchRequestID, swarmID: swarm.id, jobID: jobID, nodeCount: swarm.request.nodes,
+                    partition: swarm.request.partition, time: swarm.request.time, account: swarm.request.account,
+                    qos: swarm.request.qos, provider: swarm.provider, agent: settings.agentDescription)))
+        if !swarm.request.systemPrompt.isEmpty {
+            for node in swarm.nodes {
+                enqueueInjection(
+                    swarmIndex: swarmIndex, nodeID: node.id, content: swarm.request.systemPrompt,
+                    requestID: swarm.launchRequestID)
+            }
+        }
+        effects.append(.persist)
+    }
+}

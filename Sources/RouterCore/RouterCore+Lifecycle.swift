@@ -1,0 +1,168 @@
+import CodeswarmProtocol
+import Foundation
+
+extension RouterCore {
+    /// After a restart: follow every live swarm again from its cursors, and schedule housekeeping.
+    mutating func handleStarted() {
+        let sites = Set(snapshot.swarms.filter { $0.isLive && $0.jobID != nil }.map { Self.site(for: $0.provider) })
+        for site in sites.sorted() { rewatch(site: site) }
+        for swarm in snapshot.swarms where swarm.status == .starting {
+            effects.append(.scheduleTimer(.launchTimeout(swarm.id), at: now.addingTimeInterval(settings.launchTimeoutSeconds)))
+        }
+        for swarm in snapshot.swarms where swarm.status == .terminating {
+            effects.append(.scheduleTimer(.terminateGrace(swarm.id), at: now.addingTimeInterval(settings.gracefulTerminateSeconds)))
+        }
+        effects.append(.scheduleTimer(.retentionSweep, at: now.addingTimeInterval(60)))
+    }
+
+    /// Terminates a swarm: graceful first, forced when asked twice, after the grace period, or with `force`.
+    mutating func terminate(swarmIndex: Int, requestID: JSONValue, force: Bool, client: ClientID) {
+        let swarm = snapshot.swarms[swarmIndex]
+        switch swarm.status {
+        case .terminated:
+            reply(
+                to: client,
+                .swarmTerminated(
+                    SwarmTerminated(
+                        requestID: requestID, swarmID: swarm.id, jobID: swarm.jobID, reason: swarm.endedReason,
+                        slurmState: swarm.slurmState)))
+            return
+        case .terminating where !force:
+            // A second terminate while one runs means "now".
+            snapshot.swarms[swarmIndex].terminateRequestID = requestID
+            forceStop(swarmIndex: swarmIndex)
+            return
+        default:
+            break
+        }
+        snapshot.swarms[swarmIndex].status = .terminating
+        snapshot.swarms[swarmIndex].terminateRequestID = requestID
+        effects.append(.persist)
+        guard let jobID = swarm.jobID else {
+            broadcast(
+                .swarmTerminateProgress(
+                    SwarmTerminateProgress(
+                        requestID: requestID, swarmID: swarm.id, stage: "cancelling",
+                        message: "the job is not submitted yet; it will be cancelled as soon as it is")))
+            return
+        }
+        if force {
+            forceStop(swarmIndex: swarmIndex)
+            return
+        }
+        let live = swarm.nodes.filter { !$0.isEnded }.count
+        broadcast(
+            .swarmTerminateProgress(
+                SwarmTerminateProgress(
+                    requestID: requestID, swarmID: swarm.id, stage: "signalling",
+                    message:
+                        "asking \(live) worker(s) to finish (SIGTERM); forcing after \(Int(settings.gracefulTerminateSeconds)) s")))
+        effects.append(.stopJob(jobID, provider: swarm.provider, mode: .graceful))
+        effects.append(.scheduleTimer(.terminateGrace(swarm.id), at: now.addingTimeInterval(settings.gracefulTerminateSeconds)))
+    }
+
+    /// Kills what is left of a swarm and waits briefly for its last outbox lines.
+    mutating func forceStop(swarmIndex: Int) {
+        let swarm = snapshot.swarms[swarmIndex]
+        guard let jobID = swarm.jobID else { return }
+        broadcast(
+            .swarmTerminateProgress(
+                SwarmTerminateProgress(
+                    requestID: swarm.terminateRequestID ?? .null, swarmID: swarm.id, stage: "killing",
+                    message: "stopping the remaining workers now")))
+        effects.append(.stopJob(jobID, provider: swarm.provider, mode: .force))
+        snapshot.swarms[swarmIndex].isDraining = true
+        effects.append(.scheduleTimer(.drainDeadline(swarm.id), at: now.addingTimeInterval(settings.drainSeconds)))
+    }
+
+    /// Records what a provider poll saw; a job that finished closes its swarm after a short drain.
+    mutating func handleObservations(_ observations: [JobID: JobObservation]) {
+        for (jobID, observation) in observations {
+            guard let index = index(ofJob: jobID), snapshot.swarms[index].isLive else { continue }
+            let previous = snapshot.swarms[index].slurmState
+            snapshot.swarms[index].slurmState = observation.state
+            snapshot.swarms[index].timeLeftSeconds = observation.timeLeftSeconds
+            if snapshot.swarms[index].status == .starting, previous != observation.state, !observation.isFinished {
+                let reason = observation.reason.flatMap { $0 == "None" ? nil : $0 }
+                handleLaunchProgress(
+                    swarmID: snapshot.swarms[index].id, stage: observation.state.lowercased(),
+                    message: "job \(jobID) is \(observation.state)" + (reason.map { " (\($0))" } ?? ""),
+                    slurmState: observation.state, reason: reason)
+            }
+            if observation.isFinished, !snapshot.swarms[index].isDraining {
+                snapshot.swarms[index].isDraining = true
+                effects.append(.scheduleTimer(.drainDeadline(snapshot.swarms[index].id), at: now.addingTimeInterval(settings.drainSeconds)))
+            }
+            if previous != observation.state { effects.append(.persist) }
+        }
+    }
+
+    mutating func handleTimer(_ timer: RouterTimer) {
+        switch timer {
+        case .launchTimeout(let swarmID):
+            guard let index = index(of: swarmID), snapshot.swarms[index].status == .starting else { return }
+            let swarm = snapshot.swarms[index]
+            let started = swarm.nodes.filter(\.isStarted).count
+            failLaunch(
+                swarmID: swarmID,
+                reason:
+                    "only \(started)/\(swarm.request.nodes) workers started within \(Int(settings.launchTimeoutSeconds)) s (job state \(swarm.slurmState ?? "unknown")); the job was cancelled"
+            )
+        case .terminateGrace(let swarmID):
+            guard let index = index(of: swarmID), snapshot.swarms[index].status == .terminating else { return }
+            forceStop(swarmIndex: index)
+        case .drainDeadline(let swarmID):
+            guard let index = index(of: swarmID), snapshot.swarms[index].isLive else { return }
+            let swarm = snapshot.swarms[index]
+            let reason: String
+            if swarm.status == .terminating {
+                reason = "terminated by request"
+            } else if swarm.status == .starting {
+                failLaunch(
+                    swarmID: swarmID,
+                    reason: "the job ended before its workers started (state \(swarm.slurmState ?? "unknown"))")
+                return
+            } else {
+                reason = "job ended (state \(swarm.slurmState ?? "unknown")); workers are gone"
+            }
+            for node in swarm.nodes where !node.isEnded {
+                endNode(swarmIndex: index, nodeID: node.id, reason: "worker gone without `complete`")
+            }
+            finishSwarm(index: index, reason: reason, requestID: swarm.terminateRequestID ?? .null)
+        case .retentionSweep:
+            let cutoff = now.addingTimeInterval(-settings.endedRetentionSeconds)
+            let expired = snapshot.swarms.filter { !$0.isLive && ($0.endedAt ?? now) < cutoff }
+            for swarm in expired { transcript.remove(swarm.id) }
+            snapshot.swarms.removeAll { swarm in expired.contains { $0.id == swarm.id } }
+            for swarm in expired {
+                if let jobID = swarm.jobID {
+                    snapshot.cursors = snapshot.cursors.filter { !$0.key.contains("/\(jobID.rawValue)_") }
+                }
+            }
+            if !expired.isEmpty { effects.append(.persist) }
+            effects.append(.scheduleTimer(.retentionSweep, at: now.addingTimeInterval(60)))
+        }
+    }
+
+    /// Marks a swarm terminated and tells everyone; the relay stops following its files.
+    mutating func finishSwarm(index: Int, reason: String, requestID: JSONValue) {
+        guard snapshot.swarms[index].status != .terminated else { return }
+        for node in snapshot.swarms[index].nodes where !node.isEnded {
+            endNode(swarmIndex: index, nodeID: node.id, reason: reason)
+        }
+        snapshot.swarms[index].status = .terminated
+        snapshot.swarms[index].endedAt = now
+        snapshot.swarms[index].endedReason = reason
+        snapshot.swarms[index].isDraining = false
+        snapshot.swarms[index].terminateRequestID = nil
+        let swarm = snapshot.swarms[index]
+        if let jobID = swarm.jobID {
+            effects.append(.relay(site: Self.site(for: swarm.provider), .unwatch(jobID: jobID)))
+        }
+        broadcast(
+            .swarmTerminated(
+                SwarmTerminated(
+                    requestID: requestID, swarmID: swarm.id, jobID: swarm.jobID, reason: reason, slurmState: swarm.slurmState)))
+        effects.append(.persist)
+    }
+}

@@ -1,0 +1,198 @@
+import CodeswarmProtocol
+import Foundation
+
+extension RouterCore {
+    mutating func handleRelay(site: String, event: RelayEvent) {
+        switch event {
+        case .ready(let base, let pid):
+            effects.append(.log(.info, "relay for \(site) ready (pid \(pid), base \(base))"))
+            rewatch(site: site)
+            resendInFlightAppends(site: site)
+        case .appended(let id):
+            appendAnswered(appendID: id, error: nil)
+        case .appendFailed(let id, let error):
+            appendAnswered(appendID: id, error: error)
+        case .fileReset(let file, let reason):
+            effects.append(.log(.warning, "outbox \(file) at \(site) was \(reason); reading it again from the start"))
+            snapshot.cursors[Self.cursorKey(site: site, file: file)] = nil
+        case .error(let message):
+            effects.append(.log(.warning, "relay for \(site): \(message)"))
+        case .record(let file, let inode, let offset, let end, let line):
+            handleRecord(site: site, file: file, inode: inode, offset: offset, end: end, line: line)
+        }
+    }
+
+    /// Tells a (new) relay which jobs to follow, from the persisted cursors.
+    mutating func rewatch(site: String) {
+        for swarm in snapshot.swarms where Self.site(for: swarm.provider) == site {
+            guard let jobID = swarm.jobID, swarm.isLive || swarm.isDraining else { continue }
+            let prefix = "\(site)/\(jobID.rawValue)_"
+            let cursors = snapshot.cursors.filter { $0.key.hasPrefix(prefix) }.map(\.value).sorted { $0.file < $1.file }
+            effects.append(.relay(site: site, .watch(jobID: jobID, nodeCount: swarm.request.nodes, cursors: cursors)))
+        }
+    }
+
+    /// One outbox line: advance the cursor, drop duplicates, translate it into events.
+    private mutating func handleRecord(site: String, file: String, inode: UInt64, offset: UInt64, end: UInt64, line: String) {
+        let key = Self.cursorKey(site: site, file: file)
+        if let cursor = snapshot.cursors[key], cursor.inode == inode, end <= cursor.offset {
+            return  // Already processed (a relay that resumed from an older cursor).
+        }
+        snapshot.cursors[key] = OutboxCursor(file: file, inode: inode, offset: end)
+        effects.append(.persist)
+        guard let (jobID, nodeID) = MailboxLayout.parse(fileName: file), let swarmIndex = index(ofJob: jobID),
+            nodeID < snapshot.swarms[swarmIndex].nodes.count
+        else {
+            effects.append(.log(.warning, "outbox line from \(file) belongs to no known swarm; skipped"))
+            return
+        }
+        guard let record = try? WireCoding.decode(OutboxRecord.self, from: line) else {
+            effects.append(.log(.warning, "unreadable outbox line in \(file) at byte \(offset); skipped"))
+            return
+        }
+        if let seq = record.seq {
+            guard seq > snapshot.swarms[swarmIndex].nodes[nodeID].lastWorkerSeq else { return }
+            snapshot.swarms[swarmIndex].nodes[nodeID].lastWorkerSeq = seq
+        }
+        snapshot.swarms[swarmIndex].nodes[nodeID].lastActivityAt = now
+        switch record.type {
+        case .start:
+            nodeStarted(swarmIndex: swarmIndex, nodeID: nodeID, hostname: record.hostname)
+        case .codexRPC:
+            guard let payload = record.payload else { return }
+            if record.direction == "to_agent" {
+                workerAnswered(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: record.injectionID, payload: payload)
+            } else {
+                agentSpoke(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: record.injectionID, payload: payload)
+            }
+        case .codexStderr:
+            break
+        case .workerError:
+            workerFailed(swarmIndex: swarmIndex, nodeID: nodeID, record: record)
+        case .complete:
+            nodeCompleted(swarmIndex: swarmIndex, nodeID: nodeID, reason: record.reason ?? "worker completed")
+        }
+    }
+
+    /// An app-server message: translate, update the node, remember approvals.
+    private mutating func agentSpoke(swarmIndex: Int, nodeID: Int, injectionID: InjectionID?, payload: JSONValue) {
+        let translation = AgentTraffic.translate(payload)
+        var node = snapshot.swarms[swarmIndex].nodes[nodeID]
+        if let state = translation.agentState, !node.isEnded { node.agentState = state }
+        if let (id, request) = translation.serverRequest { node.pendingServerRequests[id] = request }
+        for body in translation.bodies {
+            switch body {
+            case .turnStarted:
+                node.currentInjection = injectionID
+                node.turnID = translation.turnID
+                node.turnStartedAt = now
+            case .turnComplete:
+                if let injectionID { node.openInjections.removeAll { $0 == injectionID } }
+                node.currentInjection = nil
+                node.turnStartedAt = nil
+            case .usage(let usage):
+                let key = injectionID?.rawValue ?? "-"
+                if node.usageByInjection[key] == usage.totalTokens { continue }
+                node.usageByInjection[key] = usage.totalTokens
+                node.totalTokens = usage.totalTokens
+            default:
+                break
+            }
+            snapshot.swarms[swarmIndex].nodes[nodeID] = node
+            emitStream(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: injectionID, turnID: translation.turnID, body)
+            node = snapshot.swarms[swarmIndex].nodes[nodeID]
+        }
+        snapshot.swarms[swarmIndex].nodes[nodeID] = node
+        if node.usageByInjection.count > 64 {
+            // Usage repeats only within a turn; old injections' totals are no longer needed.
+            let keep = Set(node.openInjections.map(\.rawValue) + [node.currentInjection?.rawValue ?? "-"])
+            snapshot.swarms[swarmIndex].nodes[nodeID].usageByInjection = node.usageByInjection.filter { keep.contains($0.key) }
+        }
+    }
+
+    /// The worker's own answer to a server request (an approval decision, or an error for unknown requests).
+    private mutating func workerAnswered(swarmIndex: Int, nodeID: Int, injectionID: InjectionID?, payload: JSONValue) {
+        guard let id = payload["id"] else { return }
+        let key = AgentTraffic.requestKey(id)
+        guard let request = snapshot.swarms[swarmIndex].nodes[nodeID].pendingServerRequests.removeValue(forKey: key) else { return }
+        if snapshot.swarms[swarmIndex].nodes[nodeID].agentState == .waitingForApproval {
+            snapshot.swarms[swarmIndex].nodes[nodeID].agentState = .working
+        }
+        let decision = AgentTraffic.answerDecision(payload) ?? "answered"
+        emitStream(
+            swarmIndex: swarmIndex, nodeID: nodeID, injectionID: injectionID,
+            .approvalAnswered(kind: request.method, decision: decision, command: request.command))
+    }
+
+    /// A `worker_error` line: report it, and close the injection it killed so clients stop waiting.
+    private mutating func workerFailed(swarmIndex: Int, nodeID: Int, record: OutboxRecord) {
+        let message = record.error ?? "worker error"
+        snapshot.swarms[swarmIndex].nodes[nodeID].lastError = message
+        emitStream(
+            swarmIndex: swarmIndex, nodeID: nodeID, injectionID: record.injectionID,
+            .agentError(message: message, code: record.code, willRetry: record.code == "agent_exited" ? true : nil))
+        let fatalForTurn = record.code == "agent_exited" || record.code == "agent_error" || record.code == "agent_restart_limit"
+        if fatalForTurn, let injectionID = record.injectionID,
+            snapshot.swarms[swarmIndex].nodes[nodeID].openInjections.contains(injectionID)
+        {
+            closeInjection(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: injectionID, error: message)
+        }
+        if record.code == "agent_exited" || record.code == "agent_restart_limit" {
+            snapshot.swarms[swarmIndex].nodes[nodeID].agentState = record.code == "agent_exited" ? .starting : .error
+        }
+    }
+
+    /// Emits a failed `turn_complete` for an injection whose turn can no longer complete.
+    mutating func closeInjection(swarmIndex: Int, nodeID: Int, injectionID: InjectionID, error: String) {
+        snapshot.swarms[swarmIndex].nodes[nodeID].openInjections.removeAll { $0 == injectionID }
+        if snapshot.swarms[swarmIndex].nodes[nodeID].currentInjection == injectionID {
+            snapshot.swarms[swarmIndex].nodes[nodeID].currentInjection = nil
+            snapshot.swarms[swarmIndex].nodes[nodeID].turnStartedAt = nil
+        }
+        emitStream(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: injectionID, .turnComplete(status: "failed", error: error))
+    }
+
+    /// A node's worker wrote `complete`: the node is over; the swarm is over when every node is.
+    mutating func nodeCompleted(swarmIndex: Int, nodeID: Int, reason: String) {
+        guard !snapshot.swarms[swarmIndex].nodes[nodeID].isEnded else { return }
+        endNode(swarmIndex: swarmIndex, nodeID: nodeID, reason: reason)
+        let swarm = snapshot.swarms[swarmIndex]
+        if swarm.status == .terminating {
+            let ended = swarm.nodes.filter(\.isEnded).count
+            broadcast(
+                .swarmTerminateProgress(
+                    SwarmTerminateProgress(
+                        requestID: swarm.terminateRequestID ?? .null, swarmID: swarm.id, stage: "draining",
+                        message: "\(ended)/\(swarm.request.nodes) workers completed")))
+        }
+        if swarm.nodes.allSatisfy(\.isEnded) {
+            let why = swarm.status == .terminating ? "terminated by request" : endReason(for: swarm, workerReason: reason)
+            if let jobID = swarm.jobID, swarm.provider == "slurm" {
+                // Workers are done; release the allocation (the batch shell may still hold it).
+                effects.append(.stopJob(jobID, provider: swarm.provider, mode: .force))
+            }
+            finishSwarm(index: swarmIndex, reason: why, requestID: swarm.terminateRequestID ?? .null)
+        }
+    }
+
+    /// Marks a node ended, closing its open injections and failing its pending appends.
+    mutating func endNode(swarmIndex: Int, nodeID: Int, reason: String) {
+        snapshot.swarms[swarmIndex].nodes[nodeID].isEnded = true
+        snapshot.swarms[swarmIndex].nodes[nodeID].agentState = .ended
+        for injectionID in snapshot.swarms[swarmIndex].nodes[nodeID].openInjections {
+            closeInjection(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: injectionID, error: "node ended: \(reason)")
+        }
+        failPendingAppends(swarmIndex: swarmIndex, nodeID: nodeID, reason: "node ended before delivery: \(reason)")
+        emitStream(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: nil, .nodeEnded(reason: reason))
+        effects.append(.persist)
+    }
+
+    /// Why a swarm ended on its own, in words a user understands.
+    func endReason(for swarm: SwarmRecord, workerReason: String) -> String {
+        if swarm.slurmState == "TIMEOUT" || (swarm.timeLeftSeconds ?? Int.max) <= 90 && workerReason == "sigterm" {
+            return "time limit reached (workers drained on SIGTERM)"
+        }
+        if workerReason == "sigterm" { return "workers stopped by SIGTERM (scancel or the scheduler)" }
+        return "workers ended: \(workerReason)"
+    }
+}

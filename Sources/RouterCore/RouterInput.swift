@@ -1,0 +1,61 @@
+import CodeswarmProtocol
+import Foundation
+
+/// Identifies one client connection inside the router.
+public typealias ClientID = Int
+
+/// A fact from the outside world, handed to `RouterCore.handle`; each carries the time it happened.
+public enum RouterInput: Sendable {
+    /// The router started (after restoring its snapshot): re-watch live swarms.
+    case started(at: Date)
+    case clientConnected(ClientID, at: Date)
+    case clientDisconnected(ClientID, at: Date)
+    /// One complete line from a client, without its newline.
+    case lineReceived(ClientID, [UInt8], at: Date)
+    /// A client sent a line longer than the frame limit; its bytes were discarded.
+    case lineTooLong(ClientID, byteCount: Int, at: Date)
+    /// The provider has a job id for a launch (workers may not have started yet).
+    case launchSubmitted(SwarmID, JobID, at: Date)
+    /// The provider reports launch progress (queued in Slurm with a reason, running, …).
+    case launchProgressed(SwarmID, stage: String, message: String, slurmState: String?, reason: String?, at: Date)
+    /// The provider could not launch.
+    case launchFailed(SwarmID, reason: String, at: Date)
+    /// The mailbox relay of `site` reported something.
+    case relayEvent(site: String, RelayEvent, at: Date)
+    /// The relay of `site` is gone (it will be restarted; in-flight appends are re-sent to the new one).
+    case relayStopped(site: String, reason: String, at: Date)
+    /// The provider observed its jobs (one batched poll).
+    case jobsObserved([JobID: JobObservation], at: Date)
+    case timerFired(RouterTimer, at: Date)
+}
+
+/// What a provider saw of one job in a poll.
+public struct JobObservation: Sendable, Hashable {
+    /// Scheduler state: `PENDING`, `RUNNING`, …; for the local provider `RUNNING` or `COMPLETED`.
+    public var state: String
+    /// True when the job no longer runs (gone from the queue, or every local worker exited).
+    public var isFinished: Bool
+    /// Slurm's reason (for PENDING) or the final state's reason.
+    public var reason: String?
+    /// Seconds left before the time limit, when known.
+    public var timeLeftSeconds: Int?
+
+    public init(state: String, isFinished: Bool, reason: String? = nil, timeLeftSeconds: Int? = nil) {
+        self.state = state
+        self.isFinished = isFinished
+        self.reason = reason
+        self.timeLeftSeconds = timeLeftSeconds
+    }
+}
+
+/// A timer the core asked for; it comes back as `timerFired`.
+public enum RouterTimer: Sendable, Hashable {
+    /// A launch has waited too long for its workers.
+    case launchTimeout(SwarmID)
+    /// A graceful terminate has waited long enough; kill what is left.
+    case terminateGrace(SwarmID)
+    /// A finished job's last records have had time to arrive; close the swarm.
+    case drainDeadline(SwarmID)
+    /// Forget swarms that ended long ago.
+    case retentionSweep
+}
