@@ -1,0 +1,100 @@
+import CodeswarmIO
+import CodeswarmProtocol
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `codeswarm relay`: appends inbox lines and streams outbox lines of `<base>/mailbox` over stdin/stdout.
+///
+/// The router runs exactly one relay per mailbox (a child process, or over SSH on the login node). The relay
+/// keeps no durable state: the router sends the cursors it persisted, and the relay reports every line with
+/// its file identity and byte range, so the router can resume without loss or duplicates. It exits when its
+/// stdin closes, which is how it dies with the router (or with the SSH session) instead of lingering.
+public struct RelayService: Sendable {
+    public let base: String
+    public let pollInterval: Duration
+
+    public init(base: String, pollInterval: Duration = .milliseconds(50)) {
+        self.base = base
+        self.pollInterval = pollInterval
+    }
+
+    /// Runs until stdin closes; returns the exit code.
+    public func run() async -> Int32 {
+        let output = FileDescriptorWriter(fileDescriptor: dup(STDOUT_FILENO))
+        let state = RelayState()
+        func emit(_ event: RelayEvent) {
+            guard let line = try? WireCoding.encodeLine(event) else { return }
+            try? output.write(line)
+        }
+        do {
+            try AtomicFile.makePrivateDirectory("\(base)/mailbox/inbox")
+            try AtomicFile.makePrivateDirectory("\(base)/mailbox/outbox")
+            try AtomicFile.makePrivateDirectory("\(base)/mailbox/archive")
+        } catch {
+            emit(.error(message: "cannot create the mailbox under \(base): \(error)"))
+        }
+        emit(.ready(base: base, pid: Int(getpid())))
+        return await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await line in FileDescriptorReader.lines(dup(STDIN_FILENO), name: "relay stdin") {
+                    guard case .line(let bytes) = line, !bytes.isEmpty else { continue }
+                    guard let request = try? WireCoding.decode(RelayRequest.self, from: bytes) else {
+                        emit(.error(message: "unreadable request: \(String(decoding: bytes.prefix(200), as: UTF8.self))"))
+                        continue
+                    }
+                    switch request {
+                    case .append(let id, let jobID, let nodeID, let line):
+                        emit(Self.append(base: base, id: id, jobID: jobID, nodeID: nodeID, line: line))
+                    case .watch, .unwatch:
+                        await state.apply(request)
+                    }
+                }
+            }
+            group.addTask {
+                while !Task.isCancelled {
+                    for event in await state.poll(base: base) { emit(event) }
+                    try? await Task.sleep(for: pollInterval)
+                }
+            }
+            // Stdin closed: the router is gone. Stop following and exit.
+            await group.next()
+            group.cancelAll()
+            return 0
+        }
+    }
+
+    /// Appends one inbox line durably. Idempotent: a line that is already the file's last line is not written again,
+    /// so the router can re-send an append whose acknowledgement it never saw.
+    static func append(base: String, id: Int, jobID: JobID, nodeID: Int, line: String) -> RelayEvent {
+        guard jobID.isSafePathComponent, nodeID >= 0 else {
+            return .appendFailed(id: id, error: "invalid job id or node id")
+        }
+        let path = MailboxLayout.path(base: base, box: .inbox, jobID: jobID, nodeID: nodeID)
+        let bytes = Array(line.utf8) + [UInt8(ascii: "\n")]
+        if FileTail.endsWith(path: path, bytes: bytes) { return .appended(id: id) }
+        do {
+            try AtomicFile.append(bytes, to: path)
+            return .appended(id: id)
+        } catch {
+            return .appendFailed(id: id, error: "append to \(path) failed: \(error)")
+        }
+    }
+}
+
+/// Reads the end of a file.
+enum FileTail {
+    /// True when the file at `path` ends with `bytes`.
+    static func endsWith(path: String, bytes: [UInt8]) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_size >= bytes.count else { return false }
+        var tail = [UInt8](repeating: 0, count: bytes.count)
+        let count = tail.withUnsafeMutableBytes { pread(fd, $0.baseAddress, bytes.count, off_t(info.st_size) - off_t(bytes.count)) }
+        return count == bytes.count && tail == bytes
+    }
+}
