@@ -37,7 +37,7 @@ public struct SwarmRecord: Sendable, Hashable, Codable {
     }
 
     /// True while the swarm can still change (not terminated).
-    var isLive: Bool { status != .terminated }
+    public var isLive: Bool { status != .terminated }
 
     /// Tokens used so far over all nodes.
     var totalTokens: Int { nodes.reduce(0) { $0 + $1.totalTokens } }

@@ -1,0 +1,123 @@
+import CodeswarmIO
+import CodeswarmProtocol
+import Foundation
+import Logging
+import RouterCore
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Runs a swarm's workers as processes on this machine, with the same mailbox and relay as on a cluster.
+///
+/// Workers run in their own sessions and outlive the router on purpose: a router restart re-adopts them from
+/// `runs/<job>/job.json` (pids plus start times, so a reused pid is never mistaken for a worker).
+final class LocalProvider: Provider {
+    let name = "local"
+    let base: String
+    let executable: String
+    let settingsTemplate: WorkerSettings
+    let logger: Logger
+    let pollInterval: Duration = .milliseconds(500)
+    private let jobs = Mutex<[JobID: [ProcessInspector.Identity]]>([:])
+
+    init(base: String, executable: String, settingsTemplate: WorkerSettings, logger: Logger) {
+        self.base = base
+        self.executable = executable
+        self.settingsTemplate = settingsTemplate
+        self.logger = logger
+    }
+
+    var relayCommand: [String] { [executable, "relay", "--base", base] }
+
+    func launch(swarmID: SwarmID, plan: LaunchPlan, report: @escaping @Sendable (RouterInput) -> Void) async {
+        var random = SystemRandomNumberGenerator()
+        let jobID = JobID("local_" + String(format: "%08x", UInt32.random(in: 0...UInt32.max, using: &random)))
+        let jobDirectory = "\(base)/runs/\(jobID.rawValue)"
+        do {
+            try AtomicFile.makePrivateDirectory(jobDirectory)
+            for box in MailboxLayout.Box.allCases { try AtomicFile.makePrivateDirectory("\(base)/mailbox/\(box.rawValue)") }
+            let settingsPath = "\(jobDirectory)/worker.json"
+            try AtomicFile.write(try WireCoding.encode(settingsTemplate), to: settingsPath)
+            report(.launchSubmitted(swarmID, jobID, at: Date()))
+            var identities: [ProcessInspector.Identity] = []
+            for node in 0..<plan.nodes {
+                let logPath = "\(jobDirectory)/worker_\(node < 10 ? "0" : "")\(node).log"
+                let process = try ChildProcess.spawn(
+                    executable: executable,
+                    arguments: ["worker", "--settings", settingsPath, "--job-id", jobID.rawValue, "--node-id", String(node)],
+                    workingDirectory: jobDirectory, stdin: .null, stdout: .file(path: logPath, append: true),
+                    stderr: .file(path: logPath, append: true), newSession: true)
+                identities.append(
+                    ProcessInspector.identity(of: process.pid) ?? ProcessInspector.Identity(pid: process.pid, startTicks: 0))
+            }
+            try AtomicFile.write(try WireCoding.encode(identities), to: "\(jobDirectory)/job.json")
+            jobs.withLock { $0[jobID] = identities }
+            report(
+                .launchProgressed(
+                    swarmID, stage: "running", message: "\(plan.nodes) local worker process(es) started",
+                    slurmState: "RUNNING", reason: nil, at: Date()))
+        } catch {
+            report(.launchFailed(swarmID, reason: "could not start local workers: \(error)", at: Date()))
+        }
+    }
+
+    func observe(_ jobIDs: [JobID]) async -> [JobID: JobObservation] {
+        var result: [JobID: JobObservation] = [:]
+        for jobID in jobIDs {
+            let identities = identities(of: jobID)
+            var alive = 0
+            for identity in identities {
+                // Our own children must be reaped, or they linger as zombies while the router runs.
+                ProcessInspector.reapIfChild(identity.pid)
+                if identity.startTicks == 0 ? ProcessInspector.identity(of: identity.pid) != nil : ProcessInspector.isAlive(identity) {
+                    alive += 1
+                }
+            }
+            result[jobID] =
+                alive > 0
+                ? JobObservation(state: "RUNNING", isFinished: false, reason: "\(alive)/\(identities.count) workers alive")
+                : JobObservation(state: "COMPLETED", isFinished: true, reason: "no worker process left")
+        }
+        return result
+    }
+
+    func stop(_ jobID: JobID, mode: StopMode) async {
+        let identities = identities(of: jobID)
+        for identity in identities where ProcessInspector.isAlive(identity) || identity.startTicks == 0 {
+            switch mode {
+            case .graceful:
+                kill(identity.pid, SIGTERM)
+            case .force:
+                // The worker leads its own process group: this also kills its agent.
+                kill(-identity.pid, SIGKILL)
+                kill(identity.pid, SIGKILL)
+            }
+        }
+        if mode == .force {
+            try? await Task.sleep(for: .milliseconds(200))
+            for identity in identities { ProcessInspector.reapIfChild(identity.pid) }
+            archiveLeftovers(jobID: jobID, nodeCount: identities.count)
+        }
+    }
+
+    /// Moves outbox files of killed workers to the archive (the relay follows them there by inode).
+    private func archiveLeftovers(jobID: JobID, nodeCount: Int) {
+        for node in 0..<nodeCount {
+            let from = MailboxLayout.path(base: base, box: .outbox, jobID: jobID, nodeID: node)
+            let to = MailboxLayout.path(base: base, box: .archive, jobID: jobID, nodeID: node)
+            if access(from, F_OK) == 0 { rename(from, to) }
+        }
+    }
+
+    private func identities(of jobID: JobID) -> [ProcessInspector.Identity] {
+        if let known = jobs.withLock({ $0[jobID] }) { return known }
+        let path = "\(base)/runs/\(jobID.rawValue)/job.json"
+        guard jobID.isSafePathComponent, let bytes = try? AtomicFile.read(path),
+            let identities = try? WireCoding.decode([ProcessInspector.Identity].self, from: bytes)
+        else { return [] }
+        jobs.withLock { $0[jobID] = identities }
+        return identities
+    }
+}

@@ -1,0 +1,133 @@
+import CodeswarmIO
+import CodeswarmProtocol
+import Foundation
+import Logging
+import NIOCore
+import RouterCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `codeswarm router`: the daemon's assembly — lock, state, providers, relays, TCP server, signals.
+public enum RouterDaemon {
+    /// What the daemon needs to start.
+    public struct Options: Sendable {
+        public var configuration: Configuration
+        public var stateDirectory: String
+        public var host: String
+        public var port: Int
+        /// This binary, used to start workers and relays.
+        public var executable: String
+        /// The agent argv the workers run (already resolved: codex or the demo agent).
+        public var agentCommand: [String]
+
+        public init(
+            configuration: Configuration, stateDirectory: String, host: String, port: Int, executable: String,
+            agentCommand: [String]
+        ) {
+            self.configuration = configuration
+            self.stateDirectory = stateDirectory
+            self.host = host
+            self.port = port
+            self.executable = executable
+            self.agentCommand = agentCommand
+        }
+    }
+
+    /// The running router's identity, in `<state dir>/router.json`, for clients and for "already running" errors.
+    public struct Identity: Sendable, Codable, Hashable {
+        public var pid: Int
+        public var host: String
+        public var port: Int
+        public var startedAt: String
+
+        enum CodingKeys: String, CodingKey {
+            case pid, host, port
+            case startedAt = "started_at"
+        }
+    }
+
+    /// Why the daemon could not start.
+    public struct StartError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Runs the router until SIGTERM or SIGINT. Throws `StartError` when another router owns the state directory.
+    public static func run(_ options: Options, logger: Logger) async throws {
+        signal(SIGPIPE, SIG_IGN)
+        let directory = options.stateDirectory
+        try AtomicFile.makePrivateDirectory(directory)
+        guard let lock = try FileLock.tryLock(path: "\(directory)/router.lock") else {
+            let running = (try? AtomicFile.read("\(directory)/router.json")).flatMap { try? WireCoding.decode(Identity.self, from: $0) }
+            let who = running.map { "pid \($0.pid), listening on \($0.host):\($0.port)" } ?? "pid unknown"
+            throw StartError(description: "a router is already running for state directory \(directory) (\(who)); stop it first or use another CODESWARM_STATE_DIR")
+        }
+        defer { lock.unlock() }
+
+        var store = StateStore(directory: directory)
+        let snapshot: RouterSnapshot
+        let journal: [EventEnvelope]
+        do {
+            (snapshot, journal) = try store.load(newSeed: UInt64.random(in: 1...UInt64.max))
+        } catch let error as StateError {
+            logger.error("\(error.message)")
+            (snapshot, journal) = (error.snapshot, [])
+        }
+        let config = options.configuration
+        let localBase = config.local.baseDirectory ?? "\(directory)/local"
+        try AtomicFile.makePrivateDirectory(localBase)
+        let workerSettings = WorkerSettings(
+            base: localBase, agentCommand: options.agentCommand, agentEnvironment: config.agent.environment,
+            sandbox: config.agent.sandbox, approvalPolicy: config.agent.approvalPolicy,
+            approvalDecision: config.agent.approvalDecision, model: config.agent.model,
+            stallTimeoutSeconds: config.agent.stallTimeoutSeconds, restartLimit: config.agent.restartLimit)
+        let providers: [any Provider] = [
+            LocalProvider(base: localBase, executable: options.executable, settingsTemplate: workerSettings, logger: logger)
+        ]
+        let settings = RouterCoreSettings(
+            defaultProvider: config.provider == "local" ? "local" : config.provider,
+            availableProviders: Set(providers.map(\.name)), defaultPartition: config.slurm.defaultPartition,
+            defaultTime: config.slurm.defaultTime, defaultAccount: config.slurm.defaultAccount,
+            defaultQos: config.slurm.defaultQos, gracefulTerminateSeconds: config.router.gracefulTerminateSeconds,
+            launchTimeoutSeconds: config.router.launchTimeoutSeconds,
+            endedRetentionSeconds: config.router.endedRetentionSeconds,
+            transcriptEventsPerNode: config.router.transcriptEventsPerNode,
+            agentDescription: options.agentCommand.joined(separator: " "))
+        let core = RouterCore(settings: settings, snapshot: snapshot, journal: journal)
+        let clients = ClientRegistry(queueLimit: config.router.clientQueueLimitBytes)
+        let runtime = RouterRuntime(core: core, store: store, clients: clients, providers: providers, logger: logger)
+        let server = TCPServer(host: options.host, port: options.port, clients: clients, inputs: runtime.inputs, logger: logger)
+
+        let listener: NIOAsyncChannel<NIOAsyncChannel<LineSplitter.Output, ByteBuffer>, Never>
+        do {
+            listener = try await server.bind()
+        } catch {
+            throw StartError(description: "cannot listen on \(options.host):\(options.port): \(error); is another program using the port? set router.port or CODESWARM_ROUTER_PORT")
+        }
+        let port = listener.channel.localAddress?.port ?? options.port
+        let identity = Identity(
+            pid: Int(getpid()), host: options.host, port: port, startedAt: WireTimestamp.string(from: Date()))
+        try AtomicFile.write(try WireCoding.encode(identity), to: "\(directory)/router.json")
+        defer { unlink("\(directory)/router.json") }
+        // The line tests and scripts wait for, like the seed's "TCP CONTROL READY".
+        FileHandle.standardError.write(Data("TCP CONTROL READY \(options.host):\(port)\n".utf8))
+        logger.info("router listening", metadata: ["host": "\(options.host)", "port": "\(port)", "state.dir": "\(directory)"])
+
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await server.serve(listener) }
+            group.addTask { await runtime.run() }
+            group.addTask {
+                for await signal in SignalWatcher.signals([SIGTERM, SIGINT, SIGHUP]) {
+                    logger.info("shutting down", metadata: ["signal": "\(signal)"])
+                    break
+                }
+            }
+            // Any of them ending (a signal, above all) ends the router; workers keep running and are re-adopted.
+            await group.next()
+            runtime.shutdown()
+            group.cancelAll()
+        }
+        try? await listener.channel.close()
+    }
+}
