@@ -1,7 +1,21 @@
 import ArgumentParser
 
-/// The `codeswarm` root command.
+/// The `codeswarm` root command: the list of every subcommand.
 public struct CodeswarmCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(commandName: "codeswarm", abstract: "Run swarms of coding agents on Slurm clusters.")
+    public static let configuration = CommandConfiguration(
+        commandName: "codeswarm",
+        abstract: "Run swarms of coding agents on Slurm clusters and steer them live.",
+        discussion: """
+            Clients (launch, inject, status, list, terminate, attach) talk to the router on 127.0.0.1:8765 \
+            ($CODESWARM_ROUTER_PORT) and start it when none runs. State lives in $CODESWARM_STATE_DIR \
+            (default $XDG_STATE_HOME/codeswarm). Exit codes: 0 ok, 1 rejected or failed, 2 bad config, \
+            3 no router, 4 timed out.
+            """,
+        version: "0.1.0",
+        subcommands: [
+            LaunchCommand.self, InjectCommand.self, StatusCommand.self, ListCommand.self, TerminateCommand.self,
+            AttachCommand.self, RouterDaemonCommand.self, RelayCommand.self, WorkerCommand.self, DemoAgentCommand.self,
+        ])
+
     public init() {}
 }

@@ -149,6 +149,17 @@ public struct ChildProcess: Sendable {
         }
     }
 
+    /// Reaps the child whenever it exits, on a background thread, for children nobody awaits (detached workers).
+    public func reapInBackground() {
+        let pid = pid
+        let thread = Thread {
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) == -1, errno == EINTR {}
+        }
+        thread.name = "reap \(pid)"
+        thread.start()
+    }
+
     /// Sends `signal` to the child.
     @discardableResult
     public func send(signal: Int32) -> Bool {

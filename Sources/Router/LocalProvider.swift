@@ -49,6 +49,7 @@ final class LocalProvider: Provider {
                     arguments: ["worker", "--settings", settingsPath, "--job-id", jobID.rawValue, "--node-id", String(node)],
                     workingDirectory: jobDirectory, stdin: .null, stdout: .file(path: logPath, append: true),
                     stderr: .file(path: logPath, append: true), newSession: true)
+                process.reapInBackground()
                 identities.append(
                     ProcessInspector.identity(of: process.pid) ?? ProcessInspector.Identity(pid: process.pid, startTicks: 0))
             }

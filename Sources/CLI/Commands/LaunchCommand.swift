@@ -1,0 +1,101 @@
+import ArgumentParser
+import CodeswarmProtocol
+import Foundation
+
+/// `codeswarm launch`: start a swarm and print its id once every worker has started.
+struct LaunchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "launch",
+        abstract: "Launch a swarm: one agent per node.",
+        discussion: """
+            Prints the swarm id on stdout (all fields with --json) once every node's worker has started; progress \
+            (queued, pending with Slurm's reason, workers starting) goes to stderr. The system prompt, if given, \
+            becomes the first turn on every node.
+            Exit codes: 0 launched, 1 rejected or failed, 2 bad config, 3 no router.
+            """)
+
+    @OptionGroup var client: ClientOptions
+
+    @Option(name: [.customShort("N"), .long], help: "Number of nodes (one worker and one agent per node).")
+    var nodes: Int = 1
+
+    @Option(name: [.long, .customLong("system-prompt")], help: "System prompt injected as the first turn on every node.")
+    var prompt: String = ""
+
+    @Option(name: .long, help: ArgumentHelp("Read the system prompt from a file ('-' for stdin).", valueName: "file"))
+    var promptFile: String?
+
+    @Option(name: [.customShort("p"), .long], help: "Slurm partition (default: slurm.default_partition).")
+    var partition: String?
+
+    @Option(name: [.customShort("t"), .long], help: "Slurm time limit, e.g. 01:00:00 (default: slurm.default_time).")
+    var time: String?
+
+    @Option(name: [.customShort("A"), .long], help: "Slurm account.")
+    var account: String?
+
+    @Option(name: [.customShort("q"), .long], help: "Slurm quality of service.")
+    var qos: String?
+
+    @Option(name: .long, help: "Provider: local or slurm (default: the config's provider).")
+    var provider: String?
+
+    @Flag(name: .long, help: "Print the swarm_launched fields as JSON.")
+    var json = false
+
+    func validate() throws {
+        guard (1...LaunchRequest.maximumNodes).contains(nodes) else {
+            throw ValidationError("--nodes must be between 1 and \(LaunchRequest.maximumNodes)")
+        }
+        for (field, value) in [("partition", partition), ("time", time), ("account", account), ("qos", qos)] {
+            if let value, let problem = SchedulerValue.problem(field: field, value: value) {
+                throw ValidationError("--\(problem)")
+            }
+        }
+        if promptFile != nil, !prompt.isEmpty { throw ValidationError("give --prompt or --prompt-file, not both") }
+    }
+
+    func run() async throws {
+        let systemPrompt = try promptFile.map(PromptSource.read) ?? prompt
+        let request = LaunchRequest(
+            nodes: nodes, partition: partition, time: time, account: account, qos: qos, systemPrompt: systemPrompt,
+            provider: provider)
+        var conversation = try await Conversation(options: client)
+        let requestID = RequestIDs.make()
+        let mine = JSONValue.string(requestID)
+        let code = try await conversation.run(.launch(request), requestID: requestID) { envelope in
+            guard envelope.event.requestID == mine else { return .keepReading }
+            switch envelope.event {
+            case .swarmLaunchProgress(let progress):
+                Terminal.note("launch: \(progress.message)")
+            case .swarmLaunched(let launched):
+                if json {
+                    Terminal.json(launched)
+                } else {
+                    Terminal.note(
+                        "swarm \(launched.swarmID) launched: job \(launched.jobID), \(launched.nodeCount) node(s), agent: \(launched.agent ?? "unknown")"
+                    )
+                    Terminal.out(launched.swarmID.rawValue)
+                }
+                return .finish(0)
+            case .commandRejected(let rejection):
+                Terminal.error(rejection.reason)
+                if json { Terminal.json(rejection) }
+                return .finish(ExitCodes.failed)
+            default:
+                break
+            }
+            return .keepReading
+        }
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// Reads prompt text from a file or stdin.
+enum PromptSource {
+    static func read(_ path: String) throws -> String {
+        let data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: path)
+        guard let data else { throw ValidationError("cannot read the prompt file \(path)") }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Relay
+import ClientKit
+import CodeswarmIO
+import CodeswarmProtocol
+import Foundation
+import Logging
+import Router
+
+/// `codeswarm router`: run the daemon in the foreground.
+struct RouterDaemonCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "router", abstract: "Run the router daemon in the foreground.",
+        discussion: """
+            Client commands start it detached when none runs. It listens on router.host:router.port (default \
+            127.0.0.1:8765, or $CODESWARM_ROUTER_PORT) and keeps its state in $CODESWARM_STATE_DIR (default \
+            $XDG_STATE_HOME/codeswarm). Only one router runs per state directory. Swarms outlive the router: a \
+            restarted router re-adopts them. Exit codes: 0 stopped by a signal, 1 could not start, 2 bad config.
+            """)
+
+    @Option(name: .long, help: ArgumentHelp("Configuration file (JSON).", valueName: "file"))
+    var config: String?
+
+    @Option(name: .long, help: "Port to listen on (0 picks a free one); overrides the config and $CODESWARM_ROUTER_PORT.")
+    var port: Int?
+
+    func run() async throws {
+        let configuration = try ConfigLoader.load(path: config)
+        var logger = Logger(label: "codeswarm.router")
+        logger.logLevel = ProcessInfo.processInfo.environment["CODESWARM_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let agent = AgentChoice.resolve(configuration.agent.command)
+        FileHandle.standardError.write(Data("codeswarm router: agent: \(agent.description)\n".utf8))
+        let options = RouterDaemon.Options(
+            configuration: configuration, stateDirectory: RouterEnvironment.stateDirectory(),
+            host: configuration.router.host, port: port ?? RouterEnvironment.port(configured: configuration.router.port),
+            executable: PathSearch.currentExecutable, agentCommand: agent.command)
+        do {
+            try await RouterDaemon.run(options, logger: logger)
+        } catch let error as RouterDaemon.StartError {
+            Terminal.error(error.description)
+            throw ExitCode(ExitCodes.failed)
+        }
+    }
+}
+
+/// Which agent the workers run: the configured command, codex when installed, else the demo agent.
+enum AgentChoice {
+    static let codexCommand = ["codex", "app-server", "--listen", "stdio://"]
+    static let demoCommand = ["codeswarm", "demo-agent"]
+
+    static func resolve(_ configured: [String]?) -> (command: [String], description: String) {
+        if let configured { return (configured, "\(configured.joined(separator: " ")) (from agent.command)") }
+        if PathSearch.find("codex") != nil { return (codexCommand, "codex app-server (codex found on PATH)") }
+        return (demoCommand, "the built-in demo agent (codex not found on PATH; set agent.command to choose)")
+    }
+}
+
+/// `codeswarm relay`: the mailbox relay the router starts (locally, or on the login node over SSH).
+struct RelayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "relay", abstract: "Relay a mailbox to the router over stdin/stdout (started by the router).",
+        discussion: "Not for daily use: the router runs one per cluster. It exits when its stdin closes.")
+
+    @Option(name: .long, help: ArgumentHelp("The shared base directory holding mailbox/.", valueName: "dir"))
+    var base: String
+
+    func run() async throws {
+        let code = await RelayService(base: base).run()
+        if code != 0 { throw ExitCode(code) }
+    }
+}

@@ -1,0 +1,62 @@
+import CodeswarmProtocol
+
+/// Plain-text renderings of `swarm_status` and `swarm_list` for people (scripts use `--json`).
+enum StatusFormatter {
+    static func format(_ status: SwarmStatusReply) -> String {
+        var lines = [
+            "swarm:       \(status.swarmID)",
+            "job:         \(status.jobID)",
+            "provider:    \(status.provider ?? "-")",
+            "status:      \(status.status.rawValue)\(status.endedReason.map { " (\($0))" } ?? "")",
+            "slurm state: \(status.slurmState)",
+            "nodes:       \(status.nodeCount)",
+        ]
+        if let left = status.timeLeftSeconds { lines.append("time left:   \(Duration.seconds(left).formatted())") }
+        if let nodes = status.nodes, !nodes.isEmpty {
+            lines.append("")
+            lines.append(table(
+                header: ["NODE", "HOST", "STATE", "INJECTION", "TOKENS", "LAST ERROR"],
+                rows: nodes.map { node in
+                    [
+                        String(node.nodeID), node.hostname ?? "-", node.state.rawValue,
+                        node.injectionID.map { String($0.rawValue.prefix(8)) } ?? "-", String(node.totalTokens),
+                        node.lastError.map { String($0.prefix(40)) } ?? "-",
+                    ]
+                }))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func format(_ list: SwarmListReply) -> String {
+        guard !list.swarms.isEmpty else { return "no swarms (launch one with `codeswarm launch --nodes 4`)" }
+        let sorted = list.swarms.sorted { ($0.value.createdAt ?? "", $0.key) < ($1.value.createdAt ?? "", $1.key) }
+        return table(
+            header: ["SWARM", "JOB", "NODES", "PROVIDER", "STATUS", "SLURM", "TOKENS"],
+            rows: sorted.map { id, swarm in
+                [
+                    id, swarm.jobID.rawValue.isEmpty ? "-" : swarm.jobID.rawValue, String(swarm.nodeCount), swarm.provider,
+                    swarm.status.rawValue, swarm.slurmState ?? "-", String(swarm.totalTokens ?? 0),
+                ]
+            })
+    }
+
+    /// Left-aligned columns separated by two spaces.
+    static func table(header: [String], rows: [[String]]) -> String {
+        let all = [header] + rows
+        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        return all.map { row in
+            row.enumerated().map { column, cell in
+                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+}
+
+extension Duration {
+    /// `1h02m03s` style.
+    fileprivate func formatted() -> String {
+        let total = Int(components.seconds)
+        let (hours, minutes, seconds) = (total / 3600, total / 60 % 60, total % 60)
+        return hours > 0 ? "\(hours)h\(minutes < 10 ? "0" : "")\(minutes)m" : "\(minutes)m\(seconds < 10 ? "0" : "")\(seconds)s"
+    }
+}

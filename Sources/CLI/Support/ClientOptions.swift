@@ -1,0 +1,67 @@
+import ArgumentParser
+import ClientKit
+import CodeswarmIO
+import CodeswarmProtocol
+import Foundation
+
+/// Options every client command shares: the config file.
+struct ClientOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Configuration file (JSON). Without it the embedded default applies.", valueName: "file"))
+    var config: String?
+
+    /// Loads the configuration (or the default), reporting problems with their key path.
+    func loadConfiguration() throws -> Configuration {
+        try ConfigLoader.load(path: config)
+    }
+
+    /// The launcher for the router this command talks to.
+    func launcher(configuration: Configuration) -> RouterLauncher {
+        let port = RouterEnvironment.port(configured: configuration.router.port)
+        let absoluteConfig = config.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 }
+        return RouterLauncher(
+            endpoint: RouterEndpoint(host: configuration.router.host, port: port),
+            stateDirectory: RouterEnvironment.stateDirectory(), configPath: absoluteConfig,
+            executable: PathSearch.currentExecutable)
+    }
+
+    /// Loads the config and connects to the router (starting it when needed), or exits with a clear message.
+    func connect() async throws -> RouterConnection {
+        let configuration = try loadConfiguration()
+        let launcher = launcher(configuration: configuration)
+        do {
+            return try await launcher.connect { message in Terminal.note(message) }
+        } catch {
+            Terminal.error("\(error)")
+            throw ExitCode(ExitCodes.unreachable)
+        }
+    }
+}
+
+/// Reads configuration files.
+enum ConfigLoader {
+    static func load(path: String?) throws -> Configuration {
+        guard let path else { return Configuration() }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            Terminal.error("cannot read the config file \(path): check the path")
+            throw ExitCode(ExitCodes.configuration)
+        }
+        do {
+            return try ConfigurationParser.parse(json: String(decoding: data, as: UTF8.self))
+        } catch {
+            Terminal.error("config \(path): \(error)")
+            throw ExitCode(ExitCodes.configuration)
+        }
+    }
+}
+
+/// The exit codes every command uses (documented in `codeswarm --help`).
+enum ExitCodes {
+    /// The router rejected the command, or the work it started failed.
+    static let failed: Int32 = 1
+    /// The configuration file is missing or invalid.
+    static let configuration: Int32 = 2
+    /// No router could be reached or started.
+    static let unreachable: Int32 = 3
+    /// `--timeout` passed before the work finished.
+    static let timedOut: Int32 = 4
+}

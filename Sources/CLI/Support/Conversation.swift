@@ -1,0 +1,56 @@
+import ClientKit
+import CodeswarmProtocol
+
+/// Sends one command and reads events until a handler says the conversation is over.
+///
+/// If the connection drops (the router restarted), it reconnects and asks for a replay of what it missed,
+/// deduplicating by sequence number, so a long-running `inject` or `attach` loses and repeats nothing.
+struct Conversation {
+    let options: ClientOptions
+    var connection: RouterConnection
+    private(set) var lastSeq = 0
+
+    init(options: ClientOptions) async throws {
+        self.options = options
+        self.connection = try await options.connect()
+    }
+
+    /// What a handler decides after each event.
+    enum Step {
+        case keepReading
+        case finish(Int32)
+    }
+
+    /// Sends `command` and feeds every event to `handle` until it finishes; reconnects (resuming after the last
+    /// seen seq of `swarmID`) when `resumable`, else fails when the connection drops.
+    mutating func run(
+        _ command: RouterCommand, requestID: String, resumable swarmID: SwarmID? = nil,
+        handle: (EventEnvelope) throws -> Step
+    ) async throws -> Int32 {
+        try await connection.send(command, requestID: requestID)
+        while true {
+            do {
+                for try await envelope in connection.events {
+                    if let seq = envelope.event.seq {
+                        if seq <= lastSeq { continue }
+                        lastSeq = seq
+                    }
+                    if case .finish(let code) = try handle(envelope) {
+                        await connection.close()
+                        return code
+                    }
+                }
+            } catch {
+                // The connection failed: fall through to reconnect.
+            }
+            if Task.isCancelled { return ExitCodes.failed }
+            guard let swarmID else {
+                Terminal.error("the router closed the connection; check `codeswarm list` and the router log")
+                return ExitCodes.unreachable
+            }
+            Terminal.note("connection to the router lost; reconnecting")
+            connection = try await options.connect()
+            try await connection.send(.replay(sinceSeq: lastSeq, swarmID: swarmID), requestID: RequestIDs.make())
+        }
+    }
+}
