@@ -1,0 +1,48 @@
+/// Per-turn modes written into a prompt, so a live swarm can be steered into each demo-agent behaviour.
+///
+/// Directives are `[demo:NAME]` or `[demo:NAME=VALUE]` anywhere in the prompt text:
+/// - `[demo:approval]`: ask for command approval before answering;
+/// - `[demo:unknown-request]`: send a server request with an unknown method;
+/// - `[demo:error]`: emit an `error` notification and fail the turn;
+/// - `[demo:stall=SECONDS]`: go silent that long mid-turn, then finish;
+/// - `[demo:crash]`: exit with code 3 mid-turn;
+/// - `[demo:slow=MILLISECONDS]`: delay before each delta;
+/// - `[demo:deltas=N]`: stream the answer in N deltas.
+/// Unknown names and unreadable values are ignored.
+public struct DemoDirectives: Sendable, Hashable {
+    public var requestsApproval = false
+    public var sendsUnknownRequest = false
+    public var failsTurn = false
+    public var stallSeconds: Double?
+    public var crashes = false
+    public var deltaDelayMilliseconds: Int?
+    public var deltaCount: Int?
+
+    /// The directives found in `text`.
+    public init(parsing text: String) {
+        var rest = text[...]
+        while let open = rest.range(of: "[demo:") {
+            rest = rest[open.upperBound...]
+            guard let close = rest.firstIndex(of: "]") else { break }
+            let body = rest[..<close]
+            rest = rest[rest.index(after: close)...]
+            let parts = body.split(separator: "=", maxSplits: 1).map(String.init)
+            guard let name = parts.first else { continue }
+            let value = parts.count > 1 ? parts[1] : nil
+            apply(name: name, value: value)
+        }
+    }
+
+    private mutating func apply(name: String, value: String?) {
+        switch name {
+        case "approval": requestsApproval = true
+        case "unknown-request": sendsUnknownRequest = true
+        case "error": failsTurn = true
+        case "crash": crashes = true
+        case "stall": stallSeconds = value.flatMap(Double.init).flatMap { $0 >= 0 ? $0 : nil }
+        case "slow": deltaDelayMilliseconds = value.flatMap(Int.init).flatMap { $0 >= 0 ? $0 : nil }
+        case "deltas": deltaCount = value.flatMap(Int.init).flatMap { $0 >= 1 ? $0 : nil }
+        default: break
+        }
+    }
+}

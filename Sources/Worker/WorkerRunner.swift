@@ -1,0 +1,64 @@
+import CodeswarmIO
+import CodeswarmProtocol
+import WorkerCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Runs one node's worker: prepares the mailbox and agent folder, then drives the agent until `complete`.
+public enum WorkerRunner {
+    /// The file in the agent folder that remembers how far the inbox was read.
+    public static let inboxOffsetFileName = ".codeswarm-inbox-offset.json"
+
+    /// Runs the worker for node `nodeID` of job `jobID` and returns the process exit code.
+    ///
+    /// Creates `<base>/mailbox/{inbox,outbox,archive}` and `<base>/runs/<job>/agent_<NN>` (0700), changes the
+    /// process's working directory to the agent folder, writes `start`, runs the agent, and returns after
+    /// `complete` was written and the outbox archived: 0 after SIGTERM/SIGINT, 1 when the agent kept exiting.
+    /// Throws, before anything is written, when the ids, settings or folders are unusable.
+    public static func run(settings: WorkerSettings, jobID: JobID, nodeID: Int) async throws -> Int32 {
+        guard jobID.isSafePathComponent else {
+            throw WorkerRuntimeError("job id \"\(jobID)\" is not usable in a file name (letters, digits, _ - . only)")
+        }
+        guard nodeID >= 0 else { throw WorkerRuntimeError("node id \(nodeID) is negative") }
+        guard !settings.agentCommand.isEmpty else { throw WorkerRuntimeError("agent_command is empty") }
+        let base = settings.base
+        let agentDirectory = MailboxLayout.agentDirectory(base: base, jobID: jobID, nodeID: nodeID)
+        let configuration: AgentSessionConfiguration
+        do {
+            configuration = try AgentSessionConfiguration(
+                settings: settings, jobID: jobID, nodeID: nodeID, workingDirectory: agentDirectory)
+        } catch {
+            throw WorkerRuntimeError("invalid worker settings: \(error)")
+        }
+        for box in MailboxLayout.Box.allCases {
+            try AtomicFile.makePrivateDirectory("\(base)/mailbox/\(box.rawValue)")
+        }
+        try AtomicFile.makePrivateDirectory(agentDirectory)
+        guard chdir(agentDirectory) == 0 else {
+            throw WorkerRuntimeError("cannot change to \(agentDirectory): \(String(cString: strerror(errno)))")
+        }
+        // Writing to the agent after it died must fail with EPIPE, not kill the worker.
+        signal(SIGPIPE, SIG_IGN)
+
+        let outbox = try OutboxWriter(
+            path: MailboxLayout.path(base: base, box: .outbox, jobID: jobID, nodeID: nodeID),
+            archivePath: MailboxLayout.path(base: base, box: .archive, jobID: jobID, nodeID: nodeID))
+        let inbox = InboxReader(
+            path: MailboxLayout.path(base: base, box: .inbox, jobID: jobID, nodeID: nodeID),
+            statePath: "\(agentDirectory)/\(inboxOffsetFileName)")
+        var loop = WorkerLoop(
+            session: AgentSession(configuration: configuration), outbox: outbox, inbox: inbox, settings: settings,
+            workingDirectory: agentDirectory, hostname: hostname())
+        return await loop.run()
+    }
+
+    /// `SLURMD_NODENAME` when Slurm set it, else the kernel's host name (no DNS lookup).
+    static func hostname() -> String {
+        if let name = getenv("SLURMD_NODENAME").map({ String(cString: $0) }), !name.isEmpty { return name }
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "unknown" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

@@ -1,0 +1,153 @@
+import CodeswarmProtocol
+
+/// The agent's exits and restarts, timers, and the shutdown drain.
+extension AgentSession {
+    /// The agent is gone (exited, or never started): report it, then restart with backoff, give up, or finish.
+    mutating func agentGone(code: WorkerErrorCode, detail: String, now: Duration) {
+        let interrupted = turn?.injectionID
+        turn = nil
+        pendingRequests = [:]
+        threadID = nil
+        agent = .stopped
+        disarm(.stallCheck, .terminateAgent, .killAgent)
+        switch shutdown {
+        case .finished:
+            return
+        case .draining(let reason):
+            // It died before finishing the interrupted turn: worth a line, but the shutdown goes on.
+            reportError(code, detail, injection: interrupted)
+            finish(reason: reason, exitCode: 0)
+        case .closing(let reason):
+            finish(reason: reason, exitCode: 0)
+        case .running:
+            consecutiveRestarts += 1
+            let limit = configuration.restartLimit
+            guard consecutiveRestarts <= limit else {
+                reportError(code, detail, injection: interrupted)
+                reportError(
+                    .agentRestartLimit,
+                    "the agent stopped \(consecutiveRestarts) times in a row (restart limit \(limit)); giving up")
+                dropQueue()
+                finish(reason: "agent_restart_limit", exitCode: 1)
+                return
+            }
+            let delay = RestartBackoff.delay(beforeAttempt: consecutiveRestarts)
+            reportError(
+                code, "\(detail); restarting it in \(delay.secondsText) (restart \(consecutiveRestarts) of \(limit))",
+                injection: interrupted)
+            agent = .restartPending
+            arm(.restart, after: delay)
+        }
+    }
+
+    /// Asks a misbehaving agent to exit; its exit then goes through the restart path.
+    mutating func stopAgent() {
+        emit(.signalAgent(.terminate))
+        arm(.killAgent, after: configuration.stopGrace)
+    }
+
+    mutating func timerFired(_ timer: SessionTimer, now: Duration) {
+        guard armedTimers[timer.kind] == timer.generation else { return }
+        armedTimers[timer.kind] = nil
+        switch timer.kind {
+        case .stallCheck:
+            guard var running = turn, !running.isStallReported else { return }
+            let silence = now - running.lastOutput
+            guard silence >= configuration.stallTimeout else {
+                arm(.stallCheck, after: configuration.stallTimeout - silence)
+                return
+            }
+            running.isStallReported = true
+            turn = running
+            // Not re-armed: the next agent output re-arms it, so each stall is reported once.
+            reportError(
+                .turnStalled, "no output from the agent for \(silence.secondsText) during this turn",
+                injection: running.injectionID)
+        case .restart:
+            agent = .starting
+            emit(.startAgent)
+        case .drainDeadline:
+            guard case .draining = shutdown else { return }
+            reportError(
+                .drainTimeout,
+                "the interrupted turn did not complete within \(configuration.drainTimeout.secondsText); stopping the agent",
+                injection: turn?.injectionID)
+            beginClosing()
+        case .terminateAgent:
+            emit(.signalAgent(.terminate))
+            arm(.killAgent, after: configuration.stopGrace)
+        case .killAgent:
+            emit(.signalAgent(.kill))
+        }
+    }
+
+    /// SIGTERM/SIGINT: stop reading the inbox, interrupt the running turn and wait for it (up to the drain
+    /// timeout), then close the agent's stdin and let it exit; `complete` follows its last line.
+    mutating func shutdownRequested(reason: String, now: Duration) {
+        switch shutdown {
+        case .finished:
+            return
+        case .draining:
+            // A second signal: stop waiting for the turn.
+            beginClosing()
+            return
+        case .closing:
+            emit(.signalAgent(.kill))
+            return
+        case .running:
+            break
+        }
+        emit(.stopReadingInbox)
+        dropQueue()
+        switch agent {
+        case .notStarted, .restartPending, .stopped:
+            disarm(.restart)
+            finish(reason: reason, exitCode: 0)
+        case .starting, .initializing, .openingThread:
+            shutdown = .closing(reason: reason)
+            beginClosing()
+        case .ready:
+            guard var running = turn else {
+                shutdown = .closing(reason: reason)
+                beginClosing()
+                return
+            }
+            shutdown = .draining(reason: reason)
+            running.isInterruptWanted = true
+            turn = running
+            interruptIfWanted()
+            arm(.drainDeadline, after: configuration.drainTimeout)
+        }
+    }
+
+    /// Closes the agent's stdin so it exits after its last output; SIGTERM and SIGKILL follow if it lingers.
+    mutating func beginClosing() {
+        switch shutdown {
+        case .draining(let reason), .closing(let reason):
+            shutdown = .closing(reason: reason)
+        case .running, .finished:
+            return
+        }
+        disarm(.drainDeadline, .stallCheck)
+        emit(.closeAgentInput)
+        arm(.terminateAgent, after: configuration.stopGrace)
+    }
+
+    /// Reports every queued injection as dropped: the worker is stopping before they could run.
+    mutating func dropQueue() {
+        for injection in queue {
+            reportError(
+                .injectionDropped, "the worker is stopping; this injection was never started",
+                injection: injection.injectionID)
+        }
+        queue = []
+    }
+
+    /// Writes `complete` and asks the runtime to archive the outbox and exit.
+    mutating func finish(reason: String, exitCode: Int32) {
+        emit(.appendOutbox(record(.complete, reason: reason)))
+        emit(.archiveAndExit(exitCode: exitCode))
+        shutdown = .finished
+        armedTimers = [:]
+    }
+}

@@ -1,0 +1,233 @@
+import CodeswarmProtocol
+
+/// One node's worker decisions as a pure state machine: handshake, one turn at a time, turn-id labelling,
+/// server-request answers, the stall watchdog, restarts with backoff and the SIGTERM drain.
+///
+/// The runtime feeds facts in (`AgentSessionInput`, each with `now`) and performs the returned effects in order;
+/// the session touches no files, processes or clocks, so every behaviour is tested by scripting inputs.
+public struct AgentSession: Sendable {
+    public let configuration: AgentSessionConfiguration
+
+    /// Where the agent process is in its life.
+    enum AgentPhase: Sendable, Hashable {
+        case notStarted
+        /// `startAgent` was emitted; `agentStarted` or `agentStartFailed` comes next.
+        case starting
+        case initializing
+        case openingThread
+        case ready
+        /// Waiting for the backoff timer before starting it again.
+        case restartPending
+        case stopped
+    }
+
+    /// What one of our outstanding JSON-RPC requests was for.
+    enum PendingRequest: Sendable, Hashable {
+        case initialize
+        case openThread(isResume: Bool)
+        case turnStart(InjectionID)
+        case turnInterrupt(InjectionID)
+    }
+
+    /// The one turn in flight: started by `turnStart` and ended by its `turn/completed` or an error response.
+    struct RunningTurn: Sendable, Hashable {
+        var injectionID: InjectionID
+        var requestID: Int
+        /// Nil until the response to `turn/start` (or a notification naming an unknown turn) tells us.
+        var turnID: String?
+        var lastOutput: Duration
+        var isStallReported = false
+        /// Shutdown wants this turn interrupted as soon as its turn id is known.
+        var isInterruptWanted = false
+        var isInterruptSent = false
+    }
+
+    /// An inbox prompt waiting for its turn.
+    struct QueuedInjection: Sendable, Hashable {
+        var injectionID: InjectionID
+        var content: String
+    }
+
+    /// How far a shutdown has got.
+    enum ShutdownPhase: Sendable, Hashable {
+        case running
+        /// Waiting for the interrupted turn's `turn/completed`.
+        case draining(reason: String)
+        /// The agent's stdin is closed; waiting for it to exit after writing its last lines.
+        case closing(reason: String)
+        /// `complete` is written; every later input is ignored.
+        case finished
+    }
+
+    var agent: AgentPhase = .notStarted
+    var threadID: String?
+    /// The last thread, resumed (`thread/resume`) after an agent restart so the conversation survives.
+    var resumableThreadID: String?
+    var nextRequestID = 0
+    var pendingRequests: [Int: PendingRequest] = [:]
+    var queue: [QueuedInjection] = []
+    var turn: RunningTurn?
+    /// Every turn id seen and the injection that started it; late lines of a finished turn keep their label.
+    var turnInjections: [String: InjectionID] = [:]
+    /// Server requests we answered, by request id, so `serverRequest/resolved` (which names no turn) is labelled.
+    var answeredRequests: [JSONValue: InjectionID] = [:]
+    /// Agent exits since the last completed turn; drives the backoff and the restart limit.
+    var consecutiveRestarts = 0
+    var shutdown: ShutdownPhase = .running
+    var armedTimers: [SessionTimer.Kind: Int] = [:]
+    var nextTimerGeneration = 0
+    /// Effects of the input being handled, returned and cleared by `handle`.
+    var output: [AgentSessionEffect] = []
+
+    public init(configuration: AgentSessionConfiguration) {
+        self.configuration = configuration
+    }
+
+    /// The injection whose turn is running, if any.
+    public var runningInjection: InjectionID? { turn?.injectionID }
+
+    /// Injections received but not started yet, oldest first.
+    public var queuedInjections: [InjectionID] { queue.map(\.injectionID) }
+
+    /// True once `complete` has been written.
+    public var isFinished: Bool { shutdown == .finished }
+
+    /// Handles one input and returns the effects to perform, in order.
+    public mutating func handle(_ input: AgentSessionInput) -> [AgentSessionEffect] {
+        guard shutdown != .finished else { return [] }
+        switch input {
+        case .workerStarted(let hostname, let pid, _):
+            emit(.appendOutbox(record(.start, hostname: hostname, pid: pid)))
+            agent = .starting
+            emit(.startAgent)
+        case .agentStarted(let pid, _):
+            agentStarted(pid: pid)
+        case .agentStartFailed(let error, let now):
+            agentGone(code: .agentStartFailed, detail: "cannot start the agent: \(error)", now: now)
+        case .agentStdoutLine(let bytes, let now):
+            agentLine(bytes, now: now)
+        case .agentStdoutOversized(let byteCount, let now):
+            noteOutput(now: now)
+            reportError(
+                .agentLineOversized, "the agent wrote a line of \(byteCount) bytes, over the limit; it was dropped",
+                injection: turn?.injectionID)
+        case .agentStderrLine(let line, _):
+            emit(.appendOutbox(record(.codexStderr, line: line)))
+        case .agentExited(let status, let now):
+            agentGone(code: .agentExited, detail: "the agent exited (\(status))", now: now)
+        case .inboxLine(let bytes, let now):
+            inboxLine(bytes, now: now)
+        case .inboxLineOversized(let byteCount, _):
+            reportError(.inboxCorruptLine, "an inbox line of \(byteCount) bytes is over the size limit; skipped")
+        case .runtimeProblem(let code, let message, _):
+            reportError(code, message)
+        case .timerFired(let timer, let now):
+            timerFired(timer, now: now)
+        case .shutdownRequested(let reason, let now):
+            shutdownRequested(reason: reason, now: now)
+        }
+        let effects = output
+        output = []
+        return effects
+    }
+
+    // MARK: - Inbox
+
+    private mutating func inboxLine(_ bytes: [UInt8], now: Duration) {
+        // The runtime stops reading on shutdown; a line that still arrives is not consumed.
+        guard shutdown == .running else { return }
+        let line: InboxLine
+        do {
+            line = try WireCoding.decode(InboxLine.self, from: bytes)
+        } catch {
+            reportError(
+                .inboxCorruptLine,
+                "an inbox line (\(bytes.count) bytes) is not a valid inbox record; skipped: \(Self.preview(bytes))")
+            return
+        }
+        guard line.type == "user" else {
+            reportError(
+                .inboxUnsupportedType, "an inbox line of type \"\(line.type)\" is not supported (only \"user\"); skipped",
+                injection: line.injectionID)
+            return
+        }
+        guard let content = line.content, let injectionID = line.injectionID else {
+            reportError(
+                .inboxCorruptLine, "a user inbox line needs both content and injection_id; skipped",
+                injection: line.injectionID)
+            return
+        }
+        queue.append(QueuedInjection(injectionID: injectionID, content: content))
+        startNextTurn(now: now)
+    }
+
+    /// Sends `turn/start` for the oldest queued injection when the thread is ready and no turn runs.
+    mutating func startNextTurn(now: Duration) {
+        guard shutdown == .running, agent == .ready, turn == nil, let threadID, !queue.isEmpty else { return }
+        let next = queue.removeFirst()
+        let requestID = sendRequest(.turnStart(next.injectionID)) { id in
+            AgentRequests.turnStart(id: id, threadID: threadID, text: next.content)
+        }
+        turn = RunningTurn(injectionID: next.injectionID, requestID: requestID, lastOutput: now)
+        arm(.stallCheck, after: configuration.stallTimeout)
+    }
+
+    // MARK: - Helpers
+
+    mutating func emit(_ effect: AgentSessionEffect) {
+        output.append(effect)
+    }
+
+    /// Writes a request to the agent and remembers what it was for; returns its id.
+    @discardableResult
+    mutating func sendRequest(_ kind: PendingRequest, _ build: (Int) -> JSONValue) -> Int {
+        let id = nextRequestID
+        nextRequestID += 1
+        pendingRequests[id] = kind
+        emit(.writeToAgent(AgentRequests.line(build(id))))
+        return id
+    }
+
+    mutating func arm(_ kind: SessionTimer.Kind, after delay: Duration) {
+        nextTimerGeneration += 1
+        armedTimers[kind] = nextTimerGeneration
+        emit(.scheduleTimer(SessionTimer(kind: kind, generation: nextTimerGeneration), after: delay))
+    }
+
+    mutating func disarm(_ kinds: SessionTimer.Kind...) {
+        for kind in kinds { armedTimers[kind] = nil }
+    }
+
+    func record(
+        _ type: OutboxRecord.Kind, injection: InjectionID? = nil, payload: JSONValue? = nil, hostname: String? = nil,
+        line: String? = nil, error: String? = nil, code: WorkerErrorCode? = nil, reason: String? = nil,
+        pid: Int? = nil, direction: String? = nil
+    ) -> OutboxRecord {
+        OutboxRecord(
+            type: type, jobID: configuration.jobID, nodeID: configuration.nodeID, injectionID: injection,
+            payload: payload, hostname: hostname, line: line, error: error, code: code?.rawValue, reason: reason,
+            pid: pid, direction: direction)
+    }
+
+    mutating func reportError(
+        _ code: WorkerErrorCode, _ message: String, injection: InjectionID? = nil, pid: Int? = nil
+    ) {
+        emit(.appendOutbox(record(.workerError, injection: injection, error: message, code: code, pid: pid)))
+    }
+
+    /// The start of a line for an error message: at most 120 bytes, invalid UTF-8 replaced.
+    static func preview(_ bytes: [UInt8]) -> String {
+        let head = String(decoding: bytes.prefix(120), as: UTF8.self)
+        return bytes.count > 120 ? head + "…" : head
+    }
+}
+
+extension Duration {
+    /// The duration in seconds for messages: "30 s", "1.5 s".
+    var secondsText: String {
+        let (seconds, attoseconds) = components
+        if attoseconds == 0 { return "\(seconds) s" }
+        let value = Double(seconds) + Double(attoseconds) / 1e18
+        return "\((value * 1000).rounded() / 1000) s"
+    }
+}

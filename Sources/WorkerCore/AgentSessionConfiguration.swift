@@ -1,0 +1,59 @@
+import CodeswarmProtocol
+
+/// What one node's `AgentSession` needs to know: identity, the `thread/start` settings and its time limits.
+public struct AgentSessionConfiguration: Sendable, Hashable {
+    /// Why a configuration was refused.
+    public struct InvalidSetting: Error, Hashable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// The decisions an approval request can be answered with (`CommandExecutionApprovalDecision` strings).
+    public static let approvalDecisions: Set<String> = ["accept", "acceptForSession", "decline", "cancel"]
+
+    /// The version the worker reports in `initialize.clientInfo`.
+    public static let clientVersion = "0.1.0"
+
+    public var jobID: JobID
+    public var nodeID: Int
+    /// The agent's working directory, sent as `thread/start.cwd`.
+    public var workingDirectory: String
+    public var sandbox: String
+    public var approvalPolicy: String
+    /// The answer to every approval request: `accept`, `acceptForSession`, `decline` or `cancel`.
+    public var approvalDecision: String
+    public var model: String?
+    /// Agent silence during a turn after which the turn is reported stalled.
+    public var stallTimeout: Duration
+    /// Consecutive agent exits tolerated (each followed by a restart) before the worker gives up.
+    public var restartLimit: Int
+    /// How long shutdown waits for an interrupted turn to complete.
+    public var drainTimeout: Duration
+    /// How long the agent gets to exit after its stdin is closed, and again after SIGTERM.
+    public var stopGrace: Duration
+
+    /// Builds the configuration from the router's `worker.json`; throws for a setting the session cannot use.
+    public init(
+        settings: WorkerSettings, jobID: JobID, nodeID: Int, workingDirectory: String, stopGrace: Duration = .seconds(5)
+    ) throws(InvalidSetting) {
+        guard Self.approvalDecisions.contains(settings.approvalDecision) else {
+            throw InvalidSetting(
+                description: "approval_decision \"\(settings.approvalDecision)\" is not one of "
+                    + Self.approvalDecisions.sorted().joined(separator: ", "))
+        }
+        guard settings.stallTimeoutSeconds > 0, settings.drainSeconds >= 0, settings.restartLimit >= 0 else {
+            throw InvalidSetting(
+                description: "stall_timeout_seconds must be positive, drain_seconds and restart_limit not negative")
+        }
+        self.jobID = jobID
+        self.nodeID = nodeID
+        self.workingDirectory = workingDirectory
+        self.sandbox = settings.sandbox
+        self.approvalPolicy = settings.approvalPolicy
+        self.approvalDecision = settings.approvalDecision
+        self.model = settings.model
+        self.stallTimeout = .seconds(settings.stallTimeoutSeconds)
+        self.restartLimit = settings.restartLimit
+        self.drainTimeout = .seconds(settings.drainSeconds)
+        self.stopGrace = stopGrace
+    }
+}

@@ -1,0 +1,29 @@
+import CodeswarmProtocol
+
+/// Something `AgentSession` asks the runtime to do; the runtime performs effects in the order given.
+public enum AgentSessionEffect: Sendable, Hashable {
+    /// Spawn the agent process, then report `agentStarted` or `agentStartFailed`.
+    case startAgent
+    /// Write these bytes (one JSON-RPC message and its newline) to the agent's stdin.
+    case writeToAgent([UInt8])
+    /// Close the agent's stdin after the writes before it, so the agent sees end of file and exits.
+    case closeAgentInput
+    /// Send a signal to the agent process.
+    case signalAgent(AgentSignal)
+    /// Append one line to the outbox. The runtime fills `seq`, and `timestamp` when it is missing.
+    case appendOutbox(OutboxRecord)
+    /// Report `timerFired(timer)` after `delay`.
+    case scheduleTimer(SessionTimer, after: Duration)
+    /// Read no more inbox lines (the worker is stopping; unread lines stay for a later worker).
+    case stopReadingInbox
+    /// Flush the outbox, rename it into the archive folder and exit the worker with `exitCode`.
+    case archiveAndExit(exitCode: Int32)
+}
+
+/// The signals the session sends to the agent.
+public enum AgentSignal: Sendable, Hashable {
+    /// SIGTERM.
+    case terminate
+    /// SIGKILL.
+    case kill
+}

@@ -1,0 +1,27 @@
+/// A timer the session asked the runtime to run; the runtime hands it back unchanged when it fires.
+///
+/// Each arm gets a fresh generation, so a timer that fired after it was re-armed or cancelled is recognised
+/// as stale and ignored; the runtime never needs to cancel anything.
+public struct SessionTimer: Sendable, Hashable {
+    /// What the timer is for.
+    public enum Kind: Sendable, Hashable, CaseIterable {
+        /// Checks whether the running turn has been silent for the stall timeout.
+        case stallCheck
+        /// Starts the agent again after a backoff delay.
+        case restart
+        /// Ends the wait for an interrupted turn on shutdown.
+        case drainDeadline
+        /// Sends SIGTERM when the agent did not exit after its stdin was closed.
+        case terminateAgent
+        /// Sends SIGKILL when the agent ignored SIGTERM.
+        case killAgent
+    }
+
+    public var kind: Kind
+    public var generation: Int
+
+    public init(kind: Kind, generation: Int) {
+        self.kind = kind
+        self.generation = generation
+    }
+}
