@@ -1,0 +1,107 @@
+import CodeswarmProtocol
+
+/// The sbatch script for one swarm, sent to `sbatch --parsable` on stdin: scheduler directives and one `srun` line.
+///
+/// It holds no user text. Prompts travel through the mailbox; the worker settings travel in a file
+/// the router writes before submitting, at `SlurmLayout.settingsPath(token:)`. That file is keyed by a
+/// launch token rather than the job id because the id exists only after sbatch returns, and a worker
+/// may start before the router could write anything keyed by it. Each worker learns its job id and
+/// node id from `SLURM_JOB_ID` and `SLURM_PROCID` itself.
+public struct SlurmBatchScript: Sendable, Hashable {
+    /// Nodes, one task (one worker) per node.
+    public let nodes: Int
+    /// `sbatch --time`.
+    public let time: String
+    public let partition: String?
+    public let account: String?
+    public let qos: String?
+    public let layout: SlurmLayout
+    /// Names the settings folder (`<base>/launches/<token>`); the router uses the swarm id.
+    public let launchToken: String
+    /// The settings file every worker of this launch reads: `<base>/launches/<token>/worker.json`.
+    public let settingsPath: String
+
+    /// Seconds before the time limit at which Slurm sends SIGTERM to the workers (`--signal=TERM@60`).
+    public static let signalLeadSeconds = 60
+
+    /// Validates every value; the first bad one is thrown with its reason.
+    ///
+    /// Scheduler values go through `SchedulerValue.problem(field:value:)`, which admits no newline, space
+    /// or shell metacharacter, because they become `#SBATCH` lines and sbatch reads each line as words.
+    public init(
+        nodes: Int, time: String, partition: String? = nil, account: String? = nil, qos: String? = nil,
+        layout: SlurmLayout, launchToken: String
+    ) throws(SlurmInputError) {
+        guard (1...LaunchRequest.maximumNodes).contains(nodes) else {
+            throw SlurmInputError(field: "nodes", reason: "nodes must be between 1 and \(LaunchRequest.maximumNodes), got \(nodes)")
+        }
+        try Self.check(field: "time", time)
+        for (field, value) in [("partition", partition), ("account", account), ("qos", qos)] {
+            if let value { try Self.check(field: field, value) }
+        }
+        self.settingsPath = try layout.settingsPath(token: launchToken)
+        self.nodes = nodes
+        self.time = time
+        self.partition = partition
+        self.account = account
+        self.qos = qos
+        self.layout = layout
+        self.launchToken = launchToken
+    }
+
+    /// A script for the router's launch plan; `time` must have been resolved (the core fills in the default).
+    public init(plan: LaunchPlan, layout: SlurmLayout, launchToken: String) throws(SlurmInputError) {
+        guard let time = plan.time else {
+            throw SlurmInputError(field: "time", reason: "time must be set for a Slurm launch (slurm.default_time)")
+        }
+        try self.init(
+            nodes: plan.nodes, time: time, partition: plan.partition, account: plan.account, qos: plan.qos,
+            layout: layout, launchToken: launchToken)
+    }
+
+    /// The `sbatch` options in script order, each a single word without spaces.
+    public var directives: [String] {
+        var options = [
+            "--job-name=codeswarm",
+            "--nodes=\(nodes)",
+            "--ntasks=\(nodes)",
+            "--ntasks-per-node=1",
+            "--time=\(time)",
+            "--signal=TERM@\(Self.signalLeadSeconds)",
+            "--output=\(layout.outputPattern)",
+            "--error=\(layout.errorPattern)",
+            "--chdir=\(layout.base)",
+        ]
+        if let partition { options.append("--partition=\(partition)") }
+        if let account { options.append("--account=\(account)") }
+        if let qos { options.append("--qos=\(qos)") }
+        return options
+    }
+
+    /// The `srun` argv that starts one worker per node.
+    ///
+    /// `--kill-on-bad-exit=0`: one worker failing must not take down the other nodes' agents, whatever
+    /// the site's KillOnBadExit says. `exec` makes srun the batch step itself, so a signal to the batch
+    /// shell reaches srun, which forwards it to the workers.
+    public var srunArguments: [String] {
+        [
+            "srun", "--nodes=\(nodes)", "--ntasks=\(nodes)", "--ntasks-per-node=1", "--kill-on-bad-exit=0",
+            layout.binary, "worker", "--settings", settingsPath,
+        ]
+    }
+
+    /// The script text.
+    public var text: String {
+        var lines = ["#!/bin/bash"]
+        lines += directives.map { "#SBATCH \($0)" }
+        lines.append("# Written by the codeswarm router for launch \(launchToken). No user text: prompts go through the mailbox.")
+        lines.append("exec " + srunArguments.map(SSHCommandLine.quote).joined(separator: " "))
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func check(field: String, _ value: String) throws(SlurmInputError) {
+        if let problem = SchedulerValue.problem(field: field, value: value) {
+            throw SlurmInputError(field: field, reason: problem)
+        }
+    }
+}
