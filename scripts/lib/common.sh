@@ -49,6 +49,27 @@ pid_is() {
   [[ $comm == "$name" ]]
 }
 
+# Prints the pids whose parent is $1 (from /proc, so it works without procps).
+children_of() {
+  local stat_file stat rest
+  for stat_file in /proc/[0-9]*/stat; do
+    read -r stat <"$stat_file" 2>/dev/null || continue
+    rest=${stat##*) }           # "<state> <ppid> ..." after the command name
+    rest=${rest#* }             # "<ppid> ..."
+    [[ ${rest%% *} == "$1" ]] && echo "${stat%% *}"
+  done
+  return 0
+}
+
+# Creates the test root readable by all (a regular user's sbatch must read slurm.conf), but
+# never changes the mode of a folder that already exists: the root could be /tmp itself.
+make_root() {
+  if [[ ! -d $ROOT ]]; then
+    mkdir -p "$ROOT"
+    chmod 755 "$ROOT"
+  fi
+}
+
 # Reads a pid file; prints nothing when it is missing or empty.
 read_pid() {
   if [[ -s $1 ]]; then tr -dc '0-9' <"$1"; fi

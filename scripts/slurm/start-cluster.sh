@@ -137,9 +137,10 @@ if [[ -d $RUN_DIR ]]; then
   log "stopping the previous instance"
   bash "$HERE/stop-cluster.sh" || true
 fi
+make_root
 mkdir -p "$RUN_DIR" "$LOG_DIR" "$SPOOL/ctld"
 # Readable by every user, so a regular user's sbatch/srun can read slurm.conf.
-chmod 755 "$ROOT" "$SLURM_DIR"
+chmod 755 "$SLURM_DIR"
 # A fresh completion log per cluster start, so `sacct --completion` shows only this run.
 : >"$LOG_DIR/jobcomp.txt"
 

@@ -128,8 +128,8 @@ if pid_is "$pid" sshd; then
   bash "$HERE/stop-sshd.sh" || true
 fi
 
+make_root
 mkdir -p "$SSH_DIR" "$CM_DIR" /run/sshd # /run/sshd: the privilege-separation dir sshd insists on
-chmod 755 "$ROOT"
 chmod 700 "$SSH_DIR" "$CM_DIR"
 if [[ ! -f $SSH_DIR/host_ed25519 ]]; then
   ssh-keygen -q -t ed25519 -N '' -C codeswarm-test-host -f "$SSH_DIR/host_ed25519"

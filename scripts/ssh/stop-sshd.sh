@@ -24,7 +24,10 @@ fi
 pid=$(read_pid "$SSH_DIR/sshd.pid")
 if pid_is "$pid" sshd; then
   # Session processes are children of the listener; they survive it, so collect them first.
-  mapfile -t children < <(pgrep -P "$pid" -x sshd || true)
+  children=()
+  for child in $(children_of "$pid"); do
+    pid_is "$child" sshd && children+=("$child")
+  done
   log "stopping sshd pid $pid${children[*]:+ and sessions ${children[*]}}"
   terminate_pids "$pid" "${children[@]}"
 else
