@@ -157,7 +157,7 @@ import Testing
 }
 
 /// A tiny deterministic generator so the garbage test is reproducible.
-struct SplitMixForTest {
+private struct SplitMixForTest {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {

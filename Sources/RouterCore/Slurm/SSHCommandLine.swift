@@ -16,7 +16,8 @@ public struct SSHOptions: Sendable, Hashable {
     public var controlPersistSeconds: Int
     /// Seconds to wait for the TCP connection; nil leaves ssh's default.
     public var connectTimeoutSeconds: Int?
-    /// Seconds between keepalives, so a dead connection fails within about 3 intervals instead of hanging; nil leaves ssh's default.
+    /// Seconds between keepalives, so a dead connection fails within about 3 intervals instead of hanging;
+    /// nil leaves ssh's default.
     public var serverAliveIntervalSeconds: Int?
 
     public init(
@@ -54,8 +55,9 @@ public enum SSHCommandLine {
         for word in remote {
             if let bad = word.unicodeScalars.first(where: { $0 == "\n" || $0 == "\r" || $0 == "\0" }) {
                 // A newline would end the remote command line early in csh-family login shells.
+                let character = SlurmInputError.describe(bad)
                 throw SlurmInputError(
-                    field: "remote command", reason: "a remote argument contains \(describe(bad)); remote arguments must be single lines")
+                    field: "remote command", reason: "a remote argument contains \(character); remote arguments must be single lines")
             }
         }
         return try connectionArguments(options) + ["-T", options.host, "--"] + remote.map(quote)
@@ -86,11 +88,14 @@ public enum SSHCommandLine {
     /// True when a shell could read `word` as `NAME=value` or an `=command` expansion.
     private static func looksLikeAssignment(_ word: String) -> Bool {
         guard let equals = word.firstIndex(of: "=") else { return false }
-        let name = word[..<equals]
-        guard let first = name.unicodeScalars.first else { return true }
-        let isNameStart = ("a"..."z").contains(first) || ("A"..."Z").contains(first) || first == "_"
-        return isNameStart
-            && name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
+        return equals == word.startIndex || isShellName(word[..<equals])
+    }
+
+    /// A shell variable name: a letter or `_`, then letters, digits or `_`.
+    static func isShellName(_ text: Substring) -> Bool {
+        let isLetter = { (scalar: Unicode.Scalar) in ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || scalar == "_" }
+        guard let first = text.unicodeScalars.first, isLetter(first) else { return false }
+        return text.unicodeScalars.allSatisfy { isLetter($0) || ("0"..."9").contains($0) }
     }
 
     /// The options every ssh call of one cluster shares, so they all find the same master.
@@ -135,9 +140,8 @@ public enum SSHCommandLine {
         guard directory.utf8.count <= maximumControlDirectoryLength else {
             throw SlurmInputError(
                 field: "ssh control directory",
-                reason:
-                    "ssh control directory is \(directory.utf8.count) bytes; the socket path (<dir>/%C) must fit in 104 bytes, so use at most \(maximumControlDirectoryLength)"
-            )
+                reason: "ssh control directory is \(directory.utf8.count) bytes; the socket path (<dir>/%C) must fit in "
+                    + "104 bytes, so use at most \(maximumControlDirectoryLength)")
         }
         guard options.controlPersistSeconds >= 0 else {
             throw SlurmInputError(field: "ssh control persist", reason: "ssh control persist seconds must not be negative")
@@ -155,7 +159,8 @@ public enum SSHCommandLine {
             throw SlurmInputError(field: field, reason: "\(field) '\(value.prefix(80))' must be non-empty and not start with '-'")
         }
         if let bad = value.unicodeScalars.first(where: { !allowed($0) }) {
-            throw SlurmInputError(field: field, reason: "\(field) '\(value.prefix(80))' contains \(describe(bad))")
+            let character = SlurmInputError.describe(bad)
+            throw SlurmInputError(field: field, reason: "\(field) '\(value.prefix(80))' contains \(character)")
         }
     }
 

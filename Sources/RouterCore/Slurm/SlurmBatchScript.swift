@@ -33,7 +33,8 @@ public struct SlurmBatchScript: Sendable, Hashable {
         layout: SlurmLayout, launchToken: String
     ) throws(SlurmInputError) {
         guard (1...LaunchRequest.maximumNodes).contains(nodes) else {
-            throw SlurmInputError(field: "nodes", reason: "nodes must be between 1 and \(LaunchRequest.maximumNodes), got \(nodes)")
+            let maximum = LaunchRequest.maximumNodes
+            throw SlurmInputError(field: "nodes", reason: "nodes must be between 1 and \(maximum), got \(nodes)")
         }
         try Self.check(field: "time", time)
         for (field, value) in [("partition", partition), ("account", account), ("qos", qos)] {

@@ -60,14 +60,13 @@ public enum SlurmCommandLine {
         guard !environment.isEmpty else { return argv }
         var assignments: [String] = []
         for (name, value) in environment.sorted(by: { $0.key < $1.key }) {
-            let valid =
-                !name.isEmpty && !(name.first?.isNumber ?? true)
-                && name.unicodeScalars.allSatisfy { ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
-            guard valid else {
-                throw SlurmInputError(field: "environment", reason: "environment name '\(name.prefix(40))' must be letters, digits and '_'")
+            guard SSHCommandLine.isShellName(Substring(name)) else {
+                throw SlurmInputError(
+                    field: "environment", reason: "environment name '\(name.prefix(40))' must be letters, digits and '_'")
             }
             if let bad = value.unicodeScalars.first(where: { $0 == "\n" || $0 == "\r" || $0 == "\0" }) {
-                throw SlurmInputError(field: "environment", reason: "environment value of \(name) contains \(describe(bad))")
+                let character = SlurmInputError.describe(bad)
+                throw SlurmInputError(field: "environment", reason: "environment value of \(name) contains \(character)")
             }
             assignments.append("\(name)=\(value)")
         }

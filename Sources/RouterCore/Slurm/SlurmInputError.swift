@@ -11,4 +11,17 @@ public struct SlurmInputError: Error, Sendable, Hashable, CustomStringConvertibl
     }
 
     public var description: String { reason }
+
+    /// Names a character in a reason so that invisible ones (newline, tab, space) are readable.
+    static func describe(_ scalar: Unicode.Scalar) -> String {
+        switch scalar {
+        case "\n": return "a newline"
+        case "\r": return "a carriage return"
+        case "\t": return "a tab"
+        case " ": return "a space"
+        default:
+            if scalar.value < 0x20 || scalar.value == 0x7F { return "a control character" }
+            return "'\(Character(scalar))'"
+        }
+    }
 }

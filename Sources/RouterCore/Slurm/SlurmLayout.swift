@@ -28,9 +28,10 @@ public struct SlurmLayout: Sendable, Hashable {
             throw SlurmInputError(field: "base", reason: "base is longer than 512 bytes")
         }
         if let bad = path.unicodeScalars.first(where: { !Self.isPathCharacter($0) }) {
+            let character = SlurmInputError.describe(bad)
             throw SlurmInputError(
                 field: "base",
-                reason: "base '\(path.prefix(80))' contains \(describe(bad)); use only letters, digits, '/', '_', '.', '-' and '+'")
+                reason: "base '\(path.prefix(80))' contains \(character); use only letters, digits, '/', '_', '.', '-' and '+'")
         }
         if path.split(separator: "/").contains(where: { $0 == ".." }) {
             throw SlurmInputError(field: "base", reason: "base '\(path.prefix(80))' must not contain a '..' component")
@@ -84,18 +85,5 @@ public struct SlurmLayout: Sendable, Hashable {
 
     private static func isPathCharacter(_ scalar: Unicode.Scalar) -> Bool {
         isWordCharacter(scalar) || scalar == "/" || scalar == "." || scalar == "+"
-    }
-}
-
-/// Names a character in an error message so that invisible ones (newline, tab, space) are readable.
-func describe(_ scalar: Unicode.Scalar) -> String {
-    switch scalar {
-    case "\n": return "a newline"
-    case "\r": return "a carriage return"
-    case "\t": return "a tab"
-    case " ": return "a space"
-    default:
-        if scalar.value < 0x20 || scalar.value == 0x7F { return "a control character" }
-        return "'\(Character(scalar))'"
     }
 }
