@@ -105,6 +105,8 @@ public struct ChildProcess: Sendable {
                 posix_spawn_file_actions_adddup2(&actions, childEnd, target)
             }
         }
+        // Only stdin, stdout and stderr cross into the child, whatever the parent has open.
+        cs_spawn_addclosefrom(&actions, 3)
         if let workingDirectory {
             cs_spawn_addchdir(&actions, workingDirectory)
         }

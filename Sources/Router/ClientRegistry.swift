@@ -27,7 +27,8 @@ final class ClientRegistry: Sendable {
         /// Queues bytes; false (and the queue is closed) when that would pass the limit.
         func enqueue(_ buffer: ByteBuffer) -> Bool {
             let total = queued.add(buffer.readableBytes, ordering: .relaxed).newValue
-            guard total <= limit else {
+            // One event larger than the limit is let through to an idle client; a backlog past it is not.
+            guard total <= limit || total == buffer.readableBytes else {
                 continuation.finish()
                 channel.close(mode: .all, promise: nil)
                 return false

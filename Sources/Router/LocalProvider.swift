@@ -40,7 +40,6 @@ final class LocalProvider: Provider {
             for box in MailboxLayout.Box.allCases { try AtomicFile.makePrivateDirectory("\(base)/mailbox/\(box.rawValue)") }
             let settingsPath = "\(jobDirectory)/worker.json"
             try AtomicFile.write(try WireCoding.encode(settingsTemplate), to: settingsPath)
-            report(.launchSubmitted(swarmID, jobID, at: Date()))
             var identities: [ProcessInspector.Identity] = []
             for node in 0..<plan.nodes {
                 let logPath = "\(jobDirectory)/worker_\(node < 10 ? "0" : "")\(node).log"
@@ -55,6 +54,8 @@ final class LocalProvider: Provider {
             }
             try AtomicFile.write(try WireCoding.encode(identities), to: "\(jobDirectory)/job.json")
             jobs.withLock { $0[jobID] = identities }
+            // Only now: the poller must never see the job before its workers are recorded.
+            report(.launchSubmitted(swarmID, jobID, at: Date()))
             report(
                 .launchProgressed(
                     swarmID, stage: "running", message: "\(plan.nodes) local worker process(es) started",

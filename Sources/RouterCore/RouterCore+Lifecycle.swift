@@ -12,6 +12,10 @@ extension RouterCore {
         for swarm in snapshot.swarms where swarm.status == .terminating {
             effects.append(.scheduleTimer(.terminateGrace(swarm.id), at: now.addingTimeInterval(settings.gracefulTerminateSeconds)))
         }
+        for swarm in snapshot.swarms where swarm.isLive && swarm.isDraining {
+            // The drain deadline died with the previous process; nothing else would close these swarms.
+            effects.append(.scheduleTimer(.drainDeadline(swarm.id), at: now.addingTimeInterval(settings.drainSeconds)))
+        }
         effects.append(.scheduleTimer(.retentionSweep, at: now.addingTimeInterval(60)))
     }
 
@@ -89,6 +93,9 @@ extension RouterCore {
                     message: "job \(jobID) is \(observation.state)" + (reason.map { " (\($0))" } ?? ""),
                     slurmState: observation.state, reason: reason)
             }
+            if !observation.isFinished, snapshot.swarms[index].isDraining, snapshot.swarms[index].status != .terminating {
+                snapshot.swarms[index].isDraining = false
+            }
             if observation.isFinished, !snapshot.swarms[index].isDraining {
                 snapshot.swarms[index].isDraining = true
                 effects.append(.scheduleTimer(.drainDeadline(snapshot.swarms[index].id), at: now.addingTimeInterval(settings.drainSeconds)))
@@ -112,7 +119,9 @@ extension RouterCore {
             guard let index = index(of: swarmID), snapshot.swarms[index].status == .terminating else { return }
             forceStop(swarmIndex: index)
         case .drainDeadline(let swarmID):
-            guard let index = index(of: swarmID), snapshot.swarms[index].isLive else { return }
+            guard let index = index(of: swarmID), snapshot.swarms[index].isLive, snapshot.swarms[index].isDraining else {
+                return
+            }
             let swarm = snapshot.swarms[index]
             let reason: String
             if swarm.status == .terminating {

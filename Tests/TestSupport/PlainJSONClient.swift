@@ -14,10 +14,13 @@ public final class PlainJSONClient: @unchecked Sendable {
     /// Every event received so far, in order (as parsed JSON objects).
     public private(set) var received: [[String: Any]] = []
 
-    /// Connects to `127.0.0.1:port`.
-    public init(port: Int) throws {
+    /// Connects to `127.0.0.1:port`; `receiveBuffer` shrinks the socket's receive buffer (for slow-reader tests).
+    public init(port: Int, receiveBuffer: Int? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw PlainClientError(message: "socket: \(errno)") }
+        if var size = receiveBuffer.map(Int32.init) {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -70,28 +73,49 @@ public final class PlainJSONClient: @unchecked Sendable {
             }
             let remaining = deadline.timeIntervalSinceNow
             guard remaining > 0 else { throw PlainClientError(message: "timed out waiting for \(description)") }
-            try readOnce(timeout: min(remaining, 0.5))
+            if isReadingInBackground {
+                if lock.withLock({ isClosed }) { throw PlainClientError(message: "connection closed by the router") }
+                usleep(5000)
+            } else {
+                try readOnce(timeout: min(remaining, 0.5))
+            }
         }
     }
 
     /// Reads whatever arrives within `timeout`.
     public func drain(for timeout: TimeInterval) throws {
         let deadline = Date().addingTimeInterval(timeout)
-        while deadline.timeIntervalSinceNow > 0 { try readOnce(timeout: deadline.timeIntervalSinceNow) }
+        while deadline.timeIntervalSinceNow > 0, !lock.withLock({ isClosed }) {
+            if isReadingInBackground {
+                usleep(5000)
+            } else {
+                try readOnce(timeout: deadline.timeIntervalSinceNow)
+            }
+        }
     }
 
     /// True when the router has closed the connection.
     public private(set) var isClosed = false
+    private var isReadingInBackground = false
+
+    /// Reads continuously on a background thread from now on, like a healthy client that always keeps up.
+    public func readInBackground() {
+        isReadingInBackground = true
+        let thread = Thread { [self] in
+            while !lock.withLock({ isClosed }) { try? readOnce(timeout: 0.5) }
+        }
+        thread.start()
+    }
 
     private func readOnce(timeout: TimeInterval) throws {
-        guard !isClosed else { throw PlainClientError(message: "connection closed by the router") }
+        guard !lock.withLock({ isClosed }) else { throw PlainClientError(message: "connection closed by the router") }
         var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         let ready = poll(&poller, 1, Int32(max(1, timeout * 1000)))
         guard ready > 0 else { return }
         var chunk = [UInt8](repeating: 0, count: 65536)
         let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
         if count <= 0 {
-            isClosed = true
+            lock.withLock { isClosed = true }
             return
         }
         buffer += chunk[0..<count]

@@ -69,8 +69,8 @@ public final class RouterProcess: @unchecked Sendable {
     }
 
     /// A new plain client connected to this router.
-    public func plainClient() throws -> PlainJSONClient {
-        try PlainJSONClient(port: port)
+    public func plainClient(receiveBuffer: Int? = nil) throws -> PlainJSONClient {
+        try PlainJSONClient(port: port, receiveBuffer: receiveBuffer)
     }
 
     /// Pids of live processes whose command line mentions this router's state directory (its workers, relays).

@@ -11,6 +11,10 @@ int cs_pipe_cloexec(int fds[2]);
 /* posix_spawn_file_actions_addchdir_np: the child changes directory before exec. */
 int cs_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path);
 
+/* posix_spawn_file_actions_addclosefrom_np: close every descriptor >= `from` in the child. Descriptors opened by
+   libraries without O_CLOEXEC (NIO's listening socket among them) must not leak into long-lived children. */
+int cs_spawn_addclosefrom(posix_spawn_file_actions_t *actions, int from);
+
 /* prctl(PR_SET_PDEATHSIG, signal): deliver `signal` to this process when its parent dies. */
 int cs_set_parent_death_signal(int signal);
 

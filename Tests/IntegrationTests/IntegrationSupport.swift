@@ -1,0 +1,76 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Configs and helpers shared by the end-to-end tests (real router, relay, workers and demo agents).
+enum Demo {
+    /// A local-provider config running the demo agent with the given extra flags.
+    static func config(agentFlags: [String] = [], router: [String: Any] = [:]) -> String {
+        var routerSection: [String: Any] = ["graceful_terminate_seconds": 10]
+        routerSection.merge(router) { _, new in new }
+        let object: [String: Any] = [
+            "provider": "local",
+            "agent": ["command": ["codeswarm", "demo-agent"] + agentFlags],
+            "router": routerSection,
+        ]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Fails (in CI) or skips the calling test when the binary was not built.
+    static func requireBinary() throws -> Bool {
+        if CodeswarmBinary.isBuilt { return true }
+        if CodeswarmBinary.isCI {
+            Issue.record("codeswarm binary missing at \(CodeswarmBinary.path); run `swift build` before `swift test`")
+        }
+        return false
+    }
+}
+
+extension PlainJSONClient {
+    /// Launches a swarm and waits for `swarm_launched`; returns (swarm id, job id).
+    func launch(nodes: Int, systemPrompt: String = "", timeout: TimeInterval = 60) throws -> (swarm: String, job: String) {
+        let request = try command("swarm_launch", payload: ["nodes": nodes, "system_prompt": systemPrompt])
+        let launched = try waitFor(timeout: timeout, "swarm_launched") { event in
+            if event.eventName == "command_rejected", event.data["request_id"] as? String == request {
+                Issue.record("launch rejected: \(event.data["reason"] ?? "")")
+                return true
+            }
+            return event.eventName == "swarm_launched" && event.data["request_id"] as? String == request
+        }
+        return (launched.data["swarm_id"] as? String ?? "", launched.data["job_id"] as? String ?? "")
+    }
+
+    /// Waits for the reply to `request` and returns it.
+    func reply(to request: String, timeout: TimeInterval = 30) throws -> [String: Any] {
+        try waitFor(timeout: timeout, "reply to \(request)") { $0.data["request_id"] as? String == request }
+    }
+
+    /// Injects and waits until every target node's injection has a `turn_complete`; returns the injection ids.
+    @discardableResult
+    func injectAndWait(swarm: String, nodes: Any = "all", content: String, timeout: TimeInterval = 60) throws -> [String] {
+        let request = try command("inject", payload: ["swarm_id": swarm, "nodes": nodes, "content": content])
+        _ = try waitFor(timeout: timeout, "inject_ack") { event in
+            if event.eventName == "command_rejected", event.data["request_id"] as? String == request {
+                Issue.record("inject rejected: \(event.data["reason"] ?? "")")
+                return true
+            }
+            return event.eventName == "inject_ack" && event.data["request_id"] as? String == request
+        }
+        var injections: [String] = []
+        try drain(for: 0.2)
+        injections = received.filter { $0.eventName == "inject_ack" && $0.data["request_id"] as? String == request }
+            .compactMap { $0.data["injection_id"] as? String }
+        for injection in injections {
+            _ = try waitFor(timeout: timeout, "turn_complete of \(injection)") {
+                $0.eventName == "turn_complete" && $0.data["injection_id"] as? String == injection
+            }
+        }
+        return injections
+    }
+
+    /// The events of one injection, in arrival order, by name.
+    func eventNames(injection: String) -> [String] {
+        received.filter { $0.data["injection_id"] as? String == injection }.compactMap(\.eventName)
+    }
+}
