@@ -41,6 +41,13 @@ extension RouterCore {
         guard let index = index(of: swarmID) else { return }
         snapshot.swarms[index].jobID = jobID
         let swarm = snapshot.swarms[index]
+        if swarm.status == .terminated {
+            // The launch ended (failed or timed out) before the provider answered: the job must not run on unseen.
+            effects.append(.log(.warning, "job \(jobID) of ended swarm \(swarmID) was submitted late; stopping it"))
+            effects.append(.stopJob(jobID, provider: swarm.provider, mode: .force))
+            effects.append(.persist)
+            return
+        }
         effects.append(.relay(site: Self.site(for: swarm.provider), .watch(jobID: jobID, nodeCount: swarm.request.nodes, cursors: [])))
         broadcast(
             .swarmLaunchProgress(
@@ -50,8 +57,8 @@ extension RouterCore {
                     nodesStarted: 0, nodeCount: swarm.request.nodes)))
         effects.append(.persist)
         if swarm.status == .terminating {
-            // A terminate arrived before the job id was known: stop the job now.
-            effects.append(.stopJob(jobID, provider: swarm.provider, mode: .force))
+            // A terminate arrived before the job id was known: stop the job now and close the swarm after the drain.
+            forceStop(swarmIndex: index)
         }
     }
 
@@ -75,7 +82,7 @@ extension RouterCore {
         if let jobID = swarm.jobID {
             effects.append(.stopJob(jobID, provider: swarm.provider, mode: .force))
         }
-        finishSwarm(index: index, reason: "launch failed: \(reason)", requestID: .null)
+        finishSwarm(index: index, reason: "launch failed: \(reason)", requestID: swarm.terminateRequestID ?? .null)
     }
 
     /// A node's worker wrote `start`: count it, and announce the swarm once every worker has started.

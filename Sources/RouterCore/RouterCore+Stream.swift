@@ -166,6 +166,12 @@ extension RouterCore {
                         message: "\(ended)/\(swarm.request.nodes) workers completed")))
         }
         if swarm.nodes.allSatisfy(\.isEnded) {
+            if swarm.status == .starting {
+                // The launch never completed: its request gets a rejection, not only a broadcast end.
+                let why = endReason(for: swarm, workerReason: reason)
+                failLaunch(swarmID: swarm.id, reason: "every worker ended before all had started (\(why))")
+                return
+            }
             let why = swarm.status == .terminating ? "terminated by request" : endReason(for: swarm, workerReason: reason)
             if let jobID = swarm.jobID, swarm.provider == "slurm" {
                 // Workers are done; release the allocation (the batch shell may still hold it).

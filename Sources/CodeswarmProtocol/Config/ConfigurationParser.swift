@@ -61,7 +61,8 @@ public enum ConfigurationParser {
         if let router = try root.section("router") {
             try router.checkKeys([
                 "host", "port", "graceful_terminate_seconds", "client_queue_limit_bytes", "transcript_events_per_node",
-                "launch_timeout_seconds", "ended_retention_seconds", "inject_timeout_seconds",
+                "launch_timeout_seconds", "ended_retention_seconds", "inject_timeout_seconds", "ssh_max_workers",
+                "heartbeat_timeout_seconds",
             ])
             config.router.host = try router.string("host") ?? config.router.host
             if let port = try router.int("port") {
@@ -76,7 +77,10 @@ public enum ConfigurationParser {
             config.router.launchTimeoutSeconds = try router.double("launch_timeout_seconds") ?? config.router.launchTimeoutSeconds
             config.router.endedRetentionSeconds =
                 try router.double("ended_retention_seconds") ?? config.router.endedRetentionSeconds
+            // Keys of the seed's config that nothing uses here; accepted (type-checked) so seed configs load.
             _ = try router.double("inject_timeout_seconds")
+            _ = try router.int("ssh_max_workers")
+            _ = try router.double("heartbeat_timeout_seconds")
         }
         if let agent = try root.section("agent") {
             try agent.checkKeys([

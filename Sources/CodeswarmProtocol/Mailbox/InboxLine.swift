@@ -31,7 +31,9 @@ public enum MailboxLayout {
         let stem = fileName.dropLast(".jsonl".count)
         guard let underscore = stem.lastIndex(of: "_") else { return nil }
         let job = JobID(rawValue: String(stem[..<underscore]))
-        guard let node = Int(stem[stem.index(after: underscore)...]), node >= 0, job.isSafePathComponent else {
+        let digits = stem[stem.index(after: underscore)...]
+        // Digits only: `Int` also accepts a sign, and `job_+1.jsonl` must not pass for node 1's file.
+        guard digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let node = Int(digits), job.isSafePathComponent else {
             return nil
         }
         return (job, node)

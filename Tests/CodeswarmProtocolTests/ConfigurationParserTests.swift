@@ -1,0 +1,174 @@
+import CodeswarmProtocol
+import Testing
+
+/// Configuration files parse into typed settings; unknown keys and wrong types are reported with their path.
+@Suite("ConfigurationParser")
+struct ConfigurationParserTests {
+    /// The seed's `configs/example.json` (commit 3f07088), verbatim.
+    static let seedExample = """
+        {
+          "ssh": {
+            "login_alias": "your-login-alias",
+            "controlpersist_minutes": 10
+          },
+          "slurm": {
+            "default_partition": null,
+            "default_time": "00:20:00",
+            "default_account": null,
+            "default_qos": null
+          },
+          "cluster": {
+            "workspace_root": "/path/to/shared/workspace",
+            "cluster_subdir": "codeswarm"
+          },
+          "router": {
+            "ssh_max_workers": 6,
+            "heartbeat_timeout_seconds": 60
+          }
+        }
+        """
+
+    @Test("an empty object is the embedded default: local provider, port 8765")
+    func emptyIsDefault() throws {
+        let config = try ConfigurationParser.parse(json: "{}")
+        #expect(config == Configuration())
+        #expect(config.provider == "local")
+        #expect(config.router.port == 8765)
+    }
+
+    @Test("the seed's example.json parses as a Slurm config with its values")
+    func seedExampleParses() throws {
+        let config = try ConfigurationParser.parse(json: Self.seedExample)
+        #expect(config.provider == "slurm")
+        #expect(config.ssh.loginAlias == "your-login-alias")
+        #expect(config.ssh.isRemote)
+        #expect(config.ssh.controlPersistSeconds == 600)
+        #expect(config.slurm.defaultPartition == nil)
+        #expect(config.slurm.defaultTime == "00:20:00")
+        #expect(config.slurm.defaultAccount == nil)
+        #expect(config.slurm.defaultQos == nil)
+        #expect(config.cluster.workspaceRoot == "/path/to/shared/workspace")
+        #expect(config.cluster.base == "/path/to/shared/workspace/codeswarm")
+    }
+
+    @Test("the seed's router.inject_timeout_seconds (from its user guide) is accepted")
+    func seedInjectTimeout() throws {
+        let config = try ConfigurationParser.parse(json: #"{"router":{"inject_timeout_seconds":60}}"#)
+        #expect(config.router == Configuration.Router())
+    }
+
+    @Test("every documented key is read into its setting")
+    func everyKey() throws {
+        let json = """
+            {"provider":"local",
+             "ssh":{"login_alias":"hpc","config_file":"/etc/ssh/cs.conf","port":2222,"identity_file":"/k","user":"u",
+                    "control_persist_seconds":30,"connect_timeout_seconds":5},
+             "cluster":{"workspace_root":"/scratch","cluster_subdir":"cs"},
+             "slurm":{"default_partition":"gpu","default_time":"2-00:00:00","default_account":"proj","default_qos":"high",
+                      "poll_interval_seconds":7.5,"minimum_poll_interval_seconds":3,"environment":{"SLURM_CONF":"/etc/slurm.conf"}},
+             "router":{"host":"0.0.0.0","port":9000,"graceful_terminate_seconds":5,"client_queue_limit_bytes":1024,
+                       "transcript_events_per_node":10,"launch_timeout_seconds":30,"ended_retention_seconds":60},
+             "agent":{"command":["codex","app-server","--listen","stdio://"],"sandbox":"read-only","approval_policy":"on-request",
+                      "approval_decision":"accept","model":"gpt-5","stall_timeout_seconds":12,"restart_limit":2,"environment":{"A":"b"}},
+             "local":{"base_dir":"/tmp/cs"}}
+            """
+        let config = try ConfigurationParser.parse(json: json)
+        var expected = Configuration()
+        expected.provider = "local"
+        expected.ssh.loginAlias = "hpc"
+        expected.ssh.configFile = "/etc/ssh/cs.conf"
+        expected.ssh.port = 2222
+        expected.ssh.identityFile = "/k"
+        expected.ssh.user = "u"
+        expected.ssh.controlPersistSeconds = 30
+        expected.ssh.connectTimeoutSeconds = 5
+        expected.cluster.workspaceRoot = "/scratch"
+        expected.cluster.clusterSubdir = "cs"
+        expected.slurm.defaultPartition = "gpu"
+        expected.slurm.defaultTime = "2-00:00:00"
+        expected.slurm.defaultAccount = "proj"
+        expected.slurm.defaultQos = "high"
+        expected.slurm.pollIntervalSeconds = 7.5
+        expected.slurm.minimumPollIntervalSeconds = 3
+        expected.slurm.environment = ["SLURM_CONF": "/etc/slurm.conf"]
+        expected.router.host = "0.0.0.0"
+        expected.router.port = 9000
+        expected.router.gracefulTerminateSeconds = 5
+        expected.router.clientQueueLimitBytes = 1024
+        expected.router.transcriptEventsPerNode = 10
+        expected.router.launchTimeoutSeconds = 30
+        expected.router.endedRetentionSeconds = 60
+        expected.agent.command = ["codex", "app-server", "--listen", "stdio://"]
+        expected.agent.sandbox = "read-only"
+        expected.agent.approvalPolicy = "on-request"
+        expected.agent.approvalDecision = "accept"
+        expected.agent.model = "gpt-5"
+        expected.agent.stallTimeoutSeconds = 12
+        expected.agent.restartLimit = 2
+        expected.agent.environment = ["A": "b"]
+        expected.local.baseDirectory = "/tmp/cs"
+        #expect(config == expected)
+    }
+
+    /// A config that must be refused, with the path and message fragment the problem must carry.
+    struct Bad: Sendable, CustomTestStringConvertible {
+        var json: String
+        var path: String
+        var message: String
+        var testDescription: String { "\(path): \(json)" }
+    }
+
+    static let badConfigs: [Bad] = [
+        Bad(json: #"{"slurm":{"defualt_time":"01:00:00"}}"#, path: "slurm.defualt_time", message: "unknown key"),
+        Bad(json: #"{"routr":{}}"#, path: "routr", message: "unknown key"),
+        Bad(json: #"{"agent":{"comand":["x"]}}"#, path: "agent.comand", message: "unknown key"),
+        Bad(json: #"{"router":{"port":"8765"}}"#, path: "router.port", message: "must be an integer, got a string"),
+        Bad(json: #"{"router":{"port":70000}}"#, path: "router.port", message: "1-65535"),
+        Bad(json: #"{"router":{"graceful_terminate_seconds":-1}}"#, path: "router.graceful_terminate_seconds", message: "non-negative"),
+        Bad(json: #"{"router":{"ssh_max_workers":"six"}}"#, path: "router.ssh_max_workers", message: "must be"),
+        Bad(json: #"{"ssh":"hpc"}"#, path: "ssh", message: "must be an object, got a string"),
+        Bad(json: #"{"ssh":{"login_alias":5}}"#, path: "ssh.login_alias", message: "must be a string, got a number"),
+        Bad(json: #"{"slurm":{"default_time":"1 hour"}}"#, path: "slurm.default_time", message: "a space"),
+        Bad(json: #"{"slurm":{"default_partition":"gpu;reboot"}}"#, path: "slurm.default_partition", message: "';'"),
+        Bad(json: #"{"slurm":{"environment":{"SLURM_CONF":5}}}"#, path: "slurm.environment.SLURM_CONF", message: "must be a string"),
+        Bad(json: #"{"agent":{"command":["codex",5]}}"#, path: "agent.command[1]", message: "must be a string, got a number"),
+        Bad(json: #"{"agent":{"command":"codex app-server"}}"#, path: "agent.command", message: "array of strings"),
+        Bad(json: #"{"agent":{"command":[]}}"#, path: "agent.command", message: "must not be empty"),
+        Bad(json: #"{"agent":{"sandbox":"yolo"}}"#, path: "agent.sandbox", message: "\"yolo\" is not one of"),
+        Bad(json: #"{"provider":"aws"}"#, path: "provider", message: "is not one of local, slurm"),
+        Bad(json: "[]", path: "", message: "must be an object, got an array"),
+        Bad(json: #"{"router": {"port": 1}"#, path: "", message: "not valid JSON"),
+        Bad(json: #"{"router": {"port": 1} "extra"}"#, path: "", message: "not valid JSON"),
+    ]
+
+    @Test("unknown keys and wrong types are reported with their key path", arguments: badConfigs)
+    func problemsCarryTheirPath(_ bad: Bad) {
+        do throws(ConfigurationParser.Problem) {
+            let config = try ConfigurationParser.parse(json: bad.json)
+            Issue.record("accepted \(bad.json) as \(config)")
+        } catch {
+            #expect(error.path == bad.path)
+            #expect(error.message.contains(bad.message), "message \(error.message.debugDescription)")
+            #expect(error.description.hasPrefix(bad.path.isEmpty ? error.message : "\(bad.path): "))
+        }
+    }
+
+    @Test("an unknown key's problem lists the keys allowed there")
+    func unknownKeyListsAllowed() {
+        do throws(ConfigurationParser.Problem) {
+            _ = try ConfigurationParser.parse(json: #"{"slurm":{"defualt_time":"01:00:00"}}"#)
+            Issue.record("accepted a misspelt key")
+        } catch {
+            #expect(error.description.hasPrefix("slurm.defualt_time: unknown key"))
+            #expect(error.message.contains("default_time"))
+        }
+    }
+
+    @Test("without an explicit provider a config naming a cluster is a Slurm config, otherwise local")
+    func providerInference() throws {
+        #expect(try ConfigurationParser.parse(json: #"{"cluster":{"workspace_root":"/s"}}"#).provider == "slurm")
+        #expect(try ConfigurationParser.parse(json: #"{"agent":{"model":"m"}}"#).provider == "local")
+        #expect(try ConfigurationParser.parse(json: #"{"provider":"local","ssh":{"login_alias":"local"}}"#).provider == "local")
+        #expect(try ConfigurationParser.parse(json: #"{"ssh":{"login_alias":"local"}}"#).ssh.isRemote == false)
+    }
+}

@@ -1,0 +1,194 @@
+import CodeswarmProtocol
+import Foundation
+import Testing
+
+@testable import RouterCore
+
+/// Replies go to the asking client: list, status, replay, and rejections of bad lines.
+@Suite("RouterCore commands")
+struct RouterCoreCommandTests {
+    static let job: JobID = "local_abcdef01"
+
+    @Test("swarm_list replies to the caller with every swarm, live and ended, keyed by id")
+    func list() throws {
+        var harness = RouterCoreHarness()
+        let running = try harness.runningSwarm(nodes: 2, job: Self.job, systemPrompt: "Be brief.")
+        let endedJob: JobID = "local_abcdef02"
+        let ended = try harness.runningSwarm(nodes: 1, job: endedJob, id: "launch-2")
+        try harness.workerCompleted(job: endedJob, node: 0)
+        let (starting, _) = try harness.launch(nodes: 3, id: "launch-3")
+
+        let effects = try harness.command("swarm_list", id: "list-1", from: 6)
+        #expect(effects.count == 1)
+        guard case .swarmList(let reply) = try #require(effects.sentEvents(to: 6).first) else {
+            Issue.record("swarm_list did not answer with swarm_list")
+            return
+        }
+        #expect(reply.requestID == "list-1")
+        #expect(Set(reply.swarms.keys) == [running.rawValue, ended.rawValue, starting.rawValue])
+        let summary = try #require(reply.swarms[running.rawValue])
+        #expect(
+            summary
+                == SwarmSummary(
+                    jobID: Self.job, nodeCount: 2, systemPrompt: "Be brief.", status: .running, provider: "local",
+                    createdAt: WireTimestamp.string(from: RouterCoreHarness.startTime), totalTokens: 0))
+        #expect(reply.swarms[ended.rawValue]?.status == .terminated)
+        #expect(reply.swarms[ended.rawValue]?.endedReason == "workers stopped by SIGTERM (scancel or the scheduler)")
+        #expect(reply.swarms[starting.rawValue]?.status == .starting)
+        #expect(reply.swarms[starting.rawValue]?.jobID == "", "a swarm not yet submitted has no job id")
+    }
+
+    @Test("swarm_status reports the swarm and each node: state, host, injection, tokens, last error")
+    func status() throws {
+        var harness = RouterCoreHarness()
+        let swarmID = try harness.runningSwarm(nodes: 2, job: Self.job)
+        harness.handle { .jobsObserved([Self.job: JobObservation(state: "RUNNING", isFinished: false, timeLeftSeconds: 3500)], at: $0) }
+        let injections = try harness.injectDelivered(swarmID, nodes: 0, content: "go", id: "inj")
+        let injection = try #require(injections[0])
+        try harness.rpc(job: Self.job, node: 0, injection: injection, AppServer.turnStarted(turn: "t"))
+        let turnStart = harness.now
+        harness.advance(by: 4)
+        try harness.rpc(job: Self.job, node: 0, injection: injection, AppServer.tokenUsage(total: 321, turn: "t"))
+        try harness.workerError(job: Self.job, node: 1, injection: nil, code: "turn_stalled", error: "no output for 300 s")
+
+        let effects = try harness.command("swarm_status", id: "st-1", payload: ["swarm_id": .string(swarmID.rawValue)], from: 2)
+        guard case .swarmStatus(let reply) = try #require(effects.sentEvents(to: 2).first) else {
+            Issue.record("swarm_status did not answer with swarm_status")
+            return
+        }
+        #expect(reply.requestID == "st-1")
+        #expect(reply.swarmID == swarmID)
+        #expect(reply.jobID == Self.job)
+        #expect(reply.nodeCount == 2)
+        #expect(reply.status == .running)
+        #expect(reply.slurmState == "RUNNING")
+        #expect(reply.provider == "local")
+        #expect(reply.timeLeftSeconds == 3500)
+        #expect(
+            reply.nodes == [
+                NodeSummary(
+                    nodeID: 0, hostname: "node0", state: .working, injectionID: injection,
+                    turnStartedAt: WireTimestamp.string(from: turnStart), lastActivityAt: WireTimestamp.string(from: harness.now),
+                    totalTokens: 321),
+                NodeSummary(
+                    nodeID: 1, hostname: "node1", state: .idle, lastActivityAt: WireTimestamp.string(from: harness.now),
+                    lastError: "no output for 300 s"),
+            ])
+    }
+
+    @Test("swarm_status before any observation reports the seed's UNKNOWN Slurm state")
+    func statusUnknownSlurmState() throws {
+        var harness = RouterCoreHarness()
+        let (swarmID, _) = try harness.launch(nodes: 1)
+        let effects = try harness.command("swarm_status", id: "st", payload: ["swarm_id": .string(swarmID.rawValue)])
+        guard case .swarmStatus(let reply) = try #require(effects.sentEvents(to: 1).first) else {
+            Issue.record("no swarm_status reply")
+            return
+        }
+        #expect(reply.slurmState == "UNKNOWN")
+        #expect(reply.status == .starting)
+        #expect(reply.jobID == "")
+        #expect(reply.nodes?.map(\.state) == [.starting])
+    }
+
+    @Test("swarm_status of an unknown swarm is rejected with the request id")
+    func statusUnknown() throws {
+        var harness = RouterCoreHarness()
+        let effects = try harness.command("swarm_status", id: "st-x", payload: ["swarm_id": "nope"], from: 3)
+        #expect(effects.count == 1)
+        #expect(effects.sentEvents(to: 3).compactMap(\.rejection).map(\.requestID) == ["st-x"])
+    }
+
+    @Test(
+        "a bad line is answered with command_rejected to its sender only; nothing else happens",
+        arguments: ["[]", "42", "\"text\"", "garbage", "{\"protocol\":\"nope\",\"request_id\":\"r9\"}"])
+    func badLines(_ text: String) throws {
+        var harness = RouterCoreHarness()
+        _ = try harness.runningSwarm(nodes: 1, job: Self.job)
+        let effects = harness.line(text, from: 8)
+        #expect(effects.count == 1)
+        let rejection = try #require(effects.sentEvents(to: 8).compactMap(\.rejection).first)
+        #expect(rejection.requestID == (text.contains("r9") ? "r9" : .null))
+        #expect(!rejection.reason.isEmpty)
+    }
+
+    @Test("invalid UTF-8 is answered like any bad line")
+    func invalidUTF8() throws {
+        var harness = RouterCoreHarness()
+        let effects = harness.handle { .lineReceived(2, [0x7B, 0xFF, 0x7D], at: $0) }
+        #expect(effects.sentEvents(to: 2).compactMap(\.rejection).first?.reason.contains("UTF-8") == true)
+    }
+
+    @Test("an oversized frame is rejected naming the limit")
+    func oversizedFrame() throws {
+        var harness = RouterCoreHarness()
+        let effects = harness.handle { .lineTooLong(5, byteCount: 9_000_000, at: $0) }
+        let rejection = try #require(effects.sentEvents(to: 5).compactMap(\.rejection).first)
+        #expect(rejection.requestID == .null)
+        #expect(rejection.reason.contains("9000000 bytes"))
+        #expect(rejection.reason.contains("8388608"))
+    }
+
+    @Test("client connects and disconnects need no effects")
+    func connections() {
+        var harness = RouterCoreHarness()
+        #expect(harness.handle { .clientConnected(1, at: $0) }.isEmpty)
+        #expect(harness.handle { .clientDisconnected(1, at: $0) }.isEmpty)
+    }
+
+    @Test("events_replay sends the journaled events after a seq, in order, then replay_complete")
+    func replay() throws {
+        var harness = RouterCoreHarness()
+        let swarmID = try harness.runningSwarm(nodes: 2, job: Self.job)
+        let injections = try harness.injectDelivered(swarmID, content: "go", id: "inj")
+        for (node, injection) in injections.sorted(by: { $0.key < $1.key }) {
+            try harness.demoTurn(job: Self.job, node: node, injection: injection, turn: "t\(node)", deltas: ["x", "y"], totalTokens: 10)
+        }
+        let journal = harness.journal
+        let lastSeq = harness.snapshot.lastSeq
+        #expect(journal.compactMap(\.event.seq) == Array(1...lastSeq), "the journal holds every seq once, in order")
+
+        let all = try harness.command("events_replay", id: "rp-0", payload: ["since_seq": 0], from: 4)
+        #expect(Array(all.dropLast()) == journal.map { .send($0, to: 4) })
+        #expect(all.last == .send(EventEnvelope(date: harness.now, event: .replayComplete(ReplayComplete(requestID: "rp-0", lastSeq: lastSeq))), to: 4))
+
+        let cut = 10
+        let tail = try harness.command("events_replay", id: "rp-10", payload: ["since_seq": .number(Double(cut))], from: 4)
+        #expect(tail.sentEvents(to: 4).compactMap(\.seq) == Array((cut + 1)...lastSeq))
+
+        let none = try harness.command("events_replay", id: "rp-end", payload: ["since_seq": .number(Double(lastSeq))], from: 4)
+        #expect(none.eventNames == ["replay_complete"])
+    }
+
+    @Test("events_replay can be limited to one swarm; an unknown swarm is rejected")
+    func replayOneSwarm() throws {
+        var harness = RouterCoreHarness()
+        let first = try harness.runningSwarm(nodes: 1, job: Self.job)
+        let second = try harness.runningSwarm(nodes: 1, job: "local_abcdef09", id: "launch-2")
+        try harness.injectDelivered(first, content: "a", id: "i1")
+        try harness.injectDelivered(second, content: "b", id: "i2")
+
+        let effects = try harness.command("events_replay", id: "rp", payload: ["since_seq": 0, "swarm_id": .string(second.rawValue)])
+        let replayed = effects.sentEvents(to: 1).dropLast()
+        #expect(!replayed.isEmpty)
+        #expect(replayed.allSatisfy { $0.swarmID == second })
+        let rejected = try harness.command("events_replay", id: "rp-x", payload: ["since_seq": 0, "swarm_id": "ghost"])
+        #expect(rejected.rejections.map(\.requestID) == ["rp-x"])
+    }
+
+    @Test("journaled seqs strictly increase across swarms, nodes and event kinds")
+    func seqsStrictlyIncrease() throws {
+        var harness = RouterCoreHarness()
+        let first = try harness.runningSwarm(nodes: 2, job: Self.job, systemPrompt: "sys")
+        let second = try harness.runningSwarm(nodes: 1, job: "local_abcdef03", systemPrompt: "sys", id: "launch-2")
+        let a = try harness.injectDelivered(first, content: "a", id: "a")
+        let b = try harness.injectDelivered(second, content: "b", id: "b")
+        try harness.demoTurn(job: Self.job, node: 1, injection: try #require(a[1]), turn: "t", deltas: ["1"], totalTokens: 3)
+        try harness.demoTurn(job: "local_abcdef03", node: 0, injection: try #require(b[0]), turn: "u", deltas: ["2"], totalTokens: 4)
+        try harness.workerCompleted(job: Self.job, node: 0)
+        let seqs = harness.journal.compactMap(\.event.seq)
+        #expect(seqs.count == harness.journal.count)
+        #expect(zip(seqs, seqs.dropFirst()).allSatisfy { $0 < $1 })
+        #expect(seqs.last == harness.snapshot.lastSeq)
+    }
+}
