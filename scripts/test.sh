@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Sets up everything on a fresh Debian machine of this kind and runs the whole test suite:
+# packages (Slurm, munge, OpenSSH, tmux, ncurses), a real 4-node Slurm cluster and a loopback sshd,
+# then `swift build` (warnings are errors) and `swift test`. CI runs exactly this (.ci/run).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+export CODESWARM_TEST_ROOT=${CODESWARM_TEST_ROOT:-/tmp/codeswarm-test}
+eval "$(bash scripts/ci-setup.sh)"
+# The suite needs these components; in CI a missing one fails instead of skipping.
+export CODESWARM_REQUIRE_CLUSTER=1
+
+start=$(date +%s)
+build_log=$(mktemp)
+swift build 2>&1 | tee "$build_log" | grep -E '^(error|warning)|: (error|warning):' || true
+if grep -qE ': warning:|^warning:' "$build_log"; then
+  echo "swift build produced warnings (the project keeps them at zero):" >&2
+  grep -E ': warning:|^warning:' "$build_log" | sort -u >&2
+  exit 1
+fi
+grep -q 'error:' "$build_log" && { echo "swift build failed" >&2; exit 1; }
+echo "build: $(( $(date +%s) - start )) s" >&2
+
+export CODESWARM_BIN="$PWD/.build/debug/codeswarm"
+swift test --parallel 2>&1 | tee /tmp/codeswarm-test-output.txt | grep -vE '^\[[0-9]+/[0-9]+\]' || true
+status=${PIPESTATUS[0]}
+echo "tests: $(( $(date +%s) - start )) s since the build started" >&2
+exit "$status"
