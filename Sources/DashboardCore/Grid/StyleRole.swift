@@ -1,0 +1,61 @@
+/// What a cell means, not what colour it is: the theme decides how each role looks.
+public enum StyleRole: Sendable, Hashable, CaseIterable {
+    case normal
+    case dim
+    case border
+    case borderFocused
+    case title
+    case titleFocused
+    case tableHeader
+    case selected
+    case selectedUnfocused
+    case marked
+    case headerBar
+    case statusBar
+    case hintKey
+    case good
+    case warning
+    case error
+    case accent
+    case userText
+    case command
+    case promptLabel
+    case input
+    case cursor
+    case flashInfo
+    case flashError
+    case overlay
+    case dangerous
+
+    /// The one-letter code used by `ScreenGrid.roleLines`, so colour regressions read as text in tests.
+    public var letter: Character {
+        switch self {
+        case .normal: "."
+        case .dim: "d"
+        case .border: "b"
+        case .borderFocused: "B"
+        case .title: "t"
+        case .titleFocused: "T"
+        case .tableHeader: "h"
+        case .selected: "s"
+        case .selectedUnfocused: "u"
+        case .marked: "m"
+        case .headerBar: "H"
+        case .statusBar: "_"
+        case .hintKey: "k"
+        case .good: "g"
+        case .warning: "y"
+        case .error: "r"
+        case .accent: "a"
+        case .userText: "p"
+        case .command: "c"
+        case .promptLabel: "P"
+        case .input: "i"
+        case .cursor: "C"
+        case .flashInfo: "F"
+        case .flashError: "E"
+        case .overlay: "o"
+        case .dangerous: "!"
+        }
+    }
+}

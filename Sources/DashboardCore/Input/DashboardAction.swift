@@ -1,0 +1,62 @@
+/// Everything a key can ask the dashboard to do; `KeyMap` binds keys to these and `DashboardState` applies them.
+public enum DashboardAction: Sendable, Hashable {
+    // General
+    case quit
+    case showHelp
+    case closeOverlay
+    case back
+    case refresh
+
+    // Navigation
+    case moveUp
+    case moveDown
+    case pageUp
+    case pageDown
+    case moveToTop
+    case moveToBottom
+    case focusNextPane
+    case focusPreviousPane
+    case open
+    case previousNode
+    case nextNode
+
+    // View
+    case toggleSplit
+    case startFilter
+
+    // Nodes and targets
+    case toggleMark
+    case toggleMarkAll
+    case cycleTarget
+
+    // Swarms
+    case launchSwarm
+    case terminateSwarm
+
+    // Prompt line
+    case startPrompt
+    case sendPrompt
+    case historyPrevious
+    case historyNext
+
+    // Text editing (prompt, filter, launch form)
+    case cursorLeft
+    case cursorRight
+    case cursorHome
+    case cursorEnd
+    case deleteBackward
+    case deleteForward
+    case deleteWord
+    case clearLine
+
+    // Filter
+    case applyFilter
+    case clearFilter
+
+    // Dialogs and forms
+    case confirm
+    case cancel
+    case nextField
+    case previousField
+    case submitForm
+}

@@ -1,0 +1,162 @@
+/// One key binding: the keys, the action, the words shown for it, and where it applies.
+public struct KeyBinding: Sendable, Hashable {
+    public var keys: [Key]
+    public var action: DashboardAction
+    /// The status-bar hint (one or two words), or nil to leave the binding out of the hints.
+    public var hint: String?
+    /// The help overlay's description.
+    public var help: String
+    public var group: KeyGroup
+    public var contexts: Set<KeyContext>
+    /// Dangerous actions ask for confirmation before they run.
+    public var isDangerous: Bool
+
+    public init(
+        _ keys: [Key], _ action: DashboardAction, hint: String? = nil, help: String, group: KeyGroup,
+        contexts: Set<KeyContext>, isDangerous: Bool = false
+    ) {
+        self.keys = keys
+        self.action = action
+        self.hint = hint
+        self.help = help
+        self.group = group
+        self.contexts = contexts
+        self.isDangerous = isDangerous
+    }
+
+    /// The keys as shown in hints and help: `k/↑`.
+    public var keyLabel: String { keys.map(\.label).joined(separator: "/") }
+}
+
+/// The dashboard's single binding table: key lookup, status-bar hints and the help overlay all come from it.
+public struct KeyMap: Sendable {
+    public let bindings: [KeyBinding]
+
+    public init(bindings: [KeyBinding]) {
+        self.bindings = bindings
+    }
+
+    /// The binding for `key` in `context`, if any.
+    public func binding(for key: Key, in context: KeyContext) -> KeyBinding? {
+        bindings.first { $0.contexts.contains(context) && $0.keys.contains(key) }
+    }
+
+    /// The hinted bindings of `context`, in table order.
+    public func hints(for context: KeyContext) -> [KeyBinding] {
+        bindings.filter { $0.hint != nil && $0.contexts.contains(context) }
+    }
+
+    /// The bindings of `group`, each once, in table order.
+    public func bindings(in group: KeyGroup) -> [KeyBinding] {
+        bindings.filter { $0.group == group }
+    }
+
+    /// The binding that runs `action` in `context`, if one does.
+    public func binding(for action: DashboardAction, in context: KeyContext) -> KeyBinding? {
+        bindings.first { $0.action == action && $0.contexts.contains(context) }
+    }
+
+    private typealias B = KeyBinding
+
+    /// The dashboard's bindings.
+    public static let standard = KeyMap(bindings: [
+        // General
+        B([.character("?"), .function(1)], .showHelp, hint: "help", help: "Show every key (this list)",
+            group: .general, contexts: KeyContext.browsing),
+        B([.character("q")], .quit, hint: "quit", help: "Quit the dashboard (swarms keep running)",
+            group: .general, contexts: KeyContext.browsing),
+        B([.character("i"), .character(":")], .startPrompt, hint: "prompt",
+            help: "Type a prompt on the prompt line for the target nodes", group: .prompt, contexts: KeyContext.browsing),
+        B([.character("t")], .cycleTarget, hint: "target",
+            help: "Change the prompt's target: focused node, marked nodes, all nodes", group: .nodes,
+            contexts: KeyContext.browsing),
+        B([.character(" ")], .toggleMark, hint: "mark", help: "Mark or unmark the focused node",
+            group: .nodes, contexts: [.nodes, .output]),
+        B([.character("a")], .toggleMarkAll, help: "Mark every node, or clear all marks", group: .nodes,
+            contexts: [.nodes, .output]),
+        B([.character("s")], .toggleSplit, hint: "split",
+            help: "Split view: several nodes' responses side by side (again: one node)", group: .navigation,
+            contexts: KeyContext.browsing),
+        B([.character("/")], .startFilter, hint: "filter", help: "Filter the focused table (swarms or nodes)",
+            group: .filter, contexts: KeyContext.browsing),
+        B([.character("n")], .launchSwarm, hint: "launch",
+            help: "Launch a swarm: nodes, partition, time limit, system prompt", group: .swarms,
+            contexts: KeyContext.browsing),
+        B([.character("T")], .terminateSwarm, hint: "terminate", help: "Terminate the selected swarm",
+            group: .swarms, contexts: KeyContext.browsing, isDangerous: true),
+        B([.character("r")], .refresh, help: "Ask the router for fresh swarm and node status now",
+            group: .general, contexts: KeyContext.browsing),
+        B([.tab], .focusNextPane, hint: "pane", help: "Focus the next pane", group: .navigation,
+            contexts: KeyContext.browsing),
+        B([.backTab], .focusPreviousPane, help: "Focus the previous pane", group: .navigation,
+            contexts: KeyContext.browsing),
+        B([.enter], .open, help: "Open: swarm → its nodes → the node's responses → the prompt line",
+            group: .navigation, contexts: KeyContext.browsing),
+        B([.character("k"), .up], .moveUp, help: "Select the row above; in a response pane, scroll up",
+            group: .navigation, contexts: KeyContext.browsing.union([.help])),
+        B([.character("j"), .down], .moveDown, help: "Select the row below; in a response pane, scroll down",
+            group: .navigation, contexts: KeyContext.browsing.union([.help])),
+        B([.pageUp, .control("u")], .pageUp, help: "Up one page", group: .navigation,
+            contexts: KeyContext.browsing.union([.help])),
+        B([.pageDown, .control("d")], .pageDown, help: "Down one page", group: .navigation,
+            contexts: KeyContext.browsing.union([.help])),
+        B([.character("g"), .home], .moveToTop, help: "First row; in a response pane, the oldest text",
+            group: .navigation, contexts: KeyContext.browsing.union([.help])),
+        B([.character("G"), .end], .moveToBottom,
+            help: "Last row; in a response pane, the newest text, and follow it again", group: .navigation,
+            contexts: KeyContext.browsing.union([.help])),
+        B([.character("h"), .left], .previousNode, help: "Response pane: show the previous node",
+            group: .navigation, contexts: [.output]),
+        B([.character("l"), .right], .nextNode, help: "Response pane: show the next node",
+            group: .navigation, contexts: [.output]),
+        B([.escape], .back, help: "Back: dismiss the message, clear the filter, or focus the previous pane",
+            group: .general, contexts: KeyContext.browsing),
+        B([.control("c")], .quit, help: "Quit the dashboard from anywhere", group: .general,
+            contexts: Set(KeyContext.allCases)),
+
+        // Prompt line
+        B([.enter], .sendPrompt, hint: "send", help: "Send the prompt to the target nodes", group: .prompt,
+            contexts: [.prompt]),
+        B([.tab], .cycleTarget, hint: "target", help: "Change the target: focused node, marked nodes, all nodes",
+            group: .prompt, contexts: [.prompt]),
+        B([.up], .historyPrevious, hint: "history", help: "Recall the previous prompt", group: .prompt,
+            contexts: [.prompt]),
+        B([.down], .historyNext, help: "Recall the next prompt", group: .prompt, contexts: [.prompt]),
+        B([.escape], .back, hint: "leave", help: "Leave the prompt line (the text is kept)", group: .prompt,
+            contexts: [.prompt]),
+
+        // Editing
+        B([.left], .cursorLeft, help: "Move the cursor left", group: .editing, contexts: KeyContext.textEntry),
+        B([.right], .cursorRight, help: "Move the cursor right", group: .editing, contexts: KeyContext.textEntry),
+        B([.home, .control("a")], .cursorHome, help: "Move to the start", group: .editing,
+            contexts: KeyContext.textEntry),
+        B([.end, .control("e")], .cursorEnd, help: "Move to the end", group: .editing, contexts: KeyContext.textEntry),
+        B([.backspace], .deleteBackward, help: "Delete the character before the cursor", group: .editing,
+            contexts: KeyContext.textEntry),
+        B([.delete], .deleteForward, help: "Delete the character under the cursor", group: .editing,
+            contexts: KeyContext.textEntry),
+        B([.control("w")], .deleteWord, help: "Delete the word before the cursor", group: .editing,
+            contexts: KeyContext.textEntry),
+        B([.control("u")], .clearLine, help: "Clear the text", group: .editing, contexts: KeyContext.textEntry),
+
+        // Filter
+        B([.enter], .applyFilter, hint: "keep", help: "Keep the filter and go back to the table", group: .filter,
+            contexts: [.filter]),
+        B([.escape], .clearFilter, hint: "clear", help: "Clear the filter", group: .filter, contexts: [.filter]),
+
+        // Dialogs and forms
+        B([.character("y")], .confirm, hint: "yes", help: "Confirm the dangerous action", group: .dialogs,
+            contexts: [.confirm]),
+        B([.character("n"), .escape], .cancel, hint: "no", help: "Cancel the dangerous action", group: .dialogs,
+            contexts: [.confirm]),
+        B([.enter], .submitForm, hint: "launch", help: "Launch form: launch the swarm", group: .dialogs,
+            contexts: [.launch]),
+        B([.tab, .down], .nextField, hint: "next field", help: "Launch form: next field", group: .dialogs,
+            contexts: [.launch]),
+        B([.backTab, .up], .previousField, help: "Launch form: previous field", group: .dialogs, contexts: [.launch]),
+        B([.escape], .cancel, hint: "cancel", help: "Launch form: close without launching", group: .dialogs,
+            contexts: [.launch]),
+        B([.escape, .character("?"), .character("q")], .closeOverlay, hint: "close", help: "Close this help",
+            group: .dialogs, contexts: [.help]),
+    ])
+}

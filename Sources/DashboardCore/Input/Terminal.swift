@@ -1,0 +1,20 @@
+/// What a terminal reports: keys, pastes, size changes, and the end of the session by a signal.
+public enum TerminalEvent: Sendable, Hashable {
+    case key(Key)
+    case paste(String)
+    case resized(ScreenSize)
+    /// SIGTERM, SIGHUP or SIGINT arrived; the terminal has already been restored.
+    case interrupted(signal: Int32)
+}
+
+/// A full-screen terminal the dashboard draws on; `CursesTerminal` in production, `FakeTerminal` in tests.
+public protocol Terminal: AnyObject, Sendable {
+    /// The current size in cells.
+    var size: ScreenSize { get }
+    /// Input and size changes, in order; finishes when the terminal is restored.
+    var events: AsyncStream<TerminalEvent> { get }
+    /// Shows `grid`, replacing whatever was shown; returns without waiting for the output.
+    func draw(_ grid: ScreenGrid)
+    /// Gives the terminal back to the shell (cursor, modes, screen); safe to call more than once.
+    func restore() async
+}

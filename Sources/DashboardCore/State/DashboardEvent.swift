@@ -1,0 +1,22 @@
+import CodeswarmProtocol
+import Foundation
+
+/// Everything that can happen to the dashboard: the only input of `DashboardState.handle`.
+public enum DashboardEvent: Sendable, Hashable {
+    case key(Key)
+    /// Text pasted in one piece (bracketed paste), possibly several lines.
+    case paste(String)
+    case resized(ScreenSize)
+    /// The clock moved on; the dashboard has no clock of its own.
+    case tick(Date)
+    case router(RouterEvent)
+    case connection(ConnectionState)
+    /// Sending a command failed before the router saw it.
+    case sendFailed(requestID: String, reason: String)
+}
+
+/// What the dashboard asks its runtime to do; the only output of `DashboardState.handle`.
+public enum DashboardCommand: Sendable, Hashable {
+    case send(RouterCommand, requestID: String)
+    case quit
+}

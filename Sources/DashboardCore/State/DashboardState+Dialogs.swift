@@ -1,0 +1,85 @@
+import CodeswarmProtocol
+
+/// The filter line, the confirm dialog and the launch form.
+extension DashboardState {
+    /// Opens the filter line for the focused table.
+    mutating func startFilter() {
+        filterTarget = focus == .swarms ? .swarms : .nodes
+        mode = .filter
+    }
+
+    /// Clears the filter being edited and closes the filter line.
+    mutating func clearFilter() {
+        if filterTarget == .swarms {
+            swarmFilter.clear()
+        } else {
+            nodeFilter.clear()
+        }
+        mode = .browse
+    }
+
+    /// The question to ask before a dangerous action, if it needs one.
+    func confirmation(for action: DashboardAction) -> ConfirmDialog? {
+        switch action {
+        case .terminateSwarm:
+            guard let swarm = selectedSwarm else { return nil }
+            let job = swarm.jobID.map { ", job \($0)" } ?? ""
+            return ConfirmDialog(
+                title: "Terminate swarm?",
+                message: "Terminate swarm \(swarm.id) (\(swarm.nodeCount) nodes\(job))? "
+                    + "Its agents stop and the Slurm job is cancelled.",
+                confirmLabel: "terminate", pending: .terminate(swarm.id))
+        default:
+            return nil
+        }
+    }
+
+    /// `T`: asks before terminating the selected swarm.
+    mutating func terminateSelected() -> [DashboardCommand] {
+        if let dialog = confirmation(for: .terminateSwarm) { mode = .confirm(dialog) }
+        return []
+    }
+
+    /// `y` in the confirm dialog: runs the pending action.
+    mutating func confirmPending() -> [DashboardCommand] {
+        guard case .confirm(let dialog) = mode else { return [] }
+        mode = .browse
+        switch dialog.pending {
+        case .terminate(let swarmID):
+            guard connection.isConnected else {
+                showFlash("Not connected to the router: nothing was terminated.", isError: true)
+                return []
+            }
+            let requestID = ledger.open(.terminate(swarmID), at: now)
+            swarms[swarmID]?.progress = "requested"
+            showFlash("Terminating swarm \(swarmID)…", isError: false)
+            return [.send(.terminate(swarmID: swarmID, force: false), requestID: requestID)]
+        }
+    }
+
+    /// Changes the open launch form in place.
+    mutating func editLaunchForm(_ body: (inout LaunchForm) -> Void) {
+        guard case .launch(var form) = mode else { return }
+        body(&form)
+        mode = .launch(form)
+    }
+
+    /// Enter in the launch form: validates and sends the launch.
+    mutating func submitLaunchForm() -> [DashboardCommand] {
+        guard case .launch(var form) = mode else { return [] }
+        guard let request = form.validated() else {
+            mode = .launch(form)
+            return []
+        }
+        guard connection.isConnected else {
+            form.error = "Not connected to the router; wait for the reconnect, then press Enter again."
+            mode = .launch(form)
+            return []
+        }
+        mode = .browse
+        launchDefaults = request
+        let requestID = ledger.open(.launch, at: now)
+        showFlash("Launching \(request.nodes) nodes…", isError: false)
+        return [.send(.launch(request), requestID: requestID)]
+    }
+}

@@ -1,0 +1,246 @@
+import CodeswarmProtocol
+import Foundation
+
+/// Router replies, injection lifecycle events, the connection, and the periodic refresh.
+extension DashboardState {
+    /// Applies one router event.
+    mutating func apply(_ event: RouterEvent) -> [DashboardCommand] {
+        let requestID = event.requestID?.stringValue
+        switch event {
+        case .swarmList(let reply):
+            requestID.map { ledger.close($0) }
+            return applyList(reply)
+        case .swarmStatus(let reply):
+            requestID.map { ledger.close($0) }
+            swarms[reply.swarmID, default: SwarmRecord(id: reply.swarmID)].apply(reply, now: now)
+            lastStatusAt[reply.swarmID] = now
+        case .swarmLaunched(let data):
+            return launched(data, requestID: requestID)
+        case .swarmLaunchProgress(let data):
+            launchProgress(data, requestID: requestID)
+        case .swarmTerminated(let data):
+            terminated(data, requestID: requestID)
+        case .swarmTerminateProgress(let data):
+            swarms[data.swarmID]?.status = .terminating
+            swarms[data.swarmID]?.progress = data.stage
+        case .commandRejected(let data):
+            rejected(data, requestID: requestID)
+        case .injectAck(let data):
+            injection(data, status: .acknowledged(data.injectionID))
+        case .injectDelivered(let data):
+            injection(data, status: .delivered(data.injectionID))
+        case .injectFailed(let data):
+            let reason = data.error ?? "no reason given"
+            injection(data, status: .failed(data.injectionID, reason: reason))
+            transcripts[NodeKey(data.swarmID, data.nodeID), default: Transcript()]
+                .append(.error, "Prompt not delivered: \(reason)")
+            showFlash("Prompt to node \(data.nodeID) of \(data.swarmID) failed: \(reason)", isError: true)
+        case .stream(let streamEvent):
+            return applyStream(streamEvent)
+        case .replayComplete(let data):
+            sequences.advance(to: data.lastSeq)
+            if let requestID {
+                ledger.close(requestID)
+                if requestID == replayRequestID { replayRequestID = nil }
+            }
+        case .unknown:
+            break
+        }
+        return []
+    }
+
+    private mutating func applyList(_ reply: SwarmListReply) -> [DashboardCommand] {
+        let previousIndex = selectedSwarmIndex
+        let listed = Set(reply.swarms.keys.map(SwarmID.init(rawValue:)))
+        for (key, summary) in reply.swarms {
+            let id = SwarmID(rawValue: key)
+            swarms[id, default: SwarmRecord(id: id)].apply(summary, now: now)
+        }
+        // The router no longer knows these; drop them and everything kept for them.
+        for id in swarms.keys where !listed.contains(id) {
+            swarms[id] = nil
+            marks[id] = nil
+            selectedNodes[id] = nil
+            transcripts = transcripts.filter { $0.key.swarmID != id }
+            scroll = scroll.filter { $0.key.swarmID != id }
+        }
+        lastListAt = now
+        if let id = selectedSwarmID, swarms[id] == nil {
+            // The selected swarm vanished: keep the cursor where it was rather than jumping to the top.
+            selectSwarm(at: previousIndex ?? 0)
+        } else if selectedSwarmID == nil {
+            selectSwarm(at: 0)
+        }
+        return statusRequestIfDue(force: true)
+    }
+
+    private mutating func launched(_ data: SwarmLaunched, requestID: String?) -> [DashboardCommand] {
+        var record = swarms[data.swarmID] ?? SwarmRecord(id: data.swarmID, nodeCount: data.nodeCount)
+        record.jobID = data.jobID
+        record.nodeCount = data.nodeCount
+        record.provider = data.provider ?? record.provider
+        record.partition = data.partition ?? record.partition
+        record.createdAt = record.createdAt ?? now
+        if record.status == .starting { record.status = .running }
+        record.progress = nil
+        swarms[data.swarmID] = record
+        if let requestID, ledger.purpose(of: requestID) == .launch {
+            ledger.close(requestID)
+            selectedSwarmID = data.swarmID
+            focus = isSplit ? .output : .nodes
+            showFlash("Launched swarm \(data.swarmID): \(data.nodeCount) nodes, job \(data.jobID).", isError: false)
+        }
+        return statusRequest(for: data.swarmID)
+    }
+
+    private mutating func launchProgress(_ data: SwarmLaunchProgress, requestID: String?) {
+        if let id = data.swarmID {
+            var record = swarms[id] ?? SwarmRecord(id: id, nodeCount: data.nodeCount ?? 0)
+            record.jobID = data.jobID ?? record.jobID
+            record.slurmState = data.slurmState ?? record.slurmState
+            record.progress = data.reason.map { "\(data.stage) (\($0))" } ?? data.stage
+            record.createdAt = record.createdAt ?? now
+            swarms[id] = record
+        }
+        if let requestID, ledger.purpose(of: requestID) == .launch {
+            showFlash("Launch: \(TextSanitizer.singleLine(data.message))", isError: false)
+        }
+    }
+
+    private mutating func terminated(_ data: SwarmTerminated, requestID: String?) {
+        if var record = swarms[data.swarmID] {
+            record.status = .terminated
+            record.endedReason = data.reason ?? record.endedReason
+            record.slurmState = data.slurmState ?? record.slurmState
+            record.progress = nil
+            for id in record.nodes.keys { record.nodes[id]?.state = .ended }
+            swarms[data.swarmID] = record
+        }
+        if let requestID, ledger.purpose(of: requestID) != nil {
+            ledger.close(requestID)
+            showFlash("Swarm \(data.swarmID) terminated.", isError: false)
+        }
+    }
+
+    private mutating func rejected(_ data: CommandRejected, requestID: String?) {
+        let reason = TextSanitizer.singleLine(data.reason)
+        guard let requestID, let purpose = ledger.purpose(of: requestID) else {
+            showFlash("Router: \(reason)", isError: true)
+            return
+        }
+        ledger.close(requestID)
+        switch purpose {
+        case .replay:
+            // An older router without replay: live events still flow, so say nothing.
+            if requestID == replayRequestID { replayRequestID = nil }
+            return
+        case .inject(let swarmID, let nodes, _):
+            for nodeID in nodes {
+                swarms[swarmID]?.nodes[nodeID, default: NodeRecord(nodeID: nodeID)].inject = .failed(nil, reason: reason)
+            }
+        case .status(let swarmID):
+            lastStatusAt[swarmID] = now
+        case .list, .launch, .terminate:
+            break
+        }
+        showFlash("\(purpose.noun.prefix(1).uppercased() + purpose.noun.dropFirst()) rejected: \(reason)", isError: true)
+    }
+
+    private mutating func injection(_ data: InjectionEvent, status: InjectStatus) {
+        var node = swarms[data.swarmID]?.nodes[data.nodeID] ?? NodeRecord(nodeID: data.nodeID)
+        // Delivery can be reported before the ack reaches us; never step a final state back.
+        switch (node.inject, status) {
+        case (.delivered(let old), .acknowledged(let new)) where old == new: break
+        case (.failed(let old, _), .acknowledged(let new)) where old == new: break
+        default: node.inject = status
+        }
+        swarms[data.swarmID]?.nodes[data.nodeID] = node
+        if case .acknowledged = status {
+            var text = data.prompt
+            if text == nil, let requestID = data.requestID.stringValue,
+                case .inject(_, _, let sent) = ledger.purpose(of: requestID)
+            {
+                text = sent
+            }
+            if let text {
+                transcripts[NodeKey(data.swarmID, data.nodeID), default: Transcript()]
+                    .appendPrompt(text, injectionID: data.injectionID)
+            }
+        }
+    }
+
+    /// Records the link's new state and, on connecting, asks for the list and the history since the last event.
+    mutating func connectionChanged(to state: ConnectionState) -> [DashboardCommand] {
+        let wasConnected = connection.isConnected
+        connection = state
+        guard state.isConnected else {
+            replayRequestID = nil
+            if wasConnected {
+                // Prompts the router never answered will not be answered on this link.
+                for (swarmID, swarm) in swarms {
+                    for (nodeID, node) in swarm.nodes where node.inject == .sending {
+                        swarms[swarmID]?.nodes[nodeID]?.inject = .failed(nil, reason: "connection lost")
+                    }
+                }
+            }
+            return []
+        }
+        if hasEverConnected { showFlash("Reconnected to the router.", isError: false) }
+        hasEverConnected = true
+        let listID = ledger.open(.list, at: now)
+        let replayID = ledger.open(.replay, at: now)
+        replayRequestID = replayID
+        lastListAt = now
+        return [
+            .send(.list, requestID: listID),
+            .send(.replay(sinceSeq: sequences.highest, swarmID: nil), requestID: replayID),
+        ]
+    }
+
+    /// On each tick: the list now and then, and the selected swarm's status more often.
+    mutating func periodicRequests() -> [DashboardCommand] {
+        guard connection.isConnected else { return [] }
+        var commands: [DashboardCommand] = []
+        if let last = lastListAt, now.timeIntervalSince(last) >= Self.listInterval,
+            !ledger.isWaiting(for: .list, now: now)
+        {
+            lastListAt = now
+            commands.append(.send(.list, requestID: ledger.open(.list, at: now)))
+        }
+        return commands + statusRequestIfDue(force: false)
+    }
+
+    /// `r`: the list and the selected swarm's status, now.
+    mutating func refresh() -> [DashboardCommand] {
+        lastListAt = now
+        showFlash("Refreshing…", isError: false)
+        return [.send(.list, requestID: ledger.open(.list, at: now))] + statusRequestIfDue(force: true)
+    }
+
+    private mutating func statusRequestIfDue(force: Bool) -> [DashboardCommand] {
+        guard connection.isConnected, let swarm = selectedSwarm else { return [] }
+        if !force {
+            guard swarm.isActive else { return [] }
+            if let last = lastStatusAt[swarm.id], now.timeIntervalSince(last) < Self.statusInterval { return [] }
+        }
+        if ledger.isWaiting(for: .status(swarm.id), now: now) { return [] }
+        return statusRequest(for: swarm.id)
+    }
+
+    private mutating func statusRequest(for swarmID: SwarmID) -> [DashboardCommand] {
+        guard connection.isConnected else { return [] }
+        lastStatusAt[swarmID] = now
+        return [.send(.status(swarmID: swarmID), requestID: ledger.open(.status(swarmID), at: now))]
+    }
+
+    /// A command never reached the router.
+    mutating func sendFailed(requestID: String, reason: String) {
+        guard let purpose = ledger.purpose(of: requestID) else { return }
+        ledger.close(requestID)
+        if case .inject(let swarmID, let nodes, _) = purpose {
+            for nodeID in nodes { swarms[swarmID]?.nodes[nodeID]?.inject = .failed(nil, reason: reason) }
+        }
+        if purpose == .replay || purpose == .list || purpose.noun == "status" { return }
+        showFlash("Could not send the \(purpose.noun): \(reason)", isError: true)
+    }
+}

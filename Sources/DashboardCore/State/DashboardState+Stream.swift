@@ -1,0 +1,103 @@
+import CodeswarmProtocol
+import Foundation
+
+/// Stream events: each updates its node's state and appends to its transcript.
+extension DashboardState {
+    /// Applies a stream event once (replays after a reconnect are skipped by sequence number).
+    mutating func applyStream(_ event: StreamEvent) -> [DashboardCommand] {
+        guard sequences.admit(event.seq) else { return [] }
+        var commands: [DashboardCommand] = []
+        if swarms[event.swarmID] == nil {
+            // A swarm we have not listed yet (launched by another client): show it and ask for the list.
+            var record = SwarmRecord(id: event.swarmID, nodeCount: event.nodeID + 1, status: .running)
+            record.jobID = event.jobID
+            record.createdAt = now
+            swarms[event.swarmID] = record
+            if connection.isConnected, !ledger.isWaiting(for: .list, now: now) {
+                commands.append(.send(.list, requestID: ledger.open(.list, at: now)))
+            }
+            if selectedSwarmID == nil { selectedSwarmID = event.swarmID }
+        }
+        let isLive = replayRequestID == nil
+        let key = NodeKey(event.swarmID, event.nodeID)
+        var node = swarms[event.swarmID]?.nodes[event.nodeID] ?? NodeRecord(nodeID: event.nodeID)
+        var transcript = transcripts[key] ?? Transcript()
+        let turnKey = event.turnID ?? event.injectionID?.rawValue
+        if isLive { node.lastActivityAt = now }
+
+        switch event.body {
+        case .turnStarted:
+            node.state = .working
+            node.injectionID = event.injectionID
+            node.turnStartedAt = isLive ? now : nil
+        case .assistantDelta(let content):
+            transcript.appendDelta(content, turnKey: turnKey)
+            if node.state == .idle || node.state == .starting { node.state = .working }
+        case .assistant(let content):
+            transcript.finishAssistant(content, turnKey: turnKey)
+        case .turnComplete(let status, let error):
+            transcript.closeStreams(turnKey: turnKey)
+            var line = "turn \(status ?? "complete")"
+            if let started = node.turnStartedAt, isLive {
+                line += " · \(TextFormat.duration(seconds: Int(now.timeIntervalSince(started))))"
+            }
+            transcript.append(.turnEnded, line, turnKey: turnKey)
+            if let error { transcript.append(.error, error, turnKey: turnKey) }
+            if node.state != .ended { node.state = status == "failed" ? .error : .idle }
+            node.injectionID = nil
+            node.turnStartedAt = nil
+        case .usage(let usage):
+            node.totalTokens = usage.totalTokens
+        case .agentStatus(let status, let flags):
+            if flags.contains("waitingOnApproval") {
+                node.state = .waitingForApproval
+            } else if status == "systemError" {
+                node.state = .error
+            } else if status == "active" {
+                node.state = .working
+            } else if status == "idle" {
+                node.state = .idle
+            }
+        case .commandStarted(let command, _):
+            transcript.append(.command, command, turnKey: turnKey)
+        case .commandCompleted(_, let exitCode, let output):
+            transcript.append(.commandResult(failed: (exitCode ?? 0) != 0), Self.commandSummary(exitCode, output))
+        case .approvalAnswered(let kind, let decision, let command):
+            transcript.append(.approval, "\(kind): \(decision)" + (command.map { " · \($0)" } ?? ""))
+        case .agentError(let message, let code, let willRetry):
+            let suffix = (code.map { " [\($0)]" } ?? "") + (willRetry == true ? " (retrying)" : "")
+            transcript.append(.error, message + suffix, turnKey: turnKey)
+            node.lastError = message
+            if willRetry != true { node.state = .error }
+        case .nodeStarted(let hostname):
+            node.hostname = hostname ?? node.hostname
+            if node.state == .starting { node.state = .idle }
+            transcript.append(.info, "worker started" + (hostname.map { " on \($0)" } ?? ""))
+        case .nodeEnded(let reason):
+            node.state = .ended
+            transcript.append(.info, "worker ended: \(reason)")
+        }
+
+        swarms[event.swarmID]?.nodes[event.nodeID] = node
+        if let count = swarms[event.swarmID]?.nodeCount, event.nodeID >= count {
+            swarms[event.swarmID]?.nodeCount = event.nodeID + 1
+        }
+        if case .usage = event.body, let swarm = swarms[event.swarmID] {
+            swarms[event.swarmID]?.totalTokens = swarm.nodes.values.reduce(0) { $0 + ($1.totalTokens ?? 0) }
+        }
+        transcripts[key] = transcript
+        return commands
+    }
+
+    /// `exit 1 · last lines of output`, kept short: the pane is for reading the conversation.
+    static func commandSummary(_ exitCode: Int?, _ output: String?) -> String {
+        var text = exitCode.map { "exit \($0)" } ?? "done"
+        if let output {
+            let lines = TextSanitizer.clean(output).split(separator: "\n", omittingEmptySubsequences: true)
+            let shown = lines.suffix(4)
+            if lines.count > shown.count { text += " · …\(lines.count - shown.count) more lines" }
+            if !shown.isEmpty { text += "\n" + shown.joined(separator: "\n") }
+        }
+        return text
+    }
+}

@@ -1,0 +1,214 @@
+import CodeswarmProtocol
+import Foundation
+
+/// Everything the dashboard shows and remembers, as plain values; `handle` is its only way to change.
+///
+/// It owns no tasks, handles or terminal: time arrives in `tick` events and request ids come from a
+/// counter, so every behaviour can be tested by feeding events and reading the commands and the screen.
+public struct DashboardState: Sendable {
+    public let keyMap: KeyMap
+    public var size: ScreenSize
+    /// The time of the last tick; all ages and countdowns are measured against it.
+    public var now: Date
+    public var isMonochrome: Bool
+    public var connection: ConnectionState = .connecting(attempt: 1)
+    /// True once a connection has succeeded, so a later one is announced as a reconnect.
+    public var hasEverConnected = false
+
+    public var swarms: [SwarmID: SwarmRecord] = [:]
+    public var transcripts: [NodeKey: Transcript] = [:]
+    public var scroll: [NodeKey: ScrollPosition] = [:]
+
+    public var mode: DashboardMode = .browse
+    public var focus: PaneFocus = .swarms
+    public var selectedSwarmID: SwarmID?
+    /// The focused node of each swarm, remembered per swarm.
+    public var selectedNodes: [SwarmID: Int] = [:]
+    public var marks: [SwarmID: Set<Int>] = [:]
+    public var isSplit = false
+    public var swarmFilter = TextField()
+    public var nodeFilter = TextField()
+    /// Which table the filter line edits.
+    public var filterTarget: PaneFocus = .swarms
+    public var prompt = PromptState()
+    public var helpScroll = 0
+    public var flash: Flash?
+
+    public var ledger = RequestLedger()
+    public var sequences = SequenceTracker()
+    /// The replay in progress; stream events meanwhile are history, so they do not count as activity.
+    public var replayRequestID: String?
+    public var lastListAt: Date?
+    public var lastStatusAt: [SwarmID: Date] = [:]
+    public var launchDefaults: LaunchRequest
+
+    /// How often the swarm list is refreshed while connected.
+    public static let listInterval: TimeInterval = 15
+    /// How often the selected swarm's status (and its nodes) is refreshed.
+    public static let statusInterval: TimeInterval = 5
+
+    public init(
+        size: ScreenSize, now: Date, isMonochrome: Bool = false, launchDefaults: LaunchRequest = LaunchRequest(nodes: 4),
+        initialSwarmID: SwarmID? = nil, keyMap: KeyMap = .standard
+    ) {
+        self.size = size
+        self.now = now
+        self.isMonochrome = isMonochrome
+        self.launchDefaults = launchDefaults
+        self.keyMap = keyMap
+        self.selectedSwarmID = initialSwarmID
+        if initialSwarmID != nil { focus = .nodes }
+    }
+
+    /// Applies one event and returns what the runtime must do.
+    public mutating func handle(_ event: DashboardEvent) -> [DashboardCommand] {
+        switch event {
+        case .key(let key):
+            return handleKey(key)
+        case .paste(let text):
+            return handlePaste(text)
+        case .resized(let newSize):
+            size = newSize
+            return []
+        case .tick(let date):
+            now = date
+            if let flash, flash.expiresAt <= now { self.flash = nil }
+            return periodicRequests()
+        case .router(let event):
+            return apply(event)
+        case .connection(let state):
+            return connectionChanged(to: state)
+        case .sendFailed(let requestID, let reason):
+            sendFailed(requestID: requestID, reason: reason)
+            return []
+        }
+    }
+
+    /// Where keys go right now.
+    public var keyContext: KeyContext {
+        switch mode {
+        case .browse:
+            switch focus {
+            case .swarms: .swarms
+            case .nodes: .nodes
+            case .output: .output
+            }
+        case .prompt: .prompt
+        case .filter: .filter
+        case .help: .help
+        case .confirm: .confirm
+        case .launch: .launch
+        }
+    }
+
+    private mutating func handleKey(_ key: Key) -> [DashboardCommand] {
+        let context = keyContext
+        if let binding = keyMap.binding(for: key, in: context) {
+            return perform(binding, in: context)
+        }
+        if KeyContext.textEntry.contains(context), let text = key.typedText {
+            insertText(text)
+        }
+        return []
+    }
+
+    private mutating func handlePaste(_ text: String) -> [DashboardCommand] {
+        switch keyContext {
+        case .prompt, .filter, .launch:
+            insertText(text)
+        case .swarms, .nodes, .output:
+            // Pasting while browsing is almost always a prompt: start one with the text.
+            if disabledReason(.startPrompt) == nil {
+                mode = .prompt
+                insertText(text)
+            }
+        case .help, .confirm:
+            break
+        }
+        return []
+    }
+
+    /// Runs a binding: refuses with a reason when disabled, asks first when dangerous.
+    private mutating func perform(_ binding: KeyBinding, in context: KeyContext) -> [DashboardCommand] {
+        if let reason = disabledReason(binding.action) {
+            showFlash(reason, isError: false)
+            return []
+        }
+        if binding.isDangerous, let dialog = confirmation(for: binding.action) {
+            mode = .confirm(dialog)
+            return []
+        }
+        return apply(binding.action)
+    }
+
+    /// Carries out `action`; every key ends up here.
+    public mutating func apply(_ action: DashboardAction) -> [DashboardCommand] {
+        switch action {
+        case .quit: return [.quit]
+        case .showHelp:
+            helpScroll = 0
+            mode = .help
+        case .closeOverlay, .cancel: mode = .browse
+        case .back: back()
+        case .refresh: return refresh()
+        case .moveUp: move(by: -1)
+        case .moveDown: move(by: 1)
+        case .pageUp: move(by: -pageSize)
+        case .pageDown: move(by: pageSize)
+        case .moveToTop: moveToEnd(top: true)
+        case .moveToBottom: moveToEnd(top: false)
+        case .focusNextPane: cycleFocus(forward: true)
+        case .focusPreviousPane: cycleFocus(forward: false)
+        case .open: open()
+        case .previousNode: stepNode(by: -1)
+        case .nextNode: stepNode(by: 1)
+        case .toggleSplit: toggleSplit()
+        case .startFilter: startFilter()
+        case .toggleMark: toggleMark()
+        case .toggleMarkAll: toggleMarkAll()
+        case .cycleTarget: cycleTarget()
+        case .launchSwarm: mode = .launch(LaunchForm(defaults: launchDefaults))
+        case .terminateSwarm: return terminateSelected()
+        case .startPrompt: mode = .prompt
+        case .sendPrompt: return sendPrompt()
+        case .historyPrevious: prompt.showPrevious()
+        case .historyNext: prompt.showNext()
+        case .cursorLeft, .cursorRight, .cursorHome, .cursorEnd, .deleteBackward, .deleteForward, .deleteWord,
+            .clearLine:
+            edit(action)
+        case .applyFilter: mode = .browse
+        case .clearFilter: clearFilter()
+        case .confirm: return confirmPending()
+        case .nextField: editLaunchForm { $0.focusNext() }
+        case .previousField: editLaunchForm { $0.focusPrevious() }
+        case .submitForm: return submitLaunchForm()
+        }
+        return []
+    }
+
+    /// Why `action` cannot run now, phrased as what to do instead; nil when it can.
+    public func disabledReason(_ action: DashboardAction) -> String? {
+        switch action {
+        case .terminateSwarm:
+            guard let swarm = selectedSwarm else { return "No swarm selected: pick one in the Swarms pane." }
+            if !swarm.isActive { return "Swarm \(swarm.id) has already ended." }
+            if swarm.status == .terminating { return "Swarm \(swarm.id) is already terminating." }
+            if !connection.isConnected { return "Not connected to the router; wait for the reconnect." }
+        case .startPrompt, .cycleTarget:
+            if selectedSwarm == nil { return "No swarm to prompt: launch one with n." }
+        case .toggleMark, .toggleMarkAll:
+            if selectedSwarm?.allNodes.isEmpty ?? true { return "No nodes to mark." }
+        case .refresh:
+            if !connection.isConnected { return "Not connected to the router; it reconnects by itself." }
+        default:
+            break
+        }
+        return nil
+    }
+
+    /// Shows `text` in the header bar until it expires.
+    public mutating func showFlash(_ text: String, isError: Bool) {
+        let seconds = isError ? Flash.errorSeconds : Flash.infoSeconds
+        flash = Flash(text: text, isError: isError, expiresAt: now.addingTimeInterval(seconds))
+    }
+}

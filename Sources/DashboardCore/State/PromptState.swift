@@ -1,0 +1,63 @@
+import CodeswarmProtocol
+
+/// Which nodes the prompt line sends to.
+public enum PromptTarget: Sendable, Hashable, CaseIterable {
+    /// The focused (selected) node.
+    case focused
+    /// The marked nodes of the selected swarm.
+    case marked
+    /// Every node of the selected swarm.
+    case all
+}
+
+/// The prompt line: the text being typed, its target, and the history of sent prompts.
+public struct PromptState: Sendable, Hashable {
+    public var field = TextField()
+    public var target: PromptTarget = .focused
+    /// Sent prompts, oldest first.
+    public private(set) var history: [String] = []
+    /// The history entry shown while browsing with ↑/↓; nil while editing the draft.
+    public private(set) var historyIndex: Int?
+    /// The text typed before browsing the history, restored by ↓ past the newest entry.
+    private var draft = ""
+
+    /// The most prompts remembered.
+    public static let historyLimit = 100
+
+    public init() {}
+
+    /// Records a sent prompt (skipping an immediate repeat) and leaves history browsing.
+    public mutating func remember(_ text: String) {
+        if history.last != text { history.append(text) }
+        if history.count > Self.historyLimit { history.removeFirst(history.count - Self.historyLimit) }
+        historyIndex = nil
+        draft = ""
+    }
+
+    /// Shows the previous (older) prompt.
+    public mutating func showPrevious() {
+        guard !history.isEmpty else { return }
+        if let index = historyIndex {
+            historyIndex = max(0, index - 1)
+        } else {
+            draft = field.text
+            historyIndex = history.count - 1
+        }
+        if let index = historyIndex { field.set(history[index]) }
+    }
+
+    /// Shows the next (newer) prompt, or the draft after the newest.
+    public mutating func showNext() {
+        guard let index = historyIndex else { return }
+        if index + 1 < history.count {
+            historyIndex = index + 1
+            field.set(history[index + 1])
+        } else {
+            historyIndex = nil
+            field.set(draft)
+        }
+    }
+
+    /// Leaves history browsing after an edit, so the edited text becomes the draft.
+    public mutating func didEdit() { historyIndex = nil }
+}

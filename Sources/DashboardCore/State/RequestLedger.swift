@@ -1,0 +1,102 @@
+import CodeswarmProtocol
+import DequeModule
+import Foundation
+
+/// What a request was for, so replies and rejections can be explained and applied.
+public enum RequestPurpose: Sendable, Hashable {
+    case list
+    case status(SwarmID)
+    case replay
+    case inject(SwarmID, nodes: [Int], text: String)
+    case launch
+    case terminate(SwarmID)
+
+    /// How the request is named in messages: `inject`, `launch`, …
+    public var noun: String {
+        switch self {
+        case .list: "list"
+        case .status: "status"
+        case .replay: "replay"
+        case .inject: "prompt"
+        case .launch: "launch"
+        case .terminate: "terminate"
+        }
+    }
+}
+
+/// Request ids from a counter, and the purpose of every request still waiting for its answer.
+public struct RequestLedger: Sendable, Hashable {
+    private var counter = 0
+    /// A request still waiting for its answer.
+    private struct Pending: Sendable, Hashable {
+        var purpose: RequestPurpose
+        var openedAt: Date
+    }
+
+    private var purposes: [String: Pending] = [:]
+    private var order: Deque<String> = []
+
+    /// How many unanswered requests are remembered; the oldest are forgotten first.
+    public static let capacity = 512
+
+    public init() {}
+
+    /// How long an unanswered request counts as still waiting; after that it may be asked again.
+    public static let patience: TimeInterval = 30
+
+    /// A fresh request id (`dash-1`, `dash-2`, …) recorded with its purpose and when it was sent.
+    public mutating func open(_ purpose: RequestPurpose, at now: Date) -> String {
+        counter += 1
+        let id = "dash-\(counter)"
+        purposes[id] = Pending(purpose: purpose, openedAt: now)
+        order.append(id)
+        while order.count > Self.capacity, let oldest = order.popFirst() {
+            purposes[oldest] = nil
+        }
+        return id
+    }
+
+    /// The purpose of request `id`, if it is still remembered.
+    public func purpose(of id: String) -> RequestPurpose? { purposes[id]?.purpose }
+
+    /// Forgets request `id` (it has been answered for good).
+    public mutating func close(_ id: String) {
+        purposes[id] = nil
+    }
+
+    /// True when a request with this purpose was sent less than `patience` ago and is unanswered.
+    public func isWaiting(for purpose: RequestPurpose, now: Date) -> Bool {
+        purposes.values.contains { $0.purpose == purpose && now.timeIntervalSince($0.openedAt) < Self.patience }
+    }
+}
+
+/// Remembers which stream sequence numbers were applied, so replays after a reconnect add nothing twice.
+public struct SequenceTracker: Sendable, Hashable {
+    /// The highest sequence number seen; a replay resumes after it.
+    public private(set) var highest = 0
+    private var recent: Set<Int> = []
+    private var order: Deque<Int> = []
+
+    /// How many recent numbers are remembered exactly.
+    public static let window = 8192
+
+    public init() {}
+
+    /// True (and recorded) when `seq` is new; events without a number are always new.
+    public mutating func admit(_ seq: Int?) -> Bool {
+        guard let seq else { return true }
+        if recent.contains(seq) { return false }
+        // Older than anything remembered: it was applied before the window moved on.
+        if let oldest = order.first, order.count >= Self.window, seq < oldest { return false }
+        recent.insert(seq)
+        order.append(seq)
+        if order.count > Self.window, let dropped = order.popFirst() { recent.remove(dropped) }
+        highest = max(highest, seq)
+        return true
+    }
+
+    /// Raises the resume point to `seq` (from `replay_complete`).
+    public mutating func advance(to seq: Int) {
+        highest = max(highest, seq)
+    }
+}

@@ -1,0 +1,51 @@
+/// The node table of the selected swarm: state, prompt delivery, current injection, turn time, idle time, tokens.
+struct NodeTableView {
+    let state: DashboardState
+
+    func render(in rect: Rect, grid: inout ScreenGrid) {
+        let isFocused = state.mode == .browse && state.focus == .nodes
+        guard let swarm = state.selectedSwarm else {
+            PaneFrame(title: "Nodes", isFocused: isFocused, isMonochrome: state.isMonochrome).render(in: rect, grid: &grid)
+            grid.put("Select a swarm to see its nodes.", x: rect.x + 2, y: rect.y + 1, role: .dim, clip: rect.inset(by: 1))
+            return
+        }
+        let nodes = state.visibleNodes(of: swarm)
+        let marked = state.marks[swarm.id] ?? []
+        var title = "Nodes · \(TextFormat.shortID(swarm.id.rawValue))"
+        if !marked.isEmpty { title += " · \(marked.count) marked" }
+        if !state.nodeFilter.isEmpty { title += " /\(state.nodeFilter.text)" }
+        let columns = [
+            TableColumn(title: "#", width: 2, minimumWidth: 2, priority: 0, alignRight: true),
+            TableColumn(title: "HOST", width: 10, minimumWidth: 6, priority: 2, isFlexible: true),
+            TableColumn(title: "STATE", width: 8, minimumWidth: 7, priority: 1),
+            TableColumn(title: "PROMPT", width: 11, minimumWidth: 9, priority: 3),
+            TableColumn(title: "WORKING ON", width: 10, minimumWidth: 8, priority: 7),
+            TableColumn(title: "TURN", width: 6, minimumWidth: 5, priority: 5, alignRight: true),
+            TableColumn(title: "IDLE", width: 6, minimumWidth: 4, priority: 6, alignRight: true),
+            TableColumn(title: "TOKENS", width: 6, minimumWidth: 5, priority: 4, alignRight: true),
+        ]
+        let rows = nodes.map { node -> [TableCell] in
+            [
+                TableCell(String(node.nodeID)),
+                TableCell(node.hostname ?? "-"),
+                TableCell(node.stateLabel, role: node.stateRole),
+                TableCell(node.inject?.label ?? "-", role: node.inject?.role),
+                TableCell(node.injectionID.map { TextFormat.shortID($0.rawValue) } ?? "-"),
+                TableCell(node.turnStartedAt.map { TextFormat.age(since: $0, now: state.now) } ?? "-"),
+                TableCell(TextFormat.age(since: node.lastActivityAt, now: state.now)),
+                TableCell(TextFormat.tokens(node.totalTokens)),
+            ]
+        }
+        let selectedIndex = state.focusedNodeIndex
+        let markedRows = Set(nodes.indices.filter { marked.contains(nodes[$0].nodeID) })
+        let table = TableView(
+            columns: columns, rows: rows, selectedRow: selectedIndex, markedRows: markedRows, isFocused: isFocused,
+            emptyMessage: state.nodeFilter.isEmpty ? "No nodes yet." : "No node matches the filter. Esc clears it.")
+        let shown = table.render(in: rect.inset(by: 1), grid: &grid)
+        let hidden = rows.count - shown.count
+        PaneFrame(
+            title: title, isFocused: isFocused, isMonochrome: state.isMonochrome,
+            footer: hidden > 0 ? "\(shown.upperBound)/\(rows.count)" : nil
+        ).render(in: rect, grid: &grid)
+    }
+}

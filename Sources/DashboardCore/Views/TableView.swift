@@ -1,0 +1,128 @@
+/// One column of a table: its title, how wide it wants to be, and how readily it is dropped when space is short.
+struct TableColumn: Sendable {
+    var title: String
+    var width: Int
+    var minimumWidth: Int
+    /// Lower numbers matter more; narrow screens drop the highest numbers first.
+    var priority: Int
+    var alignRight = false
+    /// The column that takes any spare width.
+    var isFlexible = false
+}
+
+/// One cell of a table row; a nil role uses the row's role.
+struct TableCell: Sendable {
+    var text: String
+    var role: StyleRole?
+    /// A shorter form shown instead of truncating when `text` does not fit (an id's prefix).
+    var compact: String?
+
+    init(_ text: String, role: StyleRole? = nil, compact: String? = nil) {
+        self.text = TextSanitizer.singleLine(text)
+        self.role = role
+        self.compact = compact
+    }
+
+    /// The text to show in `width` cells.
+    func shown(in width: Int) -> String {
+        if let compact, CharacterWidth.of(text) > width { return compact }
+        return text
+    }
+}
+
+/// A table with a header, a selection, marks and column dropping for narrow screens; draws inside a box.
+struct TableView: Sendable {
+    var columns: [TableColumn]
+    var rows: [[TableCell]]
+    var selectedRow: Int?
+    var markedRows: Set<Int> = []
+    var isFocused: Bool
+    var emptyMessage: String
+
+    /// The width of the gutter before the first column: selection arrow and mark.
+    static let gutter = 2
+
+    /// Draws into `area`; returns the range of rows shown.
+    @discardableResult
+    func render(in area: Rect, grid: inout ScreenGrid) -> Range<Int> {
+        guard area.height > 0, area.width > Self.gutter else { return 0..<0 }
+        let widths = fittedWidths(available: area.width - Self.gutter)
+        var x = area.x + Self.gutter
+        for (index, column) in columns.enumerated() {
+            guard let width = widths[index] else { continue }
+            grid.put(TextFormat.fit(column.title, to: width, alignRight: column.alignRight), x: x, y: area.y,
+                role: .tableHeader, clip: area)
+            x += width + 1
+        }
+        grid.paint(Rect(x: area.x, y: area.y, width: area.width, height: 1), role: .tableHeader)
+        let visibleCount = area.height - 1
+        guard !rows.isEmpty else {
+            if visibleCount > 0 {
+                grid.put(TextFormat.truncate(emptyMessage, to: area.width - 2), x: area.x + 2, y: area.y + 1,
+                    role: .dim, clip: area)
+            }
+            return 0..<0
+        }
+        guard visibleCount > 0 else { return 0..<0 }
+        // Keep the selection on screen: scroll just enough to show it at the bottom.
+        let selected = selectedRow ?? 0
+        let first = selected >= visibleCount ? selected - visibleCount + 1 : 0
+        let shown = first..<min(rows.count, first + visibleCount)
+        for rowIndex in shown {
+            let y = area.y + 1 + rowIndex - first
+            let isSelected = rowIndex == selectedRow
+            let isMarked = markedRows.contains(rowIndex)
+            let rowRole: StyleRole =
+                isSelected ? (isFocused ? .selected : .selectedUnfocused) : isMarked ? .marked : .normal
+            grid.fill(Rect(x: area.x, y: y, width: area.width, height: 1), role: rowRole)
+            grid.put(isSelected ? "▸" : " ", x: area.x, y: y, role: rowRole, clip: area)
+            grid.put(isMarked ? "*" : " ", x: area.x + 1, y: y, role: isMarked && !isSelected ? .marked : rowRole,
+                clip: area)
+            var cellX = area.x + Self.gutter
+            for (index, column) in columns.enumerated() {
+                guard let width = widths[index] else { continue }
+                let cell = index < rows[rowIndex].count ? rows[rowIndex][index] : TableCell("")
+                let role = isSelected ? rowRole : (cell.role ?? rowRole)
+                grid.put(TextFormat.fit(cell.shown(in: width), to: width, alignRight: column.alignRight), x: cellX, y: y,
+                    role: role, clip: area)
+                cellX += width + 1
+            }
+        }
+        return shown
+    }
+
+    /// The width of each column, or nil for columns dropped to fit `available` cells.
+    func fittedWidths(available: Int) -> [Int?] {
+        // Keep the most important columns whose minimum widths (plus one-cell gaps) fit.
+        var kept = Set<Int>()
+        var used = 0
+        for index in columns.indices.sorted(by: { columns[$0].priority < columns[$1].priority }) {
+            let cost = columns[index].minimumWidth + (kept.isEmpty ? 0 : 1)
+            if used + cost <= available {
+                kept.insert(index)
+                used += cost
+            }
+        }
+        var widths: [Int?] = columns.indices.map { kept.contains($0) ? columns[$0].width : nil }
+        let gaps = max(0, kept.count - 1)
+        var total = widths.compactMap { $0 }.reduce(0, +) + gaps
+        // Too wide: shrink the flexible column first, then the others, each down to its minimum.
+        let shrinkOrder = kept.sorted { left, right in
+            (columns[left].isFlexible ? 0 : 1, -columns[left].priority)
+                < (columns[right].isFlexible ? 0 : 1, -columns[right].priority)
+        }
+        for index in shrinkOrder where total > available {
+            guard let width = widths[index] else { continue }
+            let cut = min(width - columns[index].minimumWidth, total - available)
+            widths[index] = width - cut
+            total -= cut
+        }
+        // Spare room goes to the flexible column.
+        if total < available, let flexible = kept.first(where: { columns[$0].isFlexible }),
+            let width = widths[flexible]
+        {
+            widths[flexible] = width + available - total
+        }
+        return widths
+    }
+}

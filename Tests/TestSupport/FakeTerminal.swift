@@ -1,0 +1,86 @@
+import DashboardCore
+import Synchronization
+
+/// A terminal for tests: records every drawn grid and replays scripted events; it never touches a tty.
+public final class FakeTerminal: Terminal {
+    /// Everything mutable, behind `state`'s mutex.
+    private struct Shared {
+        var size: ScreenSize
+        var frames: [ScreenGrid] = []
+        var restoreCount = 0
+        var waiters: [(id: Int, predicate: @Sendable (ScreenGrid) -> Bool, continuation: CheckedContinuation<ScreenGrid, Never>)] = []
+        var nextWaiterID = 0
+    }
+
+    private let state: Mutex<Shared>
+    public let events: AsyncStream<TerminalEvent>
+    private let continuation: AsyncStream<TerminalEvent>.Continuation
+
+    public init(size: ScreenSize = ScreenSize(width: 80, height: 24)) {
+        state = Mutex(Shared(size: size))
+        (events, continuation) = AsyncStream.makeStream(of: TerminalEvent.self)
+    }
+
+    public var size: ScreenSize { state.withLock { $0.size } }
+
+    /// Every frame drawn so far, oldest first.
+    public var frames: [ScreenGrid] { state.withLock { $0.frames } }
+
+    /// The latest frame, if any.
+    public var lastFrame: ScreenGrid? { state.withLock { $0.frames.last } }
+
+    /// How many times `restore()` was called.
+    public var restoreCount: Int { state.withLock { $0.restoreCount } }
+
+    public func draw(_ grid: ScreenGrid) {
+        let ready = state.withLock { shared -> [CheckedContinuation<ScreenGrid, Never>] in
+            shared.frames.append(grid)
+            let matched = shared.waiters.filter { $0.predicate(grid) }
+            shared.waiters.removeAll { waiter in matched.contains { $0.id == waiter.id } }
+            return matched.map(\.continuation)
+        }
+        for continuation in ready { continuation.resume(returning: grid) }
+    }
+
+    public func restore() async {
+        state.withLock { $0.restoreCount += 1 }
+        continuation.finish()
+    }
+
+    /// Delivers `event` as if the user had pressed a key, pasted or resized.
+    public func send(_ event: TerminalEvent) {
+        if case .resized(let size) = event { state.withLock { $0.size = size } }
+        continuation.yield(event)
+    }
+
+    /// Presses each key in turn.
+    public func press(_ keys: Key...) {
+        for key in keys { send(.key(key)) }
+    }
+
+    /// Types `text` one character at a time.
+    public func type(_ text: String) {
+        for character in text { send(.key(.character(character))) }
+    }
+
+    /// Ends the event stream, as a closed tty would.
+    public func finish() { continuation.finish() }
+
+    /// Waits (without sleeping) for a frame that satisfies `predicate`, checking the latest frame first.
+    public func frame(where predicate: @escaping @Sendable (ScreenGrid) -> Bool) async -> ScreenGrid {
+        await withCheckedContinuation { continuation in
+            let found = state.withLock { shared -> ScreenGrid? in
+                if let last = shared.frames.last, predicate(last) { return last }
+                shared.nextWaiterID += 1
+                shared.waiters.append((shared.nextWaiterID, predicate, continuation))
+                return nil
+            }
+            if let found { continuation.resume(returning: found) }
+        }
+    }
+
+    /// Waits for a frame that shows `text` somewhere.
+    public func frame(containing text: String) async -> ScreenGrid {
+        await frame { $0.contains(text) }
+    }
+}
