@@ -55,6 +55,13 @@ extension RouterCore {
             snapshot.swarms[swarmIndex].nodes[nodeID].lastWorkerSeq = seq
         }
         snapshot.swarms[swarmIndex].nodes[nodeID].lastActivityAt = now
+        if let injectionID = record.injectionID, let inFlight = snapshot.swarms[swarmIndex].nodes[nodeID].appendInFlight,
+            inFlight.injectionID == injectionID
+        {
+            // The worker already acted on the line, so it is in the inbox even if the relay's acknowledgement is
+            // still on its way (a relay restart re-sends it): report delivery before anything the line caused.
+            appendAnswered(appendID: inFlight.appendID, error: nil)
+        }
         switch record.type {
         case .start:
             nodeStarted(swarmIndex: swarmIndex, nodeID: nodeID, hostname: record.hostname)

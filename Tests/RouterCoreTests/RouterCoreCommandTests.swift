@@ -160,6 +160,20 @@ struct RouterCoreCommandTests {
         #expect(none.eventNames == ["replay_complete"])
     }
 
+    @Test("the transcript keeps only the newest events per node for replay")
+    func transcriptBounded() throws {
+        var harness = RouterCoreHarness(settings: RouterCoreSettings(transcriptEventsPerNode: 3))
+        let swarmID = try harness.runningSwarm(nodes: 2, job: Self.job)
+        let injections = try harness.injectDelivered(swarmID, content: "go", id: "inj")
+        try harness.demoTurn(job: Self.job, node: 0, injection: try #require(injections[0]), turn: "t", deltas: ["a", "b"], totalTokens: 5)
+        let replay = try harness.command("events_replay", id: "rp", payload: ["since_seq": 0])
+        let events = replay.sentEvents(to: 1).dropLast()
+        let node0 = harness.journal.filter { $0.event.stream?.nodeID == 0 || $0.event.injectAck?.nodeID == 0 || $0.event.injectDelivered?.nodeID == 0 }
+        let node1 = harness.journal.filter { $0.event.stream?.nodeID == 1 || $0.event.injectAck?.nodeID == 1 || $0.event.injectDelivered?.nodeID == 1 }
+        #expect(Array(events) == (node0.suffix(3) + node1.suffix(3)).sorted { ($0.event.seq ?? 0) < ($1.event.seq ?? 0) }.map(\.event))
+        #expect(events.last?.name == "turn_complete")
+    }
+
     @Test("events_replay can be limited to one swarm; an unknown swarm is rejected")
     func replayOneSwarm() throws {
         var harness = RouterCoreHarness()

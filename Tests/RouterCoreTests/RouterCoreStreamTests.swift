@@ -70,6 +70,23 @@ struct RouterCoreStreamTests {
         #expect(node.totalTokens == 1200)
     }
 
+    @Test("output of an injection whose append is not yet acknowledged reports delivery first, once")
+    func outputBeforeAcknowledgement() throws {
+        var harness = RouterCoreHarness()
+        let swarmID = try harness.runningSwarm(nodes: 1, job: Self.job)
+        let payload: JSONValue = ["swarm_id": .string(swarmID.rawValue), "content": "go"]
+        let first = try harness.command("inject", id: "a", payload: payload)
+        try harness.command("inject", id: "b", payload: payload)
+        let append = try #require(first.appendRequests.first)
+        let injection = try #require(first.broadcastEvents.compactMap(\.injectAck).first?.injectionID)
+
+        // A relay restart: the worker has read the line and the agent answers before the re-sent append is acknowledged.
+        let effects = try harness.rpc(job: Self.job, node: 0, injection: injection, AppServer.turnStarted(turn: "t"))
+        #expect(effects.eventNames == ["inject_delivered", "turn_started"])
+        #expect(effects.appendRequests.count == 1, "the next queued append goes out")
+        #expect(harness.appended(append.id).isEmpty, "the late acknowledgement adds nothing")
+    }
+
     @Test("the demo agent's whole turn yields exactly the expected events")
     func demoTurnEvents() throws {
         var (harness, _, injections) = try Self.swarmWithDeliveredInjection(nodes: 1)
