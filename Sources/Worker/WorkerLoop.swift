@@ -180,6 +180,8 @@ struct WorkerLoop {
         case .stopReadingInbox:
             isReadingInbox = false
         case .archiveAndExit(let code):
+            // The session exits only after the agent did; should one still run, the task group could not finish.
+            agent?.send(signal: SIGKILL)
             do {
                 try outbox.archive()
             } catch {

@@ -1,0 +1,65 @@
+import CodeswarmProtocol
+import Foundation
+import Testing
+import TestSupport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// SIGTERM drains and archives; a restarted worker continues its numbering and does not replay its inbox.
+@Suite(.enabled(if: WorkerProcessFixture.canRun, "codeswarm is not built (CI=true turns this into a failure)"))
+struct WorkerLifecycleTests {
+    @Test("SIGTERM interrupts the running turn, waits for it, writes complete and archives the outbox")
+    func sigtermDrains() async throws {
+        let worker = try WorkerProcessFixture(
+            agent: ["codeswarm", "demo-agent", "--delay-ms", "200", "--deltas", "100"], drainSeconds: 20)
+        try worker.start()
+        try worker.inject("a long answer please", id: "inj-long")
+        try await worker.waitFor("the first delta") { !$0.agentMessages("item/agentMessage/delta").isEmpty }
+
+        worker.send(signal: SIGTERM)
+        let status = try await worker.waitForExit()
+
+        #expect(status == .exited(0))
+        #expect(!FileManager.default.fileExists(atPath: worker.outboxPath))
+        let records = worker.records()
+        let interrupt = try #require(records.toAgent.first { $0.payload?["method"] == "turn/interrupt" })
+        #expect(interrupt.injectionID == "inj-long")
+        #expect(records.turnStatus("inj-long") == "interrupted")
+        #expect(records.agentMessages("item/agentMessage/delta").count < 100)
+        let complete = try #require(records.last)
+        #expect(complete.type == .complete)
+        #expect(complete.reason == "sigterm")
+        #expect(complete.timestamp != nil)
+        // Line numbers are 1, 2, 3, … with no gap or repeat.
+        #expect(records.compactMap(\.seq) == Array(1...records.count))
+        #expect(records.first?.type == .start)
+        #expect(records.first?.pid != nil)
+    }
+
+    @Test("a restarted worker continues seq, keeps the old archive and does not replay handled injections")
+    func restartWithoutReplay() async throws {
+        let worker = try WorkerProcessFixture(agent: ["codeswarm", "demo-agent", "--delay-ms", "0"])
+        try worker.start()
+        try worker.inject("before restart", id: "inj-old")
+        try await worker.waitFor("the first turn") { $0.turnCompleted("inj-old") }
+        worker.send(signal: SIGTERM)
+        #expect(try await worker.waitForExit() == .exited(0))
+        let firstRun = worker.records()
+        let lastSeq = try #require(firstRun.last?.seq)
+
+        try worker.start()
+        try worker.inject("after restart", id: "inj-new")
+        try await worker.waitFor("the second turn") { $0.turnCompleted("inj-new") }
+        worker.send(signal: SIGTERM)
+        #expect(try await worker.waitForExit() == .exited(0))
+
+        let secondRun = worker.records()
+        let start = try #require(secondRun.first)
+        #expect(start.type == .start)
+        #expect(start.seq == lastSeq + 1)
+        #expect(secondRun.agentMessages("turn/started").map(\.injectionID) == ["inj-new"])
+        #expect(FileManager.default.fileExists(atPath: worker.archivePath + ".replaced-1"))
+    }
+}
