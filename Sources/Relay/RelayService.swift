@@ -39,18 +39,27 @@ public struct RelayService: Sendable {
         emit(.ready(base: base, pid: Int(getpid())))
         return await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                for await line in FileDescriptorReader.lines(dup(STDIN_FILENO), name: "relay stdin") {
-                    guard case .line(let bytes) = line, !bytes.isEmpty else { continue }
-                    guard let request = try? WireCoding.decode(RelayRequest.self, from: bytes) else {
-                        emit(.error(message: "unreadable request: \(String(decoding: bytes.prefix(200), as: UTF8.self))"))
-                        continue
+                // Commands run as child tasks, concurrently: a slow sbatch must not hold up appends.
+                await withDiscardingTaskGroup { commands in
+                    for await line in FileDescriptorReader.lines(dup(STDIN_FILENO), name: "relay stdin") {
+                        guard case .line(let bytes) = line, !bytes.isEmpty else { continue }
+                        guard let request = try? WireCoding.decode(RelayRequest.self, from: bytes) else {
+                            emit(.error(message: "unreadable request: \(String(decoding: bytes.prefix(200), as: UTF8.self))"))
+                            continue
+                        }
+                        switch request {
+                        case .append(let id, let jobID, let nodeID, let line):
+                            emit(Self.append(base: base, id: id, jobID: jobID, nodeID: nodeID, line: line))
+                        case .watch, .unwatch:
+                            await state.apply(request)
+                        case .run(let id, let argv, let input, let timeoutSeconds):
+                            commands.addTask {
+                                emit(await Self.run(id: id, argv: argv, input: input, timeoutSeconds: timeoutSeconds))
+                            }
+                        }
                     }
-                    switch request {
-                    case .append(let id, let jobID, let nodeID, let line):
-                        emit(Self.append(base: base, id: id, jobID: jobID, nodeID: nodeID, line: line))
-                    case .watch, .unwatch:
-                        await state.apply(request)
-                    }
+                    // Stdin closed: the router is gone; commands still running are abandoned.
+                    commands.cancelAll()
                 }
             }
             group.addTask {
@@ -63,6 +72,26 @@ public struct RelayService: Sendable {
             await group.next()
             group.cancelAll()
             return 0
+        }
+    }
+
+    /// Runs one command for the router and reports its outcome.
+    static func run(id: Int, argv: [String], input: String, timeoutSeconds: Int) async -> RelayEvent {
+        guard let executable = argv.first else {
+            return .ran(id: id, exitCode: -1, standardOutput: "", standardError: "empty command")
+        }
+        do {
+            let output = try await CommandRunner.run(
+                executable, Array(argv.dropFirst()), input: Array(input.utf8), timeout: .seconds(max(1, timeoutSeconds)))
+            let code: Int
+            switch output.status {
+            case .exited(let value): code = Int(value)
+            case .signaled(let signal): code = 128 + Int(signal)
+            }
+            let error = output.timedOut ? "timed out after \(timeoutSeconds) s\n" + output.standardError : output.standardError
+            return .ran(id: id, exitCode: output.timedOut ? -1 : code, standardOutput: output.standardOutput, standardError: error)
+        } catch {
+            return .ran(id: id, exitCode: -1, standardOutput: "", standardError: "\(error)")
         }
     }
 

@@ -28,7 +28,7 @@ actor RelayState {
             if let nodeCount = jobs.removeValue(forKey: jobID) {
                 for node in 0..<nodeCount { followers[MailboxLayout.fileName(jobID: jobID, nodeID: node)] = nil }
             }
-        case .append:
+        case .append, .run:
             break
         }
     }

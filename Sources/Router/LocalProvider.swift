@@ -29,6 +29,7 @@ final class LocalProvider: Provider {
         self.logger = logger
     }
 
+    /// The relay for the local mailbox: a plain child process.
     var relayCommand: [String] { [executable, "relay", "--base", base] }
 
     func launch(swarmID: SwarmID, plan: LaunchPlan, report: @escaping @Sendable (RouterInput) -> Void) async {

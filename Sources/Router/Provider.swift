@@ -6,8 +6,6 @@ import RouterCore
 protocol Provider: Sendable {
     /// The provider's name as used in `swarm_launch.provider` (`local`, `slurm`).
     var name: String { get }
-    /// The relay command that serves this provider's mailbox (argv; over SSH for a remote cluster).
-    var relayCommand: [String] { get }
     /// Seconds between observation polls.
     var pollInterval: Duration { get }
     /// Starts a swarm's workers; reports `launchSubmitted`, progress and failures through `report`.

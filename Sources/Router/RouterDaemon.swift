@@ -82,9 +82,17 @@ public enum RouterDaemon {
             sandbox: config.agent.sandbox, approvalPolicy: config.agent.approvalPolicy,
             approvalDecision: config.agent.approvalDecision, model: config.agent.model,
             stallTimeoutSeconds: config.agent.stallTimeoutSeconds, restartLimit: config.agent.restartLimit)
-        let providers: [any Provider] = [
-            LocalProvider(base: localBase, executable: options.executable, settingsTemplate: workerSettings, logger: logger)
-        ]
+        let local = LocalProvider(
+            base: localBase, executable: options.executable, settingsTemplate: workerSettings, logger: logger)
+        var providers: [any Provider] = [local]
+        var relays = [RelaySession(site: local.name, command: local.relayCommand, logger: logger)]
+        var shell: ClusterShell?
+        if config.cluster.base != nil {
+            let slurm = try makeSlurm(options: options, settings: workerSettings, logger: logger)
+            providers.append(slurm.provider)
+            relays.append(slurm.provider.relay)
+            shell = slurm.shell
+        }
         let settings = RouterCoreSettings(
             defaultProvider: config.provider == "local" ? "local" : config.provider,
             availableProviders: Set(providers.map(\.name)), defaultPartition: config.slurm.defaultPartition,
@@ -96,7 +104,8 @@ public enum RouterDaemon {
             agentDescription: options.agentCommand.joined(separator: " "))
         let core = RouterCore(settings: settings, snapshot: snapshot, journal: journal)
         let clients = ClientRegistry(queueLimit: config.router.clientQueueLimitBytes)
-        let runtime = RouterRuntime(core: core, store: store, clients: clients, providers: providers, logger: logger)
+        let runtime = RouterRuntime(
+            core: core, store: store, clients: clients, providers: providers, relays: relays, logger: logger)
         let server = TCPServer(host: options.host, port: options.port, clients: clients, inputs: runtime.inputs, logger: logger)
 
         let listener: NIOAsyncChannel<NIOAsyncChannel<LineSplitter.Output, ByteBuffer>, Never>
@@ -129,5 +138,45 @@ public enum RouterDaemon {
             group.cancelAll()
         }
         try? await listener.channel.close()
+        await shell?.closeMaster()
+    }
+
+    /// Builds the Slurm provider, its relay (over SSH unless the router runs on the login node) and deployer.
+    private static func makeSlurm(options: Options, settings: WorkerSettings, logger: Logger) throws -> (
+        provider: SlurmProvider, shell: ClusterShell
+    ) {
+        let config = options.configuration
+        let layout: SlurmLayout
+        do {
+            layout = try SlurmLayout(base: config.cluster.base ?? "")
+        } catch {
+            throw StartError(description: "cluster.workspace_root/cluster_subdir: \(error)")
+        }
+        var ssh: SSHOptions?
+        if config.ssh.isRemote, let alias = config.ssh.loginAlias {
+            let controlDirectory = "\(options.stateDirectory)/ssh"
+            try AtomicFile.makePrivateDirectory(controlDirectory)
+            ssh = SSHOptions(
+                host: alias, configFile: config.ssh.configFile, port: config.ssh.port, identityFile: config.ssh.identityFile,
+                user: config.ssh.user, controlDirectory: controlDirectory,
+                controlPersistSeconds: config.ssh.controlPersistSeconds,
+                connectTimeoutSeconds: config.ssh.connectTimeoutSeconds, serverAliveIntervalSeconds: 15)
+        }
+        let shell = ClusterShell(ssh: ssh, environment: config.slurm.environment)
+        let source =
+            config.cluster.workerBinary ?? ProcessInfo.processInfo.environment["CODESWARM_WORKER_BINARY"] ?? options.executable
+        let deployer = SlurmDeployer(source: source, layout: layout, shell: shell, logger: logger)
+        let relayCommand: [String]
+        do {
+            relayCommand = try shell.argv(SlurmProvider.relayCommand(layout: layout))
+        } catch {
+            throw StartError(description: "ssh settings: \(error)")
+        }
+        let relay = RelaySession(site: "slurm", command: relayCommand, logger: logger) { try await deployer.ensure() }
+        let interval = max(config.slurm.pollIntervalSeconds, config.slurm.minimumPollIntervalSeconds)
+        let provider = SlurmProvider(
+            layout: layout, relay: relay, settingsTemplate: settings, environment: config.slurm.environment,
+            pollInterval: .milliseconds(Int(interval * 1000)), logger: logger)
+        return (provider, shell)
     }
 }

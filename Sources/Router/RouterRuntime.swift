@@ -26,11 +26,13 @@ final class RouterRuntime: Sendable {
         var store: StateStore
     }
 
-    init(core: RouterCore, store: StateStore, clients: ClientRegistry, providers: [any Provider], logger: Logger) {
+    init(
+        core: RouterCore, store: StateStore, clients: ClientRegistry, providers: [any Provider],
+        relays: [RelaySession], logger: Logger
+    ) {
         self.clients = clients
         self.providers = Dictionary(uniqueKeysWithValues: providers.map { ($0.name, $0) })
-        self.relays = Dictionary(
-            uniqueKeysWithValues: providers.map { ($0.name, RelaySession(site: $0.name, command: $0.relayCommand, logger: logger)) })
+        self.relays = Dictionary(uniqueKeysWithValues: relays.map { ($0.site, $0) })
         self.logger = logger
         self.state = Mutex(RuntimeState(core: core, store: store))
     }

@@ -17,6 +17,8 @@ extension RouterCore {
             snapshot.cursors[Self.cursorKey(site: site, file: file)] = nil
         case .error(let message):
             effects.append(.log(.warning, "relay for \(site): \(message)"))
+        case .ran:
+            break  // Command results belong to the provider that asked; the runtime routes them there.
         case .record(let file, let inode, let offset, let end, let line):
             handleRecord(site: site, file: file, inode: inode, offset: offset, end: end, line: line)
         }

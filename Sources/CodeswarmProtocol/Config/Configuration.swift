@@ -35,6 +35,9 @@ public struct Configuration: Sendable, Hashable {
     public struct Cluster: Sendable, Hashable {
         public var workspaceRoot: String?
         public var clusterSubdir: String = "codeswarm"
+        /// The static `codeswarm` executable deployed to `<base>/bin/`; nil uses `$CODESWARM_WORKER_BINARY`, then
+        /// the running executable (which must then be static).
+        public var workerBinary: String?
         public init() {}
 
         /// `<base>`, when a workspace root is configured.

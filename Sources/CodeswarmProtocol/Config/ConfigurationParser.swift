@@ -40,7 +40,8 @@ public enum ConfigurationParser {
             config.ssh.connectTimeoutSeconds = try ssh.int("connect_timeout_seconds") ?? config.ssh.connectTimeoutSeconds
         }
         if let cluster = try root.section("cluster") {
-            try cluster.checkKeys(["workspace_root", "cluster_subdir"])
+            try cluster.checkKeys(["workspace_root", "cluster_subdir", "worker_binary"])
+            config.cluster.workerBinary = try cluster.string("worker_binary")
             config.cluster.workspaceRoot = try cluster.string("workspace_root")
             config.cluster.clusterSubdir = try cluster.string("cluster_subdir") ?? config.cluster.clusterSubdir
         }

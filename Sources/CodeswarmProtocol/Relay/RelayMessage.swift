@@ -19,6 +19,9 @@ public enum RelayRequest: Sendable, Hashable {
     case unwatch(jobID: JobID)
     /// Append `line` plus a newline to the node's inbox, durably, and answer `appended` or `appendFailed`.
     case append(id: Int, jobID: JobID, nodeID: Int, line: String)
+    /// Run a command on the relay's host (argv, never a shell line) with `input` on stdin; answer `ran`.
+    /// This is how the router reaches Slurm over the one SSH session it keeps.
+    case run(id: Int, argv: [String], input: String, timeoutSeconds: Int)
 }
 
 /// What `codeswarm relay` reports on its stdout, one JSON line each.
@@ -35,11 +38,14 @@ public enum RelayEvent: Sendable, Hashable {
     case fileReset(file: String, reason: String)
     /// A problem the relay could not attribute to a request.
     case error(message: String)
+    /// The command of `run` request `id` finished (exit code -1 when it could not start or timed out).
+    case ran(id: Int, exitCode: Int, standardOutput: String, standardError: String)
 }
 
 extension RelayRequest: Codable {
     enum CodingKeys: String, CodingKey {
-        case op, job, nodes, cursors, id, node, line
+        case op, job, nodes, cursors, id, node, line, argv, input
+        case timeoutSeconds = "timeout_seconds"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -57,6 +63,11 @@ extension RelayRequest: Codable {
             self = .append(
                 id: try container.decode(Int.self, forKey: .id), jobID: try container.decode(JobID.self, forKey: .job),
                 nodeID: try container.decode(Int.self, forKey: .node), line: try container.decode(String.self, forKey: .line))
+        case "run":
+            self = .run(
+                id: try container.decode(Int.self, forKey: .id), argv: try container.decode([String].self, forKey: .argv),
+                input: try container.decodeIfPresent(String.self, forKey: .input) ?? "",
+                timeoutSeconds: try container.decodeIfPresent(Int.self, forKey: .timeoutSeconds) ?? 60)
         default:
             throw DecodingError.dataCorruptedError(forKey: .op, in: container, debugDescription: "unknown relay op \(op)")
         }
@@ -79,6 +90,12 @@ extension RelayRequest: Codable {
             try container.encode(jobID, forKey: .job)
             try container.encode(nodeID, forKey: .node)
             try container.encode(line, forKey: .line)
+        case .run(let id, let argv, let input, let timeoutSeconds):
+            try container.encode("run", forKey: .op)
+            try container.encode(id, forKey: .id)
+            try container.encode(argv, forKey: .argv)
+            try container.encode(input, forKey: .input)
+            try container.encode(timeoutSeconds, forKey: .timeoutSeconds)
         }
     }
 }
@@ -86,6 +103,9 @@ extension RelayRequest: Codable {
 extension RelayEvent: Codable {
     enum CodingKeys: String, CodingKey {
         case type, base, pid, file, inode, offset, end, line, id, error, reason, message
+        case exitCode = "exit_code"
+        case standardOutput = "stdout"
+        case standardError = "stderr"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -107,6 +127,11 @@ extension RelayEvent: Codable {
             self = .fileReset(file: try container.decode(String.self, forKey: .file), reason: try container.decode(String.self, forKey: .reason))
         case "error":
             self = .error(message: try container.decode(String.self, forKey: .message))
+        case "ran":
+            self = .ran(
+                id: try container.decode(Int.self, forKey: .id), exitCode: try container.decode(Int.self, forKey: .exitCode),
+                standardOutput: try container.decode(String.self, forKey: .standardOutput),
+                standardError: try container.decode(String.self, forKey: .standardError))
         default:
             throw DecodingError.dataCorruptedError(forKey: .type, in: container, debugDescription: "unknown relay event \(type)")
         }
@@ -140,6 +165,12 @@ extension RelayEvent: Codable {
         case .error(let message):
             try container.encode("error", forKey: .type)
             try container.encode(message, forKey: .message)
+        case .ran(let id, let exitCode, let standardOutput, let standardError):
+            try container.encode("ran", forKey: .type)
+            try container.encode(id, forKey: .id)
+            try container.encode(exitCode, forKey: .exitCode)
+            try container.encode(standardOutput, forKey: .standardOutput)
+            try container.encode(standardError, forKey: .standardError)
         }
     }
 }

@@ -1,0 +1,103 @@
+import CodeswarmIO
+import CodeswarmProtocol
+import Foundation
+import Logging
+import RouterCore
+
+/// Runs swarms as Slurm jobs: one `sbatch` per swarm, one worker per node, every command through the relay.
+///
+/// The relay runs on the login node (over one multiplexed SSH connection, or directly in login-node mode),
+/// so sbatch, the batched squeue and scancel travel on the same session as the mailbox: no SSH process per
+/// command, node or injection.
+final class SlurmProvider: Provider {
+    let name = "slurm"
+    let layout: SlurmLayout
+    let relay: RelaySession
+    let settingsTemplate: WorkerSettings
+    let environment: [String: String]
+    let pollInterval: Duration
+    let logger: Logger
+
+    init(
+        layout: SlurmLayout, relay: RelaySession, settingsTemplate: WorkerSettings, environment: [String: String],
+        pollInterval: Duration, logger: Logger
+    ) {
+        self.layout = layout
+        self.relay = relay
+        self.settingsTemplate = settingsTemplate
+        self.environment = environment
+        self.pollInterval = pollInterval
+        self.logger = logger
+    }
+
+    /// The relay command on the login node (before any SSH wrapping).
+    static func relayCommand(layout: SlurmLayout) -> [String] {
+        [layout.binary, "relay", "--base", layout.base]
+    }
+
+    func launch(swarmID: SwarmID, plan: LaunchPlan, report: @escaping @Sendable (RouterInput) -> Void) async {
+        do {
+            let script = try SlurmBatchScript(plan: plan, layout: layout, launchToken: swarmID.rawValue)
+            report(
+                .launchProgressed(
+                    swarmID, stage: "submitting", message: "preparing the job script and submitting it with sbatch",
+                    slurmState: nil, reason: nil, at: Date()))
+            var settings = settingsTemplate
+            settings.base = layout.base
+            let directory = try layout.launchDirectory(token: swarmID.rawValue)
+            try await check(relay.run(["mkdir", "-p", "-m", "700", directory, layout.logsDirectory, "\(layout.base)/runs"]))
+            try await check(relay.run(["cp", "/dev/stdin", script.settingsPath], input: try WireCoding.encodeString(settings)))
+            let submitted = try await check(
+                relay.run(try SlurmCommandLine.withEnvironment(environment, SlurmCommandLine.submit()), input: script.text))
+            guard let jobID = SlurmOutputParser.submittedJobID(submitted.standardOutput) else {
+                throw RelaySession.Unavailable(description: "sbatch printed no job id: \(submitted.standardOutput)")
+            }
+            report(.launchSubmitted(swarmID, jobID, at: Date()))
+        } catch {
+            report(.launchFailed(swarmID, reason: "\(error)", at: Date()))
+        }
+    }
+
+    func observe(_ jobs: [JobID]) async -> [JobID: JobObservation] {
+        let asked = jobs.filter(\.isSlurmJobID)
+        guard !asked.isEmpty else { return [:] }
+        do {
+            let result = try await relay.run(try SlurmCommandLine.withEnvironment(environment, SlurmCommandLine.queue(jobs: asked)))
+            guard result.exitCode == 0 || SlurmOutputParser.isUnknownJobError(result.standardError) else {
+                // A failed poll says nothing about which jobs are gone; try again next interval.
+                logger.warning("squeue failed", metadata: ["stderr": "\(result.standardError)"])
+                return [:]
+            }
+            let queue = result.exitCode == 0 ? SlurmOutputParser.queue(result.standardOutput) : [:]
+            var finals: [JobID: SlurmFinalState] = [:]
+            for job in SlurmPoll.missing(asked: asked, queue: queue) {
+                let shown = try await relay.run(try SlurmCommandLine.withEnvironment(environment, SlurmCommandLine.showJob(job)))
+                finals.merge(SlurmOutputParser.showJob(shown.standardOutput)) { _, new in new }
+            }
+            return SlurmPoll.observations(asked: asked, queue: queue, finalStates: finals)
+        } catch {
+            logger.warning("squeue could not run", metadata: ["error": "\(error)"])
+            return [:]
+        }
+    }
+
+    func stop(_ jobID: JobID, mode: StopMode) async {
+        do {
+            let argv = mode == .graceful ? try SlurmCommandLine.signalWorkers(jobID) : try SlurmCommandLine.cancel(jobID)
+            let result = try await relay.run(try SlurmCommandLine.withEnvironment(environment, argv))
+            if result.exitCode != 0 {
+                logger.warning("scancel failed", metadata: ["job": "\(jobID)", "stderr": "\(result.standardError)"])
+            }
+        } catch {
+            logger.warning("scancel could not run", metadata: ["job": "\(jobID)", "error": "\(error)"])
+        }
+    }
+
+    @discardableResult
+    private func check(_ result: RelaySession.CommandResult) throws -> RelaySession.CommandResult {
+        guard result.exitCode == 0 else {
+            throw RelaySession.Unavailable(description: result.standardError.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        return result
+    }
+}
