@@ -78,7 +78,10 @@ extension RouterCore {
     mutating func failLaunch(swarmID: SwarmID, reason: String) {
         guard let index = index(of: swarmID), snapshot.swarms[index].status != .terminated else { return }
         let swarm = snapshot.swarms[index]
-        broadcast(.commandRejected(CommandRejected(requestID: swarm.launchRequestID, reason: "launch failed: \(reason)")))
+        if !swarm.isAnnounced {
+            snapshot.swarms[index].isAnnounced = true
+            broadcast(.commandRejected(CommandRejected(requestID: swarm.launchRequestID, reason: "launch failed: \(reason)")))
+        }
         if let jobID = swarm.jobID {
             effects.append(.stopJob(jobID, provider: swarm.provider, mode: .force))
         }

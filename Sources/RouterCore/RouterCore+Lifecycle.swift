@@ -39,6 +39,15 @@ extension RouterCore {
         default:
             break
         }
+        if swarm.status == .starting, !swarm.isAnnounced {
+            // The launch can no longer complete: its request gets its answer now, not never.
+            snapshot.swarms[swarmIndex].isAnnounced = true
+            broadcast(
+                .commandRejected(
+                    CommandRejected(
+                        requestID: swarm.launchRequestID,
+                        reason: "launch cancelled: swarm \(swarm.id) was terminated before its workers started")))
+        }
         snapshot.swarms[swarmIndex].status = .terminating
         snapshot.swarms[swarmIndex].terminateRequestID = requestID
         effects.append(.persist)

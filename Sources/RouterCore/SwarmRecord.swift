@@ -18,7 +18,7 @@ public struct SwarmRecord: Sendable, Hashable, Codable {
     public var timeLeftSeconds: Int?
     /// The terminate command's request id, while a terminate runs.
     public var terminateRequestID: JSONValue?
-    /// True once `swarm_launched` went out.
+    /// True once the launch request has its answer: `swarm_launched`, or `command_rejected` (failed or cancelled).
     public var isAnnounced: Bool
     /// True once the job was seen finished; the swarm closes at the drain deadline.
     public var isDraining: Bool

@@ -129,6 +129,15 @@ struct RouterCoreLaunchTests {
         #expect(harness.snapshot.swarms[0].status == .terminated)
     }
 
+    @Test("a launch failure reported after the swarm was announced ends it without answering the launch twice")
+    func failureAfterAnnouncement() throws {
+        var harness = RouterCoreHarness()
+        let swarmID = try harness.runningSwarm(nodes: 1, job: Self.job)
+        let effects = harness.handle { .launchFailed(swarmID, reason: "provider lost the job", at: $0) }
+        #expect(effects.rejections.isEmpty)
+        #expect(effects.broadcastEvents.compactMap(\.terminated).count == 1)
+    }
+
     @Test("a failure after submission also stops the job")
     func launchFailureAfterSubmission() throws {
         var harness = RouterCoreHarness()

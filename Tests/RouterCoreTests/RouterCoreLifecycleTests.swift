@@ -177,6 +177,8 @@ struct RouterCoreLifecycleTests {
         let (swarmID, _) = try harness.launch(nodes: 2)
         let early = try harness.command("swarm_terminate", id: "term-early", payload: Self.terminate(swarmID))
         #expect(early.broadcastEvents.compactMap(\.terminateProgress).map(\.stage) == ["cancelling"])
+        #expect(early.rejections.map(\.requestID) == ["launch-1"], "the launch is answered: it will not complete")
+        #expect(early.rejections.first?.reason.hasPrefix("launch cancelled") == true)
         #expect(early.stops.isEmpty)
 
         let submitted = harness.submitted(swarmID, job: Self.job)
@@ -190,14 +192,32 @@ struct RouterCoreLifecycleTests {
         #expect(harness.snapshot.swarms[0].status == .terminated)
     }
 
-    @Test("a terminate before submission still answers its request id when the launch then fails")
+    @Test("a terminate before submission still answers its request id when the launch then fails; the launch is answered once")
     func terminateBeforeSubmissionThenLaunchFails() throws {
         var harness = RouterCoreHarness()
         let (swarmID, _) = try harness.launch(nodes: 1, id: "launch-1")
         try harness.command("swarm_terminate", id: "term-early", payload: Self.terminate(swarmID))
         let effects = harness.handle { .launchFailed(swarmID, reason: "no resources", at: $0) }
-        #expect(effects.rejections.map(\.requestID) == ["launch-1"])
+        #expect(effects.rejections.isEmpty, "the launch was already answered when the terminate arrived")
         #expect(effects.broadcastEvents.compactMap(\.terminated).first?.requestID == "term-early")
+    }
+
+    @Test("a terminate while the workers start answers the launch, and the swarm ends with the terminate's request id")
+    func terminateWhileStarting() throws {
+        var harness = RouterCoreHarness()
+        let (swarmID, _) = try harness.launch(nodes: 2, id: "launch-s")
+        harness.submitted(swarmID, job: Self.job)
+        try harness.workerStarted(job: Self.job, node: 0)
+        let terminate = try harness.command("swarm_terminate", id: "term-s", payload: Self.terminate(swarmID))
+        #expect(terminate.rejections.map(\.requestID) == ["launch-s"])
+        #expect(terminate.stops == [.graceful])
+
+        let late = try harness.workerStarted(job: Self.job, node: 1)
+        #expect(late.broadcastEvents.compactMap(\.launched).isEmpty, "a terminating swarm is never announced")
+        try harness.workerCompleted(job: Self.job, node: 0)
+        let ended = try harness.workerCompleted(job: Self.job, node: 1)
+        #expect(ended.rejections.isEmpty, "no second answer to the launch")
+        #expect(ended.broadcastEvents.compactMap(\.terminated).first?.requestID == "term-s")
     }
 
     @Test("a new relay is told to watch every live job from the persisted cursors and gets the in-flight appends again")
