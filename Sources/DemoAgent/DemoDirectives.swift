@@ -39,9 +39,12 @@ public struct DemoDirectives: Sendable, Hashable {
         case "unknown-request": sendsUnknownRequest = true
         case "error": failsTurn = true
         case "crash": crashes = true
-        case "stall": stallSeconds = value.flatMap(Double.init).flatMap { $0 >= 0 ? $0 : nil }
-        case "slow": deltaDelayMilliseconds = value.flatMap(Int.init).flatMap { $0 >= 0 ? $0 : nil }
-        case "deltas": deltaCount = value.flatMap(Int.init).flatMap { $0 >= 1 ? $0 : nil }
+        case "stall":
+            if let seconds = value.flatMap(Double.init), seconds >= 0 { stallSeconds = seconds }
+        case "slow":
+            if let milliseconds = value.flatMap(Int.init), milliseconds >= 0 { deltaDelayMilliseconds = milliseconds }
+        case "deltas":
+            if let count = value.flatMap(Int.init), count >= 1 { deltaCount = count }
         default: break
         }
     }

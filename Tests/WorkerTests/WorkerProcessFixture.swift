@@ -13,8 +13,8 @@ final class WorkerProcessFixture: @unchecked Sendable {
     // Mutable state (`process`) is touched only by the owning test task, one call at a time.
     let base: String
     let settingsPath: String
-    let jobID: JobID = "local_test"
-    let nodeID = 0
+    let jobID: JobID
+    let nodeID: Int
     private(set) var process: ChildProcess?
 
     /// True when the binary exists; in CI a missing binary is a failure, elsewhere the test is skipped by its trait.
@@ -24,8 +24,10 @@ final class WorkerProcessFixture: @unchecked Sendable {
     /// settings, without starting the worker.
     init(
         agent: [String], approvalDecision: String = "decline", stallTimeoutSeconds: Double = 60, restartLimit: Int = 3,
-        drainSeconds: Double = 10
+        drainSeconds: Double = 10, jobID: JobID = "local_test", nodeID: Int = 0
     ) throws {
+        self.jobID = jobID
+        self.nodeID = nodeID
         try #require(CodeswarmBinary.isBuilt, "codeswarm is not built at \(CodeswarmBinary.path); run swift build first")
         base = try TemporaryDirectory.make(prefix: "codeswarm-worker")
         settingsPath = "\(base)/worker.json"
@@ -43,12 +45,22 @@ final class WorkerProcessFixture: @unchecked Sendable {
     var agentDirectory: String { MailboxLayout.agentDirectory(base: base, jobID: jobID, nodeID: nodeID) }
     var logPath: String { "\(base)/worker.log" }
 
-    /// Starts the worker (the same command line the router uses).
-    func start() throws {
+    /// Starts the worker (the same command line the router uses), or with `identityEnvironment` instead of the
+    /// `--job-id`/`--node-id` flags (as under srun).
+    func start(identityEnvironment: [String: String]? = nil) throws {
+        var arguments = ["worker", "--settings", settingsPath]
+        var environment = ProcessInfo.processInfo.environment
+        for name in ["CODESWARM_JOB_ID", "CODESWARM_NODE_ID", "SLURM_JOB_ID", "SLURM_PROCID"] {
+            environment[name] = nil
+        }
+        if let identityEnvironment {
+            environment.merge(identityEnvironment) { _, new in new }
+        } else {
+            arguments += ["--job-id", jobID.rawValue, "--node-id", String(nodeID)]
+        }
         process = try ChildProcess.spawn(
-            executable: CodeswarmBinary.path,
-            arguments: ["worker", "--settings", settingsPath, "--job-id", jobID.rawValue, "--node-id", String(nodeID)],
-            stdin: .null, stdout: .file(path: logPath, append: true), stderr: .file(path: logPath, append: true))
+            executable: CodeswarmBinary.path, arguments: arguments, environment: environment, stdin: .null,
+            stdout: .file(path: logPath, append: true), stderr: .file(path: logPath, append: true))
     }
 
     /// Appends raw bytes to the inbox, as the relay would.
