@@ -63,7 +63,7 @@ struct ConfigurationParserTests {
             {"provider":"local",
              "ssh":{"login_alias":"hpc","config_file":"/etc/ssh/cs.conf","port":2222,"identity_file":"/k","user":"u",
                     "control_persist_seconds":30,"connect_timeout_seconds":5},
-             "cluster":{"workspace_root":"/scratch","cluster_subdir":"cs"},
+             "cluster":{"workspace_root":"/scratch","cluster_subdir":"cs","worker_binary":"/opt/codeswarm-static"},
              "slurm":{"default_partition":"gpu","default_time":"2-00:00:00","default_account":"proj","default_qos":"high",
                       "poll_interval_seconds":7.5,"minimum_poll_interval_seconds":3,"environment":{"SLURM_CONF":"/etc/slurm.conf"}},
              "router":{"host":"0.0.0.0","port":9000,"graceful_terminate_seconds":5,"client_queue_limit_bytes":1024,
@@ -84,6 +84,7 @@ struct ConfigurationParserTests {
         expected.ssh.connectTimeoutSeconds = 5
         expected.cluster.workspaceRoot = "/scratch"
         expected.cluster.clusterSubdir = "cs"
+        expected.cluster.workerBinary = "/opt/codeswarm-static"
         expected.slurm.defaultPartition = "gpu"
         expected.slurm.defaultTime = "2-00:00:00"
         expected.slurm.defaultAccount = "proj"

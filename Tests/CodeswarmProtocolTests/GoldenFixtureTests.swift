@@ -67,9 +67,10 @@ struct GoldenFixtureTests {
             case .watch: ops.insert("watch")
             case .unwatch: ops.insert("unwatch")
             case .append: ops.insert("append")
+            case .run: ops.insert("run")
             }
         }
-        #expect(ops == ["watch", "unwatch", "append"])
+        #expect(ops == ["watch", "unwatch", "append", "run"])
     }
 
     @Test("relay events of every type decode and re-encode byte for byte")
@@ -85,9 +86,10 @@ struct GoldenFixtureTests {
             case .appendFailed: types.insert("append_failed")
             case .fileReset: types.insert("file_reset")
             case .error: types.insert("error")
+            case .ran: types.insert("ran")
             }
         }
-        #expect(types == ["ready", "record", "appended", "append_failed", "file_reset", "error"])
+        #expect(types == ["ready", "record", "appended", "append_failed", "file_reset", "error", "ran"])
     }
 
     @Test("each fixture file ends every line with a single newline and holds no carriage returns")
@@ -102,6 +104,19 @@ struct GoldenFixtureTests {
     }
 
     // MARK: - Decoded values
+
+    @Test("run requests keep their argv apart and their input verbatim; ran events carry the exit code and output")
+    func runFixtureValues() throws {
+        let requests = try Fixture.lines("relay_requests.jsonl").map { try WireCoding.decode(RelayRequest.self, from: $0) }
+        #expect(
+            requests.contains(
+                .run(
+                    id: 22, argv: ["squeue", "-h", "-j", "272900,272901", "-o", "%i|%T|%r|%L"],
+                    input: "line one\n$(not expanded) `x`", timeoutSeconds: 15)))
+        let events = try Fixture.lines("relay_events.jsonl").map { try WireCoding.decode(RelayEvent.self, from: $0) }
+        #expect(events.contains(.ran(id: 21, exitCode: 0, standardOutput: "272900\n", standardError: "")))
+        #expect(events.contains(.ran(id: 22, exitCode: -1, standardOutput: "", standardError: "timed out after 15 s")))
+    }
 
     @Test("the launch fixture decodes to the full launch request")
     func launchFixtureValues() throws {
