@@ -35,7 +35,9 @@ public enum DemoAgent {
                     }
                     actions = server.received(message)
                 case .input(.oversized):
-                    StandardStreams.send(["id": .null, "error": ["code": -32700, "message": "Parse error: line too long"]])
+                    StandardStreams.send([
+                        "id": .null, "error": ["code": -32700, "message": "Parse error: line too long"],
+                    ])
                     continue
                 case .timer(let token):
                     actions = server.timerFired(token: token)

@@ -8,7 +8,9 @@ extension DemoAgentServer {
         case .opening:
             turn.phase = .approval
             return [
-                notification("turn/started", ["threadId": .string(turn.threadID), "turn": turn.turnObject(status: "inProgress")]),
+                notification(
+                    "turn/started",
+                    ["threadId": .string(turn.threadID), "turn": turn.turnObject(status: "inProgress")]),
                 status(turn, ["type": "active", "activeFlags": []]),
             ]
         case .approval:
@@ -29,7 +31,8 @@ extension DemoAgentServer {
                         "serverRequest/resolved",
                         ["threadId": .string(turn.threadID), "requestId": .number(Double(requestID))]),
                     notification(
-                        "item/completed", turn.params(["item": commandItem(turn, status: accepted ? "completed" : "declined")])),
+                        "item/completed",
+                        turn.params(["item": commandItem(turn, status: accepted ? "completed" : "declined")])),
                     status(turn, ["type": "active", "activeFlags": []]),
                 ]
             }
@@ -47,7 +50,8 @@ extension DemoAgentServer {
         let answer = DemoAnswer(prompt: turn.prompt, deltaCount: turn.deltaCount, notes: turn.answerNotes)
         let itemID = "msg_\(turn.number)"
         var steps: [DemoTurn.Step] = [
-            notification("item/started", turn.params(["item": ["type": "agentMessage", "id": .string(itemID), "text": ""]]))
+            notification(
+                "item/started", turn.params(["item": ["type": "agentMessage", "id": .string(itemID), "text": ""]]))
         ]
         let stallAfter = (answer.deltas.count - 1) / 2
         for (index, delta) in answer.deltas.enumerated() {
@@ -81,7 +85,8 @@ extension DemoAgentServer {
                 "item/completed",
                 turn.params(["item": ["type": "agentMessage", "id": .string(itemID), "text": .string(answer.text)]])),
             notification("thread/tokenUsage/updated", turn.params(["tokenUsage": usage])),
-            notification("turn/completed", ["threadId": .string(turn.threadID), "turn": turn.turnObject(status: "completed")]),
+            notification(
+                "turn/completed", ["threadId": .string(turn.threadID), "turn": turn.turnObject(status: "completed")]),
             idle,
         ]
     }

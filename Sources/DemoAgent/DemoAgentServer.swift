@@ -130,7 +130,9 @@ struct DemoAgentServer: Sendable {
         }
         reply(id, result: [:])
         turn = nil
-        notify("turn/completed", ["threadId": .string(current.threadID), "turn": current.turnObject(status: "interrupted")])
+        notify(
+            "turn/completed",
+            ["threadId": .string(current.threadID), "turn": current.turnObject(status: "interrupted")])
         notify("thread/status/changed", ["threadId": .string(current.threadID), "status": ["type": "idle"]])
     }
 

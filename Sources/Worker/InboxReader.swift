@@ -69,7 +69,9 @@ struct InboxReader {
 
         let bytes = try read(descriptor, from: current.offset, count: Int(size - current.offset))
         guard let lastNewline = bytes.lastIndex(of: UInt8(ascii: "\n")) else { return result }
-        for line in bytes[...lastNewline].dropLast().split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+        for line in bytes[...lastNewline].dropLast().split(
+            separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        {
             if line.count > maximumLineLength {
                 result.lines.append(.oversized(byteCount: line.count))
             } else if !line.isEmpty {

@@ -58,7 +58,8 @@ struct WorkerLoop {
                     continuation.yield(.inboxPollDue)
                 }
             }
-            process([.workerStarted(hostname: hostname, pid: Int(getpid()), now: now)], group: &group, events: continuation)
+            process(
+                [.workerStarted(hostname: hostname, pid: Int(getpid()), now: now)], group: &group, events: continuation)
             for await event in events {
                 process(event, group: &group, events: continuation)
                 if exitCode != nil { break }
@@ -193,6 +194,7 @@ struct WorkerLoop {
     }
 }
 
+/// The core's exit status from the process layer's.
 extension AgentExitStatus {
     init(_ status: ChildProcess.ExitStatus) {
         switch status {

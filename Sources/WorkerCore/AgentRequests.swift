@@ -1,6 +1,6 @@
 import CodeswarmProtocol
 
-/// The messages the worker sends to the agent, built as JSON-RPC values (no `jsonrpc` member, as the app-server expects).
+/// The messages the worker sends to the agent, as JSON-RPC values without a `jsonrpc` member (as codex expects).
 enum AgentRequests {
     static func initialize(id: Int) -> JSONValue {
         request(

@@ -70,7 +70,8 @@ extension AgentSession {
             guard case .draining = shutdown else { return }
             reportError(
                 .drainTimeout,
-                "the interrupted turn did not complete within \(configuration.drainTimeout.secondsText); stopping the agent",
+                "the interrupted turn did not complete within \(configuration.drainTimeout.secondsText); "
+                    + "stopping the agent",
                 injection: turn?.injectionID)
             beginClosing()
         case .terminateAgent:

@@ -147,7 +147,8 @@ public struct AgentSession: Sendable {
         }
         guard line.type == "user" else {
             reportError(
-                .inboxUnsupportedType, "an inbox line of type \"\(line.type)\" is not supported (only \"user\"); skipped",
+                .inboxUnsupportedType,
+                "an inbox line of type \"\(line.type)\" is not supported (only \"user\"); skipped",
                 injection: line.injectionID)
             return
         }
@@ -222,6 +223,7 @@ public struct AgentSession: Sendable {
     }
 }
 
+/// Human-readable durations for worker error messages.
 extension Duration {
     /// The duration in seconds for messages: "30 s", "1.5 s".
     var secondsText: String {

@@ -5,9 +5,11 @@ import Testing
 
 /// Inbox lines that cannot run are reported and skipped; good ones around them still run.
 @Suite struct AgentSessionInboxTests {
-    @Test("a corrupt complete line is reported and skipped", arguments: [
-        #"{"type":"user","content":"unterminated"#, "not json at all", "[]", "42", #"{"content":"no type"}"#,
-    ])
+    @Test(
+        "a corrupt complete line is reported and skipped",
+        arguments: [
+            #"{"type":"user","content":"unterminated"#, "not json at all", "[]", "42", #"{"content":"no type"}"#,
+        ])
     func corruptLine(_ line: String) throws {
         var harness = try SessionHarness()
         harness.ready()

@@ -67,7 +67,8 @@ import Testing
         harness.ready()
         harness.runTurn("a", requestID: 2, turnID: "turn_a")
 
-        let effects = harness.agent(#"{"id":"req-9","method":"item/tool/requestUserInput","params":{"turnId":"turn_a"}}"#)
+        let effects = harness.agent(
+            #"{"id":"req-9","method":"item/tool/requestUserInput","params":{"turnId":"turn_a"}}"#)
 
         let reply = try #require(effects.agentMessages.first)
         #expect(reply["id"] == "req-9")
@@ -96,7 +97,8 @@ import Testing
         _ = harness.agent(#"{"id":5,"method":"item/commandExecution/requestApproval","params":{"turnId":"turn_a"}}"#)
         _ = harness.agent(#"{"method":"turn/completed","params":{"turn":{"id":"turn_a"}}}"#)
 
-        let resolved = harness.agent(#"{"method":"serverRequest/resolved","params":{"threadId":"thr_1","requestId":5}}"#)
+        let resolved = harness.agent(
+            #"{"method":"serverRequest/resolved","params":{"threadId":"thr_1","requestId":5}}"#)
 
         #expect(resolved.agentRecordLabels == ["a"])
     }

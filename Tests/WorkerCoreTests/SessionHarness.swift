@@ -54,6 +54,7 @@ struct SessionHarness {
     }
 }
 
+/// Queries over a batch of effects.
 extension Array where Element == AgentSessionEffect {
     /// The JSON-RPC messages written to the agent, decoded.
     var agentMessages: [JSONValue] {

@@ -1,8 +1,8 @@
 import CodeswarmIO
 import CodeswarmProtocol
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
     import Glibc
@@ -14,7 +14,9 @@ struct CommandLineTests {
     /// The environment without any job or node id.
     static var cleanEnvironment: [String: String] {
         var environment = ProcessInfo.processInfo.environment
-        for name in ["CODESWARM_JOB_ID", "CODESWARM_NODE_ID", "SLURM_JOB_ID", "SLURM_PROCID"] { environment[name] = nil }
+        for name in ["CODESWARM_JOB_ID", "CODESWARM_NODE_ID", "SLURM_JOB_ID", "SLURM_PROCID"] {
+            environment[name] = nil
+        }
         return environment
     }
 
@@ -40,7 +42,8 @@ struct CommandLineTests {
         let worker = try WorkerProcessFixture(agent: ["codeswarm", "demo-agent"])
 
         let missing = try await CommandRunner.run(
-            CodeswarmBinary.path, ["worker", "--settings", "\(worker.base)/nope.json", "--job-id", "j", "--node-id", "0"])
+            CodeswarmBinary.path,
+            ["worker", "--settings", "\(worker.base)/nope.json", "--job-id", "j", "--node-id", "0"])
         let unsafe = try await CommandRunner.run(
             CodeswarmBinary.path, ["worker", "--settings", worker.settingsPath, "--job-id", "../x", "--node-id", "0"])
 
@@ -92,13 +95,15 @@ struct CommandLineTests {
     @Test("demo-agent answers a scripted session on stdio and exits 0 when stdin closes")
     func demoAgentSession() async throws {
         try #require(CodeswarmBinary.isBuilt)
-        let script = [
-            #"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"clientInfo":{"name":"t"}}}"#,
-            #"{"method":"initialized"}"#,
-            #"{"id":1,"method":"thread/start","params":{}}"#,
-            #"{"id":2,"method":"turn/start","params":{"threadId":"thr_demo_1","input":[{"type":"text","text":"hi"}]}}"#,
-            #"{"id":3,"method":"no/such/method"}"#,
-        ].joined(separator: "\n") + "\n"
+        let script =
+            [
+                #"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"clientInfo":{"name":"t"}}}"#,
+                #"{"method":"initialized"}"#,
+                #"{"id":1,"method":"thread/start","params":{}}"#,
+                #"{"id":2,"method":"turn/start","params":{"threadId":"thr_demo_1","#
+                    + #""input":[{"type":"text","text":"hi"}]}}"#,
+                #"{"id":3,"method":"no/such/method"}"#,
+            ].joined(separator: "\n") + "\n"
 
         let output = try await CommandRunner.run(
             CodeswarmBinary.path, ["demo-agent", "--delay-ms", "0", "--deltas", "3"], input: Array(script.utf8),
@@ -126,11 +131,13 @@ struct CommandLineTests {
     @Test("demo-agent --crash-after 1 exits with code 3 in the middle of the first turn")
     func demoAgentCrash() async throws {
         try #require(CodeswarmBinary.isBuilt)
-        let script = [
-            #"{"id":0,"method":"initialize","params":{}}"#,
-            #"{"id":1,"method":"thread/start","params":{}}"#,
-            #"{"id":2,"method":"turn/start","params":{"threadId":"thr_demo_1","input":[{"type":"text","text":"hi"}]}}"#,
-        ].joined(separator: "\n") + "\n"
+        let script =
+            [
+                #"{"id":0,"method":"initialize","params":{}}"#,
+                #"{"id":1,"method":"thread/start","params":{}}"#,
+                #"{"id":2,"method":"turn/start","params":{"threadId":"thr_demo_1","#
+                    + #""input":[{"type":"text","text":"hi"}]}}"#,
+            ].joined(separator: "\n") + "\n"
 
         // stdin stays open (the runner closes it only after writing), yet the crash ends the process.
         let output = try await CommandRunner.run(

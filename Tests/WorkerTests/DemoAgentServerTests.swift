@@ -18,7 +18,9 @@ import Testing
     static func turnStart(_ text: String, id: Int = 2) -> JSONValue {
         [
             "id": .number(Double(id)), "method": "turn/start",
-            "params": ["threadId": "thr_demo_1", "input": [["type": "text", "text": .string(text), "text_elements": []]]],
+            "params": [
+                "threadId": "thr_demo_1", "input": [["type": "text", "text": .string(text), "text_elements": []]],
+            ],
         ]
     }
 
@@ -160,7 +162,8 @@ import Testing
     @Test("prompt directives are parsed; unknown or malformed ones are ignored")
     func directives() {
         let parsed = DemoDirectives(
-            parsing: "x [demo:stall=2.5] [demo:slow=200] [demo:deltas=4] [demo:crash] [demo:what] [demo:slow=-1] [demo:")
+            parsing: "x [demo:stall=2.5] [demo:slow=200] [demo:deltas=4] [demo:crash] [demo:what] [demo:slow=-1] [demo:"
+        )
 
         #expect(parsed.stallSeconds == 2.5)
         #expect(parsed.deltaDelayMilliseconds == 200)
@@ -174,7 +177,8 @@ import Testing
         var server = DemoAgentServer(options: DemoAgentOptions())
         _ = server.received(["id": 0, "method": "initialize"])
 
-        let resumed = Self.sent(server.received(["id": 1, "method": "thread/resume", "params": ["threadId": "thr_old"]]))
+        let resumed = Self.sent(
+            server.received(["id": 1, "method": "thread/resume", "params": ["threadId": "thr_old"]]))
 
         #expect(resumed.first?["result"]?["thread"]?["id"] == "thr_old")
     }

@@ -1,7 +1,7 @@
 import CodeswarmProtocol
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
     import Glibc
@@ -33,7 +33,9 @@ struct WorkerDemoModeTests {
 
     @Test("an unknown server request is answered with a JSON-RPC error and the turn goes on")
     func unknownRequest() async throws {
-        let worker = try WorkerProcessFixture(agent: ["codeswarm", "demo-agent", "--unknown-request", "--delay-ms", "0"])
+        let worker = try WorkerProcessFixture(agent: [
+            "codeswarm", "demo-agent", "--unknown-request", "--delay-ms", "0",
+        ])
         try worker.start()
         try worker.inject("hello", id: "inj-u")
 

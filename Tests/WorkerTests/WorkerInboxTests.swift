@@ -1,7 +1,7 @@
 import CodeswarmProtocol
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
     import Glibc
@@ -12,8 +12,10 @@ import TestSupport
 struct WorkerInboxTests {
     /// A 1 MiB prompt made of everything a shell or printf would mangle.
     static func hostilePrompt() -> String {
-        let piece = "Quotes \"double\" 'single' $(rm -rf /) `uname -a` %s %d %n \\ backslash \\n literal\n"
-            + "newline above, tab\there, non-ASCII: é ü ß 日本語 🚀 Ω\r\nCRLF and a NUL-free end. ${HOME} $'x' \u{7F}\n"
+        let piece =
+            "Quotes \"double\" 'single' $(rm -rf /) `uname -a` %s %d %n \\ backslash \\n literal\n"
+            + "newline above, tab\there, non-ASCII: é ü ß 日本語 🚀 Ω\r\n"
+            + "CRLF and a NUL-free end. ${HOME} $'x' \u{7F}\n"
         var prompt = ""
         while prompt.utf8.count < 1024 * 1024 { prompt += piece }
         return prompt

@@ -1,8 +1,8 @@
 import CodeswarmIO
 import CodeswarmProtocol
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
     import Glibc
@@ -28,12 +28,14 @@ final class WorkerProcessFixture: @unchecked Sendable {
     ) throws {
         self.jobID = jobID
         self.nodeID = nodeID
-        try #require(CodeswarmBinary.isBuilt, "codeswarm is not built at \(CodeswarmBinary.path); run swift build first")
+        try #require(
+            CodeswarmBinary.isBuilt, "codeswarm is not built at \(CodeswarmBinary.path); run swift build first")
         base = try TemporaryDirectory.make(prefix: "codeswarm-worker")
         settingsPath = "\(base)/worker.json"
         let base = self.base
         let settings = WorkerSettings(
-            base: base, agentCommand: agent.map { $0.replacingOccurrences(of: "$BASE", with: base) }, approvalPolicy: "on-request", approvalDecision: approvalDecision,
+            base: base, agentCommand: agent.map { $0.replacingOccurrences(of: "$BASE", with: base) },
+            approvalPolicy: "on-request", approvalDecision: approvalDecision,
             stallTimeoutSeconds: stallTimeoutSeconds, restartLimit: restartLimit, inboxPollMilliseconds: 20,
             drainSeconds: drainSeconds)
         try Data(try WireCoding.encode(settings)).write(to: URL(fileURLWithPath: settingsPath))
@@ -146,6 +148,7 @@ final class WorkerProcessFixture: @unchecked Sendable {
     }
 }
 
+/// Queries over outbox records.
 extension Array where Element == OutboxRecord {
     /// The `codex_rpc` records the agent sent with `method`.
     func agentMessages(_ method: String) -> [OutboxRecord] {

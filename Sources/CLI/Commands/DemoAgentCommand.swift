@@ -51,7 +51,8 @@ struct DemoAgentCommand: AsyncParsableCommand {
     func run() async throws {
         let options = DemoAgentOptions(
             deltaDelayMilliseconds: delayMilliseconds, deltaCount: deltaCount, requestsApproval: approval,
-            sendsUnknownRequest: unknownRequest, failsTurn: error, stallSeconds: stallSeconds, crashAfterTurn: crashAfter,
+            sendsUnknownRequest: unknownRequest, failsTurn: error, stallSeconds: stallSeconds,
+            crashAfterTurn: crashAfter,
             recordPromptsDirectory: recordPrompts)
         let code = await DemoAgent.run(options: options)
         if code != 0 { throw ExitCode(code) }

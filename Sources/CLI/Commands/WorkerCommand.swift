@@ -20,7 +20,8 @@ struct WorkerCommand: AsyncParsableCommand {
             could not start.
             """)
 
-    @Option(name: .long, help: ArgumentHelp("The worker settings (worker.json written by the router).", valueName: "file"))
+    @Option(
+        name: .long, help: ArgumentHelp("The worker settings (worker.json written by the router).", valueName: "file"))
     var settings: String
 
     @Option(
