@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `codeswarm` root command: the list of every subcommand.
 public struct CodeswarmCommand: AsyncParsableCommand {
@@ -14,8 +15,17 @@ public struct CodeswarmCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             LaunchCommand.self, InjectCommand.self, StatusCommand.self, ListCommand.self, TerminateCommand.self,
-            AttachCommand.self, RouterDaemonCommand.self, RelayCommand.self, WorkerCommand.self, DemoAgentCommand.self,
+            AttachCommand.self, DashboardCommand.self, RouterDaemonCommand.self, RelayCommand.self, WorkerCommand.self, DemoAgentCommand.self,
         ])
 
     public init() {}
+
+    /// `codeswarm` alone: the dashboard on a terminal, the help text otherwise.
+    public func run() async throws {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw CleanExit.helpRequest(self)
+        }
+        var dashboard = try DashboardCommand.parse([])
+        try await dashboard.run()
+    }
 }

@@ -1,0 +1,79 @@
+import ArgumentParser
+import ClientKit
+import CodeswarmProtocol
+import Dashboard
+import Foundation
+import Synchronization
+
+/// `codeswarm dashboard`: the full-screen live view; just another client of the router.
+struct DashboardCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dashboard", abstract: "Open the full-screen dashboard (also `codeswarm` alone on a terminal).",
+        discussion: """
+            Shows swarms, their nodes and the agents' answers as they stream; type injections on the prompt line. \
+            Press ? for every key. Starts the router when none runs and reconnects when it restarts. Honours \
+            NO_COLOR. Exit codes: 0 quit, 1 the terminal could not be used, 3 no router.
+            """)
+
+    @OptionGroup var client: ClientOptions
+
+    @Option(name: .long, help: "Select this swarm when the dashboard opens.")
+    var swarm: String?
+
+    func run() async throws {
+        let configuration = try client.loadConfiguration()
+        let launcher = client.launcher(configuration: configuration)
+        // Connect once up front so a missing router is reported on a normal terminal, not inside curses.
+        let first: RouterConnection
+        do {
+            first = try await launcher.connect { message in Terminal.note(message) }
+        } catch {
+            Terminal.error("\(error)")
+            throw ExitCode(ExitCodes.unreachable)
+        }
+        let handoff = FirstConnection(first)
+        let options = DashboardOptions.fromEnvironment(
+            ProcessInfo.processInfo.environment, initialSwarmID: swarm.map(SwarmID.init(rawValue:)))
+        do {
+            try await DashboardApp.run(
+                connect: {
+                    if let connection = handoff.take() { return RouterLink(connection: connection) }
+                    return RouterLink(connection: try await launcher.connect(autoStart: true))
+                }, options: options)
+        } catch let error as DashboardError {
+            Terminal.error("\(error)")
+            throw ExitCode(ExitCodes.failed)
+        }
+    }
+}
+
+/// Adapts a `RouterConnection` to what the dashboard needs.
+struct RouterLink: DashboardLink {
+    let connection: RouterConnection
+
+    func send(_ command: RouterCommand, requestID: String) async throws {
+        try await connection.send(command, requestID: requestID)
+    }
+
+    var events: AsyncThrowingStream<RouterEvent, any Error> {
+        let envelopes = connection.events
+        return AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    for try await envelope in envelopes { continuation.yield(envelope.event) }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+}
+
+/// Hands the connection made before the screen opened to the dashboard's first `connect` call.
+final class FirstConnection: Sendable {
+    private let connection: Mutex<RouterConnection?>
+    init(_ connection: RouterConnection) { self.connection = Mutex(connection) }
+    func take() -> RouterConnection? { connection.withLock { value in defer { value = nil }; return value } }
+}
