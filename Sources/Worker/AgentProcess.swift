@@ -20,8 +20,8 @@ struct AgentProcess: Sendable {
 
     /// Starts `command` (argv; a first element `codeswarm` means this same executable) in `workingDirectory`.
     ///
-    /// The agent gets its own session, so a signal sent to the worker's process group (Ctrl-C in a terminal)
-    /// does not kill it before the worker has drained its turn; it still exits when its stdin closes.
+    /// The agent stays in the worker's process group: the router's forced stop kills the group (worker and
+    /// agent together), while its graceful SIGTERM goes to the worker alone, which then drains the agent.
     static func spawn(command: [String], environment: [String: String], workingDirectory: String) throws
         -> AgentProcess
     {
@@ -31,7 +31,7 @@ struct AgentProcess: Sendable {
         merged.merge(environment) { _, configured in configured }
         let child = try ChildProcess.spawn(
             executable: executable, arguments: Array(command.dropFirst()), environment: merged,
-            workingDirectory: workingDirectory, stdin: .pipe, stdout: .pipe, stderr: .pipe, newSession: true)
+            workingDirectory: workingDirectory, stdin: .pipe, stdout: .pipe, stderr: .pipe)
         guard let stdin = child.standardInput, let stdout = child.standardOutput, let stderr = child.standardError
         else {
             throw WorkerRuntimeError("the agent's pipes were not created")

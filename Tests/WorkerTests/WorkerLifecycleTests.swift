@@ -62,4 +62,28 @@ struct WorkerLifecycleTests {
         #expect(secondRun.agentMessages("turn/started").map(\.injectionID) == ["inj-new"])
         #expect(FileManager.default.fileExists(atPath: worker.archivePath + ".replaced-1"))
     }
+
+    @Test("killing the worker's process group (the router's forced stop) leaves no agent behind")
+    func forcedStopKillsAgent() async throws {
+        let worker = try WorkerProcessFixture(agent: [
+            "codeswarm", "demo-agent", "--stall-seconds", "60", "--record-prompts", "$BASE/prompts",
+        ])
+        try worker.start()
+        try worker.inject("stall for a minute", id: "inj-stuck")
+        try await worker.waitFor("the turn to start") { !$0.agentMessages("turn/started").isEmpty }
+        let agents = ProcessScan.pids { $0.contains("demo-agent") && $0.contains(worker.base) }
+        #expect(agents.count == 1)
+
+        let pid = try #require(worker.process?.pid)
+        kill(-pid, SIGKILL)
+        #expect(try await worker.waitForExit() == .signaled(SIGKILL))
+
+        let deadline = ContinuousClock.now + .seconds(10)
+        var left = agents
+        while !left.isEmpty, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+            left = ProcessScan.pids { $0.contains("demo-agent") && $0.contains(worker.base) }
+        }
+        #expect(left.isEmpty)
+    }
 }

@@ -47,7 +47,7 @@ final class WorkerProcessFixture: @unchecked Sendable {
     var agentDirectory: String { MailboxLayout.agentDirectory(base: base, jobID: jobID, nodeID: nodeID) }
     var logPath: String { "\(base)/worker.log" }
 
-    /// Starts the worker (the same command line the router uses), or with `identityEnvironment` instead of the
+    /// Starts the worker in its own session as the router does (same command line), or with `identityEnvironment` instead of the
     /// `--job-id`/`--node-id` flags (as under srun).
     func start(identityEnvironment: [String: String]? = nil) throws {
         var arguments = ["worker", "--settings", settingsPath]
@@ -62,7 +62,7 @@ final class WorkerProcessFixture: @unchecked Sendable {
         }
         process = try ChildProcess.spawn(
             executable: CodeswarmBinary.path, arguments: arguments, environment: environment, stdin: .null,
-            stdout: .file(path: logPath, append: true), stderr: .file(path: logPath, append: true))
+            stdout: .file(path: logPath, append: true), stderr: .file(path: logPath, append: true), newSession: true)
     }
 
     /// Appends raw bytes to the inbox, as the relay would.
