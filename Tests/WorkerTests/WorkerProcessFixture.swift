@@ -145,6 +145,8 @@ final class WorkerProcessFixture: @unchecked Sendable {
             var status: Int32 = 0
             waitpid(process.pid, &status, 0)
         }
+        // Failures already quoted the worker's log; the folder holds up to a few MiB of prompts and outboxes.
+        try? FileManager.default.removeItem(atPath: base)
     }
 }
 
