@@ -22,6 +22,10 @@ grep -q 'error:' "$build_log" && { echo "swift build failed" >&2; exit 1; }
 echo "build: $(( $(date +%s) - start )) s" >&2
 
 export CODESWARM_BIN="$PWD/.build/debug/codeswarm"
+# The Slurm provider deploys a fully static binary to the compute nodes.
+CODESWARM_STATIC_BIN=$(bash scripts/build-static.sh 2> >(grep -E 'error|warning:' >&2))
+export CODESWARM_STATIC_BIN
+echo "static build: $(( $(date +%s) - start )) s since the build started" >&2
 swift test --parallel 2>&1 | tee /tmp/codeswarm-test-output.txt | grep -vE '^\[[0-9]+/[0-9]+\]' || true
 status=${PIPESTATUS[0]}
 echo "tests: $(( $(date +%s) - start )) s since the build started" >&2

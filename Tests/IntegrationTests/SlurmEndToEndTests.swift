@@ -79,10 +79,7 @@ struct SlurmEndToEndTests {
         let (swarm, job) = try client.launch(nodes: 4, timeout: 120)
         let prompt = PromptFidelityTests.hostilePrompt(size: 1024 * 1024)
         try client.injectAndWait(swarm: swarm, content: prompt, timeout: 180)
-        let workspace = try #require(
-            (try JSONSerialization.jsonObject(with: Data(config.utf8)) as? [String: Any]).flatMap {
-                ($0["cluster"] as? [String: Any])?["workspace_root"] as? String
-            })
+        let workspace = try #require(SlurmTest.workspace(ofConfig: config))
         for node in 0..<4 {
             let path = "\(workspace)/cs/runs/\(job)/agent_0\(node)/prompts/prompt_1.txt"
             let recorded = try #require(FileManager.default.contents(atPath: path), "no prompt at \(path)")

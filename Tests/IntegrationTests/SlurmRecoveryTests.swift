@@ -126,10 +126,8 @@ struct SlurmRecoveryTests {
         #expect(ended.count == 2)
         #expect(ended.allSatisfy { $0.data["reason"] as? String == "sigterm" })
         // Both workers archived their outboxes.
-        let workspace = try #require(
-            (try JSONSerialization.jsonObject(with: Data(
-                (try String(contentsOfFile: try #require(router.configPath), encoding: .utf8)).utf8)) as? [String: Any])
-                .flatMap { ($0["cluster"] as? [String: Any])?["workspace_root"] as? String })
+        let configText = try String(contentsOfFile: try #require(router.configPath), encoding: .utf8)
+        let workspace = try #require(SlurmTest.workspace(ofConfig: configText))
         for node in 0..<2 {
             #expect(FileManager.default.fileExists(atPath: "\(workspace)/cs/mailbox/archive/\(job)_0\(node).jsonl"))
         }

@@ -44,6 +44,12 @@ enum SlurmTest {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// The workspace root a config from `config(mode:)` names.
+    static func workspace(ofConfig text: String) -> String? {
+        let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]
+        return (object?["cluster"] as? [String: Any])?["workspace_root"] as? String
+    }
+
     /// `squeue` output for one job (empty when Slurm no longer lists it as active).
     static func activeState(job: String) throws -> String {
         var environment = ProcessInfo.processInfo.environment

@@ -23,8 +23,10 @@ public enum TestCluster {
         if let value = environment["CODESWARM_STATIC_BIN"], FileManager.default.isExecutableFile(atPath: value) { return value }
         var directory = URL(fileURLWithPath: CodeswarmBinary.path).deletingLastPathComponent()
         for _ in 0..<5 {
-            let candidate = directory.appendingPathComponent(".build-static/release/codeswarm").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            for configuration in ["debug", "release"] {
+                let candidate = directory.appendingPathComponent(".build-static/\(configuration)/codeswarm").path
+                if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            }
             directory = directory.deletingLastPathComponent()
         }
         return nil
