@@ -81,7 +81,10 @@ let package = Package(
         ),
         .testTarget(name: "RouterCoreTests", dependencies: ["RouterCore", "CodeswarmProtocol", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "WorkerCoreTests", dependencies: ["WorkerCore", "CodeswarmProtocol", "TestSupport"], swiftSettings: strictSettings),
-        .testTarget(name: "DashboardCoreTests", dependencies: ["DashboardCore", "CodeswarmProtocol", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "DashboardCoreTests", dependencies: ["DashboardCore", "CodeswarmProtocol", "TestSupport"],
+            exclude: ["Snapshots"], swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "DashboardTests",
             dependencies: ["Dashboard", "DashboardCore", "CodeswarmProtocol", "TestSupport"],

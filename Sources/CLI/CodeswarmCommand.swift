@@ -25,7 +25,7 @@ public struct CodeswarmCommand: AsyncParsableCommand {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw CleanExit.helpRequest(self)
         }
-        var dashboard = try DashboardCommand.parse([])
+        let dashboard = try DashboardCommand.parse([])
         try await dashboard.run()
     }
 }

@@ -15,6 +15,8 @@ import Foundation
 public struct RelayService: Sendable {
     public let base: String
     public let pollInterval: Duration
+    /// Relay lines carry whole prompts and outbox lines, escaped once more: far more room than a client frame.
+    public static let maximumLineLength = 80 * 1024 * 1024
 
     public init(base: String, pollInterval: Duration = .milliseconds(50)) {
         self.base = base
@@ -41,7 +43,7 @@ public struct RelayService: Sendable {
             group.addTask {
                 // Commands run as child tasks, concurrently: a slow sbatch must not hold up appends.
                 await withDiscardingTaskGroup { commands in
-                    for await line in FileDescriptorReader.lines(dup(STDIN_FILENO), name: "relay stdin") {
+                    for await line in FileDescriptorReader.lines(dup(STDIN_FILENO), name: "relay stdin", maximumLineLength: RelayService.maximumLineLength) {
                         guard case .line(let bytes) = line, !bytes.isEmpty else { continue }
                         guard let request = try? WireCoding.decode(RelayRequest.self, from: bytes) else {
                             emit(.error(message: "unreadable request: \(String(decoding: bytes.prefix(200), as: UTF8.self))"))

@@ -9,7 +9,7 @@ import Foundation
 /// The relay's followed files; an actor because the stdin reader and the poll loop both touch it.
 actor RelayState {
     /// The largest slice of one file read per poll, so one busy file cannot starve the others.
-    static let maximumReadPerPoll = 16 * 1024 * 1024
+    static let maximumReadPerPoll = 72 * 1024 * 1024
 
     private var jobs: [JobID: Int] = [:]
     private var followers: [String: OutboxFollower] = [:]

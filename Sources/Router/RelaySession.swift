@@ -137,7 +137,7 @@ final class RelaySession: Sendable {
                     }
                 }
                 if let stdout = process.standardOutput {
-                    for await output in FileDescriptorReader.lines(stdout, name: "relay stdout") {
+                    for await output in FileDescriptorReader.lines(stdout, name: "relay stdout", maximumLineLength: 96 * 1024 * 1024) {
                         guard case .line(let bytes) = output, !bytes.isEmpty else { continue }
                         guard let event = try? WireCoding.decode(RelayEvent.self, from: bytes) else {
                             logger.warning(

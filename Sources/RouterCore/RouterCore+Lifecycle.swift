@@ -94,7 +94,7 @@ extension RouterCore {
             guard let index = index(ofJob: jobID), snapshot.swarms[index].isLive else { continue }
             let previous = snapshot.swarms[index].slurmState
             snapshot.swarms[index].slurmState = observation.state
-            snapshot.swarms[index].timeLeftSeconds = observation.timeLeftSeconds
+            if let left = observation.timeLeftSeconds { snapshot.swarms[index].timeLeftSeconds = left }
             if snapshot.swarms[index].status == .starting, previous != observation.state, !observation.isFinished {
                 let reason = observation.reason.flatMap { $0 == "None" ? nil : $0 }
                 handleLaunchProgress(
@@ -102,7 +102,17 @@ extension RouterCore {
                     message: "job \(jobID) is \(observation.state)" + (reason.map { " (\($0))" } ?? ""),
                     slurmState: observation.state, reason: reason)
             }
-            if !observation.isFinished, snapshot.swarms[index].isDraining, snapshot.swarms[index].status != .terminating {
+            let swarm = snapshot.swarms[index]
+            if observation.isFinished, swarm.status == .running, swarm.nodes.allSatisfy(\.isEnded) {
+                // The workers ended and Slurm has the job's final state: report it now.
+                finishSwarm(
+                    index: index, reason: endReason(for: swarm, workerReason: swarm.workersEndedReason ?? "ended"),
+                    requestID: .null)
+                continue
+            }
+            if !observation.isFinished, snapshot.swarms[index].isDraining, snapshot.swarms[index].status != .terminating,
+                !swarm.nodes.allSatisfy(\.isEnded)
+            {
                 snapshot.swarms[index].isDraining = false
             }
             if observation.isFinished, !snapshot.swarms[index].isDraining {
@@ -140,6 +150,10 @@ extension RouterCore {
                     swarmID: swarmID,
                     reason: "the job ended before its workers started (state \(swarm.slurmState ?? "unknown"))")
                 return
+            } else if swarm.nodes.allSatisfy(\.isEnded) {
+                // Every worker ended but Slurm still holds the job: release the allocation.
+                if let jobID = swarm.jobID { effects.append(.stopJob(jobID, provider: swarm.provider, mode: .force)) }
+                reason = endReason(for: swarm, workerReason: swarm.workersEndedReason ?? "ended")
             } else {
                 reason = "job ended (state \(swarm.slurmState ?? "unknown")); workers are gone"
             }
@@ -170,6 +184,10 @@ extension RouterCore {
         }
         snapshot.swarms[index].status = .terminated
         snapshot.swarms[index].endedAt = now
+        // No poll follows an ended swarm: leave no "RUNNING" behind.
+        if ["RUNNING", "PENDING", "CONFIGURING", "COMPLETING", "SIGNALING", nil].contains(snapshot.swarms[index].slurmState) {
+            snapshot.swarms[index].slurmState = snapshot.swarms[index].terminateRequestID != nil ? "CANCELLED" : "COMPLETED"
+        }
         snapshot.swarms[index].endedReason = reason
         snapshot.swarms[index].isDraining = false
         snapshot.swarms[index].terminateRequestID = nil

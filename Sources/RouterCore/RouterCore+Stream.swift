@@ -6,6 +6,9 @@ extension RouterCore {
         switch event {
         case .ready(let base, let pid):
             effects.append(.log(.info, "relay for \(site) ready (pid \(pid), base \(base))"))
+            if relaysDown.remove(site) != nil {
+                broadcast(.notice(RouterNotice(level: "info", message: "mailbox relay is back; resuming from saved cursors", site: site)))
+            }
             rewatch(site: site)
             resendInFlightAppends(site: site)
         case .appended(let id):
@@ -140,7 +143,8 @@ extension RouterCore {
         emitStream(
             swarmIndex: swarmIndex, nodeID: nodeID, injectionID: record.injectionID,
             .agentError(message: message, code: record.code, willRetry: record.code == "agent_exited" ? true : nil))
-        let fatalForTurn = record.code == "agent_exited" || record.code == "agent_error" || record.code == "agent_restart_limit"
+        let fatalForTurn = ["agent_exited", "agent_error", "agent_restart_limit", "agent_start_failed", "injection_dropped"]
+            .contains(record.code ?? "")
         if fatalForTurn, let injectionID = record.injectionID,
             snapshot.swarms[swarmIndex].nodes[nodeID].openInjections.contains(injectionID)
         {
@@ -181,6 +185,17 @@ extension RouterCore {
                 failLaunch(swarmID: swarm.id, reason: "every worker ended before all had started (\(why))")
                 return
             }
+            snapshot.swarms[swarmIndex].workersEndedReason = reason
+            if swarm.provider == "slurm", swarm.status == .running {
+                // Workers that stop on their own were stopped by something (scancel, the time limit): report the
+                // swarm with Slurm's final state, which the next poll brings, rather than guess.
+                if !swarm.isDraining {
+                    snapshot.swarms[swarmIndex].isDraining = true
+                    effects.append(
+                        .scheduleTimer(.drainDeadline(swarm.id), at: now.addingTimeInterval(settings.finalStateWaitSeconds)))
+                }
+                return
+            }
             let why = swarm.status == .terminating ? "terminated by request" : endReason(for: swarm, workerReason: reason)
             if let jobID = swarm.jobID, swarm.provider == "slurm" {
                 // Workers are done; release the allocation (the batch shell may still hold it).
@@ -204,10 +219,18 @@ extension RouterCore {
 
     /// Why a swarm ended on its own, in words a user understands.
     func endReason(for swarm: SwarmRecord, workerReason: String) -> String {
-        if swarm.slurmState == "TIMEOUT" || (swarm.timeLeftSeconds ?? Int.max) <= 90 && workerReason == "sigterm" {
-            return "time limit reached (workers drained on SIGTERM)"
+        let drained = workerReason == "sigterm" ? "; workers drained on SIGTERM" : ""
+        switch swarm.slurmState {
+        case "TIMEOUT":
+            return "time limit reached\(drained)"
+        case _ where (swarm.timeLeftSeconds ?? Int.max) <= 90 && workerReason == "sigterm":
+            return "time limit reached (Slurm's --signal=TERM@60)\(drained)"
+        case "CANCELLED":
+            return "job cancelled in Slurm (scancel)\(drained)"
+        case "FAILED", "NODE_FAIL", "OUT_OF_MEMORY", "BOOT_FAIL", "DEADLINE", "PREEMPTED":
+            return "job ended \(swarm.slurmState ?? "")\(drained)"
+        default:
+            return workerReason == "sigterm" ? "workers stopped by SIGTERM" : "workers ended: \(workerReason)"
         }
-        if workerReason == "sigterm" { return "workers stopped by SIGTERM (scancel or the scheduler)" }
-        return "workers ended: \(workerReason)"
     }
 }

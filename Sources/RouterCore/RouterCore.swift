@@ -10,6 +10,8 @@ public struct RouterCore: Sendable {
     let settings: RouterCoreSettings
     /// Effects produced by the input being handled.
     var effects: [RouterEffect] = []
+    /// Relay sites whose outage clients were told about, so they can be told when it ends.
+    var relaysDown: Set<String> = []
     /// The time of the input being handled.
     var now = Date(timeIntervalSince1970: 0)
 
@@ -59,6 +61,11 @@ public struct RouterCore: Sendable {
         case .relayStopped(let site, let reason, let at):
             now = at
             effects.append(.log(.warning, "relay for \(site) stopped: \(reason)"))
+            // Only a relay that served swarms is news to clients; the idle one's restarts are not.
+            if snapshot.swarms.contains(where: { $0.isLive && Self.site(for: $0.provider) == site }) {
+                relaysDown.insert(site)
+                broadcast(.notice(RouterNotice(level: "warning", message: "lost the mailbox relay (\(reason)); reconnecting", site: site)))
+            }
         case .jobsObserved(let observations, let at):
             now = at
             handleObservations(observations)

@@ -15,6 +15,8 @@ public struct RouterCoreSettings: Sendable, Hashable {
     public var transcriptEventsPerNode: Int
     /// Seconds to wait after a job is seen finished for its last outbox lines.
     public var drainSeconds: Double
+    /// Seconds to wait, once every Slurm worker has ended, for the scheduler's final state of the job.
+    public var finalStateWaitSeconds: Double = 15
     /// A description of the agent command, reported in `swarm_launched`.
     public var agentDescription: String?
 

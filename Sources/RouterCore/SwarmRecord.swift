@@ -22,6 +22,8 @@ public struct SwarmRecord: Sendable, Hashable, Codable {
     public var isAnnounced: Bool
     /// True once the job was seen finished; the swarm closes at the drain deadline.
     public var isDraining: Bool
+    /// Why the workers stopped, once all of them have (kept while waiting for Slurm's final state).
+    public var workersEndedReason: String?
     public var nodes: [NodeRecord]
 
     init(id: SwarmID, request: LaunchRequest, provider: String, launchRequestID: JSONValue, createdAt: Date) {

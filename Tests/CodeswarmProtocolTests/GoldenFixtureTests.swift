@@ -222,6 +222,7 @@ extension RouterEvent {
         case .injectDelivered: "inject_delivered"
         case .injectFailed: "inject_failed"
         case .replayComplete: "replay_complete"
+        case .notice: "router_notice"
         case .unknown: "unknown"
         case .stream(let event): "stream.\(event.body.name)"
         }
@@ -232,7 +233,7 @@ extension RouterEvent {
         Set([
             "swarm_launched", "swarm_launch_progress", "swarm_list", "swarm_status", "swarm_terminated",
             "swarm_terminate_progress", "command_rejected", "inject_ack", "inject_delivered", "inject_failed",
-            "replay_complete", "unknown",
+            "replay_complete", "router_notice", "unknown",
         ]).union(StreamEvent.Body.names.map { "stream.\($0)" })
     }
 }

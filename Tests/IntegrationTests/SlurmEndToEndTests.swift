@@ -28,7 +28,11 @@ struct SlurmEndToEndTests {
         #expect(client.received.contains { $0.eventName == "swarm_launch_progress" && $0.data["stage"] as? String == "submitted" })
 
         // The system prompt is every node's first turn, labelled with the launch's request id.
-        let systemAcks = client.received.filter { $0.eventName == "inject_ack" && $0.data["request_id"] as? String == launch }
+        var systemAcks: [[String: Any]] = []
+        for _ in 0..<50 where systemAcks.count < 4 {
+            try client.drain(for: 0.1)
+            systemAcks = client.received.filter { $0.eventName == "inject_ack" && $0.data["request_id"] as? String == launch }
+        }
         #expect(systemAcks.count == 4)
         for ack in systemAcks {
             let injection = ack.data["injection_id"] as? String ?? ""

@@ -33,7 +33,7 @@ struct RouterCoreCommandTests {
                     jobID: Self.job, nodeCount: 2, systemPrompt: "Be brief.", status: .running, provider: "local",
                     createdAt: WireTimestamp.string(from: RouterCoreHarness.startTime), totalTokens: 0))
         #expect(reply.swarms[ended.rawValue]?.status == .terminated)
-        #expect(reply.swarms[ended.rawValue]?.endedReason == "workers stopped by SIGTERM (scancel or the scheduler)")
+        #expect(reply.swarms[ended.rawValue]?.endedReason == "workers stopped by SIGTERM")
         #expect(reply.swarms[starting.rawValue]?.status == .starting)
         #expect(reply.swarms[starting.rawValue]?.jobID == "", "a swarm not yet submitted has no job id")
     }

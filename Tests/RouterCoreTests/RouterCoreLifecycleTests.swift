@@ -32,7 +32,7 @@ struct RouterCoreLifecycleTests {
         #expect(
             terminated
                 == SwarmTerminated(
-                    requestID: .null, swarmID: swarmID, jobID: Self.job, reason: "workers stopped by SIGTERM (scancel or the scheduler)"))
+                    requestID: .null, swarmID: swarmID, jobID: Self.job, reason: "workers stopped by SIGTERM", slurmState: "COMPLETED"))
         #expect(last.relayRequests == [.unwatch(jobID: Self.job)])
         #expect(last.stops.isEmpty, "local workers that completed need no stop")
         #expect(harness.snapshot.swarms[0].status == .terminated)
@@ -55,7 +55,7 @@ struct RouterCoreLifecycleTests {
         _ = try harness.runningSwarm(nodes: 1, job: Self.job)
         harness.handle { .jobsObserved([Self.job: JobObservation(state: "RUNNING", isFinished: false, timeLeftSeconds: 30)], at: $0) }
         let effects = try harness.workerCompleted(job: Self.job, node: 0, reason: "sigterm")
-        #expect(effects.broadcastEvents.compactMap(\.terminated).first?.reason == "time limit reached (workers drained on SIGTERM)")
+        #expect(effects.broadcastEvents.compactMap(\.terminated).first?.reason == "time limit reached (Slurm's --signal=TERM@60); workers drained on SIGTERM")
     }
 
     @Test("terminate stops the workers gracefully and arms the grace timer")
@@ -136,7 +136,7 @@ struct RouterCoreLifecycleTests {
                         event: .swarmTerminated(
                             SwarmTerminated(
                                 requestID: "term-2", swarmID: swarmID, jobID: Self.job,
-                                reason: "workers stopped by SIGTERM (scancel or the scheduler)"))),
+                                reason: "workers stopped by SIGTERM", slurmState: "COMPLETED"))),
                     to: 9)
             ])
     }
@@ -251,7 +251,9 @@ struct RouterCoreLifecycleTests {
                 .append(id: inFlight.id, jobID: Self.job, nodeID: 0, line: inFlight.line),
                 .append(id: otherInFlight.id, jobID: otherJob, nodeID: 0, line: otherInFlight.line),
             ])
-        #expect(effects.events.isEmpty, "a relay restart is invisible to clients")
+        #expect(
+            effects.events.allSatisfy { if case .notice = $0 { true } else { false } },
+            "a relay restart shows clients at most a notice, never swarm events")
 
         let delivered = harness.appended(inFlight.id)
         #expect(delivered.broadcastEvents.compactMap(\.injectDelivered).map(\.requestID) == ["a"])
@@ -311,13 +313,34 @@ struct RouterCoreLifecycleTests {
         #expect(replay.rejections.count == 1, "a forgotten swarm is unknown")
     }
 
-    @Test("all workers completing on a Slurm swarm also releases the allocation")
+    @Test("Slurm workers ending on their own: the swarm ends with Slurm's final state from the next poll")
+    func slurmFinalStateFromPoll() throws {
+        var harness = RouterCoreHarness(
+            settings: RouterCoreSettings(defaultProvider: "slurm", availableProviders: ["slurm"], defaultPartition: "gpu"))
+        harness.site = "slurm"
+        let swarmID = try harness.runningSwarm(nodes: 1, job: "272900")
+        let completed = try harness.workerCompleted(job: "272900", node: 0)
+        #expect(completed.broadcastEvents.compactMap(\.terminated).isEmpty, "wait for the scheduler's word")
+        #expect(completed.timers == [.drainDeadline(swarmID)])
+        let observed = harness.handle {
+            .jobsObserved(["272900": JobObservation(state: "CANCELLED", isFinished: true, reason: "None")], at: $0)
+        }
+        let terminated = try #require(observed.broadcastEvents.compactMap(\.terminated).first)
+        #expect(terminated.slurmState == "CANCELLED")
+        #expect(terminated.reason == "job cancelled in Slurm (scancel); workers drained on SIGTERM")
+        #expect(observed.contains(.relay(site: "slurm", .unwatch(jobID: "272900"))))
+        #expect(harness.snapshot.swarms.first { $0.id == swarmID }?.status == .terminated)
+    }
+
+    @Test("Slurm workers ended but the job lingers: at the deadline the allocation is released and the swarm ends")
     func slurmReleasesAllocation() throws {
         var harness = RouterCoreHarness(
             settings: RouterCoreSettings(defaultProvider: "slurm", availableProviders: ["slurm"], defaultPartition: "gpu"))
         harness.site = "slurm"
         let swarmID = try harness.runningSwarm(nodes: 1, job: "272900")
-        let effects = try harness.workerCompleted(job: "272900", node: 0)
+        try harness.workerCompleted(job: "272900", node: 0)
+        harness.advance(by: 15)
+        let effects = harness.fire(.drainDeadline(swarmID))
         #expect(effects.contains(.stopJob("272900", provider: "slurm", mode: .force)))
         #expect(effects.contains(.relay(site: "slurm", .unwatch(jobID: "272900"))))
         #expect(harness.snapshot.swarms.first { $0.id == swarmID }?.status == .terminated)

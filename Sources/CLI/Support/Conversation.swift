@@ -8,7 +8,13 @@ import CodeswarmProtocol
 struct Conversation {
     let options: ClientOptions
     var connection: RouterConnection
+    /// The highest seq seen before the connection dropped: replay resumes after it.
     private(set) var lastSeq = 0
+    /// Seqs already handled. A set, not a high-water mark: after a reconnect, live events can arrive before the
+    /// replayed ones below them, and those must still be handled once.
+    private var seen = Set<Int>()
+    /// Reconnects in a row that brought no event at all: a port held by something that is not our router.
+    private var fruitlessReconnects = 0
 
     init(options: ClientOptions) async throws {
         self.options = options
@@ -31,9 +37,10 @@ struct Conversation {
         while true {
             do {
                 for try await envelope in connection.events {
+                    fruitlessReconnects = 0
                     if let seq = envelope.event.seq {
-                        if seq <= lastSeq { continue }
-                        lastSeq = seq
+                        guard seen.insert(seq).inserted else { continue }
+                        lastSeq = max(lastSeq, seq)
                     }
                     if case .finish(let code) = try handle(envelope) {
                         await connection.close()
@@ -48,8 +55,15 @@ struct Conversation {
                 Terminal.error("the router closed the connection; check `codeswarm list` and the router log")
                 return ExitCodes.unreachable
             }
+            fruitlessReconnects += 1
+            guard fruitlessReconnects <= 5 else {
+                Terminal.error("the router keeps closing the connection without answering; is another program on its port?")
+                return ExitCodes.unreachable
+            }
             Terminal.note("connection to the router lost; reconnecting")
+            try await Task.sleep(for: .milliseconds(200 * fruitlessReconnects))
             connection = try await options.connect()
+            // Ask from the lowest seq that may be missing; what was already handled is skipped by `seen`.
             try await connection.send(.replay(sinceSeq: lastSeq, swarmID: swarmID), requestID: RequestIDs.make())
         }
     }

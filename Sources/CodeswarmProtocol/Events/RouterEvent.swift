@@ -14,6 +14,8 @@ public enum RouterEvent: Sendable, Hashable {
     case injectFailed(InjectionEvent)
     case stream(StreamEvent)
     case replayComplete(ReplayComplete)
+    /// Extension: a router-wide notice (connection to a cluster lost or back).
+    case notice(RouterNotice)
     /// An event this build does not know (a newer router); kept so clients can ignore it gracefully.
     case unknown(name: String, data: JSONValue)
 
@@ -32,6 +34,7 @@ public enum RouterEvent: Sendable, Hashable {
         case .injectFailed: "inject_failed"
         case .stream(let event): event.body.name
         case .replayComplete: "replay_complete"
+        case .notice: "router_notice"
         case .unknown(let name, _): name
         }
     }
@@ -48,7 +51,7 @@ public enum RouterEvent: Sendable, Hashable {
         case .commandRejected(let data): data.requestID
         case .injectAck(let data), .injectDelivered(let data), .injectFailed(let data): data.requestID
         case .replayComplete(let data): data.requestID
-        case .stream: nil
+        case .stream, .notice: nil
         case .unknown(_, let data): data["request_id"]
         }
     }
@@ -72,7 +75,7 @@ public enum RouterEvent: Sendable, Hashable {
         case .swarmTerminateProgress(let data): data.swarmID
         case .injectAck(let data), .injectDelivered(let data), .injectFailed(let data): data.swarmID
         case .stream(let event): event.swarmID
-        case .swarmList, .commandRejected, .replayComplete: nil
+        case .swarmList, .commandRejected, .replayComplete, .notice: nil
         case .unknown(_, let data): data["swarm_id"]?.stringValue.map(SwarmID.init(rawValue:))
         }
     }
@@ -114,6 +117,7 @@ public struct EventEnvelope: Sendable, Hashable, Codable {
             try container.encode(data, forKey: .data)
         case .stream(let data): try container.encode(StreamData(event: data), forKey: .data)
         case .replayComplete(let data): try container.encode(data, forKey: .data)
+        case .notice(let data): try container.encode(data, forKey: .data)
         case .unknown(_, let data): try container.encode(data, forKey: .data)
         }
     }
@@ -136,6 +140,7 @@ public struct EventEnvelope: Sendable, Hashable, Codable {
         case "inject_delivered": event = .injectDelivered(try container.decode(InjectionEvent.self, forKey: .data))
         case "inject_failed": event = .injectFailed(try container.decode(InjectionEvent.self, forKey: .data))
         case "replay_complete": event = .replayComplete(try container.decode(ReplayComplete.self, forKey: .data))
+        case "router_notice": event = .notice(try container.decode(RouterNotice.self, forKey: .data))
         case _ where StreamEvent.Body.names.contains(name):
             let decoderForData = try container.superDecoder(forKey: .data)
             event = .stream(try StreamEvent(name: name, from: decoderForData))

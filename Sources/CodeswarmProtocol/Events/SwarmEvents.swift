@@ -249,3 +249,19 @@ public struct InjectionEvent: Sendable, Hashable, Codable {
         case nodeID = "node_id"
     }
 }
+
+/// `router_notice` (extension): something clients should know that belongs to no request, such as the SSH
+/// connection to a cluster dropping and coming back.
+public struct RouterNotice: Sendable, Hashable, Codable {
+    /// `info`, `warning` or `error`.
+    public var level: String
+    public var message: String
+    /// The provider or cluster the notice is about (`local`, `slurm`), if any.
+    public var site: String?
+
+    public init(level: String, message: String, site: String? = nil) {
+        self.level = level
+        self.message = message
+        self.site = site
+    }
+}

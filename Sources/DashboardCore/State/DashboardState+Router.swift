@@ -34,7 +34,9 @@ extension DashboardState {
             injection(data, status: .failed(data.injectionID, reason: reason))
             transcripts[NodeKey(data.swarmID, data.nodeID), default: Transcript()]
                 .append(.error, "Prompt not delivered: \(reason)")
-            showFlash("Prompt to node \(data.nodeID) of \(data.swarmID) failed: \(reason)", isError: true)
+            showFlash(
+                "Prompt to node \(data.nodeID) of \(TextFormat.shortID(data.swarmID.rawValue)) failed: \(reason)",
+                isError: true)
         case .stream(let streamEvent):
             return applyStream(streamEvent)
         case .replayComplete(let data):
@@ -43,6 +45,8 @@ extension DashboardState {
                 ledger.close(requestID)
                 if requestID == replayRequestID { replayRequestID = nil }
             }
+        case .notice(let notice):
+            showFlash(notice.message, isError: notice.level != "info")
         case .unknown:
             break
         }
@@ -88,7 +92,9 @@ extension DashboardState {
             ledger.close(requestID)
             selectedSwarmID = data.swarmID
             focus = isSplit ? .output : .nodes
-            showFlash("Launched swarm \(data.swarmID): \(data.nodeCount) nodes, job \(data.jobID).", isError: false)
+            showFlash(
+                "Launched swarm \(TextFormat.shortID(data.swarmID.rawValue)): \(data.nodeCount) nodes, job \(data.jobID).",
+                isError: false)
         }
         return statusRequest(for: data.swarmID)
     }
@@ -118,7 +124,7 @@ extension DashboardState {
         }
         if let requestID, ledger.purpose(of: requestID) != nil {
             ledger.close(requestID)
-            showFlash("Swarm \(data.swarmID) terminated.", isError: false)
+            showFlash("Swarm \(TextFormat.shortID(data.swarmID.rawValue)) terminated.", isError: false)
         }
     }
 
