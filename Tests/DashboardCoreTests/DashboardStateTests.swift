@@ -349,6 +349,64 @@ import TestSupport
         #expect(harness.state.flash == nil)
     }
 
+    @Test("Esc typed quickly before a key arrives as Alt; unbound, it acts as Esc then the key")
+    func altFallsBackToEscape() {
+        var harness = DashboardFixtures.harness(swarm: swarm)
+        harness.press(.character("?"))
+        #expect(harness.state.mode == .help)
+        harness.clearSent()
+        harness.press(.alt("q"))
+        #expect(harness.state.mode == .browse)
+        #expect(harness.didQuit)
+    }
+
+    @Test("the split view lays out even rows: 4 nodes on a 3-column-wide screen make 2×2")
+    func splitGrid() {
+        var harness = DashboardFixtures.harness(swarm: swarm, nodes: 4, size: ScreenSize(width: 120, height: 32))
+        harness.press(.character("s"))
+        let layout = ScreenLayout(state: harness.state)
+        #expect(layout.panes.map(\.nodeID) == [0, 1, 2, 3])
+        #expect(Set(layout.panes.map(\.rect.width)) == [60])
+        #expect(Set(layout.panes.map(\.rect.y)).count == 2)
+    }
+
+    @Test("the split view pages through more nodes than fit, following the focused pane")
+    func splitPaging() {
+        var harness = DashboardFixtures.harness(swarm: swarm, nodes: 16)
+        harness.press(.character("s"))
+        #expect(ScreenLayout(state: harness.state).panes.map(\.nodeID) == [0, 1, 2, 3])
+        for _ in 0..<5 { harness.press(.tab) }
+        #expect(harness.state.focus == .swarms)
+        harness.press(.tab)
+        harness.press(.character("l"), .character("l"), .character("l"), .character("l"), .character("l"))
+        #expect(harness.state.focusedNode?.nodeID == 5)
+        let layout = ScreenLayout(state: harness.state)
+        #expect(layout.panes.map(\.nodeID) == [4, 5, 6, 7])
+        #expect(harness.screen.textSnapshot.contains("panes 5–8 of 16"))
+    }
+
+    @Test("scrolling a response pane pauses following; G resumes it")
+    func pauseAndFollow() {
+        var harness = DashboardFixtures.harness(swarm: swarm)
+        let key = NodeKey(SwarmID(swarm), 0)
+        for seq in 1...40 {
+            harness.receive(DashboardFixtures.stream(swarm, node: 0, seq: seq, turn: "t\(seq)", .assistant(content: "line \(seq)")))
+        }
+        harness.press(.tab, .tab)
+        #expect(harness.state.focus == .output)
+        harness.press(.character("k"), .character("k"))
+        guard case .pinned = harness.state.scroll[key] ?? .following else {
+            Issue.record("not paused")
+            return
+        }
+        harness.receive(DashboardFixtures.stream(swarm, node: 0, seq: 41, turn: "t41", .assistant(content: "line 41")))
+        #expect(!harness.screen.textSnapshot.contains("line 41"))
+        #expect(harness.screen.textSnapshot.contains("paused"))
+        harness.press(.character("G"))
+        #expect(harness.state.scroll[key] == .following)
+        #expect(harness.screen.textSnapshot.contains("line 41"))
+    }
+
     @Test("q and Ctrl-C quit")
     func quit() {
         var state = DashboardState(size: ScreenSize(width: 80, height: 24), now: DashboardFixtures.epoch)

@@ -52,7 +52,7 @@ extension DashboardState {
             }
             let requestID = ledger.open(.terminate(swarmID), at: now)
             swarms[swarmID]?.progress = "requested"
-            showFlash("Terminating swarm \(swarmID)…", isError: false)
+            showFlash("Terminating swarm \(TextFormat.shortID(swarmID.rawValue))…", isError: false)
             return [.send(.terminate(swarmID: swarmID, force: false), requestID: requestID)]
         }
     }

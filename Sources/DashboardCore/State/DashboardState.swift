@@ -109,6 +109,10 @@ public struct DashboardState: Sendable {
         if KeyContext.textEntry.contains(context), let text = key.typedText {
             insertText(text)
         }
+        // Esc quickly followed by a key reads as Alt plus that key; unbound, it was meant as the two keys.
+        if case .alt(let character) = key {
+            return handleKey(.escape) + handleKey(.character(character))
+        }
         return []
     }
 
@@ -191,8 +195,9 @@ public struct DashboardState: Sendable {
         switch action {
         case .terminateSwarm:
             guard let swarm = selectedSwarm else { return "No swarm selected: pick one in the Swarms pane." }
-            if !swarm.isActive { return "Swarm \(swarm.id) has already ended." }
-            if swarm.status == .terminating { return "Swarm \(swarm.id) is already terminating." }
+            let name = TextFormat.shortID(swarm.id.rawValue)
+            if !swarm.isActive { return "Swarm \(name) has already ended." }
+            if swarm.status == .terminating { return "Swarm \(name) is already terminating." }
             if !connection.isConnected { return "Not connected to the router; wait for the reconnect." }
         case .startPrompt, .cycleTarget:
             if selectedSwarm == nil { return "No swarm to prompt: launch one with n." }

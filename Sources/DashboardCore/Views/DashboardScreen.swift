@@ -29,7 +29,7 @@ public enum DashboardScreen {
                 ).render(in: pane.rect, grid: &grid)
             }
         }
-        if layout.panes.isEmpty, layout.output == nil {
+        if layout.panes.isEmpty, layout.output == nil, layout.nodes == nil {
             PaneFrame(title: "Responses", isFocused: false, isMonochrome: state.isMonochrome)
                 .render(in: layout.main, grid: &grid)
         }

@@ -28,7 +28,7 @@ struct LaunchFormView {
     /// Draws the form and returns the cursor position in the focused field.
     func render(in screen: Rect, grid: inout ScreenGrid) -> Point? {
         let fields = LaunchForm.Field.allCases
-        let rect = screen.centered(width: min(screen.width - 4, 72), height: fields.count + 6)
+        let rect = screen.centered(width: min(screen.width - 4, 72), height: fields.count + 7)
         guard rect.width > 20, rect.height > 4 else { return nil }
         grid.fill(rect, role: .overlay)
         let inner = rect.inset(by: 1)
@@ -49,8 +49,9 @@ struct LaunchFormView {
             if isFocused { cursor = point }
         }
         if let error = form.error {
-            grid.put(TextFormat.truncate(error, to: inner.width - 2), x: inner.x + 1, y: inner.y + fields.count + 2,
-                role: .error, clip: inner)
+            for (offset, line) in TextWrap.lines(error, width: max(1, inner.width - 2)).prefix(2).enumerated() {
+                grid.put(line, x: inner.x + 1, y: inner.y + fields.count + 2 + offset, role: .error, clip: inner)
+            }
         }
         grid.box(
             rect, style: .double, role: .borderFocused, title: "Launch a swarm", titleRole: .titleFocused,

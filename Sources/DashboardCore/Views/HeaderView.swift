@@ -33,12 +33,13 @@ struct HeaderView {
             counts.append("\(count) \(label)")
         }
         text += " │ \(TextFormat.shortID(swarm.id.rawValue)): \(swarm.nodeCount) nodes"
-        if !counts.isEmpty { text += " · " + counts.joined(separator: " · ") }
-        if let tokens = swarm.totalTokens { text += " · \(TextFormat.tokens(tokens)) tokens" }
+        // Which panes the split view shows comes first: it is what a narrow header must not cut off.
         if state.isSplit, layout.splitRange.total > layout.panes.count, !layout.panes.isEmpty {
             let first = layout.splitRange.first + 1
-            text += " │ panes \(first)–\(first + layout.panes.count - 1) of \(layout.splitRange.total)"
+            text += " │ panes \(first)–\(first + layout.panes.count - 1) of \(layout.splitRange.total) │"
         }
+        if !counts.isEmpty { text += " · " + counts.joined(separator: " · ") }
+        if let tokens = swarm.totalTokens { text += " · \(TextFormat.tokens(tokens)) tokens" }
         return text
     }
 }

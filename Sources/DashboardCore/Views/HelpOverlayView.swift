@@ -1,37 +1,62 @@
 /// The `?` overlay: every binding, grouped, generated from the key map (so it cannot drift from the keys).
+///
+/// Descriptions wrap under themselves; a wide screen shows the groups in two columns.
 struct HelpOverlayView {
     let state: DashboardState
 
-    /// The overlay's lines: a title per group, then one line per binding.
-    static func lines(for keyMap: KeyMap, keyWidth: Int) -> [StyledLine] {
-        var lines: [StyledLine] = []
-        for group in KeyGroup.allCases {
-            let bindings = keyMap.bindings(in: group)
-            guard !bindings.isEmpty else { continue }
-            if !lines.isEmpty { lines.append(StyledLine("", role: .overlay)) }
-            lines.append(StyledLine(group.rawValue, role: .tableHeader))
-            for binding in bindings {
-                let keys = TextFormat.fit(binding.keyLabel, to: keyWidth)
-                let danger = binding.isDangerous ? " (asks first)" : ""
-                lines.append(StyledLine("  \(keys) \(binding.help)\(danger)", role: .overlay))
+    /// The width of the key column.
+    static let keyWidth = 14
+
+    /// One group's lines at `width` cells: its title, then each binding with its wrapped description.
+    static func lines(for group: KeyGroup, in keyMap: KeyMap, width: Int) -> [StyledLine] {
+        let bindings = keyMap.bindings(in: group)
+        guard !bindings.isEmpty, width > keyWidth + 4 else { return [] }
+        var lines = [StyledLine(group.rawValue, role: .tableHeader)]
+        let textWidth = width - keyWidth - 3
+        let indent = String(repeating: " ", count: keyWidth + 3)
+        for binding in bindings {
+            let danger = binding.isDangerous ? " (asks first)" : ""
+            let wrapped = TextWrap.lines(binding.help + danger, width: textWidth)
+            for (index, text) in wrapped.enumerated() {
+                let head = index == 0 ? "  " + TextFormat.fit(binding.keyLabel, to: keyWidth) + " " : indent
+                lines.append(StyledLine(head + text, role: .overlay))
             }
         }
         return lines
     }
 
+    /// All groups in one or two columns: each column is a list of lines.
+    static func columns(for keyMap: KeyMap, width: Int, twoColumns: Bool) -> [[StyledLine]] {
+        let columnWidth = twoColumns ? (width - 2) / 2 : width
+        let groups = KeyGroup.allCases.map { lines(for: $0, in: keyMap, width: columnWidth) }.filter { !$0.isEmpty }
+        let total = groups.reduce(0) { $0 + $1.count + 1 }
+        var result: [[StyledLine]] = [[]]
+        for group in groups {
+            if twoColumns, result.count == 1, result[0].count >= total / 2 { result.append([]) }
+            if !result[result.count - 1].isEmpty { result[result.count - 1].append(StyledLine("", role: .overlay)) }
+            result[result.count - 1] += group
+        }
+        return result
+    }
+
     func render(in screen: Rect, grid: inout ScreenGrid) {
-        let rect = screen.centered(width: min(screen.width - 2, 96), height: screen.height - 2)
-        guard rect.width > 10, rect.height > 4 else { return }
+        let rect = screen.centered(width: min(screen.width - 2, 150), height: screen.height - 2)
+        guard rect.width > 24, rect.height > 4 else { return }
         grid.fill(rect, role: .overlay)
         let inner = rect.inset(by: 1)
         let body = Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: inner.height)
-        let lines = Self.lines(for: state.keyMap, keyWidth: min(16, body.width / 3))
-        let maxScroll = max(0, lines.count - body.height)
+        let columns = Self.columns(for: state.keyMap, width: body.width, twoColumns: body.width >= 120)
+        let columnWidth = columns.count > 1 ? (body.width - 2) / 2 : body.width
+        let longest = columns.map(\.count).max() ?? 0
+        let maxScroll = max(0, longest - body.height)
         let first = min(state.helpScroll, maxScroll)
-        for (offset, line) in lines.dropFirst(first).prefix(body.height).enumerated() {
-            grid.put(line.text, x: body.x, y: body.y + offset, role: line.role, clip: body)
+        for (index, column) in columns.enumerated() {
+            let area = Rect(x: body.x + index * (columnWidth + 2), y: body.y, width: columnWidth, height: body.height)
+            for (offset, line) in column.dropFirst(first).prefix(body.height).enumerated() {
+                grid.put(line.text, x: area.x, y: area.y + offset, role: line.role, clip: area)
+            }
         }
-        let position = maxScroll > 0 ? "\(first + min(body.height, lines.count))/\(lines.count) · j/k scroll · " : ""
+        let position = maxScroll > 0 ? "\(first + min(body.height, longest))/\(longest) · j/k scroll · " : ""
         grid.box(
             rect, style: .double, role: .borderFocused, title: "Keys", titleRole: .titleFocused,
             footer: position + "Esc closes", footerRole: .overlay)

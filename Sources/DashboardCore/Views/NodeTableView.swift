@@ -17,12 +17,12 @@ struct NodeTableView {
         let columns = [
             TableColumn(title: "#", width: 2, minimumWidth: 2, priority: 0, alignRight: true),
             TableColumn(title: "HOST", width: 10, minimumWidth: 6, priority: 2, isFlexible: true),
-            TableColumn(title: "STATE", width: 8, minimumWidth: 7, priority: 1),
-            TableColumn(title: "PROMPT", width: 11, minimumWidth: 9, priority: 3),
-            TableColumn(title: "WORKING ON", width: 10, minimumWidth: 8, priority: 7),
+            TableColumn(title: "STATE", width: 8, minimumWidth: 8, priority: 1),
+            TableColumn(title: "DELIVERY", width: 11, minimumWidth: 11, priority: 3),
+            TableColumn(title: "WORKING ON", width: 10, minimumWidth: 10, priority: 7),
             TableColumn(title: "TURN", width: 6, minimumWidth: 5, priority: 5, alignRight: true),
             TableColumn(title: "IDLE", width: 6, minimumWidth: 4, priority: 6, alignRight: true),
-            TableColumn(title: "TOKENS", width: 6, minimumWidth: 5, priority: 4, alignRight: true),
+            TableColumn(title: "TOKENS", width: 6, minimumWidth: 6, priority: 4, alignRight: true),
         ]
         let rows = nodes.map { node -> [TableCell] in
             [

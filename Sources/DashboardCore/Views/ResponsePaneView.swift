@@ -39,12 +39,12 @@ struct ResponsePaneView {
 
     /// `node 3 · c04 · working · ✓ delivered · 1.2k tok`, shorter in the split view.
     private var title: String {
-        var parts = [isCompact ? "#\(node.nodeID)" : "node \(node.nodeID)"]
+        let isMarked = state.marks[state.selectedSwarm?.id ?? ""]?.contains(node.nodeID) == true
+        var parts = [(isMarked ? "*" : "") + (isCompact ? "#\(node.nodeID)" : "node \(node.nodeID)")]
         if let host = node.hostname { parts.append(host) }
         parts.append(node.stateLabel)
         if let inject = node.inject { parts.append(inject.label) }
         if let tokens = node.totalTokens { parts.append(TextFormat.tokens(tokens) + " tok") }
-        if state.marks[state.selectedSwarm?.id ?? ""]?.contains(node.nodeID) == true { parts.insert("*", at: 0) }
         return parts.joined(separator: " · ")
     }
 }

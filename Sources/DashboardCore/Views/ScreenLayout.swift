@@ -50,14 +50,19 @@ public struct ScreenLayout: Sendable {
         if state.isSplit {
             layOutSplit(state: state)
         } else if main.width >= 70 {
-            let nodeWidth = min(max(36, main.width * 2 / 5), 72)
+            let nodeWidth = min(max(36, main.width * 9 / 20), 76)
             let columns = Layout.split(main, .horizontal, [.fixed(nodeWidth), .fill(1)])
             nodes = columns[0]
             output = columns[1]
-        } else {
+        } else if main.height >= 12 {
             let stacked = Layout.split(main, .vertical, [.percent(45), .fill(1)])
             nodes = stacked[0]
             output = stacked[1]
+        } else if state.focus == .output {
+            // Too short to stack both usefully: show whichever pane has the focus.
+            output = main
+        } else {
+            nodes = main
         }
     }
 
@@ -72,8 +77,9 @@ public struct ScreenLayout: Sendable {
         let first = focusedIndex / capacity * capacity
         let shown = Array(nodes[first..<min(nodes.count, first + capacity)])
         splitRange = (first, nodes.count)
-        let columns = min(maxColumns, shown.count)
-        let rowCount = (shown.count + columns - 1) / columns
+        // As few rows as the width allows, then as few columns as those rows need, so rows come out even.
+        let rowCount = (shown.count + maxColumns - 1) / maxColumns
+        let columns = (shown.count + rowCount - 1) / rowCount
         let rowRects = Layout.split(main, .vertical, Array(repeating: .fill(1), count: rowCount))
         var index = 0
         for rowRect in rowRects {
@@ -89,6 +95,8 @@ public struct ScreenLayout: Sendable {
     /// The response pane showing `nodeID`: the split view's pane, or the single pane (which shows the focused node).
     public func paneRect(for nodeID: Int) -> Rect? {
         if let output { return output }
-        return panes.first { $0.nodeID == nodeID }?.rect
+        if let pane = panes.first(where: { $0.nodeID == nodeID }) { return pane.rect }
+        // A narrow screen showing only the node table still scrolls the pane as it would appear.
+        return nodes == nil ? nil : main
     }
 }

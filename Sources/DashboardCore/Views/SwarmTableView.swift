@@ -10,7 +10,7 @@ struct SwarmTableView {
         if !state.swarmFilter.isEmpty { title += " /\(state.swarmFilter.text)" }
         let selectedIndex = state.selectedSwarmIndex
         let columns = [
-            TableColumn(title: "SWARM", width: 12, minimumWidth: 8, priority: 0, isFlexible: true),
+            TableColumn(title: "SWARM", width: 10, minimumWidth: 8, priority: 0, isFlexible: true),
             TableColumn(title: "PROVIDER", width: 8, minimumWidth: 5, priority: 5),
             TableColumn(title: "JOB", width: 10, minimumWidth: 6, priority: 3),
             TableColumn(title: "NODES", width: 5, minimumWidth: 5, priority: 2, alignRight: true),

@@ -106,12 +106,8 @@ struct TableView: Sendable {
         var widths: [Int?] = columns.indices.map { kept.contains($0) ? columns[$0].width : nil }
         let gaps = max(0, kept.count - 1)
         var total = widths.compactMap { $0 }.reduce(0, +) + gaps
-        // Too wide: shrink the flexible column first, then the others, each down to its minimum.
-        let shrinkOrder = kept.sorted { left, right in
-            (columns[left].isFlexible ? 0 : 1, -columns[left].priority)
-                < (columns[right].isFlexible ? 0 : 1, -columns[right].priority)
-        }
-        for index in shrinkOrder where total > available {
+        // Too wide: shrink the least important columns first, each down to its minimum.
+        for index in kept.sorted(by: { columns[$0].priority > columns[$1].priority }) where total > available {
             guard let width = widths[index] else { continue }
             let cut = min(width - columns[index].minimumWidth, total - available)
             widths[index] = width - cut

@@ -1,0 +1,168 @@
+import CodeswarmProtocol
+import Dashboard
+import DashboardCore
+import Foundation
+import Testing
+import TestSupport
+
+/// Whole sessions on a fake terminal and a scripted router link: events in, frames out, no sleeping.
+@Suite(.timeLimit(.minutes(1))) struct DashboardSessionTests {
+    let swarm = "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
+
+    /// Pacing for tests: no tick within the test, no frame delay, immediate reconnects.
+    static let timing = SessionTiming(
+        tickInterval: .seconds(3600), frameInterval: .zero, reconnectDelays: [.zero],
+        now: { DashboardFixtures.epoch })
+
+    @Test("a session connects, asks for the list and replay, shows the swarm, and q restores the terminal")
+    func connectShowQuit() async throws {
+        let terminal = FakeTerminal()
+        let link = ScriptedLink()
+        let supply = LinkSupply([link])
+        try await confirmation { done in
+            async let session: Void = DashboardApp.run(
+                on: terminal, connect: supply.connect, options: DashboardOptions(), timing: Self.timing)
+            await link.waitForSent(count: 2)
+            #expect(link.sent.map(\.command) == [.list, .replay(sinceSeq: 0, swarmID: nil)])
+            link.push(DashboardFixtures.list([(swarm, DashboardFixtures.summary())], requestID: link.sent[0].requestID))
+            let frame = await terminal.frame(containing: "1a2b3c4d")
+            #expect(frame.textSnapshot.contains("● connected"))
+            terminal.press(.character("q"))
+            try await session
+            done()
+        }
+        #expect(terminal.restoreCount >= 1)
+    }
+
+    @Test("typing a prompt sends inject on the link; the answer streams into the pane")
+    func promptRoundTrip() async throws {
+        let terminal = FakeTerminal()
+        let link = ScriptedLink()
+        async let session: Void = DashboardApp.run(
+            on: terminal, connect: LinkSupply([link]).connect, options: DashboardOptions(), timing: Self.timing)
+        await link.waitForSent(count: 2)
+        link.push(DashboardFixtures.list([(swarm, DashboardFixtures.summary())], requestID: link.sent[0].requestID))
+        link.push(DashboardFixtures.status(swarm: swarm))
+        _ = await terminal.frame(containing: "gpu-node")
+        terminal.press(.character("i"))
+        terminal.type("say hi")
+        terminal.press(.enter)
+        await link.waitForSent(count: 4)
+        let inject = link.sent.last { $0.command.name == "inject" }
+        #expect(inject?.command == .inject(swarmID: SwarmID(swarm), nodes: .nodes([0]), content: "say hi"))
+        link.push(
+            .injectAck(
+                InjectionEvent(
+                    requestID: .string(inject?.requestID ?? ""), swarmID: SwarmID(swarm), injectionID: "i-1", nodeID: 0)))
+        link.push(DashboardFixtures.stream(swarm, node: 0, seq: 1, injection: "i-1", .assistantDelta(content: "hi there")))
+        let frame = await terminal.frame { $0.contains("› say hi") && $0.contains("hi there") }
+        #expect(frame.textSnapshot.contains("• acked"))
+        terminal.press(.escape, .character("q"))
+        try await session
+    }
+
+    @Test("when the link drops the status bar says so and the session reconnects and replays from the last seq")
+    func reconnect() async throws {
+        let terminal = FakeTerminal()
+        let first = ScriptedLink()
+        let second = ScriptedLink()
+        let supply = LinkSupply([first, second])
+        async let session: Void = DashboardApp.run(
+            on: terminal, connect: supply.connect, options: DashboardOptions(), timing: Self.timing)
+        await first.waitForSent(count: 2)
+        first.push(DashboardFixtures.stream(swarm, node: 0, seq: 17, .assistantDelta(content: "before")))
+        _ = await terminal.frame(containing: "1a2b3c4d")
+        first.drop()
+        await second.waitForSent(count: 2)
+        #expect(second.sent.map(\.command).contains(.replay(sinceSeq: 17, swarmID: nil)))
+        _ = await terminal.frame(containing: "Reconnected")
+        #expect(supply.connectCount == 2)
+        terminal.press(.character("q"))
+        try await session
+    }
+
+    @Test("a refused connection shows the reason and the retry in the status bar")
+    func refused() async throws {
+        let terminal = FakeTerminal()
+        let timing = SessionTiming(
+            tickInterval: .seconds(3600), frameInterval: .zero, reconnectDelays: [.seconds(3600)],
+            now: { DashboardFixtures.epoch })
+        async let session: Void = DashboardApp.run(
+            on: terminal, connect: LinkSupply([]).connect, options: DashboardOptions(), timing: timing)
+        let frame = await terminal.frame(containing: "connection refused")
+        #expect(frame.textSnapshot.contains("retry in 3600s"))
+        terminal.press(.character("q"))
+        try await session
+    }
+
+    @Test("a signal ends the session with an error after the terminal is restored")
+    func interrupted() async throws {
+        let terminal = FakeTerminal()
+        let link = ScriptedLink()
+        let session = Task {
+            try await DashboardApp.run(
+                on: terminal, connect: LinkSupply([link]).connect, options: DashboardOptions(), timing: Self.timing)
+        }
+        await link.waitForSent(count: 2)
+        terminal.send(.interrupted(signal: 15))
+        await #expect(throws: DashboardError.interrupted(signal: 15)) { try await session.value }
+        #expect(terminal.restoreCount >= 1)
+    }
+
+    @Test("a resize re-lays out the screen at the new size")
+    func resize() async throws {
+        let terminal = FakeTerminal()
+        let link = ScriptedLink()
+        async let session: Void = DashboardApp.run(
+            on: terminal, connect: LinkSupply([link]).connect, options: DashboardOptions(), timing: Self.timing)
+        await link.waitForSent(count: 2)
+        terminal.send(.resized(ScreenSize(width: 120, height: 40)))
+        let frame = await terminal.frame { $0.size == ScreenSize(width: 120, height: 40) }
+        #expect(frame.textLines[39].contains("● connected"))
+        terminal.press(.character("q"))
+        try await session
+    }
+
+    @Test("the initial swarm option selects that swarm")
+    func initialSwarm() async throws {
+        let terminal = FakeTerminal()
+        let link = ScriptedLink()
+        let options = DashboardOptions(initialSwarmID: "second")
+        async let session: Void = DashboardApp.run(
+            on: terminal, connect: LinkSupply([link]).connect, options: options, timing: Self.timing)
+        await link.waitForSent(count: 2)
+        link.push(
+            DashboardFixtures.list(
+                [("first", DashboardFixtures.summary(createdSecondsAgo: 1)), ("second", DashboardFixtures.summary())],
+                requestID: link.sent[0].requestID))
+        let frame = await terminal.frame(containing: "Nodes · second")
+        #expect(frame.textSnapshot.contains("second"))
+        terminal.press(.character("q"))
+        try await session
+    }
+}
+
+/// Options and pacing.
+@Suite struct DashboardOptionsTests {
+    @Test("NO_COLOR set to anything non-empty means monochrome")
+    func noColor() {
+        #expect(DashboardOptions.fromEnvironment(["NO_COLOR": "1"]).isMonochrome)
+        #expect(!DashboardOptions.fromEnvironment(["NO_COLOR": ""]).isMonochrome)
+        #expect(!DashboardOptions.fromEnvironment([:]).isMonochrome)
+    }
+
+    @Test("reconnect delays back off and then repeat the last")
+    func backoff() {
+        let timing = SessionTiming.standard
+        #expect(timing.reconnectDelay(attempt: 1) == .milliseconds(250))
+        #expect(timing.reconnectDelay(attempt: 3) == .seconds(1))
+        #expect(timing.reconnectDelay(attempt: 50) == .seconds(4))
+    }
+
+    @Test("errors explain what to do")
+    func errorMessages() {
+        #expect(DashboardError.unknownTerminal("vt9000").message.contains("'vt9000'"))
+        #expect(DashboardError.unknownTerminal(nil).message.contains("TERM is not set"))
+        #expect(DashboardError.notATerminal.message.contains("codeswarm status"))
+    }
+}
