@@ -21,6 +21,23 @@ import Testing
         #expect(TextWrap.lineCount("ab cdefgh", width: 5) == 3)
     }
 
+    @Test("the fast ASCII wrap and the general grapheme wrap agree")
+    func asciiWrapMatchesGeneralWrap() {
+        // A fixed linear congruential sequence: deterministic "random" texts of words and spaces.
+        var seed: UInt64 = 42
+        func next(_ bound: Int) -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((seed >> 33) % UInt64(bound))
+        }
+        for _ in 0..<300 {
+            let text = String((0..<next(60)).map { _ in next(4) == 0 ? " " : "x" })
+            let width = 1 + next(12)
+            // "é" is one cell like "x" but sends the paragraph down the general path.
+            let general = TextWrap.lines(text.replacing("x", with: "é"), width: width).map { $0.replacing("é", with: "x") }
+            #expect(TextWrap.lines(text, width: width) == general, "\"\(text)\" at \(width)")
+        }
+    }
+
     @Test("wrapping never splits a wide character")
     func wrappingWide() {
         #expect(TextWrap.lines("漢字漢字", width: 5) == ["漢字", "漢字"])

@@ -21,6 +21,7 @@ public enum CharacterWidth {
 
     /// The cells `text` takes when drawn on one line.
     public static func of(_ text: some StringProtocol) -> Int {
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text.utf8.count }
         var total = 0
         for character in text { total += of(character) }
         return total
