@@ -1,3 +1,9 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Reads ELF headers to tell a fully static executable (no program interpreter) from a dynamic one.
 ///
 /// Compute nodes may run another glibc than the login node; only a binary that needs no dynamic loader runs
@@ -48,15 +54,10 @@ public enum ExecutableInspector {
         return .fullyStatic
     }
 
-    /// A 64-bit FNV-1a digest of the file, in hex: cheap change detection for deployment.
-    public static func digest(ofFileAt path: String) -> String? {
-        guard let bytes = try? AtomicFile.read(path) else { return nil }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        let digits = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+    /// The file's size and modification time (nanoseconds) as one string: rsync's quick check for "changed".
+    public static func fingerprint(ofFileAt path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return "\(info.st_size)-\(info.st_mtim.tv_sec)\(String(format: "%09ld", info.st_mtim.tv_nsec))"
     }
 }

@@ -7,7 +7,8 @@ import Synchronization
 
 /// Puts the static `codeswarm` binary at `<base>/bin/codeswarm`, only when its content changed.
 ///
-/// A digest file next to it records what was deployed, so a restart costs one small read, not a 40 MB copy.
+/// A marker file next to it records the fingerprint (size and modification time, rsync's quick check) of what
+/// was deployed, so a restart costs one small read, not a 100 MB copy.
 final class SlurmDeployer: Sendable {
     let source: String
     let layout: SlurmLayout
@@ -39,7 +40,7 @@ final class SlurmDeployer: Sendable {
         case .notELF:
             throw Refusal(description: "\(source) is not a readable x86_64 ELF executable; set cluster.worker_binary")
         }
-        guard let digest = ExecutableInspector.digest(ofFileAt: source) else {
+        guard let digest = ExecutableInspector.fingerprint(ofFileAt: source) else {
             throw Refusal(description: "cannot read \(source)")
         }
         if deployed.withLock({ $0 }) == digest { return }

@@ -7,8 +7,8 @@ import Testing
 #endif
 
 /// Crashes, SSH outages, SSH process economy and Slurm's time limit on the real cluster (issue 3 acceptance).
-@Suite(.serialized)
-struct SlurmRecoveryTests {
+/// An extension of the one Slurm suite, so every test that uses the shared cluster runs alone.
+extension SlurmEndToEndTests {
     static let deltas = 30
 
     /// Counts, per injection, the deltas and turn_complete seen across reconnects (deduplicated by seq).
@@ -31,7 +31,7 @@ struct SlurmRecoveryTests {
             #expect(injections.count == requests.count * nodes)
             for injection in injections {
                 let mine = events.filter { $0.data["injection_id"] as? String == injection }
-                #expect(mine.filter { $0.eventName == "assistant_delta" }.count == SlurmRecoveryTests.deltas, "deltas of \(injection)")
+                #expect(mine.filter { $0.eventName == "assistant_delta" }.count == SlurmEndToEndTests.deltas, "deltas of \(injection)")
                 #expect(mine.filter { $0.eventName == "turn_complete" }.count == 1, "turn_complete of \(injection)")
             }
         }

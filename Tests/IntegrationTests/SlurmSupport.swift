@@ -17,7 +17,10 @@ enum SlurmTest {
     /// True when the cluster is there; otherwise records a failure (CI) or returns false (skip on a laptop).
     static func ready() throws -> Bool {
         guard try Demo.requireBinary() else { return false }
-        guard let missing = TestCluster.missingComponent else { return true }
+        guard let missing = TestCluster.missingComponent else {
+            try cancelAll()
+            return true
+        }
         if TestCluster.isRequired { Issue.record("missing \(missing)") }
         return false
     }
@@ -56,6 +59,16 @@ enum SlurmTest {
         environment["SLURM_CONF"] = TestCluster.slurmConf
         return try runProcess("/usr/bin/squeue", ["-h", "-j", job, "-t", "PENDING,RUNNING,COMPLETING", "-o", "%T"], environment: environment)
             .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Cancels every codeswarm job a previous test left behind and waits until the cluster is free, so each
+    /// test starts on idle nodes (the tests share one cluster and run one at a time).
+    static func cancelAll() throws {
+        _ = try slurm("scancel", ["--name=codeswarm"])
+        for _ in 0..<100 {
+            if try slurm("squeue", ["-h", "--name=codeswarm", "-t", "PENDING,RUNNING,COMPLETING"]).isEmpty { return }
+            usleep(100_000)
+        }
     }
 
     /// Runs a Slurm client command against the test cluster.
