@@ -4,7 +4,7 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The real terminal: the only code that touches ncurses, all of it on one dedicated thread.
@@ -88,8 +88,13 @@ public final class CursesTerminal: Terminal {
         }
         if let signal { continuation.yield(.interrupted(signal: signal)) }
         continuation.finish()
-        wake.close()
         for waiter in waiters { waiter.resume() }
+    }
+
+    // The pipe closes only when nothing can write to it any more: closing it when the thread stops
+    // could let a late `draw` write into a descriptor number the process has reused.
+    deinit {
+        wake.close()
     }
 }
 
@@ -160,7 +165,9 @@ private struct CursesSession {
         terminal.didStop(signal: signal)
     }
 
-    private func fail(_ started: CheckedContinuation<Void, any Error>, trap: consuming SignalTrap, error: DashboardError) {
+    private func fail(
+        _ started: CheckedContinuation<Void, any Error>, trap: consuming SignalTrap, error: DashboardError
+    ) {
         trap.remove()
         terminal.didStop(signal: nil)
         started.resume(throwing: error)
@@ -267,7 +274,8 @@ private struct CursesSession {
             if cell.character.isASCII {
                 var run = String(cell.character)
                 var end = x + 1
-                while end < row.count, row[end].role == cell.role, !row[end].isContinuation, row[end].character.isASCII {
+                while end < row.count, row[end].role == cell.role, !row[end].isContinuation, row[end].character.isASCII
+                {
                     run.append(row[end].character)
                     end += 1
                 }

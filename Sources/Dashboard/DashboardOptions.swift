@@ -10,7 +10,8 @@ public struct DashboardOptions: Sendable {
     public var launchDefaults: LaunchRequest
 
     public init(
-        isMonochrome: Bool = false, initialSwarmID: SwarmID? = nil, launchDefaults: LaunchRequest = LaunchRequest(nodes: 4)
+        isMonochrome: Bool = false, initialSwarmID: SwarmID? = nil,
+        launchDefaults: LaunchRequest = LaunchRequest(nodes: 4)
     ) {
         self.isMonochrome = isMonochrome
         self.initialSwarmID = initialSwarmID

@@ -33,6 +33,7 @@ public struct SessionTiming: Sendable {
     }
 }
 
+/// Conversions the loop needs to turn delays into dates.
 extension Duration {
     /// The duration in seconds, as a `TimeInterval`.
     var timeInterval: TimeInterval {

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The signal that asked the dashboard to stop (0 when none); written by the handler, read by the curses thread.
 private let trappedSignal = Atomic<Int32>(0)

@@ -1,8 +1,8 @@
 import CodeswarmProtocol
 import DashboardCore
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Update tests: one state, one event, the exact commands and the new state.
 @Suite struct DashboardStateTests {
@@ -12,7 +12,10 @@ import TestSupport
     func connectSendsListAndReplay() {
         var state = DashboardState(size: ScreenSize(width: 80, height: 24), now: DashboardFixtures.epoch)
         let commands = state.handle(.connection(.connected))
-        #expect(commands == [.send(.list, requestID: "dash-1"), .send(.replay(sinceSeq: 0, swarmID: nil), requestID: "dash-2")])
+        #expect(
+            commands == [
+                .send(.list, requestID: "dash-1"), .send(.replay(sinceSeq: 0, swarmID: nil), requestID: "dash-2"),
+            ])
         #expect(state.replayRequestID == "dash-2")
     }
 
@@ -110,7 +113,8 @@ import TestSupport
         harness.press(.character("i"))
         harness.type("run tests")
         harness.press(.enter)
-        #expect(harness.sent.map(\.command) == [.inject(swarmID: SwarmID(swarm), nodes: .nodes([0]), content: "run tests")])
+        #expect(
+            harness.sent.map(\.command) == [.inject(swarmID: SwarmID(swarm), nodes: .nodes([0]), content: "run tests")])
         #expect(harness.state.prompt.field.isEmpty)
         #expect(harness.state.swarms[SwarmID(swarm)]?.nodes[0]?.inject == .sending)
         #expect(harness.state.mode == .prompt)
@@ -204,15 +208,20 @@ import TestSupport
         harness.receive(.replayComplete(ReplayComplete(requestID: "dash-2", lastSeq: 0)))
         harness.receive(DashboardFixtures.stream(swarm, node: 1, seq: 1, .turnStarted))
         #expect(harness.state.swarms[id]?.nodes[1]?.state == .working)
-        harness.receive(DashboardFixtures.stream(swarm, node: 1, seq: 2, .agentStatus(status: "active", flags: ["waitingOnApproval"])))
+        harness.receive(
+            DashboardFixtures.stream(
+                swarm, node: 1, seq: 2, .agentStatus(status: "active", flags: ["waitingOnApproval"])))
         #expect(harness.state.swarms[id]?.nodes[1]?.state == .waitingForApproval)
         harness.receive(DashboardFixtures.stream(swarm, node: 1, seq: 3, .usage(TokenUsage(totalTokens: 5000))))
         #expect(harness.state.swarms[id]?.nodes[1]?.totalTokens == 5000)
         harness.advance(seconds: 12)
-        harness.receive(DashboardFixtures.stream(swarm, node: 1, seq: 4, .turnComplete(status: "completed", error: nil)))
+        harness.receive(
+            DashboardFixtures.stream(swarm, node: 1, seq: 4, .turnComplete(status: "completed", error: nil)))
         #expect(harness.state.swarms[id]?.nodes[1]?.state == .idle)
         #expect(harness.state.transcripts[NodeKey(id, 1)]?.entries.last?.text == "turn completed · 12s")
-        harness.receive(DashboardFixtures.stream(swarm, node: 1, seq: 5, .agentError(message: "crashed", code: nil, willRetry: false)))
+        harness.receive(
+            DashboardFixtures.stream(
+                swarm, node: 1, seq: 5, .agentError(message: "crashed", code: nil, willRetry: false)))
         #expect(harness.state.swarms[id]?.nodes[1]?.state == .error)
         harness.receive(DashboardFixtures.stream(swarm, node: 1, seq: 6, .nodeEnded(reason: "complete")))
         #expect(harness.state.swarms[id]?.nodes[1]?.state == .ended)
@@ -265,7 +274,8 @@ import TestSupport
         #expect(harness.sent.map(\.command) == [.terminate(swarmID: SwarmID(swarm), force: false)])
         let requestID = harness.lastRequestID(of: "swarm_terminate") ?? ""
         harness.receive(
-            .swarmTerminated(SwarmTerminated(requestID: .string(requestID), swarmID: SwarmID(swarm), reason: "cancelled")))
+            .swarmTerminated(
+                SwarmTerminated(requestID: .string(requestID), swarmID: SwarmID(swarm), reason: "cancelled")))
         #expect(harness.state.swarms[SwarmID(swarm)]?.statusLabel == "ended: cancelled")
         harness.press(.character("T"))
         #expect(harness.state.mode == .browse)
@@ -305,7 +315,8 @@ import TestSupport
         #expect(harness.sent.map(\.command) == [.launch(expected)])
         let requestID = harness.lastRequestID(of: "swarm_launch") ?? ""
         harness.receive(
-            .swarmLaunched(SwarmLaunched(requestID: .string(requestID), swarmID: "new-swarm", jobID: "77", nodeCount: 2)))
+            .swarmLaunched(
+                SwarmLaunched(requestID: .string(requestID), swarmID: "new-swarm", jobID: "77", nodeCount: 2)))
         #expect(harness.state.selectedSwarm?.id == "new-swarm")
         #expect(harness.state.focus == .nodes)
     }
@@ -390,7 +401,8 @@ import TestSupport
         var harness = DashboardFixtures.harness(swarm: swarm)
         let key = NodeKey(SwarmID(swarm), 0)
         for seq in 1...40 {
-            harness.receive(DashboardFixtures.stream(swarm, node: 0, seq: seq, turn: "t\(seq)", .assistant(content: "line \(seq)")))
+            harness.receive(
+                DashboardFixtures.stream(swarm, node: 0, seq: seq, turn: "t\(seq)", .assistant(content: "line \(seq)")))
         }
         harness.press(.tab, .tab)
         #expect(harness.state.focus == .output)
@@ -405,6 +417,20 @@ import TestSupport
         harness.press(.character("G"))
         #expect(harness.state.scroll[key] == .following)
         #expect(harness.screen.textSnapshot.contains("line 41"))
+    }
+
+    @Test("the help overlay scrolls within its length, and back from the end at once")
+    func helpScrolling() {
+        var harness = DashboardFixtures.harness(swarm: swarm)
+        harness.press(.character("?"), .character("G"))
+        let bottom = harness.state.helpScroll
+        #expect(bottom > 0)
+        harness.press(.character("j"))
+        #expect(harness.state.helpScroll == bottom)
+        harness.press(.character("k"))
+        #expect(harness.state.helpScroll == bottom - 1)
+        harness.press(.character("g"))
+        #expect(harness.state.helpScroll == 0)
     }
 
     @Test("q and Ctrl-C quit")

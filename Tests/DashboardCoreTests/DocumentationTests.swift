@@ -7,13 +7,15 @@ import Testing
     static let document = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("docs/DASHBOARD.md")
-    static let begin = "<!-- keys:begin (generated from KeyMap.standard; RECORD_SNAPSHOTS=1 swift test rewrites it) -->\n"
+    static let begin =
+        "<!-- keys:begin (generated from KeyMap.standard; RECORD_SNAPSHOTS=1 swift test rewrites it) -->\n"
     static let end = "<!-- keys:end -->"
 
     @Test("the key reference in docs/DASHBOARD.md matches KeyMap.standard")
     func keyReferenceIsCurrent() throws {
         let text = try String(contentsOf: Self.document, encoding: .utf8)
-        guard let start = text.range(of: Self.begin), let stop = text.range(of: Self.end, range: start.upperBound..<text.endIndex)
+        guard let start = text.range(of: Self.begin),
+            let stop = text.range(of: Self.end, range: start.upperBound..<text.endIndex)
         else {
             Issue.record("docs/DASHBOARD.md has no generated key section")
             return

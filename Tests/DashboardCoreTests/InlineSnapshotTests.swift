@@ -1,6 +1,6 @@
 import DashboardCore
-import Testing
 import TestSupport
+import Testing
 
 /// Small screens compared with inline text, so the expected screen sits next to the test.
 @Suite struct InlineSnapshotTests {

@@ -36,7 +36,9 @@ import Testing
         #expect(rect.inset(by: 1) == Rect(x: 3, y: 4, width: 8, height: 4))
         #expect(rect.intersection(Rect(x: 0, y: 0, width: 5, height: 5)) == Rect(x: 2, y: 3, width: 3, height: 2))
         #expect(rect.intersection(Rect(x: 50, y: 50, width: 1, height: 1)).isEmpty)
-        #expect(Rect(x: 0, y: 0, width: 80, height: 24).centered(width: 20, height: 4) == Rect(x: 30, y: 10, width: 20, height: 4))
+        #expect(
+            Rect(x: 0, y: 0, width: 80, height: 24).centered(width: 20, height: 4)
+                == Rect(x: 30, y: 10, width: 20, height: 4))
         #expect(rect.contains(Point(x: 2, y: 3)))
         #expect(!rect.contains(Point(x: 12, y: 3)))
     }

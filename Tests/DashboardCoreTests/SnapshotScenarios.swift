@@ -8,7 +8,8 @@ enum SnapshotScenarios {
     static let swarm = "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
 
     /// Where the recorded snapshot files live, next to this source file.
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "Snapshots")
 
     /// Nothing yet: still connecting to the router.
     static func empty(_ size: ScreenSize) -> DashboardHarness {
@@ -45,7 +46,8 @@ enum SnapshotScenarios {
                 ], requestID: "dash-1"))
         harness.receive(
             DashboardFixtures.status(
-                swarm: long, job: "123456789012345", nodes: 3, requestID: harness.lastRequestID(of: "swarm_status") ?? "",
+                swarm: long, job: "123456789012345", nodes: 3,
+                requestID: harness.lastRequestID(of: "swarm_status") ?? "",
                 hostPrefix: "compute-node-in-rack-seventeen-"))
         harness.receive(
             DashboardFixtures.stream(
@@ -77,10 +79,18 @@ enum SnapshotScenarios {
         harness.receive(.replayComplete(ReplayComplete(requestID: "dash-2", lastSeq: 0)))
         harness.press(.tab)
         harness.receive(
-            DashboardFixtures.stream(swarm, node: 0, seq: 1, .agentError(message: "agent exited with status 137", code: "agent_exit", willRetry: true)),
-            DashboardFixtures.stream(swarm, node: 0, seq: 2, .turnComplete(status: "failed", error: "turn stalled for 300s")),
-            .injectFailed(InjectionEvent(requestID: "x", swarmID: id, injectionID: "i-9", nodeID: 0, error: "inbox not writable")))
-        harness.handle(.connection(.disconnected(reason: "connection refused (127.0.0.1:8765)", retryAt: harness.state.now.addingTimeInterval(4))))
+            DashboardFixtures.stream(
+                swarm, node: 0, seq: 1,
+                .agentError(message: "agent exited with status 137", code: "agent_exit", willRetry: true)),
+            DashboardFixtures.stream(
+                swarm, node: 0, seq: 2, .turnComplete(status: "failed", error: "turn stalled for 300s")),
+            .injectFailed(
+                InjectionEvent(requestID: "x", swarmID: id, injectionID: "i-9", nodeID: 0, error: "inbox not writable"))
+        )
+        harness.handle(
+            .connection(
+                .disconnected(
+                    reason: "connection refused (127.0.0.1:8765)", retryAt: harness.state.now.addingTimeInterval(4))))
         return harness
     }
 
@@ -89,15 +99,36 @@ enum SnapshotScenarios {
         let id = SwarmID(swarm)
         let injection = InjectionID("inj-\(node)")
         harness.receive(
-            .injectAck(InjectionEvent(requestID: "other", swarmID: id, injectionID: injection, nodeID: node, prompt: "run the tests and fix failures")),
+            .injectAck(
+                InjectionEvent(
+                    requestID: "other", swarmID: id, injectionID: injection, nodeID: node,
+                    prompt: "run the tests and fix failures")),
             .injectDelivered(InjectionEvent(requestID: "other", swarmID: id, injectionID: injection, nodeID: node)),
             DashboardFixtures.stream(swarm, node: node, seq: seq, injection: injection.rawValue, .turnStarted),
-            DashboardFixtures.stream(swarm, node: node, seq: seq + 1, injection: injection.rawValue, .assistantDelta(content: "I'll run the test suite first.")),
-            DashboardFixtures.stream(swarm, node: node, seq: seq + 2, injection: injection.rawValue, .commandStarted(command: "swift test", cwd: "/work")),
-            DashboardFixtures.stream(swarm, node: node, seq: seq + 3, injection: injection.rawValue, .commandCompleted(command: "swift test", exitCode: 1, output: "Test run with 61 tests\n1 test failed: LayoutTests.overflow")),
-            DashboardFixtures.stream(swarm, node: node, seq: seq + 4, injection: injection.rawValue, .assistant(content: "One test fails: `overflow` expects the last fixed part to shrink. I fixed Layout.lengths and all 61 tests pass now.")),
-            DashboardFixtures.stream(swarm, node: node, seq: seq + 5, injection: injection.rawValue, .usage(TokenUsage(totalTokens: 15_000 + node))))
+            DashboardFixtures.stream(
+                swarm, node: node, seq: seq + 1, injection: injection.rawValue,
+                .assistantDelta(content: "I'll run the test suite first.")),
+            DashboardFixtures.stream(
+                swarm, node: node, seq: seq + 2, injection: injection.rawValue,
+                .commandStarted(command: "swift test", cwd: "/work")),
+            DashboardFixtures.stream(
+                swarm, node: node, seq: seq + 3, injection: injection.rawValue,
+                .commandCompleted(
+                    command: "swift test", exitCode: 1,
+                    output: "Test run with 61 tests\n1 test failed: LayoutTests.overflow")),
+            DashboardFixtures.stream(
+                swarm, node: node, seq: seq + 4, injection: injection.rawValue,
+                .assistant(
+                    content:
+                        "One test fails: `overflow` expects the last fixed part to shrink. I fixed Layout.lengths and all 61 tests pass now."
+                )),
+            DashboardFixtures.stream(
+                swarm, node: node, seq: seq + 5, injection: injection.rawValue,
+                .usage(TokenUsage(totalTokens: 15_000 + node))))
         harness.advance(seconds: 0)
-        harness.receive(DashboardFixtures.stream(swarm, node: node, seq: seq + 6, injection: injection.rawValue, .turnComplete(status: "completed", error: nil)))
+        harness.receive(
+            DashboardFixtures.stream(
+                swarm, node: node, seq: seq + 6, injection: injection.rawValue,
+                .turnComplete(status: "completed", error: nil)))
     }
 }

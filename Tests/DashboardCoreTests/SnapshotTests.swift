@@ -1,7 +1,7 @@
 import CodeswarmProtocol
 import DashboardCore
-import Testing
 import TestSupport
+import Testing
 
 /// Whole screens at 80×24 and 160×48 compared as text (and roles) with recorded snapshot files.
 ///
@@ -18,24 +18,33 @@ import TestSupport
         ("long-names", { SnapshotScenarios.longNames($0) }),
         ("wide-characters", { SnapshotScenarios.wideCharacters($0) }),
         ("errors", { SnapshotScenarios.errors($0) }),
-        ("help", { size in
-            var harness = SnapshotScenarios.oneSwarm(size)
-            harness.press(.character("?"))
-            return harness
-        }),
+        (
+            "help",
+            { size in
+                var harness = SnapshotScenarios.oneSwarm(size)
+                harness.press(.character("?"))
+                return harness
+            }
+        ),
         ("monochrome", { SnapshotScenarios.oneSwarm($0, monochrome: true) }),
-        ("confirm", { size in
-            var harness = SnapshotScenarios.oneSwarm(size)
-            harness.press(.character("T"))
-            return harness
-        }),
-        ("launch-form", { size in
-            var harness = SnapshotScenarios.oneSwarm(size)
-            harness.press(.character("n"), .down, .down)
-            harness.type("two hours")
-            harness.press(.enter)
-            return harness
-        }),
+        (
+            "confirm",
+            { size in
+                var harness = SnapshotScenarios.oneSwarm(size)
+                harness.press(.character("T"))
+                return harness
+            }
+        ),
+        (
+            "launch-form",
+            { size in
+                var harness = SnapshotScenarios.oneSwarm(size)
+                harness.press(.character("n"), .down, .down)
+                harness.type("two hours")
+                harness.press(.enter)
+                return harness
+            }
+        ),
     ]
 
     @Test("80×24 screens", arguments: scenarios.map(\.0))

@@ -4,10 +4,12 @@ import Testing
 
 /// Widths, wrapping, truncation, formatting and sanitising of text.
 @Suite struct TextTests {
-    @Test("display widths: ASCII, CJK, Hangul, emoji, combining marks, controls", arguments: [
-        ("a", 1), ("漢", 2), ("한", 2), ("ア", 2), ("🚀", 2), ("é", 1), ("e\u{301}", 1), ("\u{1B}", 0),
-        ("─", 1), ("Ａ", 2), ("🇫🇷", 2), ("👩‍💻", 2),
-    ])
+    @Test(
+        "display widths: ASCII, CJK, Hangul, emoji, combining marks, controls",
+        arguments: [
+            ("a", 1), ("漢", 2), ("한", 2), ("ア", 2), ("🚀", 2), ("é", 1), ("e\u{301}", 1), ("\u{1B}", 0),
+            ("─", 1), ("Ａ", 2), ("🇫🇷", 2), ("👩‍💻", 2),
+        ])
     func widths(text: String, cells: Int) {
         #expect(CharacterWidth.of(text) == cells)
     }
@@ -33,7 +35,9 @@ import Testing
             let text = String((0..<next(60)).map { _ in next(4) == 0 ? " " : "x" })
             let width = 1 + next(12)
             // "é" is one cell like "x" but sends the paragraph down the general path.
-            let general = TextWrap.lines(text.replacing("x", with: "é"), width: width).map { $0.replacing("é", with: "x") }
+            let general = TextWrap.lines(text.replacing("x", with: "é"), width: width).map {
+                $0.replacing("é", with: "x")
+            }
             #expect(TextWrap.lines(text, width: width) == general, "\"\(text)\" at \(width)")
         }
     }

@@ -1,6 +1,6 @@
 import DashboardCore
-import Testing
 import TestSupport
+import Testing
 
 /// The colour and monochrome themes, and what monochrome changes on screen.
 @Suite struct ThemeTests {

@@ -55,9 +55,12 @@ import Testing
 
     @Test("a bracketed paste arrives whole, newlines kept, CR LF folded, controls dropped")
     func paste() {
-        let text: [Input] = Array("ab".unicodeScalars).map { .character($0.value) }
-            + [.character(0x0D), .character(0x0A), .character(0x63), .character(0x07), .function(codes.enter),
-                .character(0x64)]
+        let text: [Input] =
+            Array("ab".unicodeScalars).map { .character($0.value) }
+            + [
+                .character(0x0D), .character(0x0A), .character(0x63), .character(0x07), .function(codes.enter),
+                .character(0x64),
+            ]
         let inputs: [Input] = [.function(codes.pasteStart)] + text + [.function(codes.pasteEnd)]
         #expect(decode(inputs) == [.paste("ab\nc\nd")])
     }

@@ -2,8 +2,8 @@ import CodeswarmProtocol
 import Dashboard
 import DashboardCore
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Whole sessions on a fake terminal and a scripted router link: events in, frames out, no sleeping.
 @Suite(.timeLimit(.minutes(1))) struct DashboardSessionTests {
@@ -53,8 +53,10 @@ import TestSupport
         link.push(
             .injectAck(
                 InjectionEvent(
-                    requestID: .string(inject?.requestID ?? ""), swarmID: SwarmID(swarm), injectionID: "i-1", nodeID: 0)))
-        link.push(DashboardFixtures.stream(swarm, node: 0, seq: 1, injection: "i-1", .assistantDelta(content: "hi there")))
+                    requestID: .string(inject?.requestID ?? ""), swarmID: SwarmID(swarm), injectionID: "i-1", nodeID: 0)
+            ))
+        link.push(
+            DashboardFixtures.stream(swarm, node: 0, seq: 1, injection: "i-1", .assistantDelta(content: "hi there")))
         let frame = await terminal.frame { $0.contains("› say hi") && $0.contains("hi there") }
         #expect(frame.textSnapshot.contains("• acked"))
         terminal.press(.escape, .character("q"))

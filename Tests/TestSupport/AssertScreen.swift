@@ -27,7 +27,8 @@ public func assertSnapshot(
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         do {
             try Data(text.utf8).write(to: file)
-            Issue.record("Recorded snapshot \(file.lastPathComponent); review it and run again without RECORD_SNAPSHOTS.",
+            Issue.record(
+                "Recorded snapshot \(file.lastPathComponent); review it and run again without RECORD_SNAPSHOTS.",
                 sourceLocation: sourceLocation)
         } catch {
             Issue.record("Could not record \(file.path): \(error)", sourceLocation: sourceLocation)
@@ -35,7 +36,8 @@ public func assertSnapshot(
         return
     }
     guard let data = FileManager.default.contents(atPath: file.path) else {
-        Issue.record("Missing snapshot \(file.path); run with RECORD_SNAPSHOTS=1 to record it.",
+        Issue.record(
+            "Missing snapshot \(file.path); run with RECORD_SNAPSHOTS=1 to record it.",
             sourceLocation: sourceLocation)
         return
     }

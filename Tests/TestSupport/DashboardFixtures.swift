@@ -31,7 +31,8 @@ public enum DashboardFixtures {
 
     /// A `swarm_status` reply with `nodes` node summaries in assorted states.
     public static func status(
-        swarm: String, job: String = "4242", nodes: Int = 4, requestID: String = "other", hostPrefix: String = "gpu-node-"
+        swarm: String, job: String = "4242", nodes: Int = 4, requestID: String = "other",
+        hostPrefix: String = "gpu-node-"
     ) -> RouterEvent {
         let states: [AgentState] = [.working, .idle, .waitingForApproval, .error, .working, .idle, .starting, .ended]
         let summaries = (0..<nodes).map { index in
@@ -56,7 +57,8 @@ public enum DashboardFixtures {
     ) -> RouterEvent {
         .stream(
             StreamEvent(
-                swarmID: SwarmID(swarm), jobID: "4242", nodeID: node, injectionID: injection.map { InjectionID(rawValue: $0) },
+                swarmID: SwarmID(swarm), jobID: "4242", nodeID: node,
+                injectionID: injection.map { InjectionID(rawValue: $0) },
                 turnID: turn, seq: seq, body: body))
     }
 
@@ -66,7 +68,8 @@ public enum DashboardFixtures {
         size: ScreenSize = ScreenSize(width: 80, height: 24), monochrome: Bool = false
     ) -> DashboardHarness {
         var harness = DashboardHarness(size: size, monochrome: monochrome)
-        harness.receive(list([(swarm, summary(nodes: nodes))], requestID: harness.lastRequestID(of: "swarm_list") ?? ""))
+        harness.receive(
+            list([(swarm, summary(nodes: nodes))], requestID: harness.lastRequestID(of: "swarm_list") ?? ""))
         harness.receive(status(swarm: swarm, nodes: nodes, requestID: harness.lastRequestID(of: "swarm_status") ?? ""))
         return harness
     }

@@ -14,7 +14,8 @@ public struct DashboardHarness {
     public private(set) var didQuit = false
 
     /// A connected dashboard at `size`, with the clock at `DashboardFixtures.epoch`.
-    public init(size: ScreenSize = ScreenSize(width: 80, height: 24), monochrome: Bool = false, connected: Bool = true) {
+    public init(size: ScreenSize = ScreenSize(width: 80, height: 24), monochrome: Bool = false, connected: Bool = true)
+    {
         state = DashboardState(size: size, now: DashboardFixtures.epoch, isMonochrome: monochrome)
         terminal = FakeTerminal(size: size)
         if connected { handle(.connection(.connected)) }

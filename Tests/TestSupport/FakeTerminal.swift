@@ -8,7 +8,9 @@ public final class FakeTerminal: Terminal {
         var size: ScreenSize
         var frames: [ScreenGrid] = []
         var restoreCount = 0
-        var waiters: [(id: Int, predicate: @Sendable (ScreenGrid) -> Bool, continuation: CheckedContinuation<ScreenGrid, Never>)] = []
+        var waiters:
+            [(id: Int, predicate: @Sendable (ScreenGrid) -> Bool, continuation: CheckedContinuation<ScreenGrid, Never>)] =
+                []
         var nextWaiterID = 0
     }
 

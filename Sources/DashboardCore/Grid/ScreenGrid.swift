@@ -116,7 +116,9 @@ public struct ScreenGrid: Sendable, Hashable {
         setCell(Cell(glyphs.br, role: role), x: right, y: bottom)
         let edge = Rect(x: rect.x + 1, y: rect.y, width: rect.width - 2, height: 1)
         if let title, !title.isEmpty, edge.width > 2 {
-            put(TextFormat.truncate(" \(title) ", to: edge.width - 1), x: edge.x + 1, y: rect.y, role: titleRole, clip: edge)
+            put(
+                TextFormat.truncate(" \(title) ", to: edge.width - 1), x: edge.x + 1, y: rect.y, role: titleRole,
+                clip: edge)
         }
         if let footer, !footer.isEmpty, edge.width > 4 {
             let text = TextFormat.truncate(" \(footer) ", to: edge.width - 2)

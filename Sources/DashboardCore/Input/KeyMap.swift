@@ -61,102 +61,142 @@ public struct KeyMap: Sendable {
     /// The dashboard's bindings.
     public static let standard = KeyMap(bindings: [
         // General
-        B([.character("?"), .function(1)], .showHelp, hint: "help", help: "Show every key (this list)",
+        B(
+            [.character("?"), .function(1)], .showHelp, hint: "help", help: "Show every key (this list)",
             group: .general, contexts: KeyContext.browsing),
-        B([.character("q")], .quit, hint: "quit", help: "Quit the dashboard (swarms keep running)",
+        B(
+            [.character("q")], .quit, hint: "quit", help: "Quit the dashboard (swarms keep running)",
             group: .general, contexts: KeyContext.browsing),
-        B([.character("i"), .character(":")], .startPrompt, hint: "prompt",
-            help: "Type a prompt on the prompt line for the target nodes", group: .prompt, contexts: KeyContext.browsing),
-        B([.character("t")], .cycleTarget, hint: "target",
+        B(
+            [.character("i"), .character(":")], .startPrompt, hint: "prompt",
+            help: "Type a prompt on the prompt line for the target nodes", group: .prompt, contexts: KeyContext.browsing
+        ),
+        B(
+            [.character("t")], .cycleTarget, hint: "target",
             help: "Change the prompt's target: focused node, marked nodes, all nodes", group: .nodes,
             contexts: KeyContext.browsing),
-        B([.character(" ")], .toggleMark, hint: "mark", help: "Mark or unmark the focused node",
+        B(
+            [.character(" ")], .toggleMark, hint: "mark", help: "Mark or unmark the focused node",
             group: .nodes, contexts: [.nodes, .output]),
-        B([.character("a")], .toggleMarkAll, help: "Mark every node, or clear all marks", group: .nodes,
+        B(
+            [.character("a")], .toggleMarkAll, help: "Mark every node, or clear all marks", group: .nodes,
             contexts: [.nodes, .output]),
-        B([.character("s")], .toggleSplit, hint: "split",
+        B(
+            [.character("s")], .toggleSplit, hint: "split",
             help: "Split view: several nodes' responses side by side (again: one node)", group: .navigation,
             contexts: KeyContext.browsing),
-        B([.character("/")], .startFilter, hint: "filter", help: "Filter the focused table (swarms or nodes)",
+        B(
+            [.character("/")], .startFilter, hint: "filter", help: "Filter the focused table (swarms or nodes)",
             group: .filter, contexts: KeyContext.browsing),
-        B([.character("n")], .launchSwarm, hint: "launch",
+        B(
+            [.character("n")], .launchSwarm, hint: "launch",
             help: "Launch a swarm: nodes, partition, time limit, system prompt", group: .swarms,
             contexts: KeyContext.browsing),
-        B([.character("T")], .terminateSwarm, hint: "terminate", help: "Terminate the selected swarm",
+        B(
+            [.character("T")], .terminateSwarm, hint: "terminate", help: "Terminate the selected swarm",
             group: .swarms, contexts: KeyContext.browsing, isDangerous: true),
-        B([.character("r")], .refresh, help: "Ask the router for fresh swarm and node status now",
+        B(
+            [.character("r")], .refresh, help: "Ask the router for fresh swarm and node status now",
             group: .general, contexts: KeyContext.browsing),
-        B([.tab], .focusNextPane, hint: "pane", help: "Focus the next pane", group: .navigation,
+        B(
+            [.tab], .focusNextPane, hint: "pane", help: "Focus the next pane", group: .navigation,
             contexts: KeyContext.browsing),
-        B([.backTab], .focusPreviousPane, help: "Focus the previous pane", group: .navigation,
+        B(
+            [.backTab], .focusPreviousPane, help: "Focus the previous pane", group: .navigation,
             contexts: KeyContext.browsing),
-        B([.enter], .open, help: "Open: swarm → its nodes → the node's responses → the prompt line",
+        B(
+            [.enter], .open, help: "Open: swarm → its nodes → the node's responses → the prompt line",
             group: .navigation, contexts: KeyContext.browsing),
-        B([.character("k"), .up], .moveUp, help: "Select the row above; in a response pane, scroll up",
+        B(
+            [.character("k"), .up], .moveUp, help: "Select the row above; in a response pane, scroll up",
             group: .navigation, contexts: KeyContext.browsing.union([.help])),
-        B([.character("j"), .down], .moveDown, help: "Select the row below; in a response pane, scroll down",
+        B(
+            [.character("j"), .down], .moveDown, help: "Select the row below; in a response pane, scroll down",
             group: .navigation, contexts: KeyContext.browsing.union([.help])),
-        B([.pageUp, .control("u")], .pageUp, help: "Up one page", group: .navigation,
+        B(
+            [.pageUp, .control("u")], .pageUp, help: "Up one page", group: .navigation,
             contexts: KeyContext.browsing.union([.help])),
-        B([.pageDown, .control("d")], .pageDown, help: "Down one page", group: .navigation,
+        B(
+            [.pageDown, .control("d")], .pageDown, help: "Down one page", group: .navigation,
             contexts: KeyContext.browsing.union([.help])),
-        B([.character("g"), .home], .moveToTop, help: "First row; in a response pane, the oldest text",
+        B(
+            [.character("g"), .home], .moveToTop, help: "First row; in a response pane, the oldest text",
             group: .navigation, contexts: KeyContext.browsing.union([.help])),
-        B([.character("G"), .end], .moveToBottom,
+        B(
+            [.character("G"), .end], .moveToBottom,
             help: "Last row; in a response pane, the newest text, and follow it again", group: .navigation,
             contexts: KeyContext.browsing.union([.help])),
-        B([.character("h"), .left], .previousNode, help: "Response pane: show the previous node",
+        B(
+            [.character("h"), .left], .previousNode, help: "Response pane: show the previous node",
             group: .navigation, contexts: [.output]),
-        B([.character("l"), .right], .nextNode, help: "Response pane: show the next node",
+        B(
+            [.character("l"), .right], .nextNode, help: "Response pane: show the next node",
             group: .navigation, contexts: [.output]),
-        B([.escape], .back, help: "Back: dismiss the message, clear the filter, or focus the previous pane",
+        B(
+            [.escape], .back, help: "Back: dismiss the message, clear the filter, or focus the previous pane",
             group: .general, contexts: KeyContext.browsing),
-        B([.control("c")], .quit, help: "Quit the dashboard from anywhere", group: .general,
+        B(
+            [.control("c")], .quit, help: "Quit the dashboard from anywhere", group: .general,
             contexts: Set(KeyContext.allCases)),
 
         // Prompt line
-        B([.enter], .sendPrompt, hint: "send", help: "Send the prompt to the target nodes", group: .prompt,
+        B(
+            [.enter], .sendPrompt, hint: "send", help: "Send the prompt to the target nodes", group: .prompt,
             contexts: [.prompt]),
-        B([.tab], .cycleTarget, hint: "target", help: "Change the target: focused node, marked nodes, all nodes",
+        B(
+            [.tab], .cycleTarget, hint: "target", help: "Change the target: focused node, marked nodes, all nodes",
             group: .prompt, contexts: [.prompt]),
-        B([.up], .historyPrevious, hint: "history", help: "Recall the previous prompt", group: .prompt,
+        B(
+            [.up], .historyPrevious, hint: "history", help: "Recall the previous prompt", group: .prompt,
             contexts: [.prompt]),
         B([.down], .historyNext, help: "Recall the next prompt", group: .prompt, contexts: [.prompt]),
-        B([.escape], .back, hint: "leave", help: "Leave the prompt line (the text is kept)", group: .prompt,
+        B(
+            [.escape], .back, hint: "leave", help: "Leave the prompt line (the text is kept)", group: .prompt,
             contexts: [.prompt]),
 
         // Editing
         B([.left], .cursorLeft, help: "Move the cursor left", group: .editing, contexts: KeyContext.textEntry),
         B([.right], .cursorRight, help: "Move the cursor right", group: .editing, contexts: KeyContext.textEntry),
-        B([.home, .control("a")], .cursorHome, help: "Move to the start", group: .editing,
+        B(
+            [.home, .control("a")], .cursorHome, help: "Move to the start", group: .editing,
             contexts: KeyContext.textEntry),
         B([.end, .control("e")], .cursorEnd, help: "Move to the end", group: .editing, contexts: KeyContext.textEntry),
-        B([.backspace], .deleteBackward, help: "Delete the character before the cursor", group: .editing,
+        B(
+            [.backspace], .deleteBackward, help: "Delete the character before the cursor", group: .editing,
             contexts: KeyContext.textEntry),
-        B([.delete], .deleteForward, help: "Delete the character under the cursor", group: .editing,
+        B(
+            [.delete], .deleteForward, help: "Delete the character under the cursor", group: .editing,
             contexts: KeyContext.textEntry),
-        B([.control("w")], .deleteWord, help: "Delete the word before the cursor", group: .editing,
+        B(
+            [.control("w")], .deleteWord, help: "Delete the word before the cursor", group: .editing,
             contexts: KeyContext.textEntry),
         B([.control("u")], .clearLine, help: "Clear the text", group: .editing, contexts: KeyContext.textEntry),
 
         // Filter
-        B([.enter], .applyFilter, hint: "keep", help: "Keep the filter and go back to the table", group: .filter,
+        B(
+            [.enter], .applyFilter, hint: "keep", help: "Keep the filter and go back to the table", group: .filter,
             contexts: [.filter]),
         B([.escape], .clearFilter, hint: "clear", help: "Clear the filter", group: .filter, contexts: [.filter]),
 
         // Dialogs and forms
-        B([.character("y")], .confirm, hint: "yes", help: "Confirm the dangerous action", group: .dialogs,
+        B(
+            [.character("y")], .confirm, hint: "yes", help: "Confirm the dangerous action", group: .dialogs,
             contexts: [.confirm]),
-        B([.character("n"), .escape], .cancel, hint: "no", help: "Cancel the dangerous action", group: .dialogs,
+        B(
+            [.character("n"), .escape], .cancel, hint: "no", help: "Cancel the dangerous action", group: .dialogs,
             contexts: [.confirm]),
-        B([.enter], .submitForm, hint: "launch", help: "Launch form: launch the swarm", group: .dialogs,
+        B(
+            [.enter], .submitForm, hint: "launch", help: "Launch form: launch the swarm", group: .dialogs,
             contexts: [.launch]),
-        B([.tab, .down], .nextField, hint: "next field", help: "Launch form: next field", group: .dialogs,
+        B(
+            [.tab, .down], .nextField, hint: "next field", help: "Launch form: next field", group: .dialogs,
             contexts: [.launch]),
         B([.backTab, .up], .previousField, help: "Launch form: previous field", group: .dialogs, contexts: [.launch]),
-        B([.escape], .cancel, hint: "cancel", help: "Launch form: close without launching", group: .dialogs,
+        B(
+            [.escape], .cancel, hint: "cancel", help: "Launch form: close without launching", group: .dialogs,
             contexts: [.launch]),
-        B([.escape, .character("?"), .character("q")], .closeOverlay, hint: "close", help: "Close this help",
+        B(
+            [.escape, .character("?"), .character("q")], .closeOverlay, hint: "close", help: "Close this help",
             group: .dialogs, contexts: [.help]),
     ])
 }

@@ -10,7 +10,7 @@ extension DashboardState {
         case .output:
             scrollFocusedPane(by: delta)
         case .help:
-            helpScroll = max(0, helpScroll + delta)
+            helpScroll = min(max(0, helpScroll + delta), maxHelpScroll)
         default:
             break
         }
@@ -31,7 +31,7 @@ extension DashboardState {
                 scroll[key] = .following
             }
         case .help:
-            helpScroll = top ? 0 : Int.max / 2
+            helpScroll = top ? 0 : maxHelpScroll
         default:
             break
         }
@@ -120,5 +120,10 @@ extension DashboardState {
             case .swarms: break
             }
         }
+    }
+
+    /// How far the help overlay can scroll at the current size.
+    var maxHelpScroll: Int {
+        HelpOverlayView.maximumScroll(for: keyMap, screen: Rect(size: size))
     }
 }

@@ -89,7 +89,9 @@ extension DashboardState {
     }
 
     /// The nodes the prompt would go to, or why it cannot be sent.
-    public func promptRecipients() -> Result<(swarm: SwarmRecord, selection: NodeSelection, nodeIDs: [Int]), PromptProblem> {
+    public func promptRecipients() -> Result<
+        (swarm: SwarmRecord, selection: NodeSelection, nodeIDs: [Int]), PromptProblem
+    > {
         guard let swarm = selectedSwarm else { return .failure(.init("No swarm selected: launch one with n.")) }
         guard swarm.isActive else { return .failure(.init("Swarm \(swarm.id) has ended; it cannot take prompts.")) }
         switch prompt.target {
@@ -138,7 +140,10 @@ extension DashboardState {
         }
         prompt.remember(text)
         prompt.field.clear()
-        return [.send(.inject(swarmID: recipients.swarm.id, nodes: recipients.selection, content: text), requestID: requestID)]
+        return [
+            .send(
+                .inject(swarmID: recipients.swarm.id, nodes: recipients.selection, content: text), requestID: requestID)
+        ]
     }
 }
 

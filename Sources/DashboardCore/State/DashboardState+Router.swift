@@ -142,14 +142,16 @@ extension DashboardState {
             return
         case .inject(let swarmID, let nodes, _):
             for nodeID in nodes {
-                swarms[swarmID]?.nodes[nodeID, default: NodeRecord(nodeID: nodeID)].inject = .failed(nil, reason: reason)
+                swarms[swarmID]?.nodes[nodeID, default: NodeRecord(nodeID: nodeID)].inject = .failed(
+                    nil, reason: reason)
             }
         case .status(let swarmID):
             lastStatusAt[swarmID] = now
         case .list, .launch, .terminate:
             break
         }
-        showFlash("\(purpose.noun.prefix(1).uppercased() + purpose.noun.dropFirst()) rejected: \(reason)", isError: true)
+        showFlash(
+            "\(purpose.noun.prefix(1).uppercased() + purpose.noun.dropFirst()) rejected: \(reason)", isError: true)
     }
 
     private mutating func injection(_ data: InjectionEvent, status: InjectStatus) {

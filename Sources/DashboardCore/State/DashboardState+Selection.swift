@@ -19,9 +19,11 @@ extension DashboardState {
         let needle = swarmFilter.text.lowercased()
         guard !needle.isEmpty else { return orderedSwarms }
         return orderedSwarms.filter { swarm in
-            [swarm.id.rawValue, swarm.provider ?? "", swarm.jobID?.rawValue ?? "", swarm.statusLabel,
-                swarm.slurmState ?? "", swarm.partition ?? ""]
-                .contains { $0.lowercased().contains(needle) }
+            [
+                swarm.id.rawValue, swarm.provider ?? "", swarm.jobID?.rawValue ?? "", swarm.statusLabel,
+                swarm.slurmState ?? "", swarm.partition ?? "",
+            ]
+            .contains { $0.lowercased().contains(needle) }
         }
     }
 

@@ -21,7 +21,8 @@ extension DashboardState {
         let isLive = replayRequestID == nil
         let key = NodeKey(event.swarmID, event.nodeID)
         var node = swarms[event.swarmID]?.nodes[event.nodeID] ?? NodeRecord(nodeID: event.nodeID)
-        var transcript = transcripts[key] ?? Transcript()
+        // Taken out of the dictionary so appending mutates the only copy instead of copying the scrollback.
+        var transcript = transcripts.removeValue(forKey: key) ?? Transcript()
         let turnKey = event.turnID ?? event.injectionID?.rawValue
         if isLive { node.lastActivityAt = now }
 

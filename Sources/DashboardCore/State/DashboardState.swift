@@ -48,7 +48,8 @@ public struct DashboardState: Sendable {
     public static let statusInterval: TimeInterval = 5
 
     public init(
-        size: ScreenSize, now: Date, isMonochrome: Bool = false, launchDefaults: LaunchRequest = LaunchRequest(nodes: 4),
+        size: ScreenSize, now: Date, isMonochrome: Bool = false,
+        launchDefaults: LaunchRequest = LaunchRequest(nodes: 4),
         initialSwarmID: SwarmID? = nil, keyMap: KeyMap = .standard
     ) {
         self.size = size

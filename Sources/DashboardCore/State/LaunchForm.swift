@@ -101,6 +101,7 @@ public struct LaunchForm: Sendable, Hashable {
     }
 }
 
+/// Trimming for form fields, without Foundation's character sets.
 extension String {
     /// The string without leading and trailing spaces, tabs and newlines.
     func trimmingWhitespace() -> String {

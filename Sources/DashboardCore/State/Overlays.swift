@@ -10,7 +10,7 @@ public struct ConfirmDialog: Sendable, Hashable {
 
     public var title: String
     public var message: String
-    /// The label of the confirming key's choice, e.g. `terminate`.
+    /// The label of the confirming key's choice, such as `terminate`.
     public var confirmLabel: String
     public var pending: Pending
 }

@@ -11,7 +11,7 @@ public enum RequestPurpose: Sendable, Hashable {
     case launch
     case terminate(SwarmID)
 
-    /// How the request is named in messages: `inject`, `launch`, …
+    /// How the request is named in messages (`prompt`, `launch`, and so on).
     public var noun: String {
         switch self {
         case .list: "list"

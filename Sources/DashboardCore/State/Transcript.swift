@@ -74,9 +74,14 @@ public struct Transcript: Sendable, Hashable {
     public mutating func appendDelta(_ text: String, turnKey: String?) {
         let clean = TextSanitizer.clean(text)
         if let last = entries.indices.last, entries[last].isStreaming, entries[last].turnKey == turnKey {
-            utf8Count -= entries[last].text.utf8.count
-            entries[last].text = Self.capped(entries[last].text + clean)
-            utf8Count += entries[last].text.utf8.count
+            // Appending in place keeps a long stream linear; capping only runs when it overflows.
+            utf8Count += clean.utf8.count
+            entries[last].text.append(clean)
+            if entries[last].text.utf8.count > Self.maximumEntryBytes {
+                utf8Count -= entries[last].text.utf8.count
+                entries[last].text = Self.capped(entries[last].text)
+                utf8Count += entries[last].text.utf8.count
+            }
             evict()
             return
         }

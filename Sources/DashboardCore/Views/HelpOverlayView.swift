@@ -39,12 +39,30 @@ struct HelpOverlayView {
         return result
     }
 
+    /// The overlay's box on `screen`.
+    static func frame(on screen: Rect) -> Rect {
+        screen.centered(width: min(screen.width - 2, 150), height: screen.height - 2)
+    }
+
+    /// The area inside the box where the lines go.
+    static func body(of frame: Rect) -> Rect {
+        let inner = frame.inset(by: 1)
+        return Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: inner.height)
+    }
+
+    /// How many lines the overlay can scroll on `screen`.
+    static func maximumScroll(for keyMap: KeyMap, screen: Rect) -> Int {
+        let body = body(of: frame(on: screen))
+        guard body.width > 0, body.height > 0 else { return 0 }
+        let longest = columns(for: keyMap, width: body.width, twoColumns: body.width >= 120).map(\.count).max() ?? 0
+        return max(0, longest - body.height)
+    }
+
     func render(in screen: Rect, grid: inout ScreenGrid) {
-        let rect = screen.centered(width: min(screen.width - 2, 150), height: screen.height - 2)
+        let rect = Self.frame(on: screen)
         guard rect.width > 24, rect.height > 4 else { return }
         grid.fill(rect, role: .overlay)
-        let inner = rect.inset(by: 1)
-        let body = Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: inner.height)
+        let body = Self.body(of: rect)
         let columns = Self.columns(for: state.keyMap, width: body.width, twoColumns: body.width >= 120)
         let columnWidth = columns.count > 1 ? (body.width - 2) / 2 : body.width
         let longest = columns.map(\.count).max() ?? 0

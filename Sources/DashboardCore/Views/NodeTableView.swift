@@ -5,8 +5,10 @@ struct NodeTableView {
     func render(in rect: Rect, grid: inout ScreenGrid) {
         let isFocused = state.mode == .browse && state.focus == .nodes
         guard let swarm = state.selectedSwarm else {
-            PaneFrame(title: "Nodes", isFocused: isFocused, isMonochrome: state.isMonochrome).render(in: rect, grid: &grid)
-            grid.put("Select a swarm to see its nodes.", x: rect.x + 2, y: rect.y + 1, role: .dim, clip: rect.inset(by: 1))
+            PaneFrame(title: "Nodes", isFocused: isFocused, isMonochrome: state.isMonochrome).render(
+                in: rect, grid: &grid)
+            grid.put(
+                "Select a swarm to see its nodes.", x: rect.x + 2, y: rect.y + 1, role: .dim, clip: rect.inset(by: 1))
             return
         }
         let nodes = state.visibleNodes(of: swarm)

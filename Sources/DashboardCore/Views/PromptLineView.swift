@@ -35,7 +35,9 @@ struct PromptLineView {
 
     /// Where the target nodes' latest prompts stand: `2 delivered · 1 failed`.
     private var deliverySummary: String {
-        guard let swarm = state.selectedSwarm, case .success(let recipients) = state.promptRecipients() else { return "" }
+        guard let swarm = state.selectedSwarm, case .success(let recipients) = state.promptRecipients() else {
+            return ""
+        }
         var counts: [(String, Int)] = [("sending", 0), ("acked", 0), ("delivered", 0), ("failed", 0)]
         for nodeID in recipients.nodeIDs {
             switch swarm.nodes[nodeID]?.inject {

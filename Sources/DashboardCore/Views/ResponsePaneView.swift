@@ -15,21 +15,25 @@ struct ResponsePaneView {
         let inner = rect.inset(by: 1)
         let transcript = state.transcripts[key] ?? Transcript()
         let position = state.scroll[key] ?? .following
-        let window = TranscriptLines.window(of: transcript, width: inner.width, height: inner.height, position: position)
+        let window = TranscriptLines.window(
+            of: transcript, width: inner.width, height: inner.height, position: position)
         for (offset, line) in window.lines.enumerated() {
             grid.put(line.text, x: inner.x, y: inner.y + offset, role: line.role, clip: inner)
         }
         if transcript.entries.isEmpty, inner.height > 0 {
             let hints = node.state == .ended ? ["No output was recorded."] : ["No output yet.", "i types a prompt."]
             for (offset, hint) in hints.prefix(inner.height).enumerated() {
-                grid.put(TextFormat.truncate(hint, to: inner.width), x: inner.x, y: inner.y + offset, role: .dim,
+                grid.put(
+                    TextFormat.truncate(hint, to: inner.width), x: inner.x, y: inner.y + offset, role: .dim,
                     clip: inner)
             }
         }
         var footer: String?
         var footerRole = StyleRole.dim
         if case .pinned = position {
-            footer = window.entriesBelow > 0 ? "paused · \(window.entriesBelow) more below · G follows" : "paused · G follows"
+            footer =
+                window.entriesBelow > 0
+                ? "paused · \(window.entriesBelow) more below · G follows" : "paused · G follows"
             footerRole = .warning
         }
         PaneFrame(

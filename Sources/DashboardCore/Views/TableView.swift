@@ -50,7 +50,8 @@ struct TableView: Sendable {
         var x = area.x + Self.gutter
         for (index, column) in columns.enumerated() {
             guard let width = widths[index] else { continue }
-            grid.put(TextFormat.fit(column.title, to: width, alignRight: column.alignRight), x: x, y: area.y,
+            grid.put(
+                TextFormat.fit(column.title, to: width, alignRight: column.alignRight), x: x, y: area.y,
                 role: .tableHeader, clip: area)
             x += width + 1
         }
@@ -58,7 +59,8 @@ struct TableView: Sendable {
         let visibleCount = area.height - 1
         guard !rows.isEmpty else {
             if visibleCount > 0 {
-                grid.put(TextFormat.truncate(emptyMessage, to: area.width - 2), x: area.x + 2, y: area.y + 1,
+                grid.put(
+                    TextFormat.truncate(emptyMessage, to: area.width - 2), x: area.x + 2, y: area.y + 1,
                     role: .dim, clip: area)
             }
             return 0..<0
@@ -76,14 +78,16 @@ struct TableView: Sendable {
                 isSelected ? (isFocused ? .selected : .selectedUnfocused) : isMarked ? .marked : .normal
             grid.fill(Rect(x: area.x, y: y, width: area.width, height: 1), role: rowRole)
             grid.put(isSelected ? "▸" : " ", x: area.x, y: y, role: rowRole, clip: area)
-            grid.put(isMarked ? "*" : " ", x: area.x + 1, y: y, role: isMarked && !isSelected ? .marked : rowRole,
+            grid.put(
+                isMarked ? "*" : " ", x: area.x + 1, y: y, role: isMarked && !isSelected ? .marked : rowRole,
                 clip: area)
             var cellX = area.x + Self.gutter
             for (index, column) in columns.enumerated() {
                 guard let width = widths[index] else { continue }
                 let cell = index < rows[rowIndex].count ? rows[rowIndex][index] : TableCell("")
                 let role = isSelected ? rowRole : (cell.role ?? rowRole)
-                grid.put(TextFormat.fit(cell.shown(in: width), to: width, alignRight: column.alignRight), x: cellX, y: y,
+                grid.put(
+                    TextFormat.fit(cell.shown(in: width), to: width, alignRight: column.alignRight), x: cellX, y: y,
                     role: role, clip: area)
                 cellX += width + 1
             }
