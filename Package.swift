@@ -65,6 +65,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .executableTarget(name: "codeswarm", dependencies: ["CLI"], swiftSettings: strictSettings),
+        // Benchmark harness (not a test): speed targets are measured here, never asserted in timed tests.
+        .executableTarget(
+            name: "codeswarm-bench", dependencies: ["DashboardCore", "CodeswarmProtocol"],
+            path: "Benchmarks/DashboardRender", swiftSettings: strictSettings
+        ),
 
         // Shared test helpers (fakes, fixtures, process helpers).
         .target(
