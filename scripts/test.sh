@@ -23,7 +23,7 @@ echo "build: $(( $(date +%s) - start )) s" >&2
 
 export CODESWARM_BIN="$PWD/.build/debug/codeswarm"
 # The Slurm provider deploys a fully static binary to the compute nodes.
-CODESWARM_STATIC_BIN=$(bash scripts/build-static.sh 2> >(grep -E 'error|warning:' | grep -v 'in statically linked applications requires' >&2))
+CODESWARM_STATIC_BIN=$(bash scripts/build-static.sh 2> >(grep -E 'error|warning:' | grep -vE 'in statically linked applications requires|use of .mktemp. is dangerous' >&2))
 export CODESWARM_STATIC_BIN
 echo "static build: $(( $(date +%s) - start )) s since the build started" >&2
 swift test --parallel 2>&1 | tee /tmp/codeswarm-test-output.txt | grep -vE '^\[[0-9]+/[0-9]+\]' || true
