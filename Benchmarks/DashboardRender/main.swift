@@ -19,7 +19,9 @@ enum DashboardRenderBenchmark {
             time: "02:00:00", status: .running, provider: "slurm", slurmState: "RUNNING", totalTokens: 123_456,
             timeLeftSeconds: 5000)
         _ = state.handle(.router(.swarmList(SwarmListReply(requestID: .null, swarms: [swarmID.rawValue: summary]))))
-        let nodes = (0..<16).map { NodeSummary(nodeID: $0, hostname: "gpu-node-\($0)", state: .working, totalTokens: 1000 * $0) }
+        let nodes = (0..<16).map {
+            NodeSummary(nodeID: $0, hostname: "gpu-node-\($0)", state: .working, totalTokens: 1000 * $0)
+        }
         _ = state.handle(
             .router(
                 .swarmStatus(
@@ -60,7 +62,9 @@ enum DashboardRenderBenchmark {
             let sorted = samples.sorted()
             let median = sorted[sorted.count / 2]
             let p99 = sorted[Int(Double(sorted.count) * 0.99)]
-            print("\(name): median \(String(format: "%.1f", median)) µs, p99 \(String(format: "%.1f", p99)) µs (\(samples.count) samples)")
+            print(
+                "\(name): median \(String(format: "%.1f", median)) µs, p99 \(String(format: "%.1f", p99)) µs (\(samples.count) samples)"
+            )
         }
         report("render one 200x60 frame (16-node split view)", render)
         report("absorb one assistant_delta", absorb)

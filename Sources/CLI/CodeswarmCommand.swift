@@ -15,7 +15,8 @@ public struct CodeswarmCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             LaunchCommand.self, InjectCommand.self, StatusCommand.self, ListCommand.self, TerminateCommand.self,
-            AttachCommand.self, DashboardCommand.self, RouterDaemonCommand.self, RelayCommand.self, WorkerCommand.self, DemoAgentCommand.self,
+            AttachCommand.self, DashboardCommand.self, RouterDaemonCommand.self, RelayCommand.self, WorkerCommand.self,
+            DemoAgentCommand.self,
         ])
 
     public init() {}

@@ -22,7 +22,8 @@ public final class RouterConnection: Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     // Events can be larger than command frames: inject_ack echoes a prompt of up to 8 MiB, escaped.
-                    try channel.pipeline.syncOperations.addHandler(LineFramingHandler(maximumLineLength: 64 * 1024 * 1024))
+                    try channel.pipeline.syncOperations.addHandler(
+                        LineFramingHandler(maximumLineLength: 64 * 1024 * 1024))
                     try channel.pipeline.syncOperations.addHandler(EventForwarder(continuation: continuation))
                 }
             }

@@ -25,8 +25,11 @@ public enum RouterEnvironment {
     }
 
     /// `$CODESWARM_ROUTER_PORT` when set and valid, else the configured port.
-    public static func port(configured: Int, environment: [String: String] = ProcessInfo.processInfo.environment) -> Int {
-        if let text = environment["CODESWARM_ROUTER_PORT"], let port = Int(text), (0...65535).contains(port) { return port }
+    public static func port(configured: Int, environment: [String: String] = ProcessInfo.processInfo.environment) -> Int
+    {
+        if let text = environment["CODESWARM_ROUTER_PORT"], let port = Int(text), (0...65535).contains(port) {
+            return port
+        }
         return configured
     }
 }

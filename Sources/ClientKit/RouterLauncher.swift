@@ -37,7 +37,8 @@ public struct RouterLauncher: Sendable {
     public var logPath: String { "\(stateDirectory)/router.log" }
 
     /// Connects, starting the router when nothing listens (unless `autoStart` is false).
-    public func connect(autoStart: Bool = true, progress: (String) -> Void = { _ in }) async throws -> RouterConnection {
+    public func connect(autoStart: Bool = true, progress: (String) -> Void = { _ in }) async throws -> RouterConnection
+    {
         if let connection = try? await RouterConnection.connect(to: endpoint) { return connection }
         guard autoStart else {
             throw Unreachable(description: "no router is listening on \(endpoint); start one with `codeswarm router`")
@@ -61,7 +62,8 @@ public struct RouterLauncher: Sendable {
             try await Task.sleep(for: .milliseconds(100))
         }
         throw Unreachable(
-            description: "started a router but it did not answer on \(endpoint) within \(startTimeout): \(lastError.map { "\($0)" } ?? "no answer"); see \(logPath)"
+            description:
+                "started a router but it did not answer on \(endpoint) within \(startTimeout): \(lastError.map { "\($0)" } ?? "no answer"); see \(logPath)"
         )
     }
 
@@ -80,7 +82,8 @@ public struct RouterLauncher: Sendable {
             // A new session, stdin from /dev/null: the router outlives this command and its terminal.
             return try ChildProcess.spawn(
                 executable: executable, arguments: arguments, environment: environment, stdin: .null,
-                stdout: .file(path: logPath, append: true), stderr: .file(path: logPath, append: true), newSession: true)
+                stdout: .file(path: logPath, append: true), stderr: .file(path: logPath, append: true), newSession: true
+            )
         } catch {
             throw Unreachable(description: "cannot start the router: \(error)")
         }

@@ -38,7 +38,8 @@ public struct OutboxFollower: Sendable, Hashable {
 
     /// Chooses what to read given the outbox and archive entries for this name (nil when absent).
     public mutating func decide(outbox: FileState?, archive: FileState?) -> Decision {
-        let candidates: [(MailboxLayout.Box, FileState)] = [(.outbox, outbox), (.archive, archive)].compactMap { box, state in
+        let candidates: [(MailboxLayout.Box, FileState)] = [(.outbox, outbox), (.archive, archive)].compactMap {
+            box, state in
             state.map { (box, $0) }
         }
         guard !candidates.isEmpty else { return .wait }

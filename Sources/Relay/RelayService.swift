@@ -43,10 +43,15 @@ public struct RelayService: Sendable {
             group.addTask {
                 // Commands run as child tasks, concurrently: a slow sbatch must not hold up appends.
                 await withDiscardingTaskGroup { commands in
-                    for await line in FileDescriptorReader.lines(dup(STDIN_FILENO), name: "relay stdin", maximumLineLength: RelayService.maximumLineLength) {
+                    for await line in FileDescriptorReader.lines(
+                        dup(STDIN_FILENO), name: "relay stdin", maximumLineLength: RelayService.maximumLineLength)
+                    {
                         guard case .line(let bytes) = line, !bytes.isEmpty else { continue }
                         guard let request = try? WireCoding.decode(RelayRequest.self, from: bytes) else {
-                            emit(.error(message: "unreadable request: \(String(decoding: bytes.prefix(200), as: UTF8.self))"))
+                            emit(
+                                .error(
+                                    message: "unreadable request: \(String(decoding: bytes.prefix(200), as: UTF8.self))"
+                                ))
                             continue
                         }
                         switch request {
@@ -84,14 +89,18 @@ public struct RelayService: Sendable {
         }
         do {
             let output = try await CommandRunner.run(
-                executable, Array(argv.dropFirst()), input: Array(input.utf8), timeout: .seconds(max(1, timeoutSeconds)))
+                executable, Array(argv.dropFirst()), input: Array(input.utf8), timeout: .seconds(max(1, timeoutSeconds))
+            )
             let code: Int
             switch output.status {
             case .exited(let value): code = Int(value)
             case .signaled(let signal): code = 128 + Int(signal)
             }
-            let error = output.timedOut ? "timed out after \(timeoutSeconds) s\n" + output.standardError : output.standardError
-            return .ran(id: id, exitCode: output.timedOut ? -1 : code, standardOutput: output.standardOutput, standardError: error)
+            let error =
+                output.timedOut ? "timed out after \(timeoutSeconds) s\n" + output.standardError : output.standardError
+            return .ran(
+                id: id, exitCode: output.timedOut ? -1 : code, standardOutput: output.standardOutput,
+                standardError: error)
         } catch {
             return .ran(id: id, exitCode: -1, standardOutput: "", standardError: "\(error)")
         }
@@ -125,7 +134,9 @@ enum FileTail {
         var info = stat()
         guard fstat(fd, &info) == 0, info.st_size >= bytes.count else { return false }
         var tail = [UInt8](repeating: 0, count: bytes.count)
-        let count = tail.withUnsafeMutableBytes { pread(fd, $0.baseAddress, bytes.count, off_t(info.st_size) - off_t(bytes.count)) }
+        let count = tail.withUnsafeMutableBytes {
+            pread(fd, $0.baseAddress, bytes.count, off_t(info.st_size) - off_t(bytes.count))
+        }
         return count == bytes.count && tail == bytes
     }
 }

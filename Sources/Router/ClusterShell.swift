@@ -32,7 +32,10 @@ struct ClusterShell: Sendable {
         let output = try await CommandRunner.run(command[0], Array(command.dropFirst()), input: input, timeout: timeout)
         guard output.status.isSuccess else {
             let what = output.timedOut ? "timed out" : "failed (\(output.status))"
-            throw Failure(description: "`\(remote.joined(separator: " "))` \(what): \(output.standardError.trimmingCharacters(in: .whitespacesAndNewlines))")
+            throw Failure(
+                description:
+                    "`\(remote.joined(separator: " "))` \(what): \(output.standardError.trimmingCharacters(in: .whitespacesAndNewlines))"
+            )
         }
         return output.standardOutput
     }

@@ -38,7 +38,9 @@ final class LocalProvider: Provider {
         let jobDirectory = "\(base)/runs/\(jobID.rawValue)"
         do {
             try AtomicFile.makePrivateDirectory(jobDirectory)
-            for box in MailboxLayout.Box.allCases { try AtomicFile.makePrivateDirectory("\(base)/mailbox/\(box.rawValue)") }
+            for box in MailboxLayout.Box.allCases {
+                try AtomicFile.makePrivateDirectory("\(base)/mailbox/\(box.rawValue)")
+            }
             let settingsPath = "\(jobDirectory)/worker.json"
             try AtomicFile.write(try WireCoding.encode(settingsTemplate), to: settingsPath)
             var identities: [ProcessInspector.Identity] = []
@@ -46,12 +48,15 @@ final class LocalProvider: Provider {
                 let logPath = "\(jobDirectory)/worker_\(node < 10 ? "0" : "")\(node).log"
                 let process = try ChildProcess.spawn(
                     executable: executable,
-                    arguments: ["worker", "--settings", settingsPath, "--job-id", jobID.rawValue, "--node-id", String(node)],
+                    arguments: [
+                        "worker", "--settings", settingsPath, "--job-id", jobID.rawValue, "--node-id", String(node),
+                    ],
                     workingDirectory: jobDirectory, stdin: .null, stdout: .file(path: logPath, append: true),
                     stderr: .file(path: logPath, append: true), newSession: true)
                 process.reapInBackground()
                 identities.append(
-                    ProcessInspector.identity(of: process.pid) ?? ProcessInspector.Identity(pid: process.pid, startTicks: 0))
+                    ProcessInspector.identity(of: process.pid)
+                        ?? ProcessInspector.Identity(pid: process.pid, startTicks: 0))
             }
             try AtomicFile.write(try WireCoding.encode(identities), to: "\(jobDirectory)/job.json")
             jobs.withLock { $0[jobID] = identities }
@@ -74,13 +79,16 @@ final class LocalProvider: Provider {
             for identity in identities {
                 // Our own children must be reaped, or they linger as zombies while the router runs.
                 ProcessInspector.reapIfChild(identity.pid)
-                if identity.startTicks == 0 ? ProcessInspector.identity(of: identity.pid) != nil : ProcessInspector.isAlive(identity) {
+                if identity.startTicks == 0
+                    ? ProcessInspector.identity(of: identity.pid) != nil : ProcessInspector.isAlive(identity)
+                {
                     alive += 1
                 }
             }
             result[jobID] =
                 alive > 0
-                ? JobObservation(state: "RUNNING", isFinished: false, reason: "\(alive)/\(identities.count) workers alive")
+                ? JobObservation(
+                    state: "RUNNING", isFinished: false, reason: "\(alive)/\(identities.count) workers alive")
                 : JobObservation(state: "COMPLETED", isFinished: true, reason: "no worker process left")
         }
         return result

@@ -47,7 +47,8 @@ final class RelaySession: Sendable {
     }
 
     /// Runs `argv` on the relay's host (waiting up to `startWait` for a relay) and returns its outcome.
-    func run(_ argv: [String], input: String = "", timeoutSeconds: Int = 60, startWait: Duration = .seconds(60)) async throws
+    func run(_ argv: [String], input: String = "", timeoutSeconds: Int = 60, startWait: Duration = .seconds(60))
+        async throws
         -> CommandResult
     {
         let deadline = ContinuousClock.now + startWait
@@ -98,7 +99,8 @@ final class RelaySession: Sendable {
                     report(.relayStopped(site: site, reason: reason, at: Date()))
                     if Task.isCancelled { break }
                     if ContinuousClock.now - started > .seconds(10) { backoff = .milliseconds(250) }
-                    logger.warning("relay stopped; restarting", metadata: ["relay.site": "\(site)", "reason": "\(reason)"])
+                    logger.warning(
+                        "relay stopped; restarting", metadata: ["relay.site": "\(site)", "reason": "\(reason)"])
                     try? await Task.sleep(for: backoff)
                     backoff = min(backoff * 2, .seconds(10))
                 }
@@ -113,14 +115,17 @@ final class RelaySession: Sendable {
             defer { table.removeAll() }
             return Array(table.values)
         }
-        for continuation in waiting { continuation.resume(throwing: Unavailable(description: "relay stopped: \(reason)")) }
+        for continuation in waiting {
+            continuation.resume(throwing: Unavailable(description: "relay stopped: \(reason)"))
+        }
     }
 
     private func runOnce(report: @escaping @Sendable (RouterInput) -> Void) async -> String {
         let process: ChildProcess
         do {
             process = try ChildProcess.spawn(
-                executable: command[0], arguments: Array(command.dropFirst()), stdin: .pipe, stdout: .pipe, stderr: .pipe)
+                executable: command[0], arguments: Array(command.dropFirst()), stdin: .pipe, stdout: .pipe,
+                stderr: .pipe)
         } catch {
             return "cannot start relay: \(error)"
         }
@@ -132,21 +137,27 @@ final class RelaySession: Sendable {
                         for await case .line(let bytes) in FileDescriptorReader.lines(stderr, name: "relay stderr") {
                             logger.info(
                                 "relay stderr",
-                                metadata: ["relay.site": "\(site)", "line": "\(String(decoding: bytes, as: UTF8.self))"])
+                                metadata: [
+                                    "relay.site": "\(site)", "line": "\(String(decoding: bytes, as: UTF8.self))",
+                                ])
                         }
                     }
                 }
                 if let stdout = process.standardOutput {
-                    for await output in FileDescriptorReader.lines(stdout, name: "relay stdout", maximumLineLength: 96 * 1024 * 1024) {
+                    for await output in FileDescriptorReader.lines(
+                        stdout, name: "relay stdout", maximumLineLength: 96 * 1024 * 1024)
+                    {
                         guard case .line(let bytes) = output, !bytes.isEmpty else { continue }
                         guard let event = try? WireCoding.decode(RelayEvent.self, from: bytes) else {
                             logger.warning(
-                                "unreadable relay output", metadata: ["line": "\(String(decoding: bytes.prefix(200), as: UTF8.self))"])
+                                "unreadable relay output",
+                                metadata: ["line": "\(String(decoding: bytes.prefix(200), as: UTF8.self))"])
                             continue
                         }
                         if case .ran(let id, let exitCode, let standardOutput, let standardError) = event {
                             pending.withLock { $0.removeValue(forKey: id) }?.resume(
-                                returning: CommandResult(exitCode: exitCode, standardOutput: standardOutput, standardError: standardError))
+                                returning: CommandResult(
+                                    exitCode: exitCode, standardOutput: standardOutput, standardError: standardError))
                             continue
                         }
                         report(.relayEvent(site: site, event, at: Date()))

@@ -59,9 +59,14 @@ public enum RouterDaemon {
         let directory = options.stateDirectory
         try AtomicFile.makePrivateDirectory(directory)
         guard let lock = try FileLock.tryLock(path: "\(directory)/router.lock") else {
-            let running = (try? AtomicFile.read("\(directory)/router.json")).flatMap { try? WireCoding.decode(Identity.self, from: $0) }
+            let running = (try? AtomicFile.read("\(directory)/router.json")).flatMap {
+                try? WireCoding.decode(Identity.self, from: $0)
+            }
             let who = running.map { "pid \($0.pid), listening on \($0.host):\($0.port)" } ?? "pid unknown"
-            throw StartError(description: "a router is already running for state directory \(directory) (\(who)); stop it first or use another CODESWARM_STATE_DIR")
+            throw StartError(
+                description:
+                    "a router is already running for state directory \(directory) (\(who)); stop it first or use another CODESWARM_STATE_DIR"
+            )
         }
         defer { lock.unlock() }
 
@@ -106,13 +111,17 @@ public enum RouterDaemon {
         let clients = ClientRegistry(queueLimit: config.router.clientQueueLimitBytes)
         let runtime = RouterRuntime(
             core: core, store: store, clients: clients, providers: providers, relays: relays, logger: logger)
-        let server = TCPServer(host: options.host, port: options.port, clients: clients, inputs: runtime.inputs, logger: logger)
+        let server = TCPServer(
+            host: options.host, port: options.port, clients: clients, inputs: runtime.inputs, logger: logger)
 
         let listener: NIOAsyncChannel<NIOAsyncChannel<LineSplitter.Output, ByteBuffer>, Never>
         do {
             listener = try await server.bind()
         } catch {
-            throw StartError(description: "cannot listen on \(options.host):\(options.port): \(error); is another program using the port? set router.port or CODESWARM_ROUTER_PORT")
+            throw StartError(
+                description:
+                    "cannot listen on \(options.host):\(options.port): \(error); is another program using the port? set router.port or CODESWARM_ROUTER_PORT"
+            )
         }
         let port = listener.channel.localAddress?.port ?? options.port
         let identity = Identity(
@@ -121,7 +130,8 @@ public enum RouterDaemon {
         defer { unlink("\(directory)/router.json") }
         // The line tests and scripts wait for, like the seed's "TCP CONTROL READY".
         FileHandle.standardError.write(Data("TCP CONTROL READY \(options.host):\(port)\n".utf8))
-        logger.info("router listening", metadata: ["host": "\(options.host)", "port": "\(port)", "state.dir": "\(directory)"])
+        logger.info(
+            "router listening", metadata: ["host": "\(options.host)", "port": "\(port)", "state.dir": "\(directory)"])
 
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await server.serve(listener) }
@@ -157,14 +167,16 @@ public enum RouterDaemon {
             let controlDirectory = "\(options.stateDirectory)/ssh"
             try AtomicFile.makePrivateDirectory(controlDirectory)
             ssh = SSHOptions(
-                host: alias, configFile: config.ssh.configFile, port: config.ssh.port, identityFile: config.ssh.identityFile,
+                host: alias, configFile: config.ssh.configFile, port: config.ssh.port,
+                identityFile: config.ssh.identityFile,
                 user: config.ssh.user, controlDirectory: controlDirectory,
                 controlPersistSeconds: config.ssh.controlPersistSeconds,
                 connectTimeoutSeconds: config.ssh.connectTimeoutSeconds, serverAliveIntervalSeconds: 15)
         }
         let shell = ClusterShell(ssh: ssh, environment: config.slurm.environment)
         let source =
-            config.cluster.workerBinary ?? ProcessInfo.processInfo.environment["CODESWARM_WORKER_BINARY"] ?? options.executable
+            config.cluster.workerBinary ?? ProcessInfo.processInfo.environment["CODESWARM_WORKER_BINARY"]
+            ?? options.executable
         let deployer = SlurmDeployer(source: source, layout: layout, shell: shell, logger: logger)
         let relayCommand: [String]
         do {

@@ -86,7 +86,8 @@ final class RouterRuntime: Sendable {
                 needsPersist = true
             case .launch(let swarmID, let plan):
                 guard let provider = providers[plan.provider] else {
-                    inputs.submit(.launchFailed(swarmID, reason: "provider \(plan.provider) is not configured", at: Date()))
+                    inputs.submit(
+                        .launchFailed(swarmID, reason: "provider \(plan.provider) is not configured", at: Date()))
                     continue
                 }
                 let report: @Sendable (RouterInput) -> Void = { [inputs] input in inputs.submit(input) }
@@ -138,7 +139,9 @@ final class RouterRuntime: Sendable {
             }
         }
         for id in dropped {
-            logger.warning("client stopped reading; disconnected", metadata: ["client.id": "\(id)", "queue.limit_bytes": "\(clients.queueLimit)"])
+            logger.warning(
+                "client stopped reading; disconnected",
+                metadata: ["client.id": "\(id)", "queue.limit_bytes": "\(clients.queueLimit)"])
         }
     }
 
@@ -146,7 +149,8 @@ final class RouterRuntime: Sendable {
         do {
             return ByteBuffer(bytes: try WireCoding.encodeLine(envelope))
         } catch {
-            logger.error("could not encode an event", metadata: ["event": "\(envelope.event.name)", "error": "\(error)"])
+            logger.error(
+                "could not encode an event", metadata: ["event": "\(envelope.event.name)", "error": "\(error)"])
             return nil
         }
     }

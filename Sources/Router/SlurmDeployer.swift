@@ -35,7 +35,8 @@ final class SlurmDeployer: Sendable {
             break
         case .dynamic(let interpreter):
             throw Refusal(
-                description: "\(source) is dynamically linked (needs \(interpreter)); compute nodes may not have its libraries. Build a static binary with `scripts/build-static.sh` and set cluster.worker_binary (or $CODESWARM_WORKER_BINARY)"
+                description:
+                    "\(source) is dynamically linked (needs \(interpreter)); compute nodes may not have its libraries. Build a static binary with `scripts/build-static.sh` and set cluster.worker_binary (or $CODESWARM_WORKER_BINARY)"
             )
         case .notELF:
             throw Refusal(description: "\(source) is not a readable x86_64 ELF executable; set cluster.worker_binary")
@@ -45,7 +46,8 @@ final class SlurmDeployer: Sendable {
         }
         if deployed.withLock({ $0 }) == digest { return }
         let marker = "\(layout.base)/bin/codeswarm.digest"
-        let remote = (try? await shell.run(["cat", marker], timeout: .seconds(30)))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let remote = (try? await shell.run(["cat", marker], timeout: .seconds(30)))?.trimmingCharacters(
+            in: .whitespacesAndNewlines)
         if remote == digest {
             deployed.withLock { $0 = digest }
             return

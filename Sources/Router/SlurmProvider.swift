@@ -45,10 +45,13 @@ final class SlurmProvider: Provider {
             var settings = settingsTemplate
             settings.base = layout.base
             let directory = try layout.launchDirectory(token: swarmID.rawValue)
-            try await check(relay.run(["mkdir", "-p", "-m", "700", directory, layout.logsDirectory, "\(layout.base)/runs"]))
-            try await check(relay.run(["cp", "/dev/stdin", script.settingsPath], input: try WireCoding.encodeString(settings)))
+            try await check(
+                relay.run(["mkdir", "-p", "-m", "700", directory, layout.logsDirectory, "\(layout.base)/runs"]))
+            try await check(
+                relay.run(["cp", "/dev/stdin", script.settingsPath], input: try WireCoding.encodeString(settings)))
             let submitted = try await check(
-                relay.run(try SlurmCommandLine.withEnvironment(environment, SlurmCommandLine.submit()), input: script.text))
+                relay.run(
+                    try SlurmCommandLine.withEnvironment(environment, SlurmCommandLine.submit()), input: script.text))
             guard let jobID = SlurmOutputParser.submittedJobID(submitted.standardOutput) else {
                 throw RelaySession.Unavailable(description: "sbatch printed no job id: \(submitted.standardOutput)")
             }
@@ -62,7 +65,8 @@ final class SlurmProvider: Provider {
         let asked = jobs.filter(\.isSlurmJobID)
         guard !asked.isEmpty else { return [:] }
         do {
-            let result = try await relay.run(try SlurmCommandLine.withEnvironment(environment, SlurmCommandLine.queue(jobs: asked)))
+            let result = try await relay.run(
+                try SlurmCommandLine.withEnvironment(environment, SlurmCommandLine.queue(jobs: asked)))
             guard result.exitCode == 0 || SlurmOutputParser.isUnknownJobError(result.standardError) else {
                 // A failed poll says nothing about which jobs are gone; try again next interval.
                 logger.warning("squeue failed", metadata: ["stderr": "\(result.standardError)"])
@@ -71,7 +75,8 @@ final class SlurmProvider: Provider {
             let queue = result.exitCode == 0 ? SlurmOutputParser.queue(result.standardOutput) : [:]
             var finals: [JobID: SlurmFinalState] = [:]
             for job in SlurmPoll.missing(asked: asked, queue: queue) {
-                let shown = try await relay.run(try SlurmCommandLine.withEnvironment(environment, SlurmCommandLine.showJob(job)))
+                let shown = try await relay.run(
+                    try SlurmCommandLine.withEnvironment(environment, SlurmCommandLine.showJob(job)))
                 finals.merge(SlurmOutputParser.showJob(shown.standardOutput)) { _, new in new }
             }
             return SlurmPoll.observations(asked: asked, queue: queue, finalStates: finals)
@@ -83,7 +88,8 @@ final class SlurmProvider: Provider {
 
     func stop(_ jobID: JobID, mode: StopMode) async {
         do {
-            let argv = mode == .graceful ? try SlurmCommandLine.signalWorkers(jobID) : try SlurmCommandLine.cancel(jobID)
+            let argv =
+                mode == .graceful ? try SlurmCommandLine.signalWorkers(jobID) : try SlurmCommandLine.cancel(jobID)
             let result = try await relay.run(try SlurmCommandLine.withEnvironment(environment, argv))
             if result.exitCode != 0 {
                 logger.warning("scancel failed", metadata: ["job": "\(jobID)", "stderr": "\(result.standardError)"])
@@ -96,7 +102,8 @@ final class SlurmProvider: Provider {
     @discardableResult
     private func check(_ result: RelaySession.CommandResult) throws -> RelaySession.CommandResult {
         guard result.exitCode == 0 else {
-            throw RelaySession.Unavailable(description: result.standardError.trimmingCharacters(in: .whitespacesAndNewlines))
+            throw RelaySession.Unavailable(
+                description: result.standardError.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         return result
     }

@@ -47,7 +47,8 @@ struct TCPServer {
     private func handle(_ connection: NIOAsyncChannel<LineSplitter.Output, ByteBuffer>, localPort: Int) async {
         let peer = connection.channel.remoteAddress
         if let refusal = refusalReason(peer: peer, localPort: localPort) {
-            logger.warning("refused connection", metadata: ["peer": "\(peer.map { "\($0)" } ?? "?")", "reason": "\(refusal)"])
+            logger.warning(
+                "refused connection", metadata: ["peer": "\(peer.map { "\($0)" } ?? "?")", "reason": "\(refusal)"])
             try? await connection.channel.close()
             return
         }

@@ -17,7 +17,8 @@ enum AgentTraffic {
 
         static func == (lhs: Translation, rhs: Translation) -> Bool {
             lhs.bodies == rhs.bodies && lhs.turnID == rhs.turnID && lhs.agentState == rhs.agentState
-                && lhs.serverRequest?.id == rhs.serverRequest?.id && lhs.serverRequest?.request == rhs.serverRequest?.request
+                && lhs.serverRequest?.id == rhs.serverRequest?.id
+                && lhs.serverRequest?.request == rhs.serverRequest?.request
         }
     }
 
@@ -30,7 +31,8 @@ enum AgentTraffic {
             // A server request: the agent waits for the worker's answer.
             let command = params["command"].flatMap(commandText)
             result.serverRequest = (requestKey(id), PendingServerRequest(method: method, command: command))
-            if method.hasSuffix("requestApproval") || method == "execCommandApproval" || method == "applyPatchApproval" {
+            if method.hasSuffix("requestApproval") || method == "execCommandApproval" || method == "applyPatchApproval"
+            {
                 result.agentState = .waitingForApproval
             }
             return result
@@ -49,7 +51,9 @@ enum AgentTraffic {
         case "item/started":
             let item = params["item"] ?? .null
             if item["type"]?.stringValue == "commandExecution" {
-                result.bodies = [.commandStarted(command: commandText(item["command"] ?? .null) ?? "", cwd: item["cwd"]?.stringValue)]
+                result.bodies = [
+                    .commandStarted(command: commandText(item["command"] ?? .null) ?? "", cwd: item["cwd"]?.stringValue)
+                ]
             }
         case "item/completed":
             let item = params["item"] ?? .null
@@ -83,7 +87,8 @@ enum AgentTraffic {
             let message = error["message"]?.stringValue ?? "agent error"
             result.bodies = [
                 .agentError(
-                    message: message, code: error["codexErrorInfo"].flatMap(errorCode), willRetry: params["willRetry"]?.boolValue)
+                    message: message, code: error["codexErrorInfo"].flatMap(errorCode),
+                    willRetry: params["willRetry"]?.boolValue)
             ]
         case "codex/event/agent_message_content_delta", "codex/event/agent_message_delta":
             if let delta = params["msg"]?["delta"]?.stringValue { result.bodies = [.assistantDelta(content: delta)] }
@@ -143,7 +148,9 @@ enum AgentTraffic {
 
     private static func commandText(_ value: JSONValue) -> String? {
         if let text = value.stringValue { return text }
-        if let parts = value.arrayValue?.compactMap(\.stringValue), !parts.isEmpty { return parts.joined(separator: " ") }
+        if let parts = value.arrayValue?.compactMap(\.stringValue), !parts.isEmpty {
+            return parts.joined(separator: " ")
+        }
         return nil
     }
 

@@ -6,7 +6,8 @@ extension RouterCore {
     mutating func handleLine(client: ClientID, line: [UInt8]) {
         switch CommandParser.parse(line: line) {
         case .failure(let rejection):
-            reply(to: client, .commandRejected(CommandRejected(requestID: rejection.requestID, reason: rejection.reason)))
+            reply(
+                to: client, .commandRejected(CommandRejected(requestID: rejection.requestID, reason: rejection.reason)))
         case .success(let parsed):
             handleCommand(parsed.command, requestID: parsed.requestID, client: client)
         }

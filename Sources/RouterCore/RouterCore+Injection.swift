@@ -49,10 +49,12 @@ extension RouterCore {
         broadcastJournaled { seq in
             .injectAck(
                 InjectionEvent(
-                    requestID: requestID, swarmID: swarmID, injectionID: injectionID, nodeID: nodeID, prompt: content, seq: seq))
+                    requestID: requestID, swarmID: swarmID, injectionID: injectionID, nodeID: nodeID, prompt: content,
+                    seq: seq))
         }
         snapshot.lastAppendID += 1
-        let append = PendingAppend(appendID: snapshot.lastAppendID, injectionID: injectionID, requestID: requestID, line: line)
+        let append = PendingAppend(
+            appendID: snapshot.lastAppendID, injectionID: injectionID, requestID: requestID, line: line)
         snapshot.swarms[swarmIndex].nodes[nodeID].appendQueue.append(append)
         sendNextAppend(swarmIndex: swarmIndex, nodeID: nodeID)
     }
@@ -60,7 +62,8 @@ extension RouterCore {
     /// Sends the node's next queued append when none is in flight.
     mutating func sendNextAppend(swarmIndex: Int, nodeID: Int) {
         var node = snapshot.swarms[swarmIndex].nodes[nodeID]
-        guard node.appendInFlight == nil, !node.appendQueue.isEmpty, let jobID = snapshot.swarms[swarmIndex].jobID else { return }
+        guard node.appendInFlight == nil, !node.appendQueue.isEmpty, let jobID = snapshot.swarms[swarmIndex].jobID
+        else { return }
         let append = node.appendQueue.removeFirst()
         node.appendInFlight = append
         snapshot.swarms[swarmIndex].nodes[nodeID] = node
@@ -77,7 +80,9 @@ extension RouterCore {
             guard swarm.isLive, let jobID = swarm.jobID else { continue }
             for node in swarm.nodes {
                 if let append = node.appendInFlight {
-                    effects.append(.relay(site: site, .append(id: append.appendID, jobID: jobID, nodeID: node.id, line: append.line)))
+                    effects.append(
+                        .relay(
+                            site: site, .append(id: append.appendID, jobID: jobID, nodeID: node.id, line: append.line)))
                 } else {
                     sendNextAppend(swarmIndex: swarmIndex, nodeID: node.id)
                 }
@@ -89,7 +94,9 @@ extension RouterCore {
     mutating func appendAnswered(appendID: Int, error: String?) {
         for swarmIndex in snapshot.swarms.indices {
             for nodeIndex in snapshot.swarms[swarmIndex].nodes.indices {
-                guard let append = snapshot.swarms[swarmIndex].nodes[nodeIndex].appendInFlight, append.appendID == appendID else {
+                guard let append = snapshot.swarms[swarmIndex].nodes[nodeIndex].appendInFlight,
+                    append.appendID == appendID
+                else {
                     continue
                 }
                 snapshot.swarms[swarmIndex].nodes[nodeIndex].appendInFlight = nil

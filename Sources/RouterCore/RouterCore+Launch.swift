@@ -25,14 +25,16 @@ extension RouterCore {
             .swarmLaunchProgress(
                 SwarmLaunchProgress(
                     requestID: requestID, swarmID: swarmID, stage: "accepted",
-                    message: "launching \(resolved.nodes) node(s) with the \(provider) provider", nodeCount: resolved.nodes)))
+                    message: "launching \(resolved.nodes) node(s) with the \(provider) provider",
+                    nodeCount: resolved.nodes)))
         effects.append(
             .launch(
                 swarmID,
                 LaunchPlan(
                     provider: provider, nodes: resolved.nodes, partition: resolved.partition, time: resolved.time,
                     account: resolved.account, qos: resolved.qos)))
-        effects.append(.scheduleTimer(.launchTimeout(swarmID), at: now.addingTimeInterval(settings.launchTimeoutSeconds)))
+        effects.append(
+            .scheduleTimer(.launchTimeout(swarmID), at: now.addingTimeInterval(settings.launchTimeoutSeconds)))
         effects.append(.persist)
         return nil
     }
@@ -48,7 +50,10 @@ extension RouterCore {
             effects.append(.persist)
             return
         }
-        effects.append(.relay(site: Self.site(for: swarm.provider), .watch(jobID: jobID, nodeCount: swarm.request.nodes, cursors: [])))
+        effects.append(
+            .relay(
+                site: Self.site(for: swarm.provider), .watch(jobID: jobID, nodeCount: swarm.request.nodes, cursors: []))
+        )
         broadcast(
             .swarmLaunchProgress(
                 SwarmLaunchProgress(
@@ -62,14 +67,17 @@ extension RouterCore {
         }
     }
 
-    mutating func handleLaunchProgress(swarmID: SwarmID, stage: String, message: String, slurmState: String?, reason: String?) {
+    mutating func handleLaunchProgress(
+        swarmID: SwarmID, stage: String, message: String, slurmState: String?, reason: String?
+    ) {
         guard let index = index(of: swarmID), snapshot.swarms[index].status == .starting else { return }
         if let slurmState { snapshot.swarms[index].slurmState = slurmState }
         let swarm = snapshot.swarms[index]
         broadcast(
             .swarmLaunchProgress(
                 SwarmLaunchProgress(
-                    requestID: swarm.launchRequestID, swarmID: swarmID, jobID: swarm.jobID, stage: stage, message: message,
+                    requestID: swarm.launchRequestID, swarmID: swarmID, jobID: swarm.jobID, stage: stage,
+                    message: message,
                     slurmState: slurmState, reason: reason, nodesStarted: swarm.nodes.filter(\.isStarted).count,
                     nodeCount: swarm.request.nodes)))
     }
@@ -80,7 +88,8 @@ extension RouterCore {
         let swarm = snapshot.swarms[index]
         if !swarm.isAnnounced {
             snapshot.swarms[index].isAnnounced = true
-            broadcast(.commandRejected(CommandRejected(requestID: swarm.launchRequestID, reason: "launch failed: \(reason)")))
+            broadcast(
+                .commandRejected(CommandRejected(requestID: swarm.launchRequestID, reason: "launch failed: \(reason)")))
         }
         if let jobID = swarm.jobID {
             effects.append(.stopJob(jobID, provider: swarm.provider, mode: .force))
@@ -101,7 +110,8 @@ extension RouterCore {
             broadcast(
                 .swarmLaunchProgress(
                     SwarmLaunchProgress(
-                        requestID: swarm.launchRequestID, swarmID: swarm.id, jobID: swarm.jobID, stage: "workers_starting",
+                        requestID: swarm.launchRequestID, swarmID: swarm.id, jobID: swarm.jobID,
+                        stage: "workers_starting",
                         message: "\(started)/\(swarm.request.nodes) workers started", slurmState: swarm.slurmState,
                         nodesStarted: started, nodeCount: swarm.request.nodes)))
             return

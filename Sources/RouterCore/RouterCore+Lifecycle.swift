@@ -7,10 +7,13 @@ extension RouterCore {
         let sites = Set(snapshot.swarms.filter { $0.isLive && $0.jobID != nil }.map { Self.site(for: $0.provider) })
         for site in sites.sorted() { rewatch(site: site) }
         for swarm in snapshot.swarms where swarm.status == .starting {
-            effects.append(.scheduleTimer(.launchTimeout(swarm.id), at: now.addingTimeInterval(settings.launchTimeoutSeconds)))
+            effects.append(
+                .scheduleTimer(.launchTimeout(swarm.id), at: now.addingTimeInterval(settings.launchTimeoutSeconds)))
         }
         for swarm in snapshot.swarms where swarm.status == .terminating {
-            effects.append(.scheduleTimer(.terminateGrace(swarm.id), at: now.addingTimeInterval(settings.gracefulTerminateSeconds)))
+            effects.append(
+                .scheduleTimer(.terminateGrace(swarm.id), at: now.addingTimeInterval(settings.gracefulTerminateSeconds))
+            )
         }
         for swarm in snapshot.swarms where swarm.isLive && swarm.isDraining {
             // The drain deadline died with the previous process; nothing else would close these swarms.
@@ -69,9 +72,11 @@ extension RouterCore {
                 SwarmTerminateProgress(
                     requestID: requestID, swarmID: swarm.id, stage: "signalling",
                     message:
-                        "asking \(live) worker(s) to finish (SIGTERM); forcing after \(Int(settings.gracefulTerminateSeconds)) s")))
+                        "asking \(live) worker(s) to finish (SIGTERM); forcing after \(Int(settings.gracefulTerminateSeconds)) s"
+                )))
         effects.append(.stopJob(jobID, provider: swarm.provider, mode: .graceful))
-        effects.append(.scheduleTimer(.terminateGrace(swarm.id), at: now.addingTimeInterval(settings.gracefulTerminateSeconds)))
+        effects.append(
+            .scheduleTimer(.terminateGrace(swarm.id), at: now.addingTimeInterval(settings.gracefulTerminateSeconds)))
     }
 
     /// Kills what is left of a swarm and waits briefly for its last outbox lines.
@@ -110,14 +115,17 @@ extension RouterCore {
                     requestID: .null)
                 continue
             }
-            if !observation.isFinished, snapshot.swarms[index].isDraining, snapshot.swarms[index].status != .terminating,
+            if !observation.isFinished, snapshot.swarms[index].isDraining,
+                snapshot.swarms[index].status != .terminating,
                 !swarm.nodes.allSatisfy(\.isEnded)
             {
                 snapshot.swarms[index].isDraining = false
             }
             if observation.isFinished, !snapshot.swarms[index].isDraining {
                 snapshot.swarms[index].isDraining = true
-                effects.append(.scheduleTimer(.drainDeadline(snapshot.swarms[index].id), at: now.addingTimeInterval(settings.drainSeconds)))
+                effects.append(
+                    .scheduleTimer(
+                        .drainDeadline(snapshot.swarms[index].id), at: now.addingTimeInterval(settings.drainSeconds)))
             }
             if previous != observation.state { effects.append(.persist) }
         }
@@ -138,7 +146,8 @@ extension RouterCore {
             guard let index = index(of: swarmID), snapshot.swarms[index].status == .terminating else { return }
             forceStop(swarmIndex: index)
         case .drainDeadline(let swarmID):
-            guard let index = index(of: swarmID), snapshot.swarms[index].isLive, snapshot.swarms[index].isDraining else {
+            guard let index = index(of: swarmID), snapshot.swarms[index].isLive, snapshot.swarms[index].isDraining
+            else {
                 return
             }
             let swarm = snapshot.swarms[index]
@@ -185,8 +194,11 @@ extension RouterCore {
         snapshot.swarms[index].status = .terminated
         snapshot.swarms[index].endedAt = now
         // No poll follows an ended swarm: leave no "RUNNING" behind.
-        if ["RUNNING", "PENDING", "CONFIGURING", "COMPLETING", "SIGNALING", nil].contains(snapshot.swarms[index].slurmState) {
-            snapshot.swarms[index].slurmState = snapshot.swarms[index].terminateRequestID != nil ? "CANCELLED" : "COMPLETED"
+        if ["RUNNING", "PENDING", "CONFIGURING", "COMPLETING", "SIGNALING", nil].contains(
+            snapshot.swarms[index].slurmState)
+        {
+            snapshot.swarms[index].slurmState =
+                snapshot.swarms[index].terminateRequestID != nil ? "CANCELLED" : "COMPLETED"
         }
         snapshot.swarms[index].endedReason = reason
         snapshot.swarms[index].isDraining = false
@@ -198,7 +210,8 @@ extension RouterCore {
         broadcast(
             .swarmTerminated(
                 SwarmTerminated(
-                    requestID: requestID, swarmID: swarm.id, jobID: swarm.jobID, reason: reason, slurmState: swarm.slurmState)))
+                    requestID: requestID, swarmID: swarm.id, jobID: swarm.jobID, reason: reason,
+                    slurmState: swarm.slurmState)))
         effects.append(.persist)
     }
 }

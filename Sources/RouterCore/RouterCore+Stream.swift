@@ -7,7 +7,10 @@ extension RouterCore {
         case .ready(let base, let pid):
             effects.append(.log(.info, "relay for \(site) ready (pid \(pid), base \(base))"))
             if relaysDown.remove(site) != nil {
-                broadcast(.notice(RouterNotice(level: "info", message: "mailbox relay is back; resuming from saved cursors", site: site)))
+                broadcast(
+                    .notice(
+                        RouterNotice(
+                            level: "info", message: "mailbox relay is back; resuming from saved cursors", site: site)))
             }
             rewatch(site: site)
             resendInFlightAppends(site: site)
@@ -38,7 +41,9 @@ extension RouterCore {
     }
 
     /// One outbox line: advance the cursor, drop duplicates, translate it into events.
-    private mutating func handleRecord(site: String, file: String, inode: UInt64, offset: UInt64, end: UInt64, line: String) {
+    private mutating func handleRecord(
+        site: String, file: String, inode: UInt64, offset: UInt64, end: UInt64, line: String
+    ) {
         let key = Self.cursorKey(site: site, file: file)
         if let cursor = snapshot.cursors[key], cursor.inode == inode, end <= cursor.offset {
             return  // Already processed (a relay that resumed from an older cursor).
@@ -60,7 +65,8 @@ extension RouterCore {
             snapshot.swarms[swarmIndex].nodes[nodeID].lastWorkerSeq = seq
         }
         snapshot.swarms[swarmIndex].nodes[nodeID].lastActivityAt = now
-        if let injectionID = record.injectionID, let inFlight = snapshot.swarms[swarmIndex].nodes[nodeID].appendInFlight,
+        if let injectionID = record.injectionID,
+            let inFlight = snapshot.swarms[swarmIndex].nodes[nodeID].appendInFlight,
             inFlight.injectionID == injectionID
         {
             // The worker already acted on the line, so it is in the inbox even if the relay's acknowledgement is
@@ -73,7 +79,8 @@ extension RouterCore {
         case .codexRPC:
             guard let payload = record.payload else { return }
             if record.direction == "to_agent" {
-                workerAnswered(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: record.injectionID, payload: payload)
+                workerAnswered(
+                    swarmIndex: swarmIndex, nodeID: nodeID, injectionID: record.injectionID, payload: payload)
             } else {
                 agentSpoke(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: record.injectionID, payload: payload)
             }
@@ -111,14 +118,17 @@ extension RouterCore {
                 break
             }
             snapshot.swarms[swarmIndex].nodes[nodeID] = node
-            emitStream(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: injectionID, turnID: translation.turnID, body)
+            emitStream(
+                swarmIndex: swarmIndex, nodeID: nodeID, injectionID: injectionID, turnID: translation.turnID, body)
             node = snapshot.swarms[swarmIndex].nodes[nodeID]
         }
         snapshot.swarms[swarmIndex].nodes[nodeID] = node
         if node.usageByInjection.count > 64 {
             // Usage repeats only within a turn; old injections' totals are no longer needed.
             let keep = Set(node.openInjections.map(\.rawValue) + [node.currentInjection?.rawValue ?? "-"])
-            snapshot.swarms[swarmIndex].nodes[nodeID].usageByInjection = node.usageByInjection.filter { keep.contains($0.key) }
+            snapshot.swarms[swarmIndex].nodes[nodeID].usageByInjection = node.usageByInjection.filter {
+                keep.contains($0.key)
+            }
         }
     }
 
@@ -126,7 +136,8 @@ extension RouterCore {
     private mutating func workerAnswered(swarmIndex: Int, nodeID: Int, injectionID: InjectionID?, payload: JSONValue) {
         guard let id = payload["id"] else { return }
         let key = AgentTraffic.requestKey(id)
-        guard let request = snapshot.swarms[swarmIndex].nodes[nodeID].pendingServerRequests.removeValue(forKey: key) else { return }
+        guard let request = snapshot.swarms[swarmIndex].nodes[nodeID].pendingServerRequests.removeValue(forKey: key)
+        else { return }
         if snapshot.swarms[swarmIndex].nodes[nodeID].agentState == .waitingForApproval {
             snapshot.swarms[swarmIndex].nodes[nodeID].agentState = .working
         }
@@ -143,8 +154,10 @@ extension RouterCore {
         emitStream(
             swarmIndex: swarmIndex, nodeID: nodeID, injectionID: record.injectionID,
             .agentError(message: message, code: record.code, willRetry: record.code == "agent_exited" ? true : nil))
-        let fatalForTurn = ["agent_exited", "agent_error", "agent_restart_limit", "agent_start_failed", "injection_dropped"]
-            .contains(record.code ?? "")
+        let fatalForTurn = [
+            "agent_exited", "agent_error", "agent_restart_limit", "agent_start_failed", "injection_dropped",
+        ]
+        .contains(record.code ?? "")
         if fatalForTurn, let injectionID = record.injectionID,
             snapshot.swarms[swarmIndex].nodes[nodeID].openInjections.contains(injectionID)
         {
@@ -162,7 +175,9 @@ extension RouterCore {
             snapshot.swarms[swarmIndex].nodes[nodeID].currentInjection = nil
             snapshot.swarms[swarmIndex].nodes[nodeID].turnStartedAt = nil
         }
-        emitStream(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: injectionID, .turnComplete(status: "failed", error: error))
+        emitStream(
+            swarmIndex: swarmIndex, nodeID: nodeID, injectionID: injectionID,
+            .turnComplete(status: "failed", error: error))
     }
 
     /// A node's worker wrote `complete`: the node is over; the swarm is over when every node is.
@@ -192,11 +207,13 @@ extension RouterCore {
                 if !swarm.isDraining {
                     snapshot.swarms[swarmIndex].isDraining = true
                     effects.append(
-                        .scheduleTimer(.drainDeadline(swarm.id), at: now.addingTimeInterval(settings.finalStateWaitSeconds)))
+                        .scheduleTimer(
+                            .drainDeadline(swarm.id), at: now.addingTimeInterval(settings.finalStateWaitSeconds)))
                 }
                 return
             }
-            let why = swarm.status == .terminating ? "terminated by request" : endReason(for: swarm, workerReason: reason)
+            let why =
+                swarm.status == .terminating ? "terminated by request" : endReason(for: swarm, workerReason: reason)
             if let jobID = swarm.jobID, swarm.provider == "slurm" {
                 // Workers are done; release the allocation (the batch shell may still hold it).
                 effects.append(.stopJob(jobID, provider: swarm.provider, mode: .force))
@@ -210,7 +227,8 @@ extension RouterCore {
         snapshot.swarms[swarmIndex].nodes[nodeID].isEnded = true
         snapshot.swarms[swarmIndex].nodes[nodeID].agentState = .ended
         for injectionID in snapshot.swarms[swarmIndex].nodes[nodeID].openInjections {
-            closeInjection(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: injectionID, error: "node ended: \(reason)")
+            closeInjection(
+                swarmIndex: swarmIndex, nodeID: nodeID, injectionID: injectionID, error: "node ended: \(reason)")
         }
         failPendingAppends(swarmIndex: swarmIndex, nodeID: nodeID, reason: "node ended before delivery: \(reason)")
         emitStream(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: nil, .nodeEnded(reason: reason))

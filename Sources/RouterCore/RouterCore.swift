@@ -44,14 +44,16 @@ public struct RouterCore: Sendable {
                 .commandRejected(
                     CommandRejected(
                         requestID: .null,
-                        reason: "line of \(byteCount) bytes exceeds the \(LineSplitter.defaultMaximumLineLength)-byte frame limit; send smaller commands"
+                        reason:
+                            "line of \(byteCount) bytes exceeds the \(LineSplitter.defaultMaximumLineLength)-byte frame limit; send smaller commands"
                     )))
         case .launchSubmitted(let swarmID, let jobID, let at):
             now = at
             handleLaunchSubmitted(swarmID: swarmID, jobID: jobID)
         case .launchProgressed(let swarmID, let stage, let message, let slurmState, let reason, let at):
             now = at
-            handleLaunchProgress(swarmID: swarmID, stage: stage, message: message, slurmState: slurmState, reason: reason)
+            handleLaunchProgress(
+                swarmID: swarmID, stage: stage, message: message, slurmState: slurmState, reason: reason)
         case .launchFailed(let swarmID, let reason, let at):
             now = at
             failLaunch(swarmID: swarmID, reason: reason)
@@ -64,7 +66,10 @@ public struct RouterCore: Sendable {
             // Only a relay that served swarms is news to clients; the idle one's restarts are not.
             if snapshot.swarms.contains(where: { $0.isLive && Self.site(for: $0.provider) == site }) {
                 relaysDown.insert(site)
-                broadcast(.notice(RouterNotice(level: "warning", message: "lost the mailbox relay (\(reason)); reconnecting", site: site)))
+                broadcast(
+                    .notice(
+                        RouterNotice(
+                            level: "warning", message: "lost the mailbox relay (\(reason)); reconnecting", site: site)))
             }
         case .jobsObserved(let observations, let at):
             now = at

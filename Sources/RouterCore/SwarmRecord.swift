@@ -50,7 +50,8 @@ public struct SwarmRecord: Sendable, Hashable, Codable {
             jobID: jobID ?? JobID(""), nodeCount: request.nodes, systemPrompt: request.systemPrompt,
             partition: request.partition, time: request.time, account: request.account, qos: request.qos,
             status: status, provider: provider, slurmState: slurmState, endedReason: endedReason,
-            createdAt: WireTimestamp.string(from: createdAt), totalTokens: totalTokens, timeLeftSeconds: timeLeftSeconds)
+            createdAt: WireTimestamp.string(from: createdAt), totalTokens: totalTokens, timeLeftSeconds: timeLeftSeconds
+        )
     }
 }
 
@@ -86,7 +87,8 @@ public struct NodeRecord: Sendable, Hashable, Codable {
         NodeSummary(
             nodeID: id, hostname: hostname, state: agentState, injectionID: currentInjection,
             turnStartedAt: turnStartedAt.map(WireTimestamp.string(from:)),
-            lastActivityAt: lastActivityAt.map(WireTimestamp.string(from:)), totalTokens: totalTokens, lastError: lastError)
+            lastActivityAt: lastActivityAt.map(WireTimestamp.string(from:)), totalTokens: totalTokens,
+            lastError: lastError)
     }
 }
 

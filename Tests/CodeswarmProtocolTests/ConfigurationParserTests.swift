@@ -125,14 +125,20 @@ struct ConfigurationParserTests {
         Bad(json: #"{"agent":{"comand":["x"]}}"#, path: "agent.comand", message: "unknown key"),
         Bad(json: #"{"router":{"port":"8765"}}"#, path: "router.port", message: "must be an integer, got a string"),
         Bad(json: #"{"router":{"port":70000}}"#, path: "router.port", message: "1-65535"),
-        Bad(json: #"{"router":{"graceful_terminate_seconds":-1}}"#, path: "router.graceful_terminate_seconds", message: "non-negative"),
+        Bad(
+            json: #"{"router":{"graceful_terminate_seconds":-1}}"#, path: "router.graceful_terminate_seconds",
+            message: "non-negative"),
         Bad(json: #"{"router":{"ssh_max_workers":"six"}}"#, path: "router.ssh_max_workers", message: "must be"),
         Bad(json: #"{"ssh":"hpc"}"#, path: "ssh", message: "must be an object, got a string"),
         Bad(json: #"{"ssh":{"login_alias":5}}"#, path: "ssh.login_alias", message: "must be a string, got a number"),
         Bad(json: #"{"slurm":{"default_time":"1 hour"}}"#, path: "slurm.default_time", message: "a space"),
         Bad(json: #"{"slurm":{"default_partition":"gpu;reboot"}}"#, path: "slurm.default_partition", message: "';'"),
-        Bad(json: #"{"slurm":{"environment":{"SLURM_CONF":5}}}"#, path: "slurm.environment.SLURM_CONF", message: "must be a string"),
-        Bad(json: #"{"agent":{"command":["codex",5]}}"#, path: "agent.command[1]", message: "must be a string, got a number"),
+        Bad(
+            json: #"{"slurm":{"environment":{"SLURM_CONF":5}}}"#, path: "slurm.environment.SLURM_CONF",
+            message: "must be a string"),
+        Bad(
+            json: #"{"agent":{"command":["codex",5]}}"#, path: "agent.command[1]",
+            message: "must be a string, got a number"),
         Bad(json: #"{"agent":{"command":"codex app-server"}}"#, path: "agent.command", message: "array of strings"),
         Bad(json: #"{"agent":{"command":[]}}"#, path: "agent.command", message: "must not be empty"),
         Bad(json: #"{"agent":{"sandbox":"yolo"}}"#, path: "agent.sandbox", message: "\"yolo\" is not one of"),
@@ -169,7 +175,9 @@ struct ConfigurationParserTests {
     func providerInference() throws {
         #expect(try ConfigurationParser.parse(json: #"{"cluster":{"workspace_root":"/s"}}"#).provider == "slurm")
         #expect(try ConfigurationParser.parse(json: #"{"agent":{"model":"m"}}"#).provider == "local")
-        #expect(try ConfigurationParser.parse(json: #"{"provider":"local","ssh":{"login_alias":"local"}}"#).provider == "local")
+        #expect(
+            try ConfigurationParser.parse(json: #"{"provider":"local","ssh":{"login_alias":"local"}}"#).provider
+                == "local")
         #expect(try ConfigurationParser.parse(json: #"{"ssh":{"login_alias":"local"}}"#).ssh.isRemote == false)
     }
 }

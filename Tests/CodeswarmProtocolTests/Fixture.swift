@@ -5,7 +5,8 @@ import Testing
 enum Fixture {
     /// The URL of `Fixtures/<name>` inside the test bundle.
     static func url(_ name: String) throws -> URL {
-        let directory = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil), "Fixtures folder missing from the bundle")
+        let directory = try #require(
+            Bundle.module.url(forResource: "Fixtures", withExtension: nil), "Fixtures folder missing from the bundle")
         return directory.appendingPathComponent(name)
     }
 

@@ -95,7 +95,8 @@ struct GoldenFixtureTests {
     @Test("each fixture file ends every line with a single newline and holds no carriage returns")
     func fixtureFilesAreCanonicalJSONLines() throws {
         for name in [
-            "commands.jsonl", "events.jsonl", "outbox.jsonl", "inbox.jsonl", "relay_requests.jsonl", "relay_events.jsonl",
+            "commands.jsonl", "events.jsonl", "outbox.jsonl", "inbox.jsonl", "relay_requests.jsonl",
+            "relay_events.jsonl",
         ] {
             let bytes = try Fixture.bytes(name)
             #expect(bytes.last == UInt8(ascii: "\n"), "\(name)")
@@ -107,7 +108,9 @@ struct GoldenFixtureTests {
 
     @Test("run requests keep their argv apart and their input verbatim; ran events carry the exit code and output")
     func runFixtureValues() throws {
-        let requests = try Fixture.lines("relay_requests.jsonl").map { try WireCoding.decode(RelayRequest.self, from: $0) }
+        let requests = try Fixture.lines("relay_requests.jsonl").map {
+            try WireCoding.decode(RelayRequest.self, from: $0)
+        }
         #expect(
             requests.contains(
                 .run(
@@ -134,7 +137,9 @@ struct GoldenFixtureTests {
     @Test("inject fixtures decode their node selections: all, one index, a list")
     func injectFixtureSelections() throws {
         let selections = try Fixture.lines("commands.jsonl").compactMap { line -> NodeSelection? in
-            guard case .inject(_, let nodes, _) = try CommandParser.parse(line: Array(line.utf8)).get().command else { return nil }
+            guard case .inject(_, let nodes, _) = try CommandParser.parse(line: Array(line.utf8)).get().command else {
+                return nil
+            }
             return nodes
         }
         #expect(selections == [.all, .nodes([2]), .nodes([1, 3])])
@@ -195,7 +200,8 @@ struct GoldenFixtureTests {
         let lines = try Fixture.lines("events.jsonl")
         let numeric = try #require(lines.first { $0.contains("\"request_id\":7") })
         #expect(try WireCoding.decode(EventEnvelope.self, from: numeric).event.requestID == .number(7))
-        let null = try #require(lines.first { $0.contains("\"event\":\"command_rejected\"") && $0.contains("\"request_id\":null") })
+        let null = try #require(
+            lines.first { $0.contains("\"event\":\"command_rejected\"") && $0.contains("\"request_id\":null") })
         #expect(try WireCoding.decode(EventEnvelope.self, from: null).event.requestID == .null)
     }
 

@@ -13,7 +13,8 @@ struct JSONValueTests {
 
     @Test("booleans, numbers, strings, null, arrays and objects decode to their own cases")
     func decodingKeepsTypes() throws {
-        let value = try WireCoding.decode(JSONValue.self, from: #"{"b":true,"n":1,"f":0.25,"s":"1","z":null,"a":[false,0,"x"],"o":{}}"#)
+        let value = try WireCoding.decode(
+            JSONValue.self, from: #"{"b":true,"n":1,"f":0.25,"s":"1","z":null,"a":[false,0,"x"],"o":{}}"#)
         #expect(
             value
                 == .object([

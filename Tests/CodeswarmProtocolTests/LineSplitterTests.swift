@@ -9,7 +9,10 @@ struct LineSplitterTests {
     @Test("several lines in one chunk come out in order")
     func severalLines() {
         var splitter = LineSplitter()
-        #expect(splitter.append(Array("one\ntwo\nthree\n".utf8)) == [Self.line("one"), Self.line("two"), Self.line("three")])
+        #expect(
+            splitter.append(Array("one\ntwo\nthree\n".utf8)) == [
+                Self.line("one"), Self.line("two"), Self.line("three"),
+            ])
         #expect(splitter.pendingByteCount == 0)
     }
 
@@ -42,7 +45,10 @@ struct LineSplitterTests {
     @Test("CRLF line endings split on the newline and keep the carriage return for the JSON parser to skip")
     func crlf() {
         var splitter = LineSplitter()
-        #expect(splitter.append(Array("{\"a\":1}\r\n{\"b\":2}\r\n".utf8)) == [Self.line("{\"a\":1}\r"), Self.line("{\"b\":2}\r")])
+        #expect(
+            splitter.append(Array("{\"a\":1}\r\n{\"b\":2}\r\n".utf8)) == [
+                Self.line("{\"a\":1}\r"), Self.line("{\"b\":2}\r"),
+            ])
     }
 
     @Test("a line of exactly the limit is accepted")
@@ -72,7 +78,10 @@ struct LineSplitterTests {
     @Test("two oversized lines in a row are each reported")
     func twoOversized() {
         var splitter = LineSplitter(maximumLineLength: 3)
-        #expect(splitter.append(Array("aaaa\nbbbbb\nc\n".utf8)) == [.oversized(byteCount: 4), .oversized(byteCount: 5), Self.line("c")])
+        #expect(
+            splitter.append(Array("aaaa\nbbbbb\nc\n".utf8)) == [
+                .oversized(byteCount: 4), .oversized(byteCount: 5), Self.line("c"),
+            ])
     }
 
     @Test("the default limit is 8 MiB")

@@ -14,10 +14,17 @@ struct MailboxLayoutTests {
 
     @Test("paths put each box under <base>/mailbox, and agent directories under <base>/runs")
     func paths() {
-        #expect(MailboxLayout.path(base: "/scratch/codeswarm", box: .inbox, jobID: "272900", nodeID: 3) == "/scratch/codeswarm/mailbox/inbox/272900_03.jsonl")
-        #expect(MailboxLayout.path(base: "/b", box: .outbox, jobID: "local_ad6a3e6b", nodeID: 0) == "/b/mailbox/outbox/local_ad6a3e6b_00.jsonl")
-        #expect(MailboxLayout.path(base: "/b", box: .archive, jobID: "7", nodeID: 10) == "/b/mailbox/archive/7_10.jsonl")
-        #expect(MailboxLayout.agentDirectory(base: "/b", jobID: "local_ad6a3e6b", nodeID: 2) == "/b/runs/local_ad6a3e6b/agent_02")
+        #expect(
+            MailboxLayout.path(base: "/scratch/codeswarm", box: .inbox, jobID: "272900", nodeID: 3)
+                == "/scratch/codeswarm/mailbox/inbox/272900_03.jsonl")
+        #expect(
+            MailboxLayout.path(base: "/b", box: .outbox, jobID: "local_ad6a3e6b", nodeID: 0)
+                == "/b/mailbox/outbox/local_ad6a3e6b_00.jsonl")
+        #expect(
+            MailboxLayout.path(base: "/b", box: .archive, jobID: "7", nodeID: 10) == "/b/mailbox/archive/7_10.jsonl")
+        #expect(
+            MailboxLayout.agentDirectory(base: "/b", jobID: "local_ad6a3e6b", nodeID: 2)
+                == "/b/runs/local_ad6a3e6b/agent_02")
         #expect(MailboxLayout.Box.allCases.map(\.rawValue) == ["inbox", "outbox", "archive"])
     }
 

@@ -1,6 +1,7 @@
-@testable import CodeswarmProtocol
 import Foundation
 import Testing
+
+@testable import CodeswarmProtocol
 
 /// Lines written by the original system (seed router, worker and clients) decode to the values they mean.
 @Suite("Lines written by the original system")
@@ -17,15 +18,21 @@ struct SeedCompatibilityTests {
             .init(
                 requestID: Self.launchRequest,
                 command: .launch(
-                    LaunchRequest(nodes: 2, partition: "gpu", time: "00:30:00", systemPrompt: "You are a focused autonomous agent."))),
+                    LaunchRequest(
+                        nodes: 2, partition: "gpu", time: "00:30:00",
+                        systemPrompt: "You are a focused autonomous agent."))),
             .init(requestID: Self.listRequest, command: .list),
             .init(requestID: Self.launchRequest, command: .status(swarmID: Self.swarmID)),
             .init(
                 requestID: Self.listRequest,
                 command: .inject(swarmID: Self.swarmID, nodes: .all, content: "Quote test: it's \"ok\" $HOME `x`")),
-            .init(requestID: Self.launchRequest, command: .inject(swarmID: Self.swarmID, nodes: .nodes([1]), content: "naïve café ✓")),
+            .init(
+                requestID: Self.launchRequest,
+                command: .inject(swarmID: Self.swarmID, nodes: .nodes([1]), content: "naïve café ✓")),
             .init(requestID: Self.listRequest, command: .terminate(swarmID: Self.swarmID, force: false)),
-            .init(requestID: Self.launchRequest, command: .inject(swarmID: Self.swarmID, nodes: .nodes([0, 1]), content: "café — 🚀")),
+            .init(
+                requestID: Self.launchRequest,
+                command: .inject(swarmID: Self.swarmID, nodes: .nodes([0, 1]), content: "café — 🚀")),
         ]
         let lines = try Fixture.lines("seed_commands.jsonl")
         #expect(lines.count == expected.count)
@@ -41,28 +48,35 @@ struct SeedCompatibilityTests {
     func seedEvents() throws {
         let base = { (body: StreamEvent.Body) in
             RouterEvent.stream(
-                StreamEvent(swarmID: Self.swarmID, jobID: "272900", nodeID: 1, injectionID: Self.injectionID, body: body))
+                StreamEvent(
+                    swarmID: Self.swarmID, jobID: "272900", nodeID: 1, injectionID: Self.injectionID, body: body))
         }
         let expected: [RouterEvent] = [
             .swarmLaunched(
                 SwarmLaunched(
-                    requestID: Self.launchRequest, swarmID: Self.swarmID, jobID: "272900", nodeCount: 2, partition: "gpu",
+                    requestID: Self.launchRequest, swarmID: Self.swarmID, jobID: "272900", nodeCount: 2,
+                    partition: "gpu",
                     time: "00:30:00")),
-            .injectAck(InjectionEvent(requestID: Self.launchRequest, swarmID: Self.swarmID, injectionID: Self.injectionID, nodeID: 1)),
+            .injectAck(
+                InjectionEvent(
+                    requestID: Self.launchRequest, swarmID: Self.swarmID, injectionID: Self.injectionID, nodeID: 1)),
             .injectDelivered(
-                InjectionEvent(requestID: Self.launchRequest, swarmID: Self.swarmID, injectionID: Self.injectionID, nodeID: 1)),
+                InjectionEvent(
+                    requestID: Self.launchRequest, swarmID: Self.swarmID, injectionID: Self.injectionID, nodeID: 1)),
             .injectFailed(
                 InjectionEvent(
                     requestID: Self.launchRequest, swarmID: Self.swarmID, injectionID: Self.injectionID, nodeID: 1,
                     error: "ssh: connect to host fakehpc port 22: Connection refused")),
-            .stream(StreamEvent(swarmID: Self.swarmID, jobID: "272900", nodeID: 0, injectionID: nil, body: .turnStarted)),
+            .stream(
+                StreamEvent(swarmID: Self.swarmID, jobID: "272900", nodeID: 0, injectionID: nil, body: .turnStarted)),
             base(.assistantDelta(content: "café — ")),
             base(.assistant(content: "café — 🚀 done")),
             base(.usage(TokenUsage(totalTokens: 5400))),
             base(.turnComplete(status: nil, error: nil)),
             .swarmStatus(
                 SwarmStatusReply(
-                    requestID: Self.launchRequest, swarmID: Self.swarmID, jobID: "272900", nodeCount: 2, status: .running,
+                    requestID: Self.launchRequest, swarmID: Self.swarmID, jobID: "272900", nodeCount: 2,
+                    status: .running,
                     slurmState: "RUNNING")),
             .swarmTerminated(SwarmTerminated(requestID: Self.listRequest, swarmID: Self.swarmID)),
             .commandRejected(CommandRejected(requestID: Self.launchRequest, reason: "partition is required")),
@@ -89,18 +103,26 @@ struct SeedCompatibilityTests {
         ]
         let legacyDelta: JSONValue = [
             "jsonrpc": "2.0", "method": "codex/event/agent_message_content_delta",
-            "params": ["id": "1", "msg": ["type": "agent_message_content_delta", "delta": "café — "], "conversationId": "thr_1"],
+            "params": [
+                "id": "1", "msg": ["type": "agent_message_content_delta", "delta": "café — "],
+                "conversationId": "thr_1",
+            ],
         ]
         let expected: [OutboxRecord] = [
-            OutboxRecord(type: .start, jobID: "272900", nodeID: 1, hostname: "nid001234", timestamp: Self.seedTimestamp),
+            OutboxRecord(
+                type: .start, jobID: "272900", nodeID: 1, hostname: "nid001234", timestamp: Self.seedTimestamp),
             OutboxRecord(
                 type: .codexRPC, jobID: "272900", nodeID: 1, injectionID: nil,
                 payload: ["id": 0, "result": ["userAgent": "codex_cli_rs/0.104.0"]]),
-            OutboxRecord(type: .codexRPC, jobID: "272900", nodeID: 1, injectionID: Self.injectionID, payload: turnStarted),
-            OutboxRecord(type: .codexRPC, jobID: "272900", nodeID: 1, injectionID: Self.injectionID, payload: legacyDelta),
             OutboxRecord(
-                type: .codexStderr, jobID: "272900", nodeID: 1, line: "2026-02-25T23:58:02Z WARN codex_core: rate limited"),
-            OutboxRecord(type: .workerError, jobID: nil, nodeID: nil, error: "Expecting value: line 1 column 1 (char 0)"),
+                type: .codexRPC, jobID: "272900", nodeID: 1, injectionID: Self.injectionID, payload: turnStarted),
+            OutboxRecord(
+                type: .codexRPC, jobID: "272900", nodeID: 1, injectionID: Self.injectionID, payload: legacyDelta),
+            OutboxRecord(
+                type: .codexStderr, jobID: "272900", nodeID: 1,
+                line: "2026-02-25T23:58:02Z WARN codex_core: rate limited"),
+            OutboxRecord(
+                type: .workerError, jobID: nil, nodeID: nil, error: "Expecting value: line 1 column 1 (char 0)"),
             OutboxRecord(type: .complete, jobID: "272900", nodeID: 1, timestamp: Self.seedTimestamp),
         ]
         let lines = try Fixture.lines("seed_outbox.jsonl")
@@ -116,7 +138,8 @@ struct SeedCompatibilityTests {
     func seedInbox() throws {
         let lines = try Fixture.lines("seed_inbox.jsonl")
         let decoded = try lines.map { try WireCoding.decode(InboxLine.self, from: $0) }
-        #expect(decoded[0] == InboxLine(userContent: "Quote test: it's \"ok\" $HOME `x`", injectionID: Self.injectionID))
+        #expect(
+            decoded[0] == InboxLine(userContent: "Quote test: it's \"ok\" $HOME `x`", injectionID: Self.injectionID))
         #expect(
             decoded[1]
                 == InboxLine(userContent: "café — 🚀\nsecond line", injectionID: "00000000-0000-4000-8000-000000000002"))
@@ -127,7 +150,10 @@ struct SeedCompatibilityTests {
 
     @Test("a seed-format outbox file name maps to its job and node")
     func seedOutboxFileNames() {
-        #expect(MailboxLayout.parse(fileName: "272900_01.jsonl").map { [$0.jobID.rawValue, String($0.nodeID)] } == ["272900", "1"])
+        #expect(
+            MailboxLayout.parse(fileName: "272900_01.jsonl").map { [$0.jobID.rawValue, String($0.nodeID)] } == [
+                "272900", "1",
+            ])
         #expect(MailboxLayout.fileName(jobID: "272900", nodeID: 1) == "272900_01.jsonl")
     }
 }

@@ -12,13 +12,18 @@ struct WireTimestampTests {
 
     @Test("microseconds are kept")
     func microseconds() {
-        #expect(WireTimestamp.string(from: Date(timeIntervalSince1970: 1_795_609_784.793876)) == "2026-11-25T12:29:44.793876+00:00")
-        #expect(WireTimestamp.string(from: Date(timeIntervalSince1970: 1_700_000_000.000001)) == "2023-11-14T22:13:20.000001+00:00")
+        #expect(
+            WireTimestamp.string(from: Date(timeIntervalSince1970: 1_795_609_784.793876))
+                == "2026-11-25T12:29:44.793876+00:00")
+        #expect(
+            WireTimestamp.string(from: Date(timeIntervalSince1970: 1_700_000_000.000001))
+                == "2023-11-14T22:13:20.000001+00:00")
     }
 
     @Test("a fraction that rounds up to a whole second carries into the seconds")
     func roundingCarries() {
-        #expect(WireTimestamp.string(from: Date(timeIntervalSince1970: 59.999_999_7)) == "1970-01-01T00:01:00.000000+00:00")
+        #expect(
+            WireTimestamp.string(from: Date(timeIntervalSince1970: 59.999_999_7)) == "1970-01-01T00:01:00.000000+00:00")
     }
 
     @Test("every formatted timestamp has the seed's shape")

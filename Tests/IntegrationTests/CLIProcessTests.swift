@@ -7,13 +7,18 @@ import Testing
 @Suite(.serialized)
 struct CLIProcessTests {
     /// Runs `codeswarm arguments…` against `router` and returns its exit code and output.
-    func cli(_ arguments: [String], router: RouterProcess?, environment extra: [String: String] = [:], timeout: Duration = .seconds(120))
+    func cli(
+        _ arguments: [String], router: RouterProcess?, environment extra: [String: String] = [:],
+        timeout: Duration = .seconds(120)
+    )
         async throws -> CommandRunner.Output
     {
         var environment = router?.clientEnvironment ?? ProcessInfo.processInfo.environment
         environment.merge(extra) { _, new in new }
         var arguments = arguments
-        if let config = router?.configPath, ["launch", "inject", "status", "list", "terminate", "attach"].contains(arguments[0]) {
+        if let config = router?.configPath,
+            ["launch", "inject", "status", "list", "terminate", "attach"].contains(arguments[0])
+        {
             arguments += ["--config", config]
         }
         return try await CommandRunner.run(CodeswarmBinary.path, arguments, environment: environment, timeout: timeout)
@@ -25,20 +30,23 @@ struct CLIProcessTests {
         let router = try RouterProcess(config: Demo.config(agentFlags: ["--deltas", "3"]))
         defer { router.killLeftovers() }
 
-        let launch = try await cli(["launch", "--nodes", "4", "--prompt", "You are a focused autonomous agent."], router: router)
+        let launch = try await cli(
+            ["launch", "--nodes", "4", "--prompt", "You are a focused autonomous agent."], router: router)
         #expect(launch.status == .exited(0), "\(launch.standardError)")
         let swarm = launch.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(swarm.count == 36)
         #expect(launch.standardError.contains("workers started") || launch.standardError.contains("launched"))
 
-        let inject = try await cli(["inject", swarm, "--prompt", "Optimize GEMM tiling.", "--nodes", "0,2"], router: router)
+        let inject = try await cli(
+            ["inject", swarm, "--prompt", "Optimize GEMM tiling.", "--nodes", "0,2"], router: router)
         #expect(inject.status == .exited(0), "\(inject.standardError)")
         let lines = inject.standardOutput.split(separator: "\n")
         #expect(lines.contains { $0.hasPrefix("[node 0] ") })
         #expect(lines.contains { $0.hasPrefix("[node 2] ") })
         #expect(!lines.contains { $0.hasPrefix("[node 1] ") })
 
-        let json = try await cli(["inject", swarm, "--prompt", "json please", "--nodes", "1", "--json"], router: router)
+        let json = try await cli(
+            ["inject", swarm, "--prompt", "json please", "--nodes", "1", "--json"], router: router)
         #expect(json.status == .exited(0))
         let names = json.standardOutput.split(separator: "\n").compactMap {
             (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["event"] as? String
@@ -81,16 +89,21 @@ struct CLIProcessTests {
         #expect(injected.status == .exited(64))
 
         let root = try TemporaryDirectory.make(prefix: "codeswarm-config")
-        try #"{"slurm": {"defualt_time": "01:00:00"}}"#.write(toFile: "\(root)/bad.json", atomically: true, encoding: .utf8)
-        let badConfig = try await cli(["list", "--config", "\(root)/bad.json"], router: nil, environment: router.clientEnvironment)
+        try #"{"slurm": {"defualt_time": "01:00:00"}}"#.write(
+            toFile: "\(root)/bad.json", atomically: true, encoding: .utf8)
+        let badConfig = try await cli(
+            ["list", "--config", "\(root)/bad.json"], router: nil, environment: router.clientEnvironment)
         #expect(badConfig.status == .exited(2))
         #expect(badConfig.standardError.contains("slurm.defualt_time"))
         try #"{"router": {"port": "8765"}}"#.write(toFile: "\(root)/typed.json", atomically: true, encoding: .utf8)
-        let typed = try await cli(["list", "--config", "\(root)/typed.json"], router: nil, environment: router.clientEnvironment)
+        let typed = try await cli(
+            ["list", "--config", "\(root)/typed.json"], router: nil, environment: router.clientEnvironment)
         #expect(typed.status == .exited(2))
         #expect(typed.standardError.contains("router.port"))
 
-        for command in ["launch", "inject", "status", "list", "terminate", "attach", "router", "worker", "relay", "demo-agent"] {
+        for command in [
+            "launch", "inject", "status", "list", "terminate", "attach", "router", "worker", "relay", "demo-agent",
+        ] {
             let help = try await cli([command, "--help"], router: nil)
             #expect(help.status == .exited(0), "\(command) --help")
             #expect(help.standardOutput.contains("USAGE"), "\(command) --help")

@@ -28,7 +28,8 @@ struct DashboardTmuxTests {
 
         /// Polls the screen until `predicate` holds (bounded), returning the last screen.
         @discardableResult
-        func waitFor(_ description: String, timeout: TimeInterval = 20, _ predicate: (String) -> Bool) throws -> String {
+        func waitFor(_ description: String, timeout: TimeInterval = 20, _ predicate: (String) -> Bool) throws -> String
+        {
             let deadline = Date().addingTimeInterval(timeout)
             var last = ""
             while Date() < deadline {
@@ -41,7 +42,9 @@ struct DashboardTmuxTests {
         }
     }
 
-    @Test("the dashboard shows the swarm and its nodes, streams injected answers, splits, re-lays out on resize, and q quits")
+    @Test(
+        "the dashboard shows the swarm and its nodes, streams injected answers, splits, re-lays out on resize, and q quits"
+    )
     func liveSession() throws {
         guard try Demo.requireBinary() else { return }
         guard let tmux = ["/usr/bin/tmux", "/bin/tmux"].first(where: FileManager.default.isExecutableFile) else {
@@ -57,8 +60,10 @@ struct DashboardTmuxTests {
         let shell = Tmux(session: session, tmux: tmux)
         let environment = router.clientEnvironment
         let command = [
-            "env", "LANG=C.UTF-8", "TERM=tmux-256color", "CODESWARM_STATE_DIR=\(environment["CODESWARM_STATE_DIR"] ?? "")",
-            "CODESWARM_ROUTER_PORT=\(router.port)", CodeswarmBinary.path, "dashboard", "--config", router.configPath ?? "",
+            "env", "LANG=C.UTF-8", "TERM=tmux-256color",
+            "CODESWARM_STATE_DIR=\(environment["CODESWARM_STATE_DIR"] ?? "")",
+            "CODESWARM_ROUTER_PORT=\(router.port)", CodeswarmBinary.path, "dashboard", "--config",
+            router.configPath ?? "",
             "--swarm", swarm,
         ].map { "'\($0)'" }.joined(separator: " ")
         _ = try shell.run(["new-session", "-d", "-s", session, "-x", "120", "-y", "36", "bash --norc --noprofile"])
@@ -67,9 +72,12 @@ struct DashboardTmuxTests {
         try shell.keys("Enter")
 
         let first = try shell.waitFor("the swarm and its 4 nodes") { screen in
-            screen.contains(String(swarm.prefix(8))) && (0..<4).allSatisfy { node in
-                screen.split(separator: "\n").contains { $0.contains("│") && $0.contains(" \(node) ") && $0.contains("idle") }
-            }
+            screen.contains(String(swarm.prefix(8)))
+                && (0..<4).allSatisfy { node in
+                    screen.split(separator: "\n").contains {
+                        $0.contains("│") && $0.contains(" \(node) ") && $0.contains("idle")
+                    }
+                }
         }
         #expect(first.contains("running"))
 
@@ -81,7 +89,9 @@ struct DashboardTmuxTests {
         try shell.waitFor("target: all nodes") { $0.lowercased().contains("all") }
         try shell.literal("Optimize GEMM tiling please")
         try shell.keys("Enter")
-        try shell.waitFor("the streamed answer in the focused pane") { $0.contains("Optimize GEMM tiling please") && $0.contains("Demo answer") }
+        try shell.waitFor("the streamed answer in the focused pane") {
+            $0.contains("Optimize GEMM tiling please") && $0.contains("Demo answer")
+        }
 
         // Split view: several nodes side by side, each with its own answer.
         try shell.keys("Escape")

@@ -50,7 +50,9 @@ struct FanOutTests {
         // The stalled client was cut off: it gets what its socket held, then end of file.
         try stalled.drain(for: 3)
         #expect(stalled.isClosed)
-        let log = String(decoding: FileManager.default.contents(atPath: "\(router.stateDirectory)/router-test.log") ?? Data(), as: UTF8.self)
+        let log = String(
+            decoding: FileManager.default.contents(atPath: "\(router.stateDirectory)/router-test.log") ?? Data(),
+            as: UTF8.self)
         #expect(log.contains("stopped reading"))
         // The router still serves.
         #expect(try reader.reply(to: try reader.command("swarm_list")).eventName == "swarm_list")
@@ -70,8 +72,12 @@ struct FanOutTests {
         let smallLaunched = try client.waitFor(timeout: 60, "2-node launch") {
             $0.eventName == "swarm_launched" && $0.data["request_id"] as? String == small
         }
-        let (bigSwarm, bigJob) = (bigLaunched.data["swarm_id"] as? String ?? "", bigLaunched.data["job_id"] as? String ?? "")
-        let (smallSwarm, smallJob) = (smallLaunched.data["swarm_id"] as? String ?? "", smallLaunched.data["job_id"] as? String ?? "")
+        let (bigSwarm, bigJob) = (
+            bigLaunched.data["swarm_id"] as? String ?? "", bigLaunched.data["job_id"] as? String ?? ""
+        )
+        let (smallSwarm, smallJob) = (
+            smallLaunched.data["swarm_id"] as? String ?? "", smallLaunched.data["job_id"] as? String ?? ""
+        )
         #expect(bigJob != smallJob)
         let bigInjections = try client.injectAndWait(swarm: bigSwarm, content: "big")
         let smallInjections = try client.injectAndWait(swarm: smallSwarm, content: "small")
@@ -100,7 +106,9 @@ struct FanOutTests {
     @Test("a connection from another Unix user is refused")
     func otherUserRefused() throws {
         guard try Demo.requireBinary() else { return }
-        guard getuid() == 0, let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].first(where: FileManager.default.isExecutableFile) else {
+        guard getuid() == 0,
+            let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].first(where: FileManager.default.isExecutableFile)
+        else {
             if CodeswarmBinary.isCI { Issue.record("CI runs as root with setpriv; cannot test another user") }
             return
         }
@@ -117,7 +125,8 @@ struct FanOutTests {
                 data = b"TIMEOUT"
             print("GOT:" + repr(data))
             """
-        let output = try runProcess(setpriv, ["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c", script])
+        let output = try runProcess(
+            setpriv, ["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c", script])
         #expect(output.contains("GOT:b''"), "another user's client must get the connection closed, got \(output)")
         // The router's own user is still served.
         let owner = try router.plainClient()

@@ -29,7 +29,9 @@ enum Demo {
 
 extension PlainJSONClient {
     /// Launches a swarm and waits for `swarm_launched`; returns (swarm id, job id).
-    func launch(nodes: Int, systemPrompt: String = "", timeout: TimeInterval = 60) throws -> (swarm: String, job: String) {
+    func launch(nodes: Int, systemPrompt: String = "", timeout: TimeInterval = 60) throws -> (
+        swarm: String, job: String
+    ) {
         let request = try command("swarm_launch", payload: ["nodes": nodes, "system_prompt": systemPrompt])
         let launched = try waitFor(timeout: timeout, "swarm_launched") { event in
             if event.eventName == "command_rejected", event.data["request_id"] as? String == request {
@@ -48,7 +50,9 @@ extension PlainJSONClient {
 
     /// Injects and waits until every target node's injection has a `turn_complete`; returns the injection ids.
     @discardableResult
-    func injectAndWait(swarm: String, nodes: Any = "all", content: String, timeout: TimeInterval = 60) throws -> [String] {
+    func injectAndWait(swarm: String, nodes: Any = "all", content: String, timeout: TimeInterval = 60) throws
+        -> [String]
+    {
         let request = try command("inject", payload: ["swarm_id": swarm, "nodes": nodes, "content": content])
         _ = try waitFor(timeout: timeout, "inject_ack") { event in
             if event.eventName == "command_rejected", event.data["request_id"] as? String == request {

@@ -19,7 +19,9 @@ struct PlainClientEndToEndTests {
         let subset = try client.injectAndWait(swarm: swarm, nodes: [1, 3], content: "Only odd nodes.")
         #expect(subset.count == 2)
 
-        let expectedOrder = ["inject_ack", "inject_delivered", "turn_started", "assistant_delta", "assistant", "usage", "turn_complete"]
+        let expectedOrder = [
+            "inject_ack", "inject_delivered", "turn_started", "assistant_delta", "assistant", "usage", "turn_complete",
+        ]
         for injection in all + subset {
             let names = client.eventNames(injection: injection)
             // Collapse the run of deltas, then the sequence must be exactly the expected one.
@@ -31,7 +33,10 @@ struct PlainClientEndToEndTests {
             #expect(collapsed == expectedOrder, "injection \(injection): \(names)")
             #expect(names.filter { $0 == "assistant_delta" }.count == 5)
         }
-        let subsetNodes = Set(client.received.filter { $0.eventName == "inject_ack" && subset.contains($0.data["injection_id"] as? String ?? "") }
+        let subsetNodes = Set(
+            client.received.filter {
+                $0.eventName == "inject_ack" && subset.contains($0.data["injection_id"] as? String ?? "")
+            }
             .compactMap { $0.data["node_id"] as? Int })
         #expect(subsetNodes == [1, 3])
         // Every stream event is labelled with this swarm, this job and an integer node id.
@@ -55,9 +60,10 @@ struct PlainClientEndToEndTests {
             $0.eventName == "swarm_terminated" && $0.data["swarm_id"] as? String == swarm
         }
         #expect(terminated.data["request_id"] as? String == terminate)
-        #expect(router.leftoverProcesses().filter { pid in
-            ProcessScan.pids { $0.contains("worker") && $0.contains(job) }.contains(pid)
-        }.isEmpty)
+        #expect(
+            router.leftoverProcesses().filter { pid in
+                ProcessScan.pids { $0.contains("worker") && $0.contains(job) }.contains(pid)
+            }.isEmpty)
         #expect(ProcessScan.pids { $0.contains("worker") && $0.contains(job) }.isEmpty)
     }
 
@@ -88,16 +94,24 @@ struct PlainClientEndToEndTests {
         try expectRejected("swarm_terminate", [:], containing: "swarm_id is required")
 
         // A wrong protocol string, with a readable request id.
-        try client.sendRaw(Array(#"{"protocol":"v0","type":"command","command":"swarm_list","request_id":"r-proto","payload":{}}"#.utf8) + [10])
+        try client.sendRaw(
+            Array(
+                #"{"protocol":"v0","type":"command","command":"swarm_list","request_id":"r-proto","payload":{}}"#.utf8)
+                + [10])
         let wrongProtocol = try client.reply(to: "r-proto")
         #expect(wrongProtocol.eventName == "command_rejected")
         // A payload that is not an object.
-        try client.sendRaw(Array(#"{"protocol":"codeswarm.router.v1","command":"swarm_list","request_id":"r-payload","payload":[]}"#.utf8) + [10])
+        try client.sendRaw(
+            Array(
+                #"{"protocol":"codeswarm.router.v1","command":"swarm_list","request_id":"r-payload","payload":[]}"#.utf8
+            ) + [10])
         #expect(try client.reply(to: "r-payload").eventName == "command_rejected")
 
         // Garbage of every kind from a second client: each answered, nothing crashes, the first client is undisturbed.
         let rude = try router.plainClient()
-        for line in [Array("[]".utf8), Array("42".utf8), [0xFF, 0xFE, 0x80], Array("garbage {".utf8), Array("\"text\"".utf8)] {
+        for line in [
+            Array("[]".utf8), Array("42".utf8), [0xFF, 0xFE, 0x80], Array("garbage {".utf8), Array("\"text\"".utf8),
+        ] {
             try rude.sendRaw(line + [10])
         }
         try rude.drain(for: 1)

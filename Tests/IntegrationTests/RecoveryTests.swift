@@ -12,10 +12,13 @@ struct RecoveryTests {
     /// Deltas per answer; each delta is delayed so a turn streams for about a second.
     static let deltas = 40
 
-    @Test("kill -9 of the relay and then of the router mid-stream: every injection's deltas and turn_complete arrive exactly once")
+    @Test(
+        "kill -9 of the relay and then of the router mid-stream: every injection's deltas and turn_complete arrive exactly once"
+    )
     func relayAndRouterCrashes() async throws {
         guard try Demo.requireBinary() else { return }
-        let router = try RouterProcess(config: Demo.config(agentFlags: ["--deltas", String(Self.deltas), "--delay-ms", "25"]))
+        let router = try RouterProcess(
+            config: Demo.config(agentFlags: ["--deltas", String(Self.deltas), "--delay-ms", "25"]))
         defer { router.killLeftovers() }
         var client = try router.plainClient()
         let (swarm, _) = try client.launch(nodes: 4)
@@ -43,7 +46,9 @@ struct RecoveryTests {
         let second = try client.command("inject", payload: ["swarm_id": swarm, "content": "second"])
         _ = try client.waitFor(timeout: 30, "second stream") { event in
             event.eventName == "assistant_delta" && (event.data["seq"] as? Int ?? 0) > 0
-                && client.received.contains { $0.eventName == "inject_ack" && $0.data["request_id"] as? String == second }
+                && client.received.contains {
+                    $0.eventName == "inject_ack" && $0.data["request_id"] as? String == second
+                }
         }
         await router.kill(signal: SIGKILL)
         absorb(client)
@@ -54,17 +59,19 @@ struct RecoveryTests {
         try client.drain(for: 4)
         absorb(client)
 
-        let injections = Set(events.filter { $0.eventName == "inject_ack" }.compactMap { event -> String? in
-            let request = event.data["request_id"] as? String
-            return request == first || request == second ? event.data["injection_id"] as? String : nil
-        })
+        let injections = Set(
+            events.filter { $0.eventName == "inject_ack" }.compactMap { event -> String? in
+                let request = event.data["request_id"] as? String
+                return request == first || request == second ? event.data["injection_id"] as? String : nil
+            })
         #expect(injections.count == 8)
         for injection in injections {
             let mine = events.filter { $0.data["injection_id"] as? String == injection }
             #expect(mine.filter { $0.eventName == "assistant_delta" }.count == Self.deltas, "deltas of \(injection)")
             #expect(mine.filter { $0.eventName == "turn_complete" }.count == 1, "turn_complete of \(injection)")
             #expect(mine.filter { $0.eventName == "turn_started" }.count == 1)
-            let text = mine.filter { $0.eventName == "assistant_delta" }.compactMap { $0.data["content"] as? String }.joined()
+            let text = mine.filter { $0.eventName == "assistant_delta" }.compactMap { $0.data["content"] as? String }
+                .joined()
             let final = mine.first { $0.eventName == "assistant" }?.data["content"] as? String
             #expect(text == final, "streamed text equals the final message for \(injection)")
         }

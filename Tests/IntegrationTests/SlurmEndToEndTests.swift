@@ -9,7 +9,8 @@ import Testing
 /// Swarms on a real 4-node Slurm cluster, through a real sshd or on the "login node" (issue 3 acceptance).
 @Suite(.serialized)
 struct SlurmEndToEndTests {
-    @Test("launch 4 nodes, each answers the system prompt, inject all and a subset, status, list, terminate cleanly",
+    @Test(
+        "launch 4 nodes, each answers the system prompt, inject all and a subset, status, list, terminate cleanly",
         arguments: ClusterMode.allCases)
     func lifecycle(mode: ClusterMode) async throws {
         guard try SlurmTest.ready() else { return }
@@ -18,20 +19,26 @@ struct SlurmEndToEndTests {
         let client = try router.plainClient()
         let launch = try client.command("swarm_launch", payload: ["nodes": 4, "system_prompt": "You are node-aware."])
         let launched = try client.waitFor(timeout: 120, "swarm_launched") { event in
-            event.data["request_id"] as? String == launch && ["swarm_launched", "command_rejected"].contains(event.eventName ?? "")
+            event.data["request_id"] as? String == launch
+                && ["swarm_launched", "command_rejected"].contains(event.eventName ?? "")
         }
         try #require(launched.eventName == "swarm_launched", "\(launched.data)")
         let swarm = launched.data["swarm_id"] as? String ?? ""
         let job = launched.data["job_id"] as? String ?? ""
         #expect(Int(job) != nil, "a Slurm job id, got \(job)")
         // Progress went out while the job started.
-        #expect(client.received.contains { $0.eventName == "swarm_launch_progress" && $0.data["stage"] as? String == "submitted" })
+        #expect(
+            client.received.contains {
+                $0.eventName == "swarm_launch_progress" && $0.data["stage"] as? String == "submitted"
+            })
 
         // The system prompt is every node's first turn, labelled with the launch's request id.
         var systemAcks: [[String: Any]] = []
         for _ in 0..<50 where systemAcks.count < 4 {
             try client.drain(for: 0.1)
-            systemAcks = client.received.filter { $0.eventName == "inject_ack" && $0.data["request_id"] as? String == launch }
+            systemAcks = client.received.filter {
+                $0.eventName == "inject_ack" && $0.data["request_id"] as? String == launch
+            }
         }
         #expect(systemAcks.count == 4)
         for ack in systemAcks {
@@ -40,7 +47,8 @@ struct SlurmEndToEndTests {
                 $0.eventName == "turn_complete" && $0.data["injection_id"] as? String == injection
             }
         }
-        let hosts = Set(client.received.filter { $0.eventName == "node_started" }.compactMap { $0.data["hostname"] as? String })
+        let hosts = Set(
+            client.received.filter { $0.eventName == "node_started" }.compactMap { $0.data["hostname"] as? String })
         #expect(hosts == ["node1", "node2", "node3", "node4"])
 
         #expect(try client.injectAndWait(swarm: swarm, content: "all nodes").count == 4)
@@ -92,7 +100,8 @@ struct SlurmEndToEndTests {
         _ = try client.command("swarm_terminate", payload: ["swarm_id": swarm, "force": true])
     }
 
-    @Test("scancel from outside: the swarm is reported terminated with Slurm's state within a poll interval",
+    @Test(
+        "scancel from outside: the swarm is reported terminated with Slurm's state within a poll interval",
         arguments: ClusterMode.allCases)
     func externalCancel(mode: ClusterMode) async throws {
         guard try SlurmTest.ready() else { return }

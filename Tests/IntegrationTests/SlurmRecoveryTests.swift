@@ -31,13 +31,16 @@ extension SlurmEndToEndTests {
             #expect(injections.count == requests.count * nodes)
             for injection in injections {
                 let mine = events.filter { $0.data["injection_id"] as? String == injection }
-                #expect(mine.filter { $0.eventName == "assistant_delta" }.count == SlurmEndToEndTests.deltas, "deltas of \(injection)")
+                #expect(
+                    mine.filter { $0.eventName == "assistant_delta" }.count == SlurmEndToEndTests.deltas,
+                    "deltas of \(injection)")
                 #expect(mine.filter { $0.eventName == "turn_complete" }.count == 1, "turn_complete of \(injection)")
             }
         }
     }
 
-    @Test("router killed with -9 mid-stream and restarted: every injection's events arrive exactly once",
+    @Test(
+        "router killed with -9 mid-stream and restarted: every injection's events arrive exactly once",
         arguments: ClusterMode.allCases)
     func routerCrash(mode: ClusterMode) async throws {
         guard try SlurmTest.ready() else { return }
@@ -63,7 +66,9 @@ extension SlurmEndToEndTests {
         _ = try client.command("swarm_terminate", payload: ["swarm_id": swarm, "force": true])
     }
 
-    @Test("sshd stopped and restarted mid-stream: the relay reconnects, nothing is lost or duplicated; at most 2 ssh processes")
+    @Test(
+        "sshd stopped and restarted mid-stream: the relay reconnects, nothing is lost or duplicated; at most 2 ssh processes"
+    )
     func sshOutage() async throws {
         guard try SlurmTest.ready() else { return }
         let router = try RouterProcess(
@@ -89,7 +94,9 @@ extension SlurmEndToEndTests {
         let request = try client.command("inject", payload: ["swarm_id": swarm, "content": "through an outage"])
         _ = try client.waitFor(timeout: 60, "stream started") { event in
             event.eventName == "assistant_delta"
-                && client.received.contains { $0.eventName == "inject_ack" && $0.data["request_id"] as? String == request }
+                && client.received.contains {
+                    $0.eventName == "inject_ack" && $0.data["request_id"] as? String == request
+                }
         }
         let scripts = TestCluster.scriptsDirectory
         _ = try runProcess("/bin/bash", ["\(scripts)/ssh/stop-sshd.sh"])

@@ -57,8 +57,11 @@ enum SlurmTest {
     static func activeState(job: String) throws -> String {
         var environment = ProcessInfo.processInfo.environment
         environment["SLURM_CONF"] = TestCluster.slurmConf
-        return try runProcess("/usr/bin/squeue", ["-h", "-j", job, "-t", "PENDING,RUNNING,COMPLETING", "-o", "%T"], environment: environment)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return try runProcess(
+            "/usr/bin/squeue", ["-h", "-j", job, "-t", "PENDING,RUNNING,COMPLETING", "-o", "%T"],
+            environment: environment
+        )
+        .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Cancels every codeswarm job a previous test left behind and waits until the cluster is free, so each

@@ -42,16 +42,21 @@ struct RouterCoreCommandTests {
     func status() throws {
         var harness = RouterCoreHarness()
         let swarmID = try harness.runningSwarm(nodes: 2, job: Self.job)
-        harness.handle { .jobsObserved([Self.job: JobObservation(state: "RUNNING", isFinished: false, timeLeftSeconds: 3500)], at: $0) }
+        harness.handle {
+            .jobsObserved(
+                [Self.job: JobObservation(state: "RUNNING", isFinished: false, timeLeftSeconds: 3500)], at: $0)
+        }
         let injections = try harness.injectDelivered(swarmID, nodes: 0, content: "go", id: "inj")
         let injection = try #require(injections[0])
         try harness.rpc(job: Self.job, node: 0, injection: injection, AppServer.turnStarted(turn: "t"))
         let turnStart = harness.now
         harness.advance(by: 4)
         try harness.rpc(job: Self.job, node: 0, injection: injection, AppServer.tokenUsage(total: 321, turn: "t"))
-        try harness.workerError(job: Self.job, node: 1, injection: nil, code: "turn_stalled", error: "no output for 300 s")
+        try harness.workerError(
+            job: Self.job, node: 1, injection: nil, code: "turn_stalled", error: "no output for 300 s")
 
-        let effects = try harness.command("swarm_status", id: "st-1", payload: ["swarm_id": .string(swarmID.rawValue)], from: 2)
+        let effects = try harness.command(
+            "swarm_status", id: "st-1", payload: ["swarm_id": .string(swarmID.rawValue)], from: 2)
         guard case .swarmStatus(let reply) = try #require(effects.sentEvents(to: 2).first) else {
             Issue.record("swarm_status did not answer with swarm_status")
             return
@@ -68,7 +73,8 @@ struct RouterCoreCommandTests {
             reply.nodes == [
                 NodeSummary(
                     nodeID: 0, hostname: "node0", state: .working, injectionID: injection,
-                    turnStartedAt: WireTimestamp.string(from: turnStart), lastActivityAt: WireTimestamp.string(from: harness.now),
+                    turnStartedAt: WireTimestamp.string(from: turnStart),
+                    lastActivityAt: WireTimestamp.string(from: harness.now),
                     totalTokens: 321),
                 NodeSummary(
                     nodeID: 1, hostname: "node1", state: .idle, lastActivityAt: WireTimestamp.string(from: harness.now),
@@ -142,7 +148,8 @@ struct RouterCoreCommandTests {
         let swarmID = try harness.runningSwarm(nodes: 2, job: Self.job)
         let injections = try harness.injectDelivered(swarmID, content: "go", id: "inj")
         for (node, injection) in injections.sorted(by: { $0.key < $1.key }) {
-            try harness.demoTurn(job: Self.job, node: node, injection: injection, turn: "t\(node)", deltas: ["x", "y"], totalTokens: 10)
+            try harness.demoTurn(
+                job: Self.job, node: node, injection: injection, turn: "t\(node)", deltas: ["x", "y"], totalTokens: 10)
         }
         let journal = harness.journal
         let lastSeq = harness.snapshot.lastSeq
@@ -150,13 +157,20 @@ struct RouterCoreCommandTests {
 
         let all = try harness.command("events_replay", id: "rp-0", payload: ["since_seq": 0], from: 4)
         #expect(Array(all.dropLast()) == journal.map { .send($0, to: 4) })
-        #expect(all.last == .send(EventEnvelope(date: harness.now, event: .replayComplete(ReplayComplete(requestID: "rp-0", lastSeq: lastSeq))), to: 4))
+        #expect(
+            all.last
+                == .send(
+                    EventEnvelope(
+                        date: harness.now, event: .replayComplete(ReplayComplete(requestID: "rp-0", lastSeq: lastSeq))),
+                    to: 4))
 
         let cut = 10
-        let tail = try harness.command("events_replay", id: "rp-10", payload: ["since_seq": .number(Double(cut))], from: 4)
+        let tail = try harness.command(
+            "events_replay", id: "rp-10", payload: ["since_seq": .number(Double(cut))], from: 4)
         #expect(tail.sentEvents(to: 4).compactMap(\.seq) == Array((cut + 1)...lastSeq))
 
-        let none = try harness.command("events_replay", id: "rp-end", payload: ["since_seq": .number(Double(lastSeq))], from: 4)
+        let none = try harness.command(
+            "events_replay", id: "rp-end", payload: ["since_seq": .number(Double(lastSeq))], from: 4)
         #expect(none.eventNames == ["replay_complete"])
     }
 
@@ -165,12 +179,21 @@ struct RouterCoreCommandTests {
         var harness = RouterCoreHarness(settings: RouterCoreSettings(transcriptEventsPerNode: 3))
         let swarmID = try harness.runningSwarm(nodes: 2, job: Self.job)
         let injections = try harness.injectDelivered(swarmID, content: "go", id: "inj")
-        try harness.demoTurn(job: Self.job, node: 0, injection: try #require(injections[0]), turn: "t", deltas: ["a", "b"], totalTokens: 5)
+        try harness.demoTurn(
+            job: Self.job, node: 0, injection: try #require(injections[0]), turn: "t", deltas: ["a", "b"],
+            totalTokens: 5)
         let replay = try harness.command("events_replay", id: "rp", payload: ["since_seq": 0])
         let events = replay.sentEvents(to: 1).dropLast()
-        let node0 = harness.journal.filter { $0.event.stream?.nodeID == 0 || $0.event.injectAck?.nodeID == 0 || $0.event.injectDelivered?.nodeID == 0 }
-        let node1 = harness.journal.filter { $0.event.stream?.nodeID == 1 || $0.event.injectAck?.nodeID == 1 || $0.event.injectDelivered?.nodeID == 1 }
-        #expect(Array(events) == (node0.suffix(3) + node1.suffix(3)).sorted { ($0.event.seq ?? 0) < ($1.event.seq ?? 0) }.map(\.event))
+        let node0 = harness.journal.filter {
+            $0.event.stream?.nodeID == 0 || $0.event.injectAck?.nodeID == 0 || $0.event.injectDelivered?.nodeID == 0
+        }
+        let node1 = harness.journal.filter {
+            $0.event.stream?.nodeID == 1 || $0.event.injectAck?.nodeID == 1 || $0.event.injectDelivered?.nodeID == 1
+        }
+        #expect(
+            Array(events)
+                == (node0.suffix(3) + node1.suffix(3)).sorted { ($0.event.seq ?? 0) < ($1.event.seq ?? 0) }.map(\.event)
+        )
         #expect(events.last?.name == "turn_complete")
     }
 
@@ -182,7 +205,8 @@ struct RouterCoreCommandTests {
         try harness.injectDelivered(first, content: "a", id: "i1")
         try harness.injectDelivered(second, content: "b", id: "i2")
 
-        let effects = try harness.command("events_replay", id: "rp", payload: ["since_seq": 0, "swarm_id": .string(second.rawValue)])
+        let effects = try harness.command(
+            "events_replay", id: "rp", payload: ["since_seq": 0, "swarm_id": .string(second.rawValue)])
         let replayed = effects.sentEvents(to: 1).dropLast()
         #expect(!replayed.isEmpty)
         #expect(replayed.allSatisfy { $0.swarmID == second })
@@ -197,8 +221,10 @@ struct RouterCoreCommandTests {
         let second = try harness.runningSwarm(nodes: 1, job: "local_abcdef03", systemPrompt: "sys", id: "launch-2")
         let a = try harness.injectDelivered(first, content: "a", id: "a")
         let b = try harness.injectDelivered(second, content: "b", id: "b")
-        try harness.demoTurn(job: Self.job, node: 1, injection: try #require(a[1]), turn: "t", deltas: ["1"], totalTokens: 3)
-        try harness.demoTurn(job: "local_abcdef03", node: 0, injection: try #require(b[0]), turn: "u", deltas: ["2"], totalTokens: 4)
+        try harness.demoTurn(
+            job: Self.job, node: 1, injection: try #require(a[1]), turn: "t", deltas: ["1"], totalTokens: 3)
+        try harness.demoTurn(
+            job: "local_abcdef03", node: 0, injection: try #require(b[0]), turn: "u", deltas: ["2"], totalTokens: 4)
         try harness.workerCompleted(job: Self.job, node: 0)
         let seqs = harness.journal.compactMap(\.event.seq)
         #expect(seqs.count == harness.journal.count)

@@ -84,7 +84,8 @@ struct RouterCoreHarness {
         var payload: [String: JSONValue] = ["nodes": .number(Double(nodes)), "system_prompt": .string(systemPrompt)]
         payload.merge(extra) { _, new in new }
         let effects = try command("swarm_launch", id: id, payload: .object(payload), from: client)
-        let progress = try #require(effects.broadcastEvents.compactMap(\.launchProgress).first, "launch was not accepted")
+        let progress = try #require(
+            effects.broadcastEvents.compactMap(\.launchProgress).first, "launch was not accepted")
         return (try #require(progress.swarmID), effects)
     }
 
@@ -107,10 +108,14 @@ struct RouterCoreHarness {
 
     /// A raw relay `record` event for `file` (the inode is stable per file name).
     @discardableResult
-    mutating func record(file: String, inode: UInt64? = nil, offset: UInt64, end: UInt64, line: String) -> [RouterEffect] {
+    mutating func record(file: String, inode: UInt64? = nil, offset: UInt64, end: UInt64, line: String)
+        -> [RouterEffect]
+    {
         let identity = inode ?? inodeOf(file)
         let site = site
-        return handle { .relayEvent(site: site, .record(file: file, inode: identity, offset: offset, end: end, line: line), at: $0) }
+        return handle {
+            .relayEvent(site: site, .record(file: file, inode: identity, offset: offset, end: end, line: line), at: $0)
+        }
     }
 
     /// The inode the harness uses for `file`.
@@ -199,8 +204,10 @@ struct RouterCoreHarness {
         for delta in deltas {
             effects += try rpc(job: job, node: node, injection: injection, AppServer.delta(delta, turn: turn))
         }
-        effects += try rpc(job: job, node: node, injection: injection, AppServer.agentMessage(deltas.joined(), turn: turn))
-        effects += try rpc(job: job, node: node, injection: injection, AppServer.tokenUsage(total: totalTokens, turn: turn))
+        effects += try rpc(
+            job: job, node: node, injection: injection, AppServer.agentMessage(deltas.joined(), turn: turn))
+        effects += try rpc(
+            job: job, node: node, injection: injection, AppServer.tokenUsage(total: totalTokens, turn: turn))
         effects += try rpc(job: job, node: node, injection: injection, AppServer.turnCompleted(turn: turn))
         return effects
     }
@@ -226,7 +233,9 @@ struct RouterCoreHarness {
     mutating func injectDelivered(
         _ swarmID: SwarmID, nodes: JSONValue = "all", content: String, id: JSONValue
     ) throws -> [Int: InjectionID] {
-        let effects = try command("inject", id: id, payload: ["swarm_id": .string(swarmID.rawValue), "nodes": nodes, "content": .string(content)])
+        let effects = try command(
+            "inject", id: id,
+            payload: ["swarm_id": .string(swarmID.rawValue), "nodes": nodes, "content": .string(content)])
         #expect(effects.rejections.isEmpty, "inject rejected: \(effects.rejections)")
         var injections: [Int: InjectionID] = [:]
         for ack in effects.broadcastEvents.compactMap(\.injectAck) { injections[ack.nodeID] = ack.injectionID }
@@ -250,7 +259,8 @@ struct RouterCoreHarness {
                     #expect(seq > lastSeq, "journaled seq \(seq) not above \(lastSeq)", sourceLocation: sourceLocation)
                     lastSeq = seq
                 } else {
-                    Issue.record("journaled event without a seq: \(journaled.event.name)", sourceLocation: sourceLocation)
+                    Issue.record(
+                        "journaled event without a seq: \(journaled.event.name)", sourceLocation: sourceLocation)
                 }
                 #expect(
                     index + 1 < effects.count && effects[index + 1] == .broadcast(journaled),
@@ -262,13 +272,18 @@ struct RouterCoreHarness {
             var isReplay = false
             if case .send(let sent, _) = effect, sent.event.seq != nil { isReplay = true }
             if !isReplay {
-                #expect(envelope.timestamp == timestamp, "events carry the input's time", sourceLocation: sourceLocation)
+                #expect(
+                    envelope.timestamp == timestamp, "events carry the input's time", sourceLocation: sourceLocation)
             }
             do {
                 let decoded = try WireCoding.decode(EventEnvelope.self, from: try WireCoding.encodeLine(envelope))
-                #expect(decoded == envelope, "envelope changed on the wire: \(envelope.event.name)", sourceLocation: sourceLocation)
+                #expect(
+                    decoded == envelope, "envelope changed on the wire: \(envelope.event.name)",
+                    sourceLocation: sourceLocation)
             } catch {
-                Issue.record("envelope \(envelope.event.name) does not survive the wire: \(error)", sourceLocation: sourceLocation)
+                Issue.record(
+                    "envelope \(envelope.event.name) does not survive the wire: \(error)",
+                    sourceLocation: sourceLocation)
             }
         }
     }
@@ -281,13 +296,20 @@ enum AppServer {
     static let thread = "thr_1"
 
     static func turnStarted(turn: String) -> JSONValue {
-        ["method": "turn/started", "params": ["threadId": .string(thread), "turn": ["id": .string(turn), "status": "inProgress", "items": []]]]
+        [
+            "method": "turn/started",
+            "params": [
+                "threadId": .string(thread), "turn": ["id": .string(turn), "status": "inProgress", "items": []],
+            ],
+        ]
     }
 
     static func delta(_ text: String, turn: String, item: String = "msg_1") -> JSONValue {
         [
             "method": "item/agentMessage/delta",
-            "params": ["threadId": .string(thread), "turnId": .string(turn), "itemId": .string(item), "delta": .string(text)],
+            "params": [
+                "threadId": .string(thread), "turnId": .string(turn), "itemId": .string(item), "delta": .string(text),
+            ],
         ]
     }
 
@@ -338,7 +360,10 @@ enum AppServer {
     static func threadStatus(_ type: String, flags: [String] = []) -> JSONValue {
         [
             "method": "thread/status/changed",
-            "params": ["threadId": .string(thread), "status": ["type": .string(type), "activeFlags": .array(flags.map(JSONValue.string))]],
+            "params": [
+                "threadId": .string(thread),
+                "status": ["type": .string(type), "activeFlags": .array(flags.map(JSONValue.string))],
+            ],
         ]
     }
 }

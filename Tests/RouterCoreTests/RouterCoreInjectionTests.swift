@@ -9,7 +9,9 @@ import Testing
 struct RouterCoreInjectionTests {
     static let job: JobID = "local_feedbeef"
 
-    static func payload(_ swarmID: SwarmID, nodes: JSONValue = "all", content: String = "Optimize GEMM tiling.") -> JSONValue {
+    static func payload(_ swarmID: SwarmID, nodes: JSONValue = "all", content: String = "Optimize GEMM tiling.")
+        -> JSONValue
+    {
         ["swarm_id": .string(swarmID.rawValue), "nodes": nodes, "content": .string(content)]
     }
 
@@ -18,7 +20,8 @@ struct RouterCoreInjectionTests {
         var harness = RouterCoreHarness()
         let swarmID = try harness.runningSwarm(nodes: 4, job: Self.job)
         let content = "it's \"quoted\" $(id) `x` %s\nnaïve 🚀"
-        let effects = try harness.command("inject", id: "inj-all", payload: Self.payload(swarmID, content: content), from: 2)
+        let effects = try harness.command(
+            "inject", id: "inj-all", payload: Self.payload(swarmID, content: content), from: 2)
 
         #expect(effects.sentEvents(to: 2).isEmpty, "the answer to an inject is the broadcast lifecycle")
         let acks = effects.broadcastEvents.compactMap(\.injectAck)
@@ -29,13 +32,19 @@ struct RouterCoreInjectionTests {
         #expect(appends.map(\.nodeID) == [0, 1, 2, 3])
         #expect(appends.map(\.id) == [1, 2, 3, 4])
         for (append, ack) in zip(appends, acks) {
-            #expect(try WireCoding.decode(InboxLine.self, from: append.line) == InboxLine(userContent: content, injectionID: ack.injectionID))
+            #expect(
+                try WireCoding.decode(InboxLine.self, from: append.line)
+                    == InboxLine(userContent: content, injectionID: ack.injectionID))
         }
         #expect(effects.last == .persist)
 
         let delivered = harness.appended(3)
         let event = try #require(delivered.broadcastEvents.compactMap(\.injectDelivered).first)
-        #expect(event == InjectionEvent(requestID: "inj-all", swarmID: swarmID, injectionID: acks[2].injectionID, nodeID: 2, seq: event.seq))
+        #expect(
+            event
+                == InjectionEvent(
+                    requestID: "inj-all", swarmID: swarmID, injectionID: acks[2].injectionID, nodeID: 2, seq: event.seq)
+        )
     }
 
     @Test("inject to [1,3] reaches exactly nodes 1 and 3")
@@ -53,7 +62,8 @@ struct RouterCoreInjectionTests {
     func outOfRange() throws {
         var harness = RouterCoreHarness()
         let swarmID = try harness.runningSwarm(nodes: 4, job: Self.job)
-        let effects = try harness.command("inject", id: "inj-oor", payload: Self.payload(swarmID, nodes: [1, 7]), from: 5)
+        let effects = try harness.command(
+            "inject", id: "inj-oor", payload: Self.payload(swarmID, nodes: [1, 7]), from: 5)
         let rejection = try #require(effects.sentEvents(to: 5).compactMap(\.rejection).first)
         #expect(rejection.requestID == "inj-oor")
         #expect(rejection.reason == "node 7 is out of range: swarm \(swarmID) has nodes 0-3")
@@ -130,7 +140,8 @@ struct RouterCoreInjectionTests {
 
         let first = try harness.command("inject", id: "a", payload: Self.payload(swarmID, nodes: 0, content: "first"))
         let second = try harness.command("inject", id: "b", payload: Self.payload(swarmID, nodes: 0, content: "second"))
-        let other = try harness.command("inject", id: "c", payload: Self.payload(swarmID, nodes: 1, content: "other node"))
+        let other = try harness.command(
+            "inject", id: "c", payload: Self.payload(swarmID, nodes: 1, content: "other node"))
         #expect(first.appendRequests.map(\.id) == [1])
         #expect(second.broadcastEvents.compactMap(\.injectAck).count == 1, "the second inject is acknowledged at once")
         #expect(second.appendRequests.isEmpty, "but its append waits for the first")

@@ -26,7 +26,8 @@ struct RouterCoreLaunchTests {
                             SwarmLaunchProgress(
                                 requestID: "launch-1", swarmID: swarmID, stage: "accepted",
                                 message: "launching 2 node(s) with the local provider", nodeCount: 2)))),
-                .launch(swarmID, LaunchPlan(provider: "local", nodes: 2, partition: nil, time: nil, account: nil, qos: nil)),
+                .launch(
+                    swarmID, LaunchPlan(provider: "local", nodes: 2, partition: nil, time: nil, account: nil, qos: nil)),
                 .scheduleTimer(.launchTimeout(swarmID), at: at.addingTimeInterval(600)),
                 .persist,
             ])
@@ -52,7 +53,8 @@ struct RouterCoreLaunchTests {
                         event: .swarmLaunchProgress(
                             SwarmLaunchProgress(
                                 requestID: "launch-1", swarmID: swarmID, jobID: Self.job, stage: "submitted",
-                                message: "job local_0a1b2c3d submitted; waiting for 2 worker(s) to start", nodesStarted: 0,
+                                message: "job local_0a1b2c3d submitted; waiting for 2 worker(s) to start",
+                                nodesStarted: 0,
                                 nodeCount: 2)))),
                 .persist,
             ])
@@ -117,7 +119,9 @@ struct RouterCoreLaunchTests {
     func launchFailure() throws {
         var harness = RouterCoreHarness()
         let (swarmID, _) = try harness.launch(nodes: 2, id: "launch-x")
-        let effects = harness.handle { .launchFailed(swarmID, reason: "sbatch: error: invalid partition specified: nope", at: $0) }
+        let effects = harness.handle {
+            .launchFailed(swarmID, reason: "sbatch: error: invalid partition specified: nope", at: $0)
+        }
 
         let rejection = try #require(effects.rejections.first)
         #expect(rejection.requestID == "launch-x")
@@ -199,7 +203,8 @@ struct RouterCoreLaunchTests {
     @Test("a launch naming a provider this router lacks is rejected to the sender only")
     func unknownProvider() throws {
         var harness = RouterCoreHarness()
-        let effects = try harness.command("swarm_launch", id: "l-1", payload: ["nodes": 1, "provider": "slurm"], from: 3)
+        let effects = try harness.command(
+            "swarm_launch", id: "l-1", payload: ["nodes": 1, "provider": "slurm"], from: 3)
         #expect(effects.count == 1)
         let rejection = try #require(effects.sentEvents(to: 3).compactMap(\.rejection).first)
         #expect(rejection.requestID == "l-1")
@@ -211,15 +216,24 @@ struct RouterCoreLaunchTests {
     @Test("a Slurm launch takes the configured defaults for what it leaves out")
     func slurmDefaults() throws {
         let settings = RouterCoreSettings(
-            defaultProvider: "slurm", availableProviders: ["local", "slurm"], defaultPartition: "gpu", defaultTime: "00:30:00",
+            defaultProvider: "slurm", availableProviders: ["local", "slurm"], defaultPartition: "gpu",
+            defaultTime: "00:30:00",
             defaultAccount: "proj", defaultQos: nil)
         var harness = RouterCoreHarness(settings: settings)
         let (swarmID, effects) = try harness.launch(nodes: 3, extra: ["qos": "high", "time": "02:00:00"])
         #expect(
             effects.contains(
-                .launch(swarmID, LaunchPlan(provider: "slurm", nodes: 3, partition: "gpu", time: "02:00:00", account: "proj", qos: "high"))))
+                .launch(
+                    swarmID,
+                    LaunchPlan(
+                        provider: "slurm", nodes: 3, partition: "gpu", time: "02:00:00", account: "proj", qos: "high")))
+        )
         let (localID, local) = try harness.launch(nodes: 1, id: "launch-2", extra: ["provider": "local"])
-        #expect(local.contains(.launch(localID, LaunchPlan(provider: "local", nodes: 1, partition: nil, time: nil, account: nil, qos: nil))))
+        #expect(
+            local.contains(
+                .launch(
+                    localID, LaunchPlan(provider: "local", nodes: 1, partition: nil, time: nil, account: nil, qos: nil))
+            ))
     }
 
     @Test("a submission that arrives after the launch already failed stops the orphaned job")
@@ -232,8 +246,11 @@ struct RouterCoreLaunchTests {
 
         let effects = harness.submitted(swarmID, job: Self.job)
         #expect(effects.stops == [.force], "the job the provider submitted late must not keep running")
-        #expect(!effects.relayRequests.contains(.watch(jobID: Self.job, nodeCount: 1, cursors: [])), "an ended swarm is not watched")
-        #expect(effects.broadcastEvents.compactMap(\.launchProgress).isEmpty, "an ended swarm reports no launch progress")
+        #expect(
+            !effects.relayRequests.contains(.watch(jobID: Self.job, nodeCount: 1, cursors: [])),
+            "an ended swarm is not watched")
+        #expect(
+            effects.broadcastEvents.compactMap(\.launchProgress).isEmpty, "an ended swarm reports no launch progress")
     }
 
     @Test("workers that all end before the swarm is announced reject the launch's request id")

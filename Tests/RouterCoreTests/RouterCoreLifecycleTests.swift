@@ -32,13 +32,15 @@ struct RouterCoreLifecycleTests {
         #expect(
             terminated
                 == SwarmTerminated(
-                    requestID: .null, swarmID: swarmID, jobID: Self.job, reason: "workers stopped by SIGTERM", slurmState: "COMPLETED"))
+                    requestID: .null, swarmID: swarmID, jobID: Self.job, reason: "workers stopped by SIGTERM",
+                    slurmState: "COMPLETED"))
         #expect(last.relayRequests == [.unwatch(jobID: Self.job)])
         #expect(last.stops.isEmpty, "local workers that completed need no stop")
         #expect(harness.snapshot.swarms[0].status == .terminated)
         #expect(harness.snapshot.swarms[0].endedAt == harness.now)
 
-        #expect(try harness.workerCompleted(job: Self.job, node: 1) == [.persist], "a repeated complete changes nothing")
+        #expect(
+            try harness.workerCompleted(job: Self.job, node: 1) == [.persist], "a repeated complete changes nothing")
     }
 
     @Test("a worker that completes for its own reason names it in the swarm's end reason")
@@ -53,9 +55,13 @@ struct RouterCoreLifecycleTests {
     func timeLimitReason() throws {
         var harness = RouterCoreHarness()
         _ = try harness.runningSwarm(nodes: 1, job: Self.job)
-        harness.handle { .jobsObserved([Self.job: JobObservation(state: "RUNNING", isFinished: false, timeLeftSeconds: 30)], at: $0) }
+        harness.handle {
+            .jobsObserved([Self.job: JobObservation(state: "RUNNING", isFinished: false, timeLeftSeconds: 30)], at: $0)
+        }
         let effects = try harness.workerCompleted(job: Self.job, node: 0, reason: "sigterm")
-        #expect(effects.broadcastEvents.compactMap(\.terminated).first?.reason == "time limit reached (Slurm's --signal=TERM@60); workers drained on SIGTERM")
+        #expect(
+            effects.broadcastEvents.compactMap(\.terminated).first?.reason
+                == "time limit reached (Slurm's --signal=TERM@60); workers drained on SIGTERM")
     }
 
     @Test("terminate stops the workers gracefully and arms the grace timer")
@@ -157,7 +163,8 @@ struct RouterCoreLifecycleTests {
     func terminateForce() throws {
         var harness = RouterCoreHarness()
         let swarmID = try harness.runningSwarm(nodes: 1, job: Self.job)
-        let effects = try harness.command("swarm_terminate", id: "term-f", payload: Self.terminate(swarmID, force: true))
+        let effects = try harness.command(
+            "swarm_terminate", id: "term-f", payload: Self.terminate(swarmID, force: true))
         #expect(effects.stops == [.force])
         #expect(effects.timers == [.drainDeadline(swarmID)])
         #expect(harness.snapshot.swarms[0].status == .terminating)
@@ -184,7 +191,8 @@ struct RouterCoreLifecycleTests {
         let submitted = harness.submitted(swarmID, job: Self.job)
         #expect(submitted.stops == [.force], "the job is cancelled as soon as it exists")
         let deadline = try #require(
-            submitted.deadline(of: .drainDeadline(swarmID)), "without a deadline the swarm would stay terminating forever")
+            submitted.deadline(of: .drainDeadline(swarmID)),
+            "without a deadline the swarm would stay terminating forever")
         harness.now = deadline
         let ended = harness.fire(.drainDeadline(swarmID))
         let terminated = try #require(ended.broadcastEvents.compactMap(\.terminated).first)
@@ -192,7 +200,9 @@ struct RouterCoreLifecycleTests {
         #expect(harness.snapshot.swarms[0].status == .terminated)
     }
 
-    @Test("a terminate before submission still answers its request id when the launch then fails; the launch is answered once")
+    @Test(
+        "a terminate before submission still answers its request id when the launch then fails; the launch is answered once"
+    )
     func terminateBeforeSubmissionThenLaunchFails() throws {
         var harness = RouterCoreHarness()
         let (swarmID, _) = try harness.launch(nodes: 1, id: "launch-1")
@@ -230,17 +240,22 @@ struct RouterCoreLifecycleTests {
         _ = try harness.runningSwarm(nodes: 1, job: endedJob, id: "launch-3")
         try harness.workerCompleted(job: endedJob, node: 0)
 
-        let first = try harness.command("inject", id: "a", payload: ["swarm_id": .string(swarmID.rawValue), "nodes": 0, "content": "one"])
-        try harness.command("inject", id: "b", payload: ["swarm_id": .string(swarmID.rawValue), "nodes": 0, "content": "two"])
+        let first = try harness.command(
+            "inject", id: "a", payload: ["swarm_id": .string(swarmID.rawValue), "nodes": 0, "content": "one"])
+        try harness.command(
+            "inject", id: "b", payload: ["swarm_id": .string(swarmID.rawValue), "nodes": 0, "content": "two"])
         let inFlight = try #require(first.appendRequests.first)
-        let otherInject = try harness.command("inject", id: "c", payload: ["swarm_id": .string(other.rawValue), "content": "three"])
+        let otherInject = try harness.command(
+            "inject", id: "c", payload: ["swarm_id": .string(other.rawValue), "content": "three"])
         let otherInFlight = try #require(otherInject.appendRequests.first)
 
         harness.handle { .relayStopped(site: "local", reason: "exit status 137", at: $0) }
         let effects = harness.handle { .relayEvent(site: "local", .ready(base: "/state/local", pid: 999), at: $0) }
 
         func cursors(_ job: JobID, nodes: Int) -> [OutboxCursor] {
-            (0..<nodes).compactMap { harness.snapshot.cursors["local/\(MailboxLayout.fileName(jobID: job, nodeID: $0))"] }
+            (0..<nodes).compactMap {
+                harness.snapshot.cursors["local/\(MailboxLayout.fileName(jobID: job, nodeID: $0))"]
+            }
         }
         #expect(cursors(Self.job, nodes: 2).count == 2)
         #expect(cursors(Self.job, nodes: 2).allSatisfy { $0.offset > 0 })
@@ -264,12 +279,16 @@ struct RouterCoreLifecycleTests {
     func jobFinishedDrains() throws {
         var harness = RouterCoreHarness(settings: RouterCoreSettings(drainSeconds: 2))
         let swarmID = try harness.runningSwarm(nodes: 2, job: Self.job)
-        let observed = harness.handle { .jobsObserved([Self.job: JobObservation(state: "COMPLETED", isFinished: true)], at: $0) }
+        let observed = harness.handle {
+            .jobsObserved([Self.job: JobObservation(state: "COMPLETED", isFinished: true)], at: $0)
+        }
         #expect(observed.timers == [.drainDeadline(swarmID)])
         #expect(observed.deadline(of: .drainDeadline(swarmID)) == harness.now.addingTimeInterval(2))
         #expect(observed.contains(.persist))
         #expect(observed.events.isEmpty)
-        let repeated = harness.handle { .jobsObserved([Self.job: JobObservation(state: "COMPLETED", isFinished: true)], at: $0) }
+        let repeated = harness.handle {
+            .jobsObserved([Self.job: JobObservation(state: "COMPLETED", isFinished: true)], at: $0)
+        }
         #expect(repeated.timers.isEmpty, "the drain is armed once")
 
         try harness.workerCompleted(job: Self.job, node: 0)
@@ -291,7 +310,9 @@ struct RouterCoreLifecycleTests {
         harness.handle { .jobsObserved([Self.job: JobObservation(state: "FAILED", isFinished: true)], at: $0) }
         let effects = harness.fire(.drainDeadline(swarmID))
         #expect(effects.rejections.map(\.requestID) == ["launch-f"])
-        #expect(effects.rejections.first?.reason.contains("the job ended before its workers started (state FAILED)") == true)
+        #expect(
+            effects.rejections.first?.reason.contains("the job ended before its workers started (state FAILED)") == true
+        )
     }
 
     @Test("the retention sweep forgets swarms that ended long ago, with their cursors, and keeps the rest")
@@ -309,14 +330,16 @@ struct RouterCoreLifecycleTests {
         #expect(effects.timers == [.retentionSweep])
         #expect(harness.snapshot.swarms.map(\.id) == [live])
         #expect(!harness.snapshot.cursors.keys.contains { $0.contains(endedJob.rawValue) })
-        let replay = try harness.command("events_replay", id: "r", payload: ["since_seq": 0, "swarm_id": .string(ended.rawValue)])
+        let replay = try harness.command(
+            "events_replay", id: "r", payload: ["since_seq": 0, "swarm_id": .string(ended.rawValue)])
         #expect(replay.rejections.count == 1, "a forgotten swarm is unknown")
     }
 
     @Test("Slurm workers ending on their own: the swarm ends with Slurm's final state from the next poll")
     func slurmFinalStateFromPoll() throws {
         var harness = RouterCoreHarness(
-            settings: RouterCoreSettings(defaultProvider: "slurm", availableProviders: ["slurm"], defaultPartition: "gpu"))
+            settings: RouterCoreSettings(
+                defaultProvider: "slurm", availableProviders: ["slurm"], defaultPartition: "gpu"))
         harness.site = "slurm"
         let swarmID = try harness.runningSwarm(nodes: 1, job: "272900")
         let completed = try harness.workerCompleted(job: "272900", node: 0)
@@ -335,7 +358,8 @@ struct RouterCoreLifecycleTests {
     @Test("Slurm workers ended but the job lingers: at the deadline the allocation is released and the swarm ends")
     func slurmReleasesAllocation() throws {
         var harness = RouterCoreHarness(
-            settings: RouterCoreSettings(defaultProvider: "slurm", availableProviders: ["slurm"], defaultPartition: "gpu"))
+            settings: RouterCoreSettings(
+                defaultProvider: "slurm", availableProviders: ["slurm"], defaultPartition: "gpu"))
         harness.site = "slurm"
         let swarmID = try harness.runningSwarm(nodes: 1, job: "272900")
         try harness.workerCompleted(job: "272900", node: 0)

@@ -19,9 +19,13 @@ struct RouterCoreSnapshotTests {
         try harness.rpc(job: job, node: 0, injection: injection, AppServer.turnStarted(turn: "t1"))
         try harness.rpc(job: job, node: 0, injection: injection, AppServer.delta("par", turn: "t1"))
         try harness.rpc(job: job, node: 0, injection: injection, AppServer.tokenUsage(total: 77, turn: "t1"))
-        try harness.rpc(job: job, node: 0, injection: injection, AppServer.approvalRequest(id: 3, command: "make", turn: "t1"))
-        try harness.command("inject", id: "queued-1", payload: ["swarm_id": .string(swarmID.rawValue), "nodes": 1, "content": "in flight"])
-        try harness.command("inject", id: "queued-2", payload: ["swarm_id": .string(swarmID.rawValue), "nodes": 1, "content": "queued"])
+        try harness.rpc(
+            job: job, node: 0, injection: injection, AppServer.approvalRequest(id: 3, command: "make", turn: "t1"))
+        try harness.command(
+            "inject", id: "queued-1",
+            payload: ["swarm_id": .string(swarmID.rawValue), "nodes": 1, "content": "in flight"])
+        try harness.command(
+            "inject", id: "queued-2", payload: ["swarm_id": .string(swarmID.rawValue), "nodes": 1, "content": "queued"])
         let endedJob: JobID = "local_cafe0002"
         _ = try harness.runningSwarm(nodes: 1, job: endedJob, id: "launch-2")
         try harness.workerCompleted(job: endedJob, node: 0)
@@ -53,21 +57,35 @@ struct RouterCoreSnapshotTests {
         var restored = try original.restarted()
         #expect(restored.core.transcript.allEvents == original.core.transcript.allEvents)
 
-        func both(_ step: (inout RouterCoreHarness) throws -> [RouterEffect], sourceLocation: SourceLocation = #_sourceLocation) throws {
+        func both(
+            _ step: (inout RouterCoreHarness) throws -> [RouterEffect],
+            sourceLocation: SourceLocation = #_sourceLocation
+        ) throws {
             let expected = try step(&original)
             let actual = try step(&restored)
             #expect(actual == expected, sourceLocation: sourceLocation)
         }
         let injection = try #require(original.snapshot.swarms[0].nodes[0].currentInjection)
-        try both { try $0.rpc(job: Self.job, node: 0, injection: injection, AppServer.answer(id: 3, decision: "accept"), toAgent: true) }
-        try both { try $0.rpc(job: Self.job, node: 0, injection: injection, AppServer.tokenUsage(total: 77, turn: "t1")) }
-        try both { try $0.rpc(job: Self.job, node: 0, injection: injection, AppServer.agentMessage("partial", turn: "t1")) }
+        try both {
+            try $0.rpc(
+                job: Self.job, node: 0, injection: injection, AppServer.answer(id: 3, decision: "accept"), toAgent: true
+            )
+        }
+        try both {
+            try $0.rpc(job: Self.job, node: 0, injection: injection, AppServer.tokenUsage(total: 77, turn: "t1"))
+        }
+        try both {
+            try $0.rpc(job: Self.job, node: 0, injection: injection, AppServer.agentMessage("partial", turn: "t1"))
+        }
         try both { try $0.rpc(job: Self.job, node: 0, injection: injection, AppServer.turnCompleted(turn: "t1")) }
         try both { harness in
             let inFlight = try #require(harness.snapshot.swarms[0].nodes[1].appendInFlight)
             return harness.appended(inFlight.appendID)
         }
-        try both { try $0.command("inject", id: "after", payload: ["swarm_id": .string(swarmID.rawValue), "content": "after restart"]) }
+        try both {
+            try $0.command(
+                "inject", id: "after", payload: ["swarm_id": .string(swarmID.rawValue), "content": "after restart"])
+        }
         try both { try $0.command("events_replay", id: "rp", payload: ["since_seq": 5]) }
         try both { try $0.command("swarm_list", id: "ls") }
         try both { try $0.command("swarm_status", id: "st", payload: ["swarm_id": .string(swarmID.rawValue)]) }
@@ -88,7 +106,8 @@ struct RouterCoreSnapshotTests {
 
     @Test("on start a restored core re-watches live jobs from their cursors and re-arms its timers")
     func startedRearms() throws {
-        var harness = RouterCoreHarness(settings: RouterCoreSettings(gracefulTerminateSeconds: 20, launchTimeoutSeconds: 600, drainSeconds: 2))
+        var harness = RouterCoreHarness(
+            settings: RouterCoreSettings(gracefulTerminateSeconds: 20, launchTimeoutSeconds: 600, drainSeconds: 2))
         let running = try harness.runningSwarm(nodes: 1, job: Self.job)
         let terminatingJob: JobID = "local_cafe0004"
         let terminating = try harness.runningSwarm(nodes: 1, job: terminatingJob, id: "launch-2")
@@ -98,7 +117,8 @@ struct RouterCoreSnapshotTests {
         var restarted = try harness.restarted(after: 30)
         let effects = restarted.handle { .started(at: $0) }
 
-        let cursor = try #require(harness.snapshot.cursors["local/\(MailboxLayout.fileName(jobID: Self.job, nodeID: 0))"])
+        let cursor = try #require(
+            harness.snapshot.cursors["local/\(MailboxLayout.fileName(jobID: Self.job, nodeID: 0))"])
         #expect(effects.relayRequests.contains(.watch(jobID: Self.job, nodeCount: 1, cursors: [cursor])))
         #expect(effects.relayRequests.contains { if case .watch(terminatingJob, _, _) = $0 { true } else { false } })
         #expect(effects.deadline(of: .launchTimeout(starting)) == restarted.now.addingTimeInterval(600))
@@ -124,7 +144,9 @@ struct RouterCoreSnapshotTests {
         let deadline = try #require(effects.deadline(of: .drainDeadline(swarmID)), "nothing would ever close the swarm")
         restarted.now = deadline
         let ended = restarted.fire(.drainDeadline(swarmID))
-        #expect(ended.broadcastEvents.compactMap(\.terminated).first?.reason == "job ended (state COMPLETED); workers are gone")
+        #expect(
+            ended.broadcastEvents.compactMap(\.terminated).first?.reason
+                == "job ended (state COMPLETED); workers are gone")
     }
 
     @Test("the same seed gives the same ids; ids never repeat")
@@ -134,7 +156,8 @@ struct RouterCoreSnapshotTests {
         let ids = (0..<1000).map { _ in first.next() }
         #expect(ids == (0..<1000).map { _ in second.next() })
         #expect(Set(ids).count == ids.count)
-        #expect(ids.allSatisfy { $0.wholeMatch(of: /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/) != nil })
+        #expect(
+            ids.allSatisfy { $0.wholeMatch(of: /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/) != nil })
         var other = IDGenerator(seed: 6)
         #expect(other.next() != ids[0])
     }

@@ -9,7 +9,8 @@ import Testing
 struct RouterCoreStreamTests {
     static let job: JobID = "local_5eed0001"
     static let expectedTimeline = [
-        "inject_ack", "inject_delivered", "turn_started", "assistant_delta", "assistant_delta", "assistant_delta", "assistant",
+        "inject_ack", "inject_delivered", "turn_started", "assistant_delta", "assistant_delta", "assistant_delta",
+        "assistant",
         "usage", "turn_complete",
     ]
 
@@ -21,27 +22,36 @@ struct RouterCoreStreamTests {
         return (harness, swarmID, injections)
     }
 
-    @Test("for one injection on one node a client sees ack, delivered, turn_started, deltas, assistant, usage, turn_complete")
+    @Test(
+        "for one injection on one node a client sees ack, delivered, turn_started, deltas, assistant, usage, turn_complete"
+    )
     func orderPerInjection() throws {
         var harness = RouterCoreHarness()
         let swarmID = try harness.runningSwarm(nodes: 2, job: Self.job)
         var effects = try harness.command(
-            "inject", id: "inj-order", payload: ["swarm_id": .string(swarmID.rawValue), "content": "Optimize GEMM tiling."])
+            "inject", id: "inj-order",
+            payload: ["swarm_id": .string(swarmID.rawValue), "content": "Optimize GEMM tiling."])
         let injections = effects.broadcastEvents.compactMap(\.injectAck).map(\.injectionID)
         for append in effects.appendRequests { effects += harness.appended(append.id) }
         // The two nodes' traffic interleaves; each injection's own order must hold.
         for (turn, node) in [("turn_a", 0), ("turn_b", 1)] {
-            effects += try harness.rpc(job: Self.job, node: node, injection: injections[node], AppServer.turnStarted(turn: turn))
+            effects += try harness.rpc(
+                job: Self.job, node: node, injection: injections[node], AppServer.turnStarted(turn: turn))
         }
         for piece in ["Tile ", "by ", "64."] {
             for (turn, node) in [("turn_a", 0), ("turn_b", 1)] {
-                effects += try harness.rpc(job: Self.job, node: node, injection: injections[node], AppServer.delta(piece, turn: turn))
+                effects += try harness.rpc(
+                    job: Self.job, node: node, injection: injections[node], AppServer.delta(piece, turn: turn))
             }
         }
         for (turn, node) in [("turn_b", 1), ("turn_a", 0)] {
-            effects += try harness.rpc(job: Self.job, node: node, injection: injections[node], AppServer.agentMessage("Tile by 64.", turn: turn))
-            effects += try harness.rpc(job: Self.job, node: node, injection: injections[node], AppServer.tokenUsage(total: 1200, turn: turn))
-            effects += try harness.rpc(job: Self.job, node: node, injection: injections[node], AppServer.turnCompleted(turn: turn))
+            effects += try harness.rpc(
+                job: Self.job, node: node, injection: injections[node],
+                AppServer.agentMessage("Tile by 64.", turn: turn))
+            effects += try harness.rpc(
+                job: Self.job, node: node, injection: injections[node], AppServer.tokenUsage(total: 1200, turn: turn))
+            effects += try harness.rpc(
+                job: Self.job, node: node, injection: injections[node], AppServer.turnCompleted(turn: turn))
         }
 
         for (node, injection) in injections.enumerated() {
@@ -53,13 +63,17 @@ struct RouterCoreStreamTests {
             let stream = events.compactMap(\.stream)
             #expect(stream.allSatisfy { $0.swarmID == swarmID && $0.jobID == Self.job && $0.nodeID == node })
             #expect(stream.allSatisfy { $0.turnID == (node == 0 ? "turn_a" : "turn_b") })
-            #expect(stream.map(\.body).filter { if case .assistantDelta = $0 { true } else { false } } == [
-                .assistantDelta(content: "Tile "), .assistantDelta(content: "by "), .assistantDelta(content: "64."),
-            ])
+            #expect(
+                stream.map(\.body).filter { if case .assistantDelta = $0 { true } else { false } } == [
+                    .assistantDelta(content: "Tile "), .assistantDelta(content: "by "), .assistantDelta(content: "64."),
+                ])
             #expect(stream.map(\.body).contains(.assistant(content: "Tile by 64.")))
             #expect(
                 stream.map(\.body).contains(
-                    .usage(TokenUsage(totalTokens: 1200, inputTokens: 1180, cachedInputTokens: 0, outputTokens: 20, reasoningOutputTokens: 0, modelContextWindow: 258_400))))
+                    .usage(
+                        TokenUsage(
+                            totalTokens: 1200, inputTokens: 1180, cachedInputTokens: 0, outputTokens: 20,
+                            reasoningOutputTokens: 0, modelContextWindow: 258_400))))
             #expect(stream.last?.body == .turnComplete(status: "completed", error: nil))
             #expect(events.first?.requestID == "inj-order")
         }
@@ -101,22 +115,36 @@ struct RouterCoreStreamTests {
     func usageDeduplicated() throws {
         var (harness, _, injections) = try Self.swarmWithDeliveredInjection(nodes: 2)
         let first = try #require(injections[0])
-        let once = try harness.rpc(job: Self.job, node: 0, injection: first, AppServer.tokenUsage(total: 500, turn: "t1"))
+        let once = try harness.rpc(
+            job: Self.job, node: 0, injection: first, AppServer.tokenUsage(total: 500, turn: "t1"))
         #expect(once.eventNames == ["usage"])
-        let repeated = try harness.rpc(job: Self.job, node: 0, injection: first, AppServer.tokenUsage(total: 500, turn: "t1"))
+        let repeated = try harness.rpc(
+            job: Self.job, node: 0, injection: first, AppServer.tokenUsage(total: 500, turn: "t1"))
         #expect(repeated.streamEvents.isEmpty, "the same total for the same injection is not repeated")
         let legacy: JSONValue = [
-            "method": "codex/event/token_count", "params": ["msg": ["info": ["total_token_usage": ["total_tokens": 500]]]],
+            "method": "codex/event/token_count",
+            "params": ["msg": ["info": ["total_token_usage": ["total_tokens": 500]]]],
         ]
-        #expect(try harness.rpc(job: Self.job, node: 0, injection: first, legacy).streamEvents.isEmpty, "legacy twin suppressed")
-        let grown = try harness.rpc(job: Self.job, node: 0, injection: first, AppServer.tokenUsage(total: 650, turn: "t1"))
-        #expect(grown.streamEvents.map(\.body) == [.usage(TokenUsage(totalTokens: 650, inputTokens: 630, cachedInputTokens: 0, outputTokens: 20, reasoningOutputTokens: 0, modelContextWindow: 258_400))])
+        #expect(
+            try harness.rpc(job: Self.job, node: 0, injection: first, legacy).streamEvents.isEmpty,
+            "legacy twin suppressed")
+        let grown = try harness.rpc(
+            job: Self.job, node: 0, injection: first, AppServer.tokenUsage(total: 650, turn: "t1"))
+        #expect(
+            grown.streamEvents.map(\.body) == [
+                .usage(
+                    TokenUsage(
+                        totalTokens: 650, inputTokens: 630, cachedInputTokens: 0, outputTokens: 20,
+                        reasoningOutputTokens: 0, modelContextWindow: 258_400))
+            ])
 
-        let otherNode = try harness.rpc(job: Self.job, node: 1, injection: injections[1], AppServer.tokenUsage(total: 650, turn: "t2"))
+        let otherNode = try harness.rpc(
+            job: Self.job, node: 1, injection: injections[1], AppServer.tokenUsage(total: 650, turn: "t2"))
         #expect(otherNode.eventNames == ["usage"], "another node's usage is its own")
         let swarmID = harness.snapshot.swarms[0].id
         let next = try harness.injectDelivered(swarmID, nodes: 0, content: "again", id: "inj-2")
-        let nextUsage = try harness.rpc(job: Self.job, node: 0, injection: next[0], AppServer.tokenUsage(total: 650, turn: "t3"))
+        let nextUsage = try harness.rpc(
+            job: Self.job, node: 0, injection: next[0], AppServer.tokenUsage(total: 650, turn: "t3"))
         #expect(nextUsage.eventNames == ["usage"], "a new injection reports even an unchanged total")
     }
 
@@ -126,12 +154,15 @@ struct RouterCoreStreamTests {
         let file = MailboxLayout.fileName(jobID: Self.job, nodeID: 0)
         let start = harness.fileEnd(file)
         let record = OutboxRecord(
-            type: .codexRPC, jobID: Self.job, nodeID: 0, injectionID: injections[0], payload: AppServer.turnStarted(turn: "t"),
+            type: .codexRPC, jobID: Self.job, nodeID: 0, injectionID: injections[0],
+            payload: AppServer.turnStarted(turn: "t"),
             seq: harness.nextWorkerSeq(job: Self.job, node: 0))
         let line = try WireCoding.encodeString(record)
         let end = start + UInt64(line.utf8.count) + 1
         #expect(harness.record(file: file, offset: start, end: end, line: line).eventNames == ["turn_started"])
-        #expect(harness.snapshot.cursors["local/\(file)"] == OutboxCursor(file: file, inode: harness.inodeOf(file), offset: end))
+        #expect(
+            harness.snapshot.cursors["local/\(file)"]
+                == OutboxCursor(file: file, inode: harness.inodeOf(file), offset: end))
 
         #expect(harness.record(file: file, offset: start, end: end, line: line).isEmpty, "the same record again")
         #expect(harness.record(file: file, offset: 0, end: 10, line: line).isEmpty, "an older part of the file")
@@ -142,7 +173,8 @@ struct RouterCoreStreamTests {
         var (harness, _, injections) = try Self.swarmWithDeliveredInjection(nodes: 1)
         let seq = harness.nextWorkerSeq(job: Self.job, node: 0)
         let delta = OutboxRecord(
-            type: .codexRPC, jobID: Self.job, nodeID: 0, injectionID: injections[0], payload: AppServer.delta("x", turn: "t"), seq: seq)
+            type: .codexRPC, jobID: Self.job, nodeID: 0, injectionID: injections[0],
+            payload: AppServer.delta("x", turn: "t"), seq: seq)
         #expect(try harness.outbox(delta, node: 0).eventNames == ["assistant_delta"])
         #expect(try harness.outbox(delta, node: 0) == [.persist], "same seq: the cursor advances, nothing is emitted")
         var older = delta
@@ -156,11 +188,13 @@ struct RouterCoreStreamTests {
         var (harness, _, injections) = try Self.swarmWithDeliveredInjection(nodes: 1)
         let file = MailboxLayout.fileName(jobID: Self.job, nodeID: 0)
         let record = OutboxRecord(
-            type: .codexRPC, jobID: Self.job, nodeID: 0, injectionID: injections[0], payload: AppServer.delta("once", turn: "t"),
+            type: .codexRPC, jobID: Self.job, nodeID: 0, injectionID: injections[0],
+            payload: AppServer.delta("once", turn: "t"),
             seq: harness.nextWorkerSeq(job: Self.job, node: 0))
         let line = try WireCoding.encodeString(record)
         let end = UInt64(line.utf8.count) + 1
-        #expect(harness.record(file: file, inode: 77, offset: 0, end: end, line: line).eventNames == ["assistant_delta"])
+        #expect(
+            harness.record(file: file, inode: 77, offset: 0, end: end, line: line).eventNames == ["assistant_delta"])
         let reset = harness.handle { .relayEvent(site: "local", .fileReset(file: file, reason: "truncated"), at: $0) }
         #expect(reset.eventNames.isEmpty)
         #expect(harness.snapshot.cursors["local/\(file)"] == nil)
@@ -174,22 +208,41 @@ struct RouterCoreStreamTests {
         let file = MailboxLayout.fileName(jobID: Self.job, nodeID: 0)
         var offset = harness.fileEnd(file)
         func seedLine(_ payload: JSONValue) throws -> String {
-            try WireCoding.encodeString(OutboxRecord(type: .codexRPC, jobID: Self.job, nodeID: 0, injectionID: injection, payload: payload))
+            try WireCoding.encodeString(
+                OutboxRecord(type: .codexRPC, jobID: Self.job, nodeID: 0, injectionID: injection, payload: payload))
         }
         let cases: [(JSONValue, [StreamEvent.Body])] = [
             (["method": "turn/started", "params": [:]], [.turnStarted]),
-            (["method": "codex/event/agent_message_content_delta", "params": ["msg": ["delta": "He"]]], [.assistantDelta(content: "He")]),
-            (["method": "codex/event/agent_message_delta", "params": ["msg": ["delta": "llo"]]], [.assistantDelta(content: "llo")]),
-            (["method": "codex/event/agent_message", "params": ["msg": ["message": "Hello"]]], [.assistant(content: "Hello")]),
+            (
+                ["method": "codex/event/agent_message_content_delta", "params": ["msg": ["delta": "He"]]],
+                [.assistantDelta(content: "He")]
+            ),
+            (
+                ["method": "codex/event/agent_message_delta", "params": ["msg": ["delta": "llo"]]],
+                [.assistantDelta(content: "llo")]
+            ),
+            (
+                ["method": "codex/event/agent_message", "params": ["msg": ["message": "Hello"]]],
+                [.assistant(content: "Hello")]
+            ),
             (["method": "codex/event/token_count", "params": ["msg": ["info": .null]]], []),
             (
                 [
                     "method": "codex/event/token_count",
-                    "params": ["msg": ["info": ["total_token_usage": ["total_tokens": 90, "input_tokens": 80, "output_tokens": 10]]]],
+                    "params": [
+                        "msg": [
+                            "info": [
+                                "total_token_usage": ["total_tokens": 90, "input_tokens": 80, "output_tokens": 10]
+                            ]
+                        ]
+                    ],
                 ],
                 [.usage(TokenUsage(totalTokens: 90, inputTokens: 80, outputTokens: 10))]
             ),
-            (["method": "codex/event/error", "params": ["msg": ["message": "boom"]]], [.agentError(message: "boom", code: nil, willRetry: nil)]),
+            (
+                ["method": "codex/event/error", "params": ["msg": ["message": "boom"]]],
+                [.agentError(message: "boom", code: nil, willRetry: nil)]
+            ),
             (["method": "codex/event/task_started", "params": ["msg": [:]]], []),
             (["method": "turn/completed", "params": [:]], [.turnComplete(status: nil, error: nil)]),
         ]
@@ -209,7 +262,8 @@ struct RouterCoreStreamTests {
         let injection = try #require(injections[0])
         try harness.rpc(job: Self.job, node: 0, injection: injection, AppServer.turnStarted(turn: "t"))
         let request = try harness.rpc(
-            job: Self.job, node: 0, injection: injection, AppServer.approvalRequest(id: 5, command: "rm -rf build", turn: "t"))
+            job: Self.job, node: 0, injection: injection,
+            AppServer.approvalRequest(id: 5, command: "rm -rf build", turn: "t"))
         #expect(request.streamEvents.isEmpty, "the request itself is not a stream event")
         #expect(harness.snapshot.swarms[0].nodes[0].agentState == .waitingForApproval)
 
@@ -218,7 +272,8 @@ struct RouterCoreStreamTests {
         let event = try #require(answer.streamEvents.first)
         #expect(
             event.body
-                == .approvalAnswered(kind: "item/commandExecution/requestApproval", decision: "decline", command: "rm -rf build"))
+                == .approvalAnswered(
+                    kind: "item/commandExecution/requestApproval", decision: "decline", command: "rm -rf build"))
         #expect(event.injectionID == injection)
         #expect(harness.snapshot.swarms[0].nodes[0].agentState == .working)
         #expect(harness.snapshot.swarms[0].nodes[0].pendingServerRequests.isEmpty)
@@ -240,7 +295,10 @@ struct RouterCoreStreamTests {
             ["id": "req-a", "error": ["code": -32601, "message": "method not supported by codeswarm"]], toAgent: true)
         #expect(
             answer.streamEvents.map(\.body)
-                == [.approvalAnswered(kind: "item/tool/call", decision: "error: method not supported by codeswarm", command: nil)])
+                == [
+                    .approvalAnswered(
+                        kind: "item/tool/call", decision: "error: method not supported by codeswarm", command: nil)
+                ])
     }
 
     @Test("worker_error agent_exited closes the open injection with a failed turn_complete")
@@ -271,7 +329,10 @@ struct RouterCoreStreamTests {
         let injection = try #require(injections[0])
         let effects = try harness.workerError(
             job: Self.job, node: 0, injection: injection, code: "turn_stalled", error: "no output for 300 s")
-        #expect(effects.streamEvents.map(\.body) == [.agentError(message: "no output for 300 s", code: "turn_stalled", willRetry: nil)])
+        #expect(
+            effects.streamEvents.map(\.body) == [
+                .agentError(message: "no output for 300 s", code: "turn_stalled", willRetry: nil)
+            ])
         #expect(harness.snapshot.swarms[0].nodes[0].openInjections == [injection])
     }
 
@@ -286,7 +347,8 @@ struct RouterCoreStreamTests {
         let event = try #require(effects.streamEvents.first)
         #expect(event.nodeID == 0)
         #expect(event.injectionID == nil)
-        #expect(event.body == .agentError(message: "Expecting value: line 1 column 1 (char 0)", code: nil, willRetry: nil))
+        #expect(
+            event.body == .agentError(message: "Expecting value: line 1 column 1 (char 0)", code: nil, willRetry: nil))
     }
 
     @Test("thread status, command execution and agent errors become extension events")
@@ -294,13 +356,20 @@ struct RouterCoreStreamTests {
         var (harness, _, injections) = try Self.swarmWithDeliveredInjection(nodes: 1)
         let injection = try #require(injections[0])
         let status = try harness.rpc(
-            job: Self.job, node: 0, injection: injection, AppServer.threadStatus("active", flags: ["waitingOnApproval"]))
+            job: Self.job, node: 0, injection: injection, AppServer.threadStatus("active", flags: ["waitingOnApproval"])
+        )
         #expect(status.streamEvents.map(\.body) == [.agentStatus(status: "active", flags: ["waitingOnApproval"])])
         #expect(harness.snapshot.swarms[0].nodes[0].agentState == .waitingForApproval)
 
         let started = try harness.rpc(
             job: Self.job, node: 0, injection: injection,
-            ["method": "item/started", "params": ["turnId": "t", "item": ["type": "commandExecution", "id": "c1", "command": "pytest -q", "cwd": "/w"]]])
+            [
+                "method": "item/started",
+                "params": [
+                    "turnId": "t",
+                    "item": ["type": "commandExecution", "id": "c1", "command": "pytest -q", "cwd": "/w"],
+                ],
+            ])
         #expect(started.streamEvents.map(\.body) == [.commandStarted(command: "pytest -q", cwd: "/w")])
         let completed = try harness.rpc(
             job: Self.job, node: 0, injection: injection,
@@ -308,14 +377,29 @@ struct RouterCoreStreamTests {
                 "method": "item/completed",
                 "params": [
                     "turnId": "t",
-                    "item": ["type": "commandExecution", "id": "c1", "command": ["pytest", "-q"], "exitCode": 1, "aggregatedOutput": "1 failed"],
+                    "item": [
+                        "type": "commandExecution", "id": "c1", "command": ["pytest", "-q"], "exitCode": 1,
+                        "aggregatedOutput": "1 failed",
+                    ],
                 ],
             ])
-        #expect(completed.streamEvents.map(\.body) == [.commandCompleted(command: "pytest -q", exitCode: 1, output: "1 failed")])
+        #expect(
+            completed.streamEvents.map(\.body) == [
+                .commandCompleted(command: "pytest -q", exitCode: 1, output: "1 failed")
+            ])
         let error = try harness.rpc(
             job: Self.job, node: 0, injection: injection,
-            ["method": "error", "params": ["error": ["message": "stream disconnected", "codexErrorInfo": ["httpConnectionFailed": [:]]], "willRetry": true]])
-        #expect(error.streamEvents.map(\.body) == [.agentError(message: "stream disconnected", code: "httpConnectionFailed", willRetry: true)])
+            [
+                "method": "error",
+                "params": [
+                    "error": ["message": "stream disconnected", "codexErrorInfo": ["httpConnectionFailed": [:]]],
+                    "willRetry": true,
+                ],
+            ])
+        #expect(
+            error.streamEvents.map(\.body) == [
+                .agentError(message: "stream disconnected", code: "httpConnectionFailed", willRetry: true)
+            ])
         let idle = try harness.rpc(job: Self.job, node: 0, injection: nil, AppServer.threadStatus("idle"))
         #expect(idle.streamEvents.first?.injectionID == nil)
         #expect(harness.snapshot.swarms[0].nodes[0].agentState == .idle)
@@ -333,10 +417,14 @@ struct RouterCoreStreamTests {
             ["method": 42],
             "not an object",
         ] {
-            #expect(try harness.rpc(job: Self.job, node: 0, injection: injection, payload).streamEvents.isEmpty, "\(payload)")
+            #expect(
+                try harness.rpc(job: Self.job, node: 0, injection: injection, payload).streamEvents.isEmpty,
+                "\(payload)")
         }
         let stderr = try harness.outbox(
-            OutboxRecord(type: .codexStderr, jobID: Self.job, nodeID: 0, line: "WARN", seq: harness.nextWorkerSeq(job: Self.job, node: 0)),
+            OutboxRecord(
+                type: .codexStderr, jobID: Self.job, nodeID: 0, line: "WARN",
+                seq: harness.nextWorkerSeq(job: Self.job, node: 0)),
             node: 0)
         #expect(stderr == [.persist])
     }
@@ -348,7 +436,8 @@ struct RouterCoreStreamTests {
         let stranger = harness.record(file: "local_00000000_00.jsonl", offset: 0, end: 10, line: #"{"type":"start"}"#)
         #expect(stranger.events.isEmpty)
         #expect(stranger.contains { if case .log(.warning, _) = $0 { true } else { false } })
-        let beyond = harness.record(file: MailboxLayout.fileName(jobID: Self.job, nodeID: 5), offset: 0, end: 10, line: #"{"type":"start"}"#)
+        let beyond = harness.record(
+            file: MailboxLayout.fileName(jobID: Self.job, nodeID: 5), offset: 0, end: 10, line: #"{"type":"start"}"#)
         #expect(beyond.events.isEmpty, "a node index past the swarm's size is skipped")
         let file = MailboxLayout.fileName(jobID: Self.job, nodeID: 0)
         let offset = harness.fileEnd(file)
@@ -363,7 +452,8 @@ struct RouterCoreStreamTests {
         var (harness, _, injections) = try Self.swarmWithDeliveredInjection(nodes: 1)
         let injection = try #require(injections[0])
         let effects = try harness.rpc(
-            job: Self.job, node: 0, injection: injection, AppServer.turnCompleted(turn: "t", status: "failed", error: "context window exceeded"))
+            job: Self.job, node: 0, injection: injection,
+            AppServer.turnCompleted(turn: "t", status: "failed", error: "context window exceeded"))
         #expect(effects.streamEvents.map(\.body) == [.turnComplete(status: "failed", error: "context window exceeded")])
         #expect(harness.snapshot.swarms[0].nodes[0].openInjections.isEmpty)
     }

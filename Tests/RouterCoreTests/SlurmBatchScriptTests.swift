@@ -34,7 +34,8 @@ import Testing
                 exec srun --nodes=4 --ntasks=4 --ntasks-per-node=1 --kill-on-bad-exit=0 /shared/work/codeswarm/bin/codeswarm worker --settings /shared/work/codeswarm/launches/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0/worker.json
 
                 """)
-        #expect(script.settingsPath == "/shared/work/codeswarm/launches/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0/worker.json")
+        #expect(
+            script.settingsPath == "/shared/work/codeswarm/launches/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0/worker.json")
     }
 
     @Test func optionalDirectivesAreLeftOutWhenUnset() throws {
@@ -48,7 +49,8 @@ import Testing
 
     @Test func everyDirectiveIsOneWord() throws {
         let script = try SlurmBatchScript(
-            nodes: 2, time: "2-00:00:00", partition: "gpu,cpu", account: "a_b", qos: "q.1", layout: layout, launchToken: "x")
+            nodes: 2, time: "2-00:00:00", partition: "gpu,cpu", account: "a_b", qos: "q.1", layout: layout,
+            launchToken: "x")
         for directive in script.directives {
             #expect(!directive.contains(" ") && !directive.contains("\n"))
         }
@@ -64,11 +66,14 @@ import Testing
 
     @Test func launchPlanWithoutTimeIsRejected() {
         let plan = LaunchPlan(provider: "slurm", nodes: 3, partition: nil, time: nil, account: nil, qos: nil)
-        #expect(throws: SlurmInputError.self) { try SlurmBatchScript(plan: plan, layout: layout, launchToken: "swarm-1") }
+        #expect(throws: SlurmInputError.self) {
+            try SlurmBatchScript(plan: plan, layout: layout, launchToken: "swarm-1")
+        }
     }
 
     static let hostileValues = [
-        "debug\nhostname", "debug hostname", "debug;reboot", "$(reboot)", "`reboot`", "a|b", "a&b", "a>b", "'a'", "\"a\"",
+        "debug\nhostname", "debug hostname", "debug;reboot", "$(reboot)", "`reboot`", "a|b", "a&b", "a>b", "'a'",
+        "\"a\"",
         "a\\b", "*", "", "a\tb", "${HOME}", "é",
     ]
 
@@ -127,7 +132,8 @@ import Testing
 /// `<base>` validation and the paths derived from it.
 @Suite struct SlurmLayoutTests {
     @Test(arguments: [
-        ("/a", "/a"), ("/shared/x/", "/shared/x"), ("/shared//x///", "/shared//x"), ("/p/v1.2/a+b_c-d", "/p/v1.2/a+b_c-d"),
+        ("/a", "/a"), ("/shared/x/", "/shared/x"), ("/shared//x///", "/shared//x"),
+        ("/p/v1.2/a+b_c-d", "/p/v1.2/a+b_c-d"),
     ])
     func acceptedBases(input: String, expected: String) throws {
         #expect(try SlurmLayout(base: input).base == expected)

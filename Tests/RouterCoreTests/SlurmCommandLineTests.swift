@@ -74,25 +74,29 @@ import Testing
 @Suite struct SlurmSSHCommandLineTests {
     let options = SSHOptions(
         host: "codeswarm-login", configFile: "/t/ssh/ssh_config", port: 2222, identityFile: "/t/ssh/id_ed25519",
-        controlDirectory: "/t/ssh/cm", controlPersistSeconds: 120, connectTimeoutSeconds: 5, serverAliveIntervalSeconds: 15)
+        controlDirectory: "/t/ssh/cm", controlPersistSeconds: 120, connectTimeoutSeconds: 5,
+        serverAliveIntervalSeconds: 15)
 
     @Test func wrapIsExact() throws {
         #expect(
             try SSHCommandLine.wrap(["squeue", "--format=%i|%T"], options: options) == [
                 "ssh", "-F", "/t/ssh/ssh_config", "-p", "2222", "-i", "/t/ssh/id_ed25519",
                 "-o", "ControlMaster=auto", "-o", "ControlPath=/t/ssh/cm/%C", "-o", "ControlPersist=120",
-                "-o", "BatchMode=yes", "-o", "ConnectTimeout=5", "-o", "ServerAliveInterval=15", "-o", "ServerAliveCountMax=3",
+                "-o", "BatchMode=yes", "-o", "ConnectTimeout=5", "-o", "ServerAliveInterval=15", "-o",
+                "ServerAliveCountMax=3",
                 "-T", "codeswarm-login", "--", "squeue", "'--format=%i|%T'",
             ])
     }
 
     @Test func minimalOptions() throws {
         let bare = SSHOptions(
-            host: "user@login.example.org", controlDirectory: "/c", controlPersistSeconds: 60, connectTimeoutSeconds: nil,
+            host: "user@login.example.org", controlDirectory: "/c", controlPersistSeconds: 60,
+            connectTimeoutSeconds: nil,
             serverAliveIntervalSeconds: nil)
         #expect(
             try SSHCommandLine.wrap(["true"], options: bare) == [
-                "ssh", "-o", "ControlMaster=auto", "-o", "ControlPath=/c/%C", "-o", "ControlPersist=60", "-o", "BatchMode=yes",
+                "ssh", "-o", "ControlMaster=auto", "-o", "ControlPath=/c/%C", "-o", "ControlPersist=60", "-o",
+                "BatchMode=yes",
                 "-T", "user@login.example.org", "--", "true",
             ])
         #expect(try SSHCommandLine.checkMaster(options: bare).suffix(3) == ["-O", "check", "user@login.example.org"])

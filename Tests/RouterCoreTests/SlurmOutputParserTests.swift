@@ -35,10 +35,14 @@ import Testing
         #expect(jobs.count == 6)
         #expect(jobs["5"] == SlurmJobInfo(state: .running, reason: nil, timeLeftSeconds: 179, nodes: "node[1-4]"))
         #expect(jobs["6"] == SlurmJobInfo(state: .pending, reason: "Resources", timeLeftSeconds: 93_600, nodes: nil))
-        #expect(jobs["8"] == SlurmJobInfo(state: .pending, reason: "PartitionNodeLimit", timeLeftSeconds: nil, nodes: nil))
+        #expect(
+            jobs["8"] == SlurmJobInfo(state: .pending, reason: "PartitionNodeLimit", timeLeftSeconds: nil, nodes: nil))
         #expect(jobs["7"]?.state == .completed)
         #expect(jobs["7"]?.state.isFinished == true)
-        #expect(jobs["10"] == SlurmJobInfo(state: SlurmJobState(rawValue: "SOMETHING_NEW"), reason: nil, timeLeftSeconds: nil, nodes: "node1"))
+        #expect(
+            jobs["10"]
+                == SlurmJobInfo(
+                    state: SlurmJobState(rawValue: "SOMETHING_NEW"), reason: nil, timeLeftSeconds: nil, nodes: "node1"))
         #expect(jobs["10"]?.state.isFinished == false)
         #expect(jobs["11"]?.state == .running)
         #expect(jobs["11"]?.nodes == "node2")
@@ -46,7 +50,8 @@ import Testing
     }
 
     @Test(arguments: [
-        ("0:00", 0), ("12:34", 754), ("2:59", 179), ("1:02:03", 3723), ("1-02:03:04", 93_784), ("365-00:00:00", 31_536_000),
+        ("0:00", 0), ("12:34", 754), ("2:59", 179), ("1:02:03", 3723), ("1-02:03:04", 93_784),
+        ("365-00:00:00", 31_536_000),
         ("5", 300), ("2-03", 183_600), ("2-03:04", 183_840), (" 10:00 ", 600),
     ])
     func timeLeft(field: String, seconds: Int) {
@@ -54,7 +59,8 @@ import Testing
     }
 
     @Test(arguments: [
-        "UNLIMITED", "INVALID", "NOT_SET", "", "-", "-1:00", "1:2:3:4", "a:b", "1-2-3", ":", "1:", "99999999999:00", "1- 2",
+        "UNLIMITED", "INVALID", "NOT_SET", "", "-", "-1:00", "1:2:3:4", "a:b", "1-2-3", ":", "1:", "99999999999:00",
+        "1- 2",
     ])
     func timeLeftUnknown(field: String) {
         #expect(SlurmOutputParser.timeLeftSeconds(field) == nil)
@@ -64,15 +70,23 @@ import Testing
         // Trimmed from `scontrol --oneliner show job 7` on the test cluster.
         let output =
             "JobId=7 JobName=wrap UserId=root(0) GroupId=root(0) Account=(null) QOS=(null) JobState=COMPLETED Reason=None Dependency=(null) Requeue=1 ExitCode=0:0 RunTime=00:00:00 Command=/x y/z JobState=BOGUS WorkDir=/tmp\n"
-        #expect(SlurmOutputParser.showJob(output) == ["7": SlurmFinalState(state: .completed, reason: nil, exitCode: "0:0")])
-        let failed = "JobId=5 JobName=codeswarm JobState=FAILED Reason=NonZeroExitCode Dependency=(null) ExitCode=143:0\n"
         #expect(
-            SlurmOutputParser.showJob(failed) == ["5": SlurmFinalState(state: .failed, reason: "NonZeroExitCode", exitCode: "143:0")])
+            SlurmOutputParser.showJob(output) == ["7": SlurmFinalState(state: .completed, reason: nil, exitCode: "0:0")]
+        )
+        let failed =
+            "JobId=5 JobName=codeswarm JobState=FAILED Reason=NonZeroExitCode Dependency=(null) ExitCode=143:0\n"
+        #expect(
+            SlurmOutputParser.showJob(failed) == [
+                "5": SlurmFinalState(state: .failed, reason: "NonZeroExitCode", exitCode: "143:0")
+            ])
         let timeout = "JobId=12 JobState=TIMEOUT Reason=TimeLimit ExitCode=0:15"
         #expect(SlurmOutputParser.showJob(timeout)["12"]?.state == .timeout)
     }
 
-    @Test(arguments: ["", "slurm_load_jobs error: Invalid job id specified\n", "JobId=abc JobState=RUNNING", "JobState=RUNNING", "JobId=4"])
+    @Test(arguments: [
+        "", "slurm_load_jobs error: Invalid job id specified\n", "JobId=abc JobState=RUNNING", "JobState=RUNNING",
+        "JobId=4",
+    ])
     func showJobGarbage(output: String) {
         #expect(SlurmOutputParser.showJob(output).isEmpty)
     }
@@ -102,13 +116,16 @@ import Testing
 
     @Test func unknownJobError() {
         #expect(SlurmOutputParser.isUnknownJobError("slurm_load_jobs error: Invalid job id specified\n"))
-        #expect(!SlurmOutputParser.isUnknownJobError("squeue: error: Unable to contact slurm controller (connect failure)\n"))
+        #expect(
+            !SlurmOutputParser.isUnknownJobError(
+                "squeue: error: Unable to contact slurm controller (connect failure)\n"))
     }
 
     @Test(arguments: ["CANCELLED by 0", " completed ", "TIMEOUT+", "", "node_fail"])
     func stateParsing(field: String) {
         let expected: [String: SlurmJobState] = [
-            "CANCELLED by 0": .cancelled, " completed ": .completed, "TIMEOUT+": .timeout, "": .unknown, "node_fail": .nodeFail,
+            "CANCELLED by 0": .cancelled, " completed ": .completed, "TIMEOUT+": .timeout, "": .unknown,
+            "node_fail": .nodeFail,
         ]
         #expect(SlurmJobState(parsing: field.trimmingCharactersForTest()) == expected[field])
     }
@@ -140,9 +157,13 @@ import Testing
         let asked: [JobID] = ["1", "2", "3", "4", "5"]
         #expect(SlurmPoll.missing(asked: asked, queue: queue) == ["4", "5"])
         let observations = SlurmPoll.observations(
-            asked: asked, queue: queue, finalStates: ["4": SlurmFinalState(state: .timeout, reason: "TimeLimit", exitCode: "0:0")])
-        #expect(observations["1"] == JobObservation(state: "PENDING", isFinished: false, reason: "Priority", timeLeftSeconds: 3600))
-        #expect(observations["2"] == JobObservation(state: "RUNNING", isFinished: false, reason: nil, timeLeftSeconds: 50))
+            asked: asked, queue: queue,
+            finalStates: ["4": SlurmFinalState(state: .timeout, reason: "TimeLimit", exitCode: "0:0")])
+        #expect(
+            observations["1"]
+                == JobObservation(state: "PENDING", isFinished: false, reason: "Priority", timeLeftSeconds: 3600))
+        #expect(
+            observations["2"] == JobObservation(state: "RUNNING", isFinished: false, reason: nil, timeLeftSeconds: 50))
         #expect(observations["3"]?.isFinished == true)
         #expect(observations["4"] == JobObservation(state: "TIMEOUT", isFinished: true, reason: "TimeLimit"))
         #expect(observations["5"]?.state == "UNKNOWN")

@@ -26,7 +26,9 @@ public final class PlainJSONClient: @unchecked Sendable {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard result == 0 else {
             close(fd)
@@ -40,7 +42,9 @@ public final class PlainJSONClient: @unchecked Sendable {
     public func sendRaw(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            let written = bytes.withUnsafeBytes {
+                send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL))
+            }
             guard written > 0 else { throw PlainClientError(message: "send failed: errno \(errno)") }
             offset += written
         }
@@ -48,7 +52,9 @@ public final class PlainJSONClient: @unchecked Sendable {
 
     /// Sends a command envelope built by hand; returns its request id.
     @discardableResult
-    public func command(_ name: String, payload: [String: Any] = [:], requestID: String = UUID().uuidString) throws -> String {
+    public func command(_ name: String, payload: [String: Any] = [:], requestID: String = UUID().uuidString) throws
+        -> String
+    {
         let object: [String: Any] = [
             "protocol": "codeswarm.router.v1", "type": "command", "command": name, "request_id": requestID,
             "payload": payload,

@@ -50,7 +50,8 @@ public final class RouterProcess: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
             if let data = FileManager.default.contents(atPath: "\(stateDirectory)/router.json"),
-                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let bound = object["port"] as? Int
+                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                let bound = object["port"] as? Int
             {
                 port = bound
                 return

@@ -20,7 +20,9 @@ public enum TestCluster {
 
     /// The fully static `codeswarm` built by `scripts/build-static.sh`.
     public static var staticBinary: String? {
-        if let value = environment["CODESWARM_STATIC_BIN"], FileManager.default.isExecutableFile(atPath: value) { return value }
+        if let value = environment["CODESWARM_STATIC_BIN"], FileManager.default.isExecutableFile(atPath: value) {
+            return value
+        }
         var directory = URL(fileURLWithPath: CodeswarmBinary.path).deletingLastPathComponent()
         for _ in 0..<5 {
             for configuration in ["debug", "release"] {

@@ -21,7 +21,9 @@ struct AttachCommand: AsyncParsableCommand {
         let requestID = RequestIDs.make()
         var formatter = EventFormatter()
         var announced = false
-        let code = try await conversation.run(.replay(sinceSeq: 0, swarmID: swarm), requestID: requestID, resumable: swarm) {
+        let code = try await conversation.run(
+            .replay(sinceSeq: 0, swarmID: swarm), requestID: requestID, resumable: swarm
+        ) {
             envelope in
             if case .commandRejected(let rejection) = envelope.event, rejection.requestID == .string(requestID) {
                 Terminal.error(rejection.reason)

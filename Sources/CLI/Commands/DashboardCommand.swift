@@ -75,5 +75,9 @@ struct RouterLink: DashboardLink {
 final class FirstConnection: Sendable {
     private let connection: Mutex<RouterConnection?>
     init(_ connection: RouterConnection) { self.connection = Mutex(connection) }
-    func take() -> RouterConnection? { connection.withLock { value in defer { value = nil }; return value } }
+    func take() -> RouterConnection? {
+        connection.withLock { value in
+            defer { value = nil }; return value
+        }
+    }
 }

@@ -36,7 +36,9 @@ struct InjectCommand: AsyncParsableCommand {
         guard NodeSelection(argument: nodes) != nil else {
             throw ValidationError("--nodes must be 'all', a node index or a comma-separated list such as 0,2")
         }
-        guard (prompt == nil) != (promptFile == nil) else { throw ValidationError("give exactly one of --prompt or --prompt-file") }
+        guard (prompt == nil) != (promptFile == nil) else {
+            throw ValidationError("give exactly one of --prompt or --prompt-file")
+        }
         if let prompt, prompt.isEmpty { throw ValidationError("--prompt is empty") }
         if let timeout, timeout <= 0 { throw ValidationError("--timeout must be positive") }
     }
@@ -50,7 +52,8 @@ struct InjectCommand: AsyncParsableCommand {
                 let requestID = RequestIDs.make()
                 var tracker = InjectionTracker(requestID: .string(requestID))
                 var conversation = try await Conversation(options: client)
-                return try await conversation.run(command, requestID: requestID, resumable: SwarmID(swarmID)) { envelope in
+                return try await conversation.run(command, requestID: requestID, resumable: SwarmID(swarmID)) {
+                    envelope in
                     let lines = tracker.apply(envelope.event)
                     if json {
                         if tracker.isRelevant(envelope.event) { Terminal.json(envelope) }
@@ -63,7 +66,9 @@ struct InjectCommand: AsyncParsableCommand {
             if let timeout {
                 group.addTask {
                     try await Task.sleep(for: .milliseconds(Int(timeout * 1000)))
-                    Terminal.error("timed out after \(timeout) s; the turns go on (follow them with `codeswarm attach \(swarmID)`)")
+                    Terminal.error(
+                        "timed out after \(timeout) s; the turns go on (follow them with `codeswarm attach \(swarmID)`)"
+                    )
                     return ExitCodes.timedOut
                 }
             }

@@ -19,7 +19,8 @@ struct LaunchCommand: AsyncParsableCommand {
     @Option(name: [.customShort("N"), .long], help: "Number of nodes (one worker and one agent per node).")
     var nodes: Int = 1
 
-    @Option(name: [.long, .customLong("system-prompt")], help: "System prompt injected as the first turn on every node.")
+    @Option(
+        name: [.long, .customLong("system-prompt")], help: "System prompt injected as the first turn on every node.")
     var prompt: String = ""
 
     @Option(name: .long, help: ArgumentHelp("Read the system prompt from a file ('-' for stdin).", valueName: "file"))
@@ -94,7 +95,8 @@ struct LaunchCommand: AsyncParsableCommand {
 /// Reads prompt text from a file or stdin.
 enum PromptSource {
     static func read(_ path: String) throws -> String {
-        let data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: path)
+        let data =
+            path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: path)
         guard let data else { throw ValidationError("cannot read the prompt file \(path)") }
         return String(decoding: data, as: UTF8.self)
     }

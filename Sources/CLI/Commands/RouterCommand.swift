@@ -1,10 +1,10 @@
 import ArgumentParser
-import Relay
 import ClientKit
 import CodeswarmIO
 import CodeswarmProtocol
 import Foundation
 import Logging
+import Relay
 import Router
 
 /// `codeswarm router`: run the daemon in the foreground.
@@ -21,18 +21,21 @@ struct RouterDaemonCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Configuration file (JSON).", valueName: "file"))
     var config: String?
 
-    @Option(name: .long, help: "Port to listen on (0 picks a free one); overrides the config and $CODESWARM_ROUTER_PORT.")
+    @Option(
+        name: .long, help: "Port to listen on (0 picks a free one); overrides the config and $CODESWARM_ROUTER_PORT.")
     var port: Int?
 
     func run() async throws {
         let configuration = try ConfigLoader.load(path: config)
         var logger = Logger(label: "codeswarm.router")
-        logger.logLevel = ProcessInfo.processInfo.environment["CODESWARM_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        logger.logLevel =
+            ProcessInfo.processInfo.environment["CODESWARM_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let agent = AgentChoice.resolve(configuration.agent.command)
         FileHandle.standardError.write(Data("codeswarm router: agent: \(agent.description)\n".utf8))
         let options = RouterDaemon.Options(
             configuration: configuration, stateDirectory: RouterEnvironment.stateDirectory(),
-            host: configuration.router.host, port: port ?? RouterEnvironment.port(configured: configuration.router.port),
+            host: configuration.router.host,
+            port: port ?? RouterEnvironment.port(configured: configuration.router.port),
             executable: PathSearch.currentExecutable, agentCommand: agent.command)
         do {
             try await RouterDaemon.run(options, logger: logger)

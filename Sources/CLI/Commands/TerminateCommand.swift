@@ -26,7 +26,8 @@ struct TerminateCommand: AsyncParsableCommand {
         var conversation = try await Conversation(options: client)
         let requestID = RequestIDs.make()
         let swarm = SwarmID(swarmID)
-        let code = try await conversation.run(.terminate(swarmID: swarm, force: force), requestID: requestID) { envelope in
+        let code = try await conversation.run(.terminate(swarmID: swarm, force: force), requestID: requestID) {
+            envelope in
             switch envelope.event {
             case .swarmTerminateProgress(let progress) where progress.swarmID == swarm:
                 Terminal.note("terminate: \(progress.message)")

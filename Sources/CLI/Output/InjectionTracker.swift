@@ -57,7 +57,10 @@ struct InjectionTracker {
         case .injectFailed(let failed) where failed.requestID == requestID:
             injections[failed.injectionID, default: Injection(nodeID: failed.nodeID)].isFinished = true
             injections[failed.injectionID]?.failure = failed.error ?? "delivery failed"
-            return [OutputLine(stream: .err, text: "node \(failed.nodeID): delivery failed: \(failed.error ?? "unknown error")")]
+            return [
+                OutputLine(
+                    stream: .err, text: "node \(failed.nodeID): delivery failed: \(failed.error ?? "unknown error")")
+            ]
         case .stream(let stream):
             guard let id = stream.injectionID, var injection = injections[id] else { return [] }
             defer { injections[id] = injection }
@@ -96,9 +99,17 @@ struct InjectionTracker {
             defer { injection.pending = "" }
             return injection.pending.isEmpty ? [] : [OutputLine(stream: .out, text: "\(label) \(injection.pending)")]
         case .agentError(let message, let code, _):
-            return [OutputLine(stream: .err, text: "node \(injection.nodeID): agent error\(code.map { " (\($0))" } ?? ""): \(message)")]
+            return [
+                OutputLine(
+                    stream: .err,
+                    text: "node \(injection.nodeID): agent error\(code.map { " (\($0))" } ?? ""): \(message)")
+            ]
         case .approvalAnswered(let kind, let decision, let command):
-            return [OutputLine(stream: .err, text: "node \(injection.nodeID): \(kind) answered \(decision)\(command.map { ": \($0)" } ?? "")")]
+            return [
+                OutputLine(
+                    stream: .err,
+                    text: "node \(injection.nodeID): \(kind) answered \(decision)\(command.map { ": \($0)" } ?? "")")
+            ]
         case .usage(let usage):
             return [OutputLine(stream: .err, text: "node \(injection.nodeID): \(usage.totalTokens) tokens")]
         case .turnComplete(let status, let error):
@@ -110,7 +121,9 @@ struct InjectionTracker {
             }
             if let status, status != "completed" {
                 injection.failure = error ?? status
-                lines.append(OutputLine(stream: .err, text: "node \(injection.nodeID): turn \(status)\(error.map { ": \($0)" } ?? "")"))
+                lines.append(
+                    OutputLine(
+                        stream: .err, text: "node \(injection.nodeID): turn \(status)\(error.map { ": \($0)" } ?? "")"))
             } else {
                 lines.append(OutputLine(stream: .err, text: "node \(injection.nodeID): turn complete"))
             }

@@ -14,15 +14,16 @@ enum StatusFormatter {
         if let left = status.timeLeftSeconds { lines.append("time left:   \(Duration.seconds(left).formatted())") }
         if let nodes = status.nodes, !nodes.isEmpty {
             lines.append("")
-            lines.append(table(
-                header: ["NODE", "HOST", "STATE", "INJECTION", "TOKENS", "LAST ERROR"],
-                rows: nodes.map { node in
-                    [
-                        String(node.nodeID), node.hostname ?? "-", node.state.rawValue,
-                        node.injectionID.map { String($0.rawValue.prefix(8)) } ?? "-", String(node.totalTokens),
-                        node.lastError.map { String($0.prefix(40)) } ?? "-",
-                    ]
-                }))
+            lines.append(
+                table(
+                    header: ["NODE", "HOST", "STATE", "INJECTION", "TOKENS", "LAST ERROR"],
+                    rows: nodes.map { node in
+                        [
+                            String(node.nodeID), node.hostname ?? "-", node.state.rawValue,
+                            node.injectionID.map { String($0.rawValue.prefix(8)) } ?? "-", String(node.totalTokens),
+                            node.lastError.map { String($0.prefix(40)) } ?? "-",
+                        ]
+                    }))
         }
         return lines.joined(separator: "\n")
     }
@@ -34,7 +35,8 @@ enum StatusFormatter {
             header: ["SWARM", "JOB", "NODES", "PROVIDER", "STATUS", "SLURM", "TOKENS"],
             rows: sorted.map { id, swarm in
                 [
-                    id, swarm.jobID.rawValue.isEmpty ? "-" : swarm.jobID.rawValue, String(swarm.nodeCount), swarm.provider,
+                    id, swarm.jobID.rawValue.isEmpty ? "-" : swarm.jobID.rawValue, String(swarm.nodeCount),
+                    swarm.provider,
                     swarm.status.rawValue, swarm.slurmState ?? "-", String(swarm.totalTokens ?? 0),
                 ]
             })
@@ -57,6 +59,7 @@ extension Duration {
     fileprivate func formatted() -> String {
         let total = Int(components.seconds)
         let (hours, minutes, seconds) = (total / 3600, total / 60 % 60, total % 60)
-        return hours > 0 ? "\(hours)h\(minutes < 10 ? "0" : "")\(minutes)m" : "\(minutes)m\(seconds < 10 ? "0" : "")\(seconds)s"
+        return hours > 0
+            ? "\(hours)h\(minutes < 10 ? "0" : "")\(minutes)m" : "\(minutes)m\(seconds < 10 ? "0" : "")\(seconds)s"
     }
 }

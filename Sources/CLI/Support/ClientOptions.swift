@@ -6,7 +6,9 @@ import Foundation
 
 /// Options every client command shares: the config file.
 struct ClientOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Configuration file (JSON). Without it the embedded default applies.", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Configuration file (JSON). Without it the embedded default applies.", valueName: "file"))
     var config: String?
 
     /// Loads the configuration (or the default), reporting problems with their key path.

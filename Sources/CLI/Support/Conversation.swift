@@ -57,7 +57,8 @@ struct Conversation {
             }
             fruitlessReconnects += 1
             guard fruitlessReconnects <= 5 else {
-                Terminal.error("the router keeps closing the connection without answering; is another program on its port?")
+                Terminal.error(
+                    "the router keeps closing the connection without answering; is another program on its port?")
                 return ExitCodes.unreachable
             }
             Terminal.note("connection to the router lost; reconnecting")

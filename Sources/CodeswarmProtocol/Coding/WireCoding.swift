@@ -22,7 +22,8 @@ public enum WireCoding {
     }
 
     /// Decodes a `Value` from JSON bytes.
-    public static func decode<Value: Decodable>(_ type: Value.Type, from bytes: some Collection<UInt8>) throws -> Value {
+    public static func decode<Value: Decodable>(_ type: Value.Type, from bytes: some Collection<UInt8>) throws -> Value
+    {
         try JSONDecoder().decode(type, from: Data(bytes))
     }
 

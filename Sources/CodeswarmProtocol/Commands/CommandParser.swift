@@ -22,8 +22,11 @@ public enum CommandParser {
     /// Parses and validates one line (without its newline).
     public static func parse(line: some Collection<UInt8>) -> Result<Parsed, Rejection> {
         guard let value = try? WireCoding.decode(JSONValue.self, from: line) else {
-            let hint = String(validating: Array(line), as: UTF8.self) == nil ? "the line is not valid UTF-8" : "it is not valid JSON"
-            return .failure(Rejection(requestID: .null, reason: "could not parse the line: \(hint); send one JSON object per line"))
+            let hint =
+                String(validating: Array(line), as: UTF8.self) == nil
+                ? "the line is not valid UTF-8" : "it is not valid JSON"
+            return .failure(
+                Rejection(requestID: .null, reason: "could not parse the line: \(hint); send one JSON object per line"))
         }
         return parse(value: value)
     }
@@ -32,7 +35,9 @@ public enum CommandParser {
     public static func parse(value: JSONValue) -> Result<Parsed, Rejection> {
         guard let object = value.objectValue else {
             return .failure(
-                Rejection(requestID: .null, reason: "expected a JSON object (a command envelope), got \(value.typeDescription)")
+                Rejection(
+                    requestID: .null,
+                    reason: "expected a JSON object (a command envelope), got \(value.typeDescription)")
             )
         }
         let requestID = object["request_id"] ?? .null
@@ -164,7 +169,9 @@ struct PayloadReader {
             guard text == "all" else { throw Problem(reason: "\(hint), got the string \"\(text)\"") }
             return .all
         case .number:
-            guard let id = value.intValue, id >= 0 else { throw Problem(reason: "\(hint), got \(value.typeDescription)") }
+            guard let id = value.intValue, id >= 0 else {
+                throw Problem(reason: "\(hint), got \(value.typeDescription)")
+            }
             return .nodes([id])
         case .array(let elements):
             guard !elements.isEmpty else { throw Problem(reason: "\(hint), got an empty list") }

@@ -45,7 +45,8 @@ public enum SchedulerValue {
         if value.utf8.count > 128 { return "\(field) is longer than 128 characters" }
         let allowed: (UInt8) -> Bool
         if field == "time" {
-            allowed = { byte in (byte >= 0x30 && byte <= 0x39) || byte == UInt8(ascii: ":") || byte == UInt8(ascii: "-") }
+            allowed = { byte in (byte >= 0x30 && byte <= 0x39) || byte == UInt8(ascii: ":") || byte == UInt8(ascii: "-")
+            }
         } else {
             allowed = { byte in
                 (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)

@@ -36,8 +36,10 @@ public enum ConfigurationParser {
             config.ssh.identityFile = try ssh.string("identity_file")
             config.ssh.user = try ssh.string("user")
             if let minutes = try ssh.int("controlpersist_minutes") { config.ssh.controlPersistSeconds = minutes * 60 }
-            config.ssh.controlPersistSeconds = try ssh.int("control_persist_seconds") ?? config.ssh.controlPersistSeconds
-            config.ssh.connectTimeoutSeconds = try ssh.int("connect_timeout_seconds") ?? config.ssh.connectTimeoutSeconds
+            config.ssh.controlPersistSeconds =
+                try ssh.int("control_persist_seconds") ?? config.ssh.controlPersistSeconds
+            config.ssh.connectTimeoutSeconds =
+                try ssh.int("connect_timeout_seconds") ?? config.ssh.connectTimeoutSeconds
         }
         if let cluster = try root.section("cluster") {
             try cluster.checkKeys(["workspace_root", "cluster_subdir", "worker_binary"])
@@ -51,10 +53,12 @@ public enum ConfigurationParser {
                 "minimum_poll_interval_seconds", "environment",
             ])
             config.slurm.defaultPartition = try slurm.schedulerValue("default_partition", field: "partition")
-            config.slurm.defaultTime = try slurm.schedulerValue("default_time", field: "time") ?? config.slurm.defaultTime
+            config.slurm.defaultTime =
+                try slurm.schedulerValue("default_time", field: "time") ?? config.slurm.defaultTime
             config.slurm.defaultAccount = try slurm.schedulerValue("default_account", field: "account")
             config.slurm.defaultQos = try slurm.schedulerValue("default_qos", field: "qos")
-            config.slurm.pollIntervalSeconds = try slurm.double("poll_interval_seconds") ?? config.slurm.pollIntervalSeconds
+            config.slurm.pollIntervalSeconds =
+                try slurm.double("poll_interval_seconds") ?? config.slurm.pollIntervalSeconds
             config.slurm.minimumPollIntervalSeconds =
                 try slurm.double("minimum_poll_interval_seconds") ?? config.slurm.minimumPollIntervalSeconds
             config.slurm.environment = try slurm.stringMap("environment") ?? [:]
@@ -72,10 +76,12 @@ public enum ConfigurationParser {
             }
             config.router.gracefulTerminateSeconds =
                 try router.double("graceful_terminate_seconds") ?? config.router.gracefulTerminateSeconds
-            config.router.clientQueueLimitBytes = try router.int("client_queue_limit_bytes") ?? config.router.clientQueueLimitBytes
+            config.router.clientQueueLimitBytes =
+                try router.int("client_queue_limit_bytes") ?? config.router.clientQueueLimitBytes
             config.router.transcriptEventsPerNode =
                 try router.int("transcript_events_per_node") ?? config.router.transcriptEventsPerNode
-            config.router.launchTimeoutSeconds = try router.double("launch_timeout_seconds") ?? config.router.launchTimeoutSeconds
+            config.router.launchTimeoutSeconds =
+                try router.double("launch_timeout_seconds") ?? config.router.launchTimeoutSeconds
             config.router.endedRetentionSeconds =
                 try router.double("ended_retention_seconds") ?? config.router.endedRetentionSeconds
             // Keys of the seed's config that nothing uses here; accepted (type-checked) so seed configs load.
@@ -92,14 +98,18 @@ public enum ConfigurationParser {
                 guard !command.isEmpty else { throw Problem(path: "agent.command", message: "must not be empty") }
                 config.agent.command = command
             }
-            config.agent.sandbox = try agent.choice("sandbox", ["read-only", "workspace-write", "danger-full-access"]) ?? config.agent.sandbox
+            config.agent.sandbox =
+                try agent.choice("sandbox", ["read-only", "workspace-write", "danger-full-access"])
+                ?? config.agent.sandbox
             config.agent.approvalPolicy =
-                try agent.choice("approval_policy", ["untrusted", "on-failure", "on-request", "never"]) ?? config.agent.approvalPolicy
+                try agent.choice("approval_policy", ["untrusted", "on-failure", "on-request", "never"])
+                ?? config.agent.approvalPolicy
             config.agent.approvalDecision =
                 try agent.choice("approval_decision", ["accept", "acceptForSession", "decline", "cancel"])
                 ?? config.agent.approvalDecision
             config.agent.model = try agent.string("model")
-            config.agent.stallTimeoutSeconds = try agent.double("stall_timeout_seconds") ?? config.agent.stallTimeoutSeconds
+            config.agent.stallTimeoutSeconds =
+                try agent.double("stall_timeout_seconds") ?? config.agent.stallTimeoutSeconds
             config.agent.restartLimit = try agent.int("restart_limit") ?? config.agent.restartLimit
             config.agent.environment = try agent.stringMap("environment") ?? [:]
         }
@@ -130,7 +140,9 @@ public enum ConfigurationParser {
 
         func checkKeys(_ allowed: Set<String>) throws(Problem) {
             if let unknown = members.keys.sorted().first(where: { !allowed.contains($0) }) {
-                throw Problem(path: keyPath(unknown), message: "unknown key; known keys here: \(allowed.sorted().joined(separator: ", "))")
+                throw Problem(
+                    path: keyPath(unknown),
+                    message: "unknown key; known keys here: \(allowed.sorted().joined(separator: ", "))")
             }
         }
 
@@ -158,7 +170,8 @@ public enum ConfigurationParser {
         func double(_ key: String) throws(Problem) -> Double? {
             guard let value = members[key], !value.isNull else { return nil }
             guard let number = value.doubleValue, number >= 0 else {
-                throw Problem(path: keyPath(key), message: "must be a non-negative number, got \(value.typeDescription)")
+                throw Problem(
+                    path: keyPath(key), message: "must be a non-negative number, got \(value.typeDescription)")
             }
             return number
         }
@@ -171,7 +184,8 @@ public enum ConfigurationParser {
             var strings: [String] = []
             for (index, element) in elements.enumerated() {
                 guard let text = element.stringValue else {
-                    throw Problem(path: "\(keyPath(key))[\(index)]", message: "must be a string, got \(element.typeDescription)")
+                    throw Problem(
+                        path: "\(keyPath(key))[\(index)]", message: "must be a string, got \(element.typeDescription)")
                 }
                 strings.append(text)
             }
@@ -188,7 +202,8 @@ public enum ConfigurationParser {
         func choice(_ key: String, _ choices: [String]) throws(Problem) -> String? {
             guard let text = try string(key) else { return nil }
             guard choices.contains(text) else {
-                throw Problem(path: keyPath(key), message: "\"\(text)\" is not one of \(choices.joined(separator: ", "))")
+                throw Problem(
+                    path: keyPath(key), message: "\"\(text)\" is not one of \(choices.joined(separator: ", "))")
             }
             return text
         }

@@ -170,7 +170,8 @@ extension StreamEvent {
                 command: try text("command"), exitCode: try container.decodeIfPresent(Int.self, forKey: "exit_code"),
                 output: try optionalText("output"))
         case "approval_answered":
-            body = .approvalAnswered(kind: try text("kind"), decision: try text("decision"), command: try optionalText("command"))
+            body = .approvalAnswered(
+                kind: try text("kind"), decision: try text("decision"), command: try optionalText("command"))
         case "agent_error":
             body = .agentError(
                 message: try text("message"), code: try optionalText("code"),
@@ -178,7 +179,8 @@ extension StreamEvent {
         case "node_started": body = .nodeStarted(hostname: try optionalText("hostname"))
         case "node_ended": body = .nodeEnded(reason: try text("reason"))
         default:
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a stream event: \(name)"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "not a stream event: \(name)"))
         }
         self.init(
             swarmID: try container.decode(SwarmID.self, forKey: "swarm_id"),

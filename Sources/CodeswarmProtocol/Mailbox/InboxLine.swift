@@ -33,7 +33,8 @@ public enum MailboxLayout {
         let job = JobID(rawValue: String(stem[..<underscore]))
         let digits = stem[stem.index(after: underscore)...]
         // Digits only: `Int` also accepts a sign, and `job_+1.jsonl` must not pass for node 1's file.
-        guard digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let node = Int(digits), job.isSafePathComponent else {
+        guard digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let node = Int(digits), job.isSafePathComponent
+        else {
             return nil
         }
         return (job, node)

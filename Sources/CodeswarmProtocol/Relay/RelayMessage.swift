@@ -62,14 +62,17 @@ extension RelayRequest: Codable {
         case "append":
             self = .append(
                 id: try container.decode(Int.self, forKey: .id), jobID: try container.decode(JobID.self, forKey: .job),
-                nodeID: try container.decode(Int.self, forKey: .node), line: try container.decode(String.self, forKey: .line))
+                nodeID: try container.decode(Int.self, forKey: .node),
+                line: try container.decode(String.self, forKey: .line))
         case "run":
             self = .run(
-                id: try container.decode(Int.self, forKey: .id), argv: try container.decode([String].self, forKey: .argv),
+                id: try container.decode(Int.self, forKey: .id),
+                argv: try container.decode([String].self, forKey: .argv),
                 input: try container.decodeIfPresent(String.self, forKey: .input) ?? "",
                 timeoutSeconds: try container.decodeIfPresent(Int.self, forKey: .timeoutSeconds) ?? 60)
         default:
-            throw DecodingError.dataCorruptedError(forKey: .op, in: container, debugDescription: "unknown relay op \(op)")
+            throw DecodingError.dataCorruptedError(
+                forKey: .op, in: container, debugDescription: "unknown relay op \(op)")
         }
     }
 
@@ -113,27 +116,37 @@ extension RelayEvent: Codable {
         let type = try container.decode(String.self, forKey: .type)
         switch type {
         case "ready":
-            self = .ready(base: try container.decode(String.self, forKey: .base), pid: try container.decode(Int.self, forKey: .pid))
+            self = .ready(
+                base: try container.decode(String.self, forKey: .base),
+                pid: try container.decode(Int.self, forKey: .pid))
         case "record":
             self = .record(
-                file: try container.decode(String.self, forKey: .file), inode: try container.decode(UInt64.self, forKey: .inode),
-                offset: try container.decode(UInt64.self, forKey: .offset), end: try container.decode(UInt64.self, forKey: .end),
+                file: try container.decode(String.self, forKey: .file),
+                inode: try container.decode(UInt64.self, forKey: .inode),
+                offset: try container.decode(UInt64.self, forKey: .offset),
+                end: try container.decode(UInt64.self, forKey: .end),
                 line: try container.decode(String.self, forKey: .line))
         case "appended":
             self = .appended(id: try container.decode(Int.self, forKey: .id))
         case "append_failed":
-            self = .appendFailed(id: try container.decode(Int.self, forKey: .id), error: try container.decode(String.self, forKey: .error))
+            self = .appendFailed(
+                id: try container.decode(Int.self, forKey: .id),
+                error: try container.decode(String.self, forKey: .error))
         case "file_reset":
-            self = .fileReset(file: try container.decode(String.self, forKey: .file), reason: try container.decode(String.self, forKey: .reason))
+            self = .fileReset(
+                file: try container.decode(String.self, forKey: .file),
+                reason: try container.decode(String.self, forKey: .reason))
         case "error":
             self = .error(message: try container.decode(String.self, forKey: .message))
         case "ran":
             self = .ran(
-                id: try container.decode(Int.self, forKey: .id), exitCode: try container.decode(Int.self, forKey: .exitCode),
+                id: try container.decode(Int.self, forKey: .id),
+                exitCode: try container.decode(Int.self, forKey: .exitCode),
                 standardOutput: try container.decode(String.self, forKey: .standardOutput),
                 standardError: try container.decode(String.self, forKey: .standardError))
         default:
-            throw DecodingError.dataCorruptedError(forKey: .type, in: container, debugDescription: "unknown relay event \(type)")
+            throw DecodingError.dataCorruptedError(
+                forKey: .type, in: container, debugDescription: "unknown relay event \(type)")
         }
     }
 

@@ -16,7 +16,8 @@ extension JobID {
     func validatedSlurmJobID() throws(SlurmInputError) -> String {
         guard isSlurmJobID else {
             throw SlurmInputError(
-                field: "job id", reason: "job id '\(rawValue.prefix(40))' is not a Slurm job id (digits, optionally _<index>)")
+                field: "job id",
+                reason: "job id '\(rawValue.prefix(40))' is not a Slurm job id (digits, optionally _<index>)")
         }
         return rawValue
     }

@@ -57,7 +57,8 @@ public enum SSHCommandLine {
                 // A newline would end the remote command line early in csh-family login shells.
                 let character = SlurmInputError.describe(bad)
                 throw SlurmInputError(
-                    field: "remote command", reason: "a remote argument contains \(character); remote arguments must be single lines")
+                    field: "remote command",
+                    reason: "a remote argument contains \(character); remote arguments must be single lines")
             }
         }
         return try connectionArguments(options) + ["-T", options.host, "--"] + remote.map(quote)
@@ -93,7 +94,9 @@ public enum SSHCommandLine {
 
     /// A shell variable name: a letter or `_`, then letters, digits or `_`.
     static func isShellName(_ text: Substring) -> Bool {
-        let isLetter = { (scalar: Unicode.Scalar) in ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || scalar == "_" }
+        let isLetter = { (scalar: Unicode.Scalar) in
+            ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || scalar == "_"
+        }
         guard let first = text.unicodeScalars.first, isLetter(first) else { return false }
         return text.unicodeScalars.allSatisfy { isLetter($0) || ("0"..."9").contains($0) }
     }
@@ -135,16 +138,19 @@ public enum SSHCommandLine {
         guard directory.hasPrefix("/"), !directory.contains("%"), !directory.contains("\n") else {
             throw SlurmInputError(
                 field: "ssh control directory",
-                reason: "ssh control directory '\(directory.prefix(80))' must be an absolute path without '%' or newlines")
+                reason:
+                    "ssh control directory '\(directory.prefix(80))' must be an absolute path without '%' or newlines")
         }
         guard directory.utf8.count <= maximumControlDirectoryLength else {
             throw SlurmInputError(
                 field: "ssh control directory",
-                reason: "ssh control directory is \(directory.utf8.count) bytes; the socket path (<dir>/%C) must fit in "
+                reason:
+                    "ssh control directory is \(directory.utf8.count) bytes; the socket path (<dir>/%C) must fit in "
                     + "104 bytes, so use at most \(maximumControlDirectoryLength)")
         }
         guard options.controlPersistSeconds >= 0 else {
-            throw SlurmInputError(field: "ssh control persist", reason: "ssh control persist seconds must not be negative")
+            throw SlurmInputError(
+                field: "ssh control persist", reason: "ssh control persist seconds must not be negative")
         }
     }
 
@@ -156,7 +162,8 @@ public enum SSHCommandLine {
             }
         }
         guard !value.isEmpty, !value.hasPrefix("-"), value.utf8.count <= 255 else {
-            throw SlurmInputError(field: field, reason: "\(field) '\(value.prefix(80))' must be non-empty and not start with '-'")
+            throw SlurmInputError(
+                field: field, reason: "\(field) '\(value.prefix(80))' must be non-empty and not start with '-'")
         }
         if let bad = value.unicodeScalars.first(where: { !allowed($0) }) {
             let character = SlurmInputError.describe(bad)

@@ -95,7 +95,9 @@ public struct SlurmBatchScript: Sendable, Hashable {
     public var text: String {
         var lines = ["#!/bin/bash"]
         lines += directives.map { "#SBATCH \($0)" }
-        lines.append("# Written by the codeswarm router for launch \(launchToken). No user text: prompts go through the mailbox.")
+        lines.append(
+            "# Written by the codeswarm router for launch \(launchToken). No user text: prompts go through the mailbox."
+        )
         lines.append("exec " + srunArguments.map(SSHCommandLine.quote).joined(separator: " "))
         return lines.joined(separator: "\n") + "\n"
     }

@@ -33,9 +33,11 @@ public enum SlurmCommandLine {
     /// not the batch shell; the workers drain, write `complete` and exit, and the job ends COMPLETED.
     /// (`--batch` would signal only the batch shell, `--full` both.)
     public static func signalWorkers(_ job: JobID, signal: String = "TERM") throws(SlurmInputError) -> [String] {
-        guard !signal.isEmpty, signal.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) || ("0"..."9").contains($0) })
+        guard !signal.isEmpty,
+            signal.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) || ("0"..."9").contains($0) })
         else {
-            throw SlurmInputError(field: "signal", reason: "signal '\(signal.prefix(20))' must be a name like TERM or a number")
+            throw SlurmInputError(
+                field: "signal", reason: "signal '\(signal.prefix(20))' must be a name like TERM or a number")
         }
         return ["scancel", "--signal=\(signal)", try job.validatedSlurmJobID()]
     }
@@ -51,22 +53,28 @@ public enum SlurmCommandLine {
     /// there is no database, as on the test cluster.
     public static func accounting(jobs: [JobID], completionLog: Bool) throws(SlurmInputError) -> [String] {
         let source = completionLog ? "--completion" : "--allocations"
-        return ["sacct", source, "--parsable2", "--noheader", "--format=JobID,State,ExitCode", "--jobs=\(try idList(jobs))"]
+        return [
+            "sacct", source, "--parsable2", "--noheader", "--format=JobID,State,ExitCode", "--jobs=\(try idList(jobs))",
+        ]
     }
 
     /// Prefixes `env NAME=value …` so a remote command gets variables (such as `SLURM_CONF`) that ssh
     /// would not pass; with no variables the argv is returned as it is.
-    public static func withEnvironment(_ environment: [String: String], _ argv: [String]) throws(SlurmInputError) -> [String] {
+    public static func withEnvironment(_ environment: [String: String], _ argv: [String]) throws(SlurmInputError)
+        -> [String]
+    {
         guard !environment.isEmpty else { return argv }
         var assignments: [String] = []
         for (name, value) in environment.sorted(by: { $0.key < $1.key }) {
             guard SSHCommandLine.isShellName(Substring(name)) else {
                 throw SlurmInputError(
-                    field: "environment", reason: "environment name '\(name.prefix(40))' must be letters, digits and '_'")
+                    field: "environment",
+                    reason: "environment name '\(name.prefix(40))' must be letters, digits and '_'")
             }
             if let bad = value.unicodeScalars.first(where: { $0 == "\n" || $0 == "\r" || $0 == "\0" }) {
                 let character = SlurmInputError.describe(bad)
-                throw SlurmInputError(field: "environment", reason: "environment value of \(name) contains \(character)")
+                throw SlurmInputError(
+                    field: "environment", reason: "environment value of \(name) contains \(character)")
             }
             assignments.append("\(name)=\(value)")
         }

@@ -31,7 +31,9 @@ public struct SlurmLayout: Sendable, Hashable {
             let character = SlurmInputError.describe(bad)
             throw SlurmInputError(
                 field: "base",
-                reason: "base '\(path.prefix(80))' contains \(character); use only letters, digits, '/', '_', '.', '-' and '+'")
+                reason:
+                    "base '\(path.prefix(80))' contains \(character); use only letters, digits, '/', '_', '.', '-' and '+'"
+            )
         }
         if path.split(separator: "/").contains(where: { $0 == ".." }) {
             throw SlurmInputError(field: "base", reason: "base '\(path.prefix(80))' must not contain a '..' component")
@@ -72,7 +74,9 @@ public struct SlurmLayout: Sendable, Hashable {
         guard valid else {
             throw SlurmInputError(
                 field: "launch token",
-                reason: "launch token '\(token.prefix(80))' must be 1-64 letters, digits, '_' or '-', not starting with '-'")
+                reason:
+                    "launch token '\(token.prefix(80))' must be 1-64 letters, digits, '_' or '-', not starting with '-'"
+            )
         }
     }
 

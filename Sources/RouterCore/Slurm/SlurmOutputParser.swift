@@ -128,7 +128,9 @@ public enum SlurmOutputParser {
 
     /// A non-negative decimal of at most 9 digits (no sign, no overflow).
     private static func number(_ text: Substring) -> Int? {
-        guard !text.isEmpty, text.utf8.count <= 9, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        guard !text.isEmpty, text.utf8.count <= 9, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+            return nil
+        }
         return Int(text)
     }
 }
@@ -137,7 +139,9 @@ extension StringProtocol {
     /// The text without leading and trailing spaces and tabs (Foundation-free).
     fileprivate func trimmingSpaces() -> String {
         let isSpace = { (character: Character) in character == " " || character == "\t" }
-        guard let start = firstIndex(where: { !isSpace($0) }), let end = lastIndex(where: { !isSpace($0) }) else { return "" }
+        guard let start = firstIndex(where: { !isSpace($0) }), let end = lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
         return String(self[start...end])
     }
 }

@@ -34,7 +34,8 @@ public enum SlurmPoll {
 extension SlurmJobInfo {
     /// What the router core records from this squeue line.
     public var observation: JobObservation {
-        JobObservation(state: state.rawValue, isFinished: state.isFinished, reason: reason, timeLeftSeconds: timeLeftSeconds)
+        JobObservation(
+            state: state.rawValue, isFinished: state.isFinished, reason: reason, timeLeftSeconds: timeLeftSeconds)
     }
 }
 
@@ -44,6 +45,7 @@ extension SlurmFinalState {
     /// A record that still says PENDING/RUNNING (scontrol racing the job's end) is reported as not finished,
     /// so the next poll looks again.
     public var observation: JobObservation {
-        JobObservation(state: state.rawValue, isFinished: state.isFinished, reason: reason ?? exitCode.map { "exit code \($0)" })
+        JobObservation(
+            state: state.rawValue, isFinished: state.isFinished, reason: reason ?? exitCode.map { "exit code \($0)" })
     }
 }
