@@ -5,7 +5,9 @@ import CodeswarmProtocol
 struct AttachCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "attach", abstract: "Follow a swarm's events (history first) until Ctrl-C or the swarm ends.",
-        discussion: "Exit codes: 0 the swarm ended or Ctrl-C, 1 unknown swarm, 2 bad config, 3 no router.")
+        discussion: """
+            Prints the conversation the router kept, then follows live events. Exits when the swarm ends (at once,             after the history, for a swarm that has already ended). Exit codes: 0 the swarm ended, 130 Ctrl-C,             1 unknown swarm, 2 bad config, 3 no router.
+            """)
 
     @OptionGroup var client: ClientOptions
 
@@ -17,6 +19,7 @@ struct AttachCommand: AsyncParsableCommand {
 
     func run() async throws {
         let swarm = SwarmID(swarmID)
+        let status = try await currentStatus(of: swarm)
         var conversation = try await Conversation(options: client)
         let requestID = RequestIDs.make()
         var formatter = EventFormatter()
@@ -31,6 +34,11 @@ struct AttachCommand: AsyncParsableCommand {
             }
             if case .replayComplete = envelope.event, !announced {
                 announced = true
+                if status.status == .terminated {
+                    // Nothing more will come: its end was before this replay.
+                    if !json { Terminal.out("== swarm \(swarm) ended\(status.endedReason.map { ": \($0)" } ?? "")") }
+                    return .finish(0)
+                }
                 if !json { Terminal.note("attached to swarm \(swarm); press Ctrl-C to detach") }
                 return .keepReading
             }
@@ -44,5 +52,27 @@ struct AttachCommand: AsyncParsableCommand {
             return .keepReading
         }
         if code != 0 { throw ExitCode(code) }
+    }
+
+    /// The swarm's status, or exit 1 with the router's reason when it is unknown.
+    private func currentStatus(of swarm: SwarmID) async throws -> SwarmStatusReply {
+        var conversation = try await Conversation(options: client)
+        let requestID = RequestIDs.make()
+        var reply: SwarmStatusReply?
+        let code = try await conversation.run(.status(swarmID: swarm), requestID: requestID) { envelope in
+            guard envelope.event.requestID == .string(requestID) else { return .keepReading }
+            switch envelope.event {
+            case .swarmStatus(let status):
+                reply = status
+                return .finish(0)
+            case .commandRejected(let rejection):
+                Terminal.error(rejection.reason)
+                return .finish(ExitCodes.failed)
+            default:
+                return .keepReading
+            }
+        }
+        guard code == 0, let reply else { throw ExitCode(code == 0 ? ExitCodes.failed : code) }
+        return reply
     }
 }
