@@ -57,22 +57,9 @@ struct AttachCommand: AsyncParsableCommand {
     /// The swarm's status, or exit 1 with the router's reason when it is unknown.
     private func currentStatus(of swarm: SwarmID) async throws -> SwarmStatusReply {
         var conversation = try await Conversation(options: client)
-        let requestID = RequestIDs.make()
-        var reply: SwarmStatusReply?
-        let code = try await conversation.run(.status(swarmID: swarm), requestID: requestID) { envelope in
-            guard envelope.event.requestID == .string(requestID) else { return .keepReading }
-            switch envelope.event {
-            case .swarmStatus(let status):
-                reply = status
-                return .finish(0)
-            case .commandRejected(let rejection):
-                Terminal.error(rejection.reason)
-                return .finish(ExitCodes.failed)
-            default:
-                return .keepReading
-            }
+        guard case .swarmStatus(let status) = try await conversation.reply(to: .status(swarmID: swarm)) else {
+            throw ExitCode(ExitCodes.failed)
         }
-        guard code == 0, let reply else { throw ExitCode(code == 0 ? ExitCodes.failed : code) }
-        return reply
+        return status
     }
 }

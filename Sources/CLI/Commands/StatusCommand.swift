@@ -17,21 +17,11 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         var conversation = try await Conversation(options: client)
-        let requestID = RequestIDs.make()
-        let code = try await conversation.run(.status(swarmID: SwarmID(swarmID)), requestID: requestID) { envelope in
-            guard envelope.event.requestID == .string(requestID) else { return .keepReading }
-            switch envelope.event {
-            case .swarmStatus(let status):
-                if json { Terminal.json(status) } else { Terminal.out(StatusFormatter.format(status)) }
-                return .finish(0)
-            case .commandRejected(let rejection):
-                Terminal.error(rejection.reason)
-                return .finish(ExitCodes.failed)
-            default:
-                return .keepReading
-            }
+        guard case .swarmStatus(let status) = try await conversation.reply(to: .status(swarmID: SwarmID(swarmID)))
+        else {
+            throw ExitCode(ExitCodes.failed)
         }
-        if code != 0 { throw ExitCode(code) }
+        if json { Terminal.json(status) } else { Terminal.out(StatusFormatter.format(status)) }
     }
 }
 
@@ -47,20 +37,9 @@ struct ListCommand: AsyncParsableCommand {
 
     func run() async throws {
         var conversation = try await Conversation(options: client)
-        let requestID = RequestIDs.make()
-        let code = try await conversation.run(.list, requestID: requestID) { envelope in
-            guard envelope.event.requestID == .string(requestID) else { return .keepReading }
-            switch envelope.event {
-            case .swarmList(let list):
-                if json { Terminal.json(list) } else { Terminal.out(StatusFormatter.format(list)) }
-                return .finish(0)
-            case .commandRejected(let rejection):
-                Terminal.error(rejection.reason)
-                return .finish(ExitCodes.failed)
-            default:
-                return .keepReading
-            }
+        guard case .swarmList(let list) = try await conversation.reply(to: .list) else {
+            throw ExitCode(ExitCodes.failed)
         }
-        if code != 0 { throw ExitCode(code) }
+        if json { Terminal.json(list) } else { Terminal.out(StatusFormatter.format(list)) }
     }
 }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import ClientKit
 import CodeswarmProtocol
 
@@ -67,5 +68,22 @@ struct Conversation {
             // Ask from the lowest seq that may be missing; what was already handled is skipped by `seen`.
             try await connection.send(.replay(sinceSeq: lastSeq, swarmID: swarmID), requestID: RequestIDs.make())
         }
+    }
+
+    /// Sends `command` and returns the router's reply to it; a `command_rejected` prints the reason and exits 1.
+    mutating func reply(to command: RouterCommand) async throws -> RouterEvent {
+        let requestID = RequestIDs.make()
+        var reply: RouterEvent?
+        let code = try await run(command, requestID: requestID) { envelope in
+            guard envelope.event.requestID == .string(requestID) else { return .keepReading }
+            if case .commandRejected(let rejection) = envelope.event {
+                Terminal.error(rejection.reason)
+                return .finish(ExitCodes.failed)
+            }
+            reply = envelope.event
+            return .finish(0)
+        }
+        guard code == 0, let reply else { throw ExitCode(code == 0 ? ExitCodes.failed : code) }
+        return reply
     }
 }
