@@ -32,6 +32,53 @@ import Testing
         #expect(harness.state.flash?.text == "Reconnected to the router.")
     }
 
+    @Test("live events that overtake the replay are held and merged in seq order")
+    func replayOrdering() {
+        var harness = DashboardHarness()
+        harness.receive(DashboardFixtures.list([(swarm, DashboardFixtures.summary())], requestID: "dash-1"))
+        let key = NodeKey(SwarmID(swarm), 0)
+        // A live delta (seq 9) arrives first, then the history (seq 5…8) and the live delta again.
+        harness.receive(
+            DashboardFixtures.stream(swarm, node: 0, seq: 9, turn: "t2", .assistantDelta(content: "second answer")))
+        #expect(harness.state.transcripts[key] == nil)
+        harness.receive(
+            .injectAck(
+                InjectionEvent(
+                    requestID: "other", swarmID: SwarmID(swarm), injectionID: "i-1", nodeID: 0, prompt: "first", seq: 5)
+            ),
+            DashboardFixtures.stream(swarm, node: 0, seq: 6, turn: "t1", .assistant(content: "first answer")),
+            DashboardFixtures.stream(
+                swarm, node: 0, seq: 7, turn: "t1", .turnComplete(status: "completed", error: nil)),
+            .injectAck(
+                InjectionEvent(
+                    requestID: "other", swarmID: SwarmID(swarm), injectionID: "i-2", nodeID: 0, prompt: "second", seq: 8
+                )),
+            DashboardFixtures.stream(swarm, node: 0, seq: 9, turn: "t2", .assistantDelta(content: "second answer")))
+        harness.completeReplay(lastSeq: 9)
+        let texts = harness.state.transcripts[key]?.entries.map(\.text)
+        #expect(texts == ["first", "first answer", "turn completed", "second", "second answer"])
+        #expect(harness.state.replayRequestID == nil)
+        #expect(harness.state.sequences.highest == 9)
+    }
+
+    @Test("losing the link during a replay applies what was held")
+    func replayInterrupted() {
+        var harness = DashboardHarness()
+        harness.receive(DashboardFixtures.stream(swarm, node: 1, seq: 3, .assistant(content: "kept")))
+        harness.handle(.connection(.disconnected(reason: "reset", retryAt: nil)))
+        #expect(harness.state.transcripts[NodeKey(SwarmID(swarm), 1)]?.entries.map(\.text) == ["kept"])
+        #expect(harness.state.replayBuffer.isEmpty)
+    }
+
+    @Test("a replay that is never answered stops holding live events after a while")
+    func replayPatience() {
+        var harness = DashboardHarness()
+        harness.receive(DashboardFixtures.stream(swarm, node: 0, seq: 4, .assistant(content: "late")))
+        harness.advance(seconds: DashboardState.replayPatience)
+        #expect(harness.state.replayRequestID == nil)
+        #expect(harness.state.transcripts[NodeKey(SwarmID(swarm), 0)]?.entries.map(\.text) == ["late"])
+    }
+
     @Test("replayed events already applied are skipped by sequence number")
     func deduplication() {
         var harness = DashboardFixtures.harness(swarm: swarm)
@@ -231,6 +278,7 @@ import Testing
     func unknownSwarm() {
         var harness = DashboardHarness()
         harness.receive(DashboardFixtures.list([], requestID: "dash-1"))
+        harness.completeReplay()
         harness.clearSent()
         harness.receive(DashboardFixtures.stream("zzz", node: 2, seq: 1, .assistantDelta(content: "hi")))
         #expect(harness.state.swarms["zzz"]?.nodeCount == 3)

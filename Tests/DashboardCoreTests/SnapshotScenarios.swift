@@ -44,6 +44,7 @@ enum SnapshotScenarios {
                     (long, DashboardFixtures.summary(job: "123456789012345", provider: "slurm-cluster-north-east")),
                     ("b", DashboardFixtures.summary(job: "7", createdSecondsAgo: 9000)),
                 ], requestID: "dash-1"))
+        harness.completeReplay()
         harness.receive(
             DashboardFixtures.status(
                 swarm: long, job: "123456789012345", nodes: 3,

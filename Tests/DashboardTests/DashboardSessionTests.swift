@@ -42,6 +42,7 @@ import Testing
             on: terminal, connect: LinkSupply([link]).connect, options: DashboardOptions(), timing: Self.timing)
         await link.waitForSent(count: 2)
         link.push(DashboardFixtures.list([(swarm, DashboardFixtures.summary())], requestID: link.sent[0].requestID))
+        link.push(.replayComplete(ReplayComplete(requestID: .string(link.sent[1].requestID), lastSeq: 0)))
         link.push(DashboardFixtures.status(swarm: swarm))
         _ = await terminal.frame(containing: "gpu-node")
         terminal.press(.character("i"))
@@ -72,6 +73,7 @@ import Testing
         async let session: Void = DashboardApp.run(
             on: terminal, connect: supply.connect, options: DashboardOptions(), timing: Self.timing)
         await first.waitForSent(count: 2)
+        first.push(.replayComplete(ReplayComplete(requestID: .string(first.sent[1].requestID), lastSeq: 0)))
         first.push(DashboardFixtures.stream(swarm, node: 0, seq: 17, .assistantDelta(content: "before")))
         _ = await terminal.frame(containing: "1a2b3c4d")
         first.drop()

@@ -7,7 +7,7 @@ final class ScriptedLink: DashboardLink {
     let events: AsyncThrowingStream<RouterEvent, any Error>
     private let continuation: AsyncThrowingStream<RouterEvent, any Error>.Continuation
     private let sentCommands = Mutex<[(RouterCommand, String)]>([])
-    private let waiters = Mutex<[(count: Int, continuation: CheckedContinuation<Void, Never>)]>([])
+    private let waiters = Mutex<[(id: Int, count: Int, continuation: CheckedContinuation<Void, Never>)]>([])
 
     init() {
         (events, continuation) = AsyncThrowingStream.makeStream(of: RouterEvent.self)
@@ -17,36 +17,40 @@ final class ScriptedLink: DashboardLink {
     var sent: [(command: RouterCommand, requestID: String)] { sentCommands.withLock { $0.map { ($0.0, $0.1) } } }
 
     func send(_ command: RouterCommand, requestID: String) async throws {
-        let count = sentCommands.withLock { list -> Int in
-            list.append((command, requestID))
-            return list.count
-        }
-        let ready = waiters.withLock { list -> [CheckedContinuation<Void, Never>] in
-            let done = list.filter { $0.count <= count }.map(\.continuation)
-            list.removeAll { $0.count <= count }
-            return done
+        let ready = sentCommands.withLock { sent -> [CheckedContinuation<Void, Never>] in
+            sent.append((command, requestID))
+            let count = sent.count
+            return waiters.withLock { list in
+                let done = list.filter { $0.count <= count }.map(\.continuation)
+                list.removeAll { $0.count <= count }
+                return done
+            }
         }
         for waiter in ready { waiter.resume() }
     }
 
-    /// Waits until at least `count` commands have been sent.
+    /// Waits until at least `count` commands have been sent (or the task is cancelled by a time limit).
     func waitForSent(count: Int) async {
-        await withCheckedContinuation { continuation in
-            let isDone = sentCommands.withLock { $0.count >= count }
-            if isDone {
-                continuation.resume()
-            } else {
-                waiters.withLock { $0.append((count, continuation)) }
-                // Re-check: a send may have landed between the two locks.
-                if sentCommands.withLock({ $0.count >= count }) {
-                    let mine = waiters.withLock { list -> [CheckedContinuation<Void, Never>] in
-                        let done = list.filter { $0.count <= count }.map(\.continuation)
-                        list.removeAll { $0.count <= count }
-                        return done
-                    }
-                    for waiter in mine { waiter.resume() }
+        let id = UUIDCounter.next()
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                // Both locks are taken in the same order as in `send`, so a send cannot slip between them.
+                let isDone = sentCommands.withLock { list -> Bool in
+                    if list.count >= count || Task.isCancelled { return true }
+                    waiters.withLock { $0.append((id, count, continuation)) }
+                    return false
+                }
+                if isDone { continuation.resume() }
+            }
+        } onCancel: {
+            // Under `sentCommands` too, so this cannot run between the check and the append above.
+            let waiter = sentCommands.withLock { _ in
+                waiters.withLock { list -> CheckedContinuation<Void, Never>? in
+                    guard let index = list.firstIndex(where: { $0.id == id }) else { return nil }
+                    return list.remove(at: index).continuation
                 }
             }
+            waiter?.resume()
         }
     }
 
@@ -82,5 +86,18 @@ final class LinkSupply: Sendable {
     /// The error once every link has been used.
     struct SupplyExhausted: Error, CustomStringConvertible {
         var description: String { "connection refused" }
+    }
+}
+
+/// Ids for waiters, unique within the test process.
+enum UUIDCounter {
+    private static let counter = Mutex(0)
+
+    /// The next id.
+    static func next() -> Int {
+        counter.withLock { value in
+            value += 1
+            return value
+        }
     }
 }

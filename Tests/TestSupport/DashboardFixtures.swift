@@ -71,6 +71,7 @@ public enum DashboardFixtures {
         harness.receive(
             list([(swarm, summary(nodes: nodes))], requestID: harness.lastRequestID(of: "swarm_list") ?? ""))
         harness.receive(status(swarm: swarm, nodes: nodes, requestID: harness.lastRequestID(of: "swarm_status") ?? ""))
+        harness.completeReplay()
         return harness
     }
 }

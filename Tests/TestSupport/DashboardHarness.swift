@@ -65,6 +65,12 @@ public struct DashboardHarness {
         sent.last { $0.command.name == name }?.requestID
     }
 
+    /// Answers the replay the dashboard asked for on connecting, as the router does once history is sent.
+    public mutating func completeReplay(lastSeq: Int = 0) {
+        guard let requestID = lastRequestID(of: "events_replay") else { return }
+        receive(.replayComplete(ReplayComplete(requestID: .string(requestID), lastSeq: lastSeq)))
+    }
+
     /// Forgets the commands sent so far, so a test can look at what one step sends.
     public mutating func clearSent() { sent.removeAll() }
 }

@@ -69,15 +69,31 @@ public final class FakeTerminal: Terminal {
     public func finish() { continuation.finish() }
 
     /// Waits (without sleeping) for a frame that satisfies `predicate`, checking the latest frame first.
+    ///
+    /// When the waiting task is cancelled (a test's time limit), it returns the latest frame (or a blank
+    /// one), so a missing frame fails the test's expectations instead of hanging the run.
     public func frame(where predicate: @escaping @Sendable (ScreenGrid) -> Bool) async -> ScreenGrid {
-        await withCheckedContinuation { continuation in
-            let found = state.withLock { shared -> ScreenGrid? in
-                if let last = shared.frames.last, predicate(last) { return last }
-                shared.nextWaiterID += 1
-                shared.waiters.append((shared.nextWaiterID, predicate, continuation))
-                return nil
+        let id = state.withLock { shared -> Int in
+            shared.nextWaiterID += 1
+            return shared.nextWaiterID
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let found = state.withLock { shared -> ScreenGrid? in
+                    if let last = shared.frames.last, predicate(last) { return last }
+                    if Task.isCancelled { return shared.frames.last ?? ScreenGrid(size: shared.size) }
+                    shared.waiters.append((id, predicate, continuation))
+                    return nil
+                }
+                if let found { continuation.resume(returning: found) }
             }
-            if let found { continuation.resume(returning: found) }
+        } onCancel: {
+            let waiter = state.withLock { shared -> (CheckedContinuation<ScreenGrid, Never>, ScreenGrid)? in
+                guard let index = shared.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+                let removed = shared.waiters.remove(at: index)
+                return (removed.continuation, shared.frames.last ?? ScreenGrid(size: shared.size))
+            }
+            if let (continuation, grid) = waiter { continuation.resume(returning: grid) }
         }
     }
 

@@ -5,6 +5,7 @@ import Foundation
 extension DashboardState {
     /// Applies one router event.
     mutating func apply(_ event: RouterEvent) -> [DashboardCommand] {
+        if holdForReplay(event) { return [] }
         let requestID = event.requestID?.stringValue
         switch event {
         case .swarmList(let reply):
@@ -24,12 +25,15 @@ extension DashboardState {
             swarms[data.swarmID]?.status = .terminating
             swarms[data.swarmID]?.progress = data.stage
         case .commandRejected(let data):
-            rejected(data, requestID: requestID)
+            return rejected(data, requestID: requestID)
         case .injectAck(let data):
+            guard sequences.admit(data.seq) else { return [] }
             injection(data, status: .acknowledged(data.injectionID))
         case .injectDelivered(let data):
+            guard sequences.admit(data.seq) else { return [] }
             injection(data, status: .delivered(data.injectionID))
         case .injectFailed(let data):
+            guard sequences.admit(data.seq) else { return [] }
             let reason = data.error ?? "no reason given"
             injection(data, status: .failed(data.injectionID, reason: reason))
             transcripts[NodeKey(data.swarmID, data.nodeID), default: Transcript()]
@@ -43,7 +47,7 @@ extension DashboardState {
             sequences.advance(to: data.lastSeq)
             if let requestID {
                 ledger.close(requestID)
-                if requestID == replayRequestID { replayRequestID = nil }
+                if requestID == replayRequestID { return finishReplay() }
             }
         case .notice(let notice):
             showFlash(notice.message, isError: notice.level != "info")
@@ -128,18 +132,17 @@ extension DashboardState {
         }
     }
 
-    private mutating func rejected(_ data: CommandRejected, requestID: String?) {
+    private mutating func rejected(_ data: CommandRejected, requestID: String?) -> [DashboardCommand] {
         let reason = TextSanitizer.singleLine(data.reason)
         guard let requestID, let purpose = ledger.purpose(of: requestID) else {
             showFlash("Router: \(reason)", isError: true)
-            return
+            return []
         }
         ledger.close(requestID)
         switch purpose {
         case .replay:
             // An older router without replay: live events still flow, so say nothing.
-            if requestID == replayRequestID { replayRequestID = nil }
-            return
+            return requestID == replayRequestID ? finishReplay() : []
         case .inject(let swarmID, let nodes, _):
             for nodeID in nodes {
                 swarms[swarmID]?.nodes[nodeID, default: NodeRecord(nodeID: nodeID)].inject = .failed(
@@ -152,6 +155,7 @@ extension DashboardState {
         }
         showFlash(
             "\(purpose.noun.prefix(1).uppercased() + purpose.noun.dropFirst()) rejected: \(reason)", isError: true)
+        return []
     }
 
     private mutating func injection(_ data: InjectionEvent, status: InjectStatus) {
@@ -182,7 +186,8 @@ extension DashboardState {
         let wasConnected = connection.isConnected
         connection = state
         guard state.isConnected else {
-            replayRequestID = nil
+            var commands: [DashboardCommand] = []
+            if replayRequestID != nil { commands = finishReplay() }
             if wasConnected {
                 // Prompts the router never answered will not be answered on this link.
                 for (swarmID, swarm) in swarms {
@@ -191,13 +196,14 @@ extension DashboardState {
                     }
                 }
             }
-            return []
+            return commands
         }
         if hasEverConnected { showFlash("Reconnected to the router.", isError: false) }
         hasEverConnected = true
         let listID = ledger.open(.list, at: now)
         let replayID = ledger.open(.replay, at: now)
         replayRequestID = replayID
+        replayStartedAt = now
         lastListAt = now
         return [
             .send(.list, requestID: listID),
@@ -207,8 +213,12 @@ extension DashboardState {
 
     /// On each tick: the list now and then, and the selected swarm's status more often.
     mutating func periodicRequests() -> [DashboardCommand] {
-        guard connection.isConnected else { return [] }
         var commands: [DashboardCommand] = []
+        if replayRequestID != nil, let started = replayStartedAt, now.timeIntervalSince(started) >= Self.replayPatience
+        {
+            commands += finishReplay()
+        }
+        guard connection.isConnected else { return commands }
         if let last = lastListAt, now.timeIntervalSince(last) >= Self.listInterval,
             !ledger.isWaiting(for: .list, now: now)
         {
@@ -242,13 +252,15 @@ extension DashboardState {
     }
 
     /// A command never reached the router.
-    mutating func sendFailed(requestID: String, reason: String) {
-        guard let purpose = ledger.purpose(of: requestID) else { return }
+    mutating func sendFailed(requestID: String, reason: String) -> [DashboardCommand] {
+        guard let purpose = ledger.purpose(of: requestID) else { return [] }
         ledger.close(requestID)
+        if requestID == replayRequestID { return finishReplay() }
         if case .inject(let swarmID, let nodes, _) = purpose {
             for nodeID in nodes { swarms[swarmID]?.nodes[nodeID]?.inject = .failed(nil, reason: reason) }
         }
-        if purpose == .replay || purpose == .list || purpose.noun == "status" { return }
+        if purpose == .replay || purpose == .list || purpose.noun == "status" { return [] }
         showFlash("Could not send the \(purpose.noun): \(reason)", isError: true)
+        return []
     }
 }

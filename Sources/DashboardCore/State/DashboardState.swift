@@ -38,6 +38,12 @@ public struct DashboardState: Sendable {
     public var sequences = SequenceTracker()
     /// The replay in progress; stream events meanwhile are history, so they do not count as activity.
     public var replayRequestID: String?
+    /// Journaled events that arrived while the replay ran, applied in seq order when it completes.
+    public var replayBuffer: [RouterEvent] = []
+    /// True while the buffer is being applied, so its events are not buffered again.
+    var isFlushingReplay = false
+    /// When the running replay was requested; a replay that never completes is given up after a while.
+    var replayStartedAt: Date?
     public var lastListAt: Date?
     public var lastStatusAt: [SwarmID: Date] = [:]
     public var launchDefaults: LaunchRequest
@@ -46,6 +52,8 @@ public struct DashboardState: Sendable {
     public static let listInterval: TimeInterval = 15
     /// How often the selected swarm's status (and its nodes) is refreshed.
     public static let statusInterval: TimeInterval = 5
+    /// How long live events wait for an unanswered replay before they are shown anyway.
+    public static let replayPatience: TimeInterval = 10
 
     public init(
         size: ScreenSize, now: Date, isMonochrome: Bool = false,
@@ -80,8 +88,7 @@ public struct DashboardState: Sendable {
         case .connection(let state):
             return connectionChanged(to: state)
         case .sendFailed(let requestID, let reason):
-            sendFailed(requestID: requestID, reason: reason)
-            return []
+            return sendFailed(requestID: requestID, reason: reason)
         }
     }
 
