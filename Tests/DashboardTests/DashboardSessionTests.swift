@@ -127,6 +127,46 @@ import Testing
         try await session
     }
 
+    @Test("an event that changes nothing on screen draws no frame")
+    func unchangedFramesAreSkipped() async throws {
+        let terminal = FakeTerminal()
+        let link = ScriptedLink()
+        async let session: Void = DashboardApp.run(
+            on: terminal, connect: LinkSupply([link]).connect, options: DashboardOptions(), timing: Self.timing)
+        await link.waitForSent(count: 2)
+        let list = DashboardFixtures.list([(swarm, DashboardFixtures.summary())], requestID: link.sent[0].requestID)
+        link.push(list)
+        _ = await terminal.frame(containing: "1a2b3c4d")
+        let before = terminal.frames.count
+        link.push(list)
+        link.push(DashboardFixtures.status(swarm: swarm))
+        _ = await terminal.frame(containing: "gpu-node")
+        #expect(terminal.frames.count == before + 1)
+        terminal.press(.character("q"))
+        try await session
+    }
+
+    @Test("a burst of events within one frame interval is not drawn event by event")
+    func burstsAreCoalesced() async throws {
+        let terminal = FakeTerminal()
+        let link = ScriptedLink()
+        // A frame interval longer than the test: after the first frame, nothing may be drawn.
+        let timing = SessionTiming(
+            tickInterval: .seconds(3600), frameInterval: .seconds(3600), reconnectDelays: [.zero],
+            now: { DashboardFixtures.epoch })
+        async let session: Void = DashboardApp.run(
+            on: terminal, connect: LinkSupply([link]).connect, options: DashboardOptions(), timing: timing)
+        await link.waitForSent(count: 2)
+        link.push(.replayComplete(ReplayComplete(requestID: .string(link.sent[1].requestID), lastSeq: 0)))
+        for seq in 1...200 {
+            link.push(DashboardFixtures.stream(swarm, node: 0, seq: seq, .assistantDelta(content: "x")))
+        }
+        link.push(DashboardFixtures.list([(swarm, DashboardFixtures.summary())], requestID: link.sent[0].requestID))
+        terminal.press(.character("q"))
+        try await session
+        #expect(terminal.frames.count == 1)
+    }
+
     @Test("the initial swarm option selects that swarm")
     func initialSwarm() async throws {
         let terminal = FakeTerminal()
