@@ -12,7 +12,7 @@ struct DashboardCommand: AsyncParsableCommand {
         discussion: """
             Shows swarms, their nodes and the agents' answers as they stream; type injections on the prompt line. \
             Press ? for every key. Starts the router when none runs and reconnects when it restarts. Honours \
-            NO_COLOR. Exit codes: 0 quit, 1 the terminal could not be used, 3 no router.
+            NO_COLOR. Exit codes: 0 quit, 1 the terminal could not be used, 3 no router, 128+N stopped by signal N.
             """)
 
     @OptionGroup var client: ClientOptions
@@ -41,6 +41,10 @@ struct DashboardCommand: AsyncParsableCommand {
                     return RouterLink(connection: try await launcher.connect(autoStart: true))
                 }, options: options)
         } catch let error as DashboardError {
+            if case .interrupted(let signal) = error.code {
+                // Like any tool stopped by a signal: 128 + the signal number, after the terminal was restored.
+                throw ExitCode(128 + signal)
+            }
             Terminal.error("\(error)")
             throw ExitCode(ExitCodes.failed)
         }
