@@ -1,3 +1,4 @@
+import CodeswarmIO
 import Foundation
 import TestSupport
 import Testing
@@ -10,8 +11,18 @@ struct DashboardTmuxTests {
         let session: String
         let tmux: String
 
+        /// Runs a tmux client command on this test's own server socket and returns its output.
         func run(_ arguments: [String]) throws -> String {
-            try runProcess(tmux, arguments)
+            try runProcess(tmux, ["-L", session] + arguments)
+        }
+
+        /// Starts the server and session. Its output is not read: the server it forks inherits stdout, so
+        /// reading until end of file would wait for the server to exit.
+        func start(_ arguments: [String]) throws {
+            let process = try ChildProcess.spawn(
+                executable: tmux, arguments: ["-L", session] + arguments, stdin: .null, stdout: .null, stderr: .null)
+            var status: Int32 = 0
+            while waitpid(process.pid, &status, 0) == -1, errno == EINTR {}
         }
 
         func keys(_ keys: String...) throws {
@@ -66,8 +77,8 @@ struct DashboardTmuxTests {
             router.configPath ?? "",
             "--swarm", swarm,
         ].map { "'\($0)'" }.joined(separator: " ")
-        _ = try shell.run(["new-session", "-d", "-s", session, "-x", "120", "-y", "36", "bash --norc --noprofile"])
-        defer { _ = try? shell.run(["kill-session", "-t", session]) }
+        try shell.start(["new-session", "-d", "-s", session, "-x", "120", "-y", "36", "bash --norc --noprofile"])
+        defer { try? shell.start(["kill-server"]) }
         try shell.literal("PS1='READY$ '; clear; \(command); echo DASHBOARD-EXIT=$?")
         try shell.keys("Enter")
 
