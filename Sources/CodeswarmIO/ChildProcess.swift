@@ -1,4 +1,5 @@
 import CSystemShims
+import CodeswarmProtocol
 import Foundation
 
 #if canImport(Glibc)
@@ -21,20 +22,7 @@ public struct ChildProcess: Sendable {
     }
 
     /// How a process ended.
-    public enum ExitStatus: Sendable, Hashable, CustomStringConvertible {
-        case exited(Int32)
-        case signaled(Int32)
-
-        public var description: String {
-            switch self {
-            case .exited(let code): "exit code \(code)"
-            case .signaled(let signal): "signal \(signal)"
-            }
-        }
-
-        /// True for exit code 0.
-        public var isSuccess: Bool { self == .exited(0) }
-    }
+    public typealias ExitStatus = ProcessExitStatus
 
     /// Why a spawn failed.
     public struct SpawnError: Error, CustomStringConvertible {
@@ -171,7 +159,7 @@ public struct ChildProcess: Sendable {
     }
 }
 
-extension ChildProcess.ExitStatus {
+extension ProcessExitStatus {
     /// Decodes a `waitpid` status word.
     init(waitStatus status: Int32) {
         let low = status & 0x7f

@@ -87,7 +87,7 @@ struct WorkerLoop {
             process([.agentStderrLine(note, now: now)], group: &group, events: events)
         case .agentExited(let status):
             agent = nil
-            process([.agentExited(AgentExitStatus(status), now: now)], group: &group, events: events)
+            process([.agentExited(status, now: now)], group: &group, events: events)
         case .timerFired(let timer):
             process([.timerFired(timer, now: now)], group: &group, events: events)
         case .signal(let number):
@@ -191,15 +191,5 @@ struct WorkerLoop {
             exitCode = code
         }
         return []
-    }
-}
-
-/// The core's exit status from the process layer's.
-extension AgentExitStatus {
-    init(_ status: ChildProcess.ExitStatus) {
-        switch status {
-        case .exited(let code): self = .exited(code)
-        case .signaled(let signal): self = .signaled(signal)
-        }
     }
 }
