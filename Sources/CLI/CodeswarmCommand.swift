@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 
 /// The `codeswarm` root command: the list of every subcommand.
-public struct CodeswarmCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
+package struct CodeswarmCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "codeswarm",
         abstract: "Run swarms of coding agents on Slurm clusters and steer them live.",
         discussion: """
@@ -19,10 +19,10 @@ public struct CodeswarmCommand: AsyncParsableCommand {
             DemoAgentCommand.self,
         ])
 
-    public init() {}
+    package init() {}
 
     /// `codeswarm` alone: the dashboard on a terminal, the help text otherwise.
-    public func run() async throws {
+    package func run() async throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw CleanExit.helpRequest(self)
         }

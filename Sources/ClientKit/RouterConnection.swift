@@ -4,9 +4,9 @@ import NIOCore
 import NIOPosix
 
 /// One TCP connection to the router: send commands, read events.
-public final class RouterConnection: Sendable {
+package final class RouterConnection: Sendable {
     /// Events in arrival order; finishes when the router closes the connection.
-    public let events: AsyncThrowingStream<EventEnvelope, any Error>
+    package let events: AsyncThrowingStream<EventEnvelope, any Error>
     private let channel: any Channel
 
     private init(channel: any Channel, events: AsyncThrowingStream<EventEnvelope, any Error>) {
@@ -15,7 +15,7 @@ public final class RouterConnection: Sendable {
     }
 
     /// Connects to the router.
-    public static func connect(to endpoint: RouterEndpoint) async throws -> RouterConnection {
+    package static func connect(to endpoint: RouterEndpoint) async throws -> RouterConnection {
         let (events, continuation) = AsyncThrowingStream.makeStream(of: EventEnvelope.self, throwing: (any Error).self)
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.seconds(2))
@@ -33,17 +33,17 @@ public final class RouterConnection: Sendable {
     }
 
     /// Sends one command.
-    public func send(_ command: RouterCommand, requestID: String) async throws {
+    package func send(_ command: RouterCommand, requestID: String) async throws {
         try await sendLine(try WireCoding.encodeLine(CommandEnvelope(requestID: requestID, command: command)))
     }
 
     /// Sends raw bytes (a complete line including its newline); for tests of malformed input.
-    public func sendLine(_ bytes: [UInt8]) async throws {
+    package func sendLine(_ bytes: [UInt8]) async throws {
         try await channel.writeAndFlush(ByteBuffer(bytes: bytes))
     }
 
     /// Closes the connection.
-    public func close() async {
+    package func close() async {
         try? await channel.close()
     }
 }

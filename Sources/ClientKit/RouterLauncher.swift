@@ -7,17 +7,17 @@ import Foundation
 #endif
 
 /// Finds the running router, or starts one detached and waits (bounded) until it answers.
-public struct RouterLauncher: Sendable {
-    public var endpoint: RouterEndpoint
-    public var stateDirectory: String
+package struct RouterLauncher: Sendable {
+    package var endpoint: RouterEndpoint
+    package var stateDirectory: String
     /// The config file passed to a router this launcher starts.
-    public var configPath: String?
+    package var configPath: String?
     /// The `codeswarm` executable to start the router with.
-    public var executable: String
+    package var executable: String
     /// How long to wait for a started router to accept connections.
-    public var startTimeout: Duration
+    package var startTimeout: Duration
 
-    public init(
+    package init(
         endpoint: RouterEndpoint, stateDirectory: String, configPath: String?, executable: String,
         startTimeout: Duration = .seconds(15)
     ) {
@@ -29,15 +29,15 @@ public struct RouterLauncher: Sendable {
     }
 
     /// Why no router could be reached.
-    public struct Unreachable: Error, CustomStringConvertible {
-        public var description: String
+    package struct Unreachable: Error, CustomStringConvertible {
+        package var description: String
     }
 
     /// The router's log file when this launcher starts it.
-    public var logPath: String { "\(stateDirectory)/router.log" }
+    package var logPath: String { "\(stateDirectory)/router.log" }
 
     /// Connects, starting the router when nothing listens (unless `autoStart` is false).
-    public func connect(autoStart: Bool = true, progress: (String) -> Void = { _ in }) async throws -> RouterConnection
+    package func connect(autoStart: Bool = true, progress: (String) -> Void = { _ in }) async throws -> RouterConnection
     {
         if let connection = try? await RouterConnection.connect(to: endpoint) { return connection }
         guard autoStart else {

@@ -5,17 +5,17 @@ import Foundation
 #endif
 
 /// Small file-system operations that must not lose data: atomic replace, durable append, private directories.
-public enum AtomicFile {
+package enum AtomicFile {
     /// A failed file operation, naming the path and the system error.
-    public struct FileError: Error, CustomStringConvertible {
-        public var path: String
-        public var operation: String
-        public var errno: Int32
-        public var description: String { "\(operation) \(path): \(String(cString: strerror(errno)))" }
+    package struct FileError: Error, CustomStringConvertible {
+        package var path: String
+        package var operation: String
+        package var errno: Int32
+        package var description: String { "\(operation) \(path): \(String(cString: strerror(errno)))" }
     }
 
     /// Replaces `path` with `bytes` atomically: write a temp file in the same folder, fsync, rename, fsync the folder.
-    public static func write(_ bytes: [UInt8], to path: String, permissions: mode_t = 0o600) throws(FileError) {
+    package static func write(_ bytes: [UInt8], to path: String, permissions: mode_t = 0o600) throws(FileError) {
         let temporary = "\(path).tmp.\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, permissions)
         guard fd >= 0 else { throw FileError(path: temporary, operation: "create", errno: errno) }
@@ -37,7 +37,7 @@ public enum AtomicFile {
     }
 
     /// Appends `bytes` to `path` (created 0600 if missing) with one `write` under O_APPEND, then fsyncs it.
-    public static func append(_ bytes: [UInt8], to path: String, sync: Bool = true) throws(FileError) {
+    package static func append(_ bytes: [UInt8], to path: String, sync: Bool = true) throws(FileError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw FileError(path: path, operation: "open", errno: errno) }
         defer { close(fd) }
@@ -46,7 +46,7 @@ public enum AtomicFile {
     }
 
     /// Creates `path` and its missing parents with mode 0700 (mailbox and state folders are private).
-    public static func makePrivateDirectory(_ path: String) throws(FileError) {
+    package static func makePrivateDirectory(_ path: String) throws(FileError) {
         var current = path.hasPrefix("/") ? "" : "."
         for component in path.split(separator: "/") {
             current += "/\(component)"
@@ -57,7 +57,7 @@ public enum AtomicFile {
     }
 
     /// The whole content of `path`, or nil when it does not exist.
-    public static func read(_ path: String) throws(FileError) -> [UInt8]? {
+    package static func read(_ path: String) throws(FileError) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { return nil }

@@ -11,9 +11,9 @@ import Foundation
 /// Foundation's `Process` started off the main thread passes the spawning thread's blocked signal mask to the
 /// child (SIGTERM and SIGINT stay blocked: see the environment notes), and ignored signals such as SIGPIPE are
 /// inherited across exec. Every process this project starts therefore goes through here.
-public struct ChildProcess: Sendable {
+package struct ChildProcess: Sendable {
     /// How one of the child's standard streams is connected.
-    public enum Stdio: Sendable, Hashable {
+    package enum Stdio: Sendable, Hashable {
         case inherit
         case null
         case pipe
@@ -22,27 +22,27 @@ public struct ChildProcess: Sendable {
     }
 
     /// How a process ended.
-    public typealias ExitStatus = ProcessExitStatus
+    package typealias ExitStatus = ProcessExitStatus
 
     /// Why a spawn failed.
-    public struct SpawnError: Error, CustomStringConvertible {
-        public var executable: String
-        public var errno: Int32
-        public var description: String {
+    package struct SpawnError: Error, CustomStringConvertible {
+        package var executable: String
+        package var errno: Int32
+        package var description: String {
             "cannot start \(executable): \(String(cString: strerror(errno)))"
         }
     }
 
-    public let pid: pid_t
+    package let pid: pid_t
     /// The write end of the child's stdin, when `.pipe`.
-    public let standardInput: FileDescriptorWriter?
+    package let standardInput: FileDescriptorWriter?
     /// The read end of the child's stdout, when `.pipe`; read it with `FileDescriptorReader`.
-    public let standardOutput: Int32?
+    package let standardOutput: Int32?
     /// The read end of the child's stderr, when `.pipe`.
-    public let standardError: Int32?
+    package let standardError: Int32?
 
     /// Starts `executable` (a path, or a name looked up in PATH) with `arguments` (not including argv[0]).
-    public static func spawn(
+    package static func spawn(
         executable: String, arguments: [String], environment: [String: String]? = nil,
         workingDirectory: String? = nil, stdin: Stdio = .pipe, stdout: Stdio = .pipe, stderr: Stdio = .pipe,
         newSession: Bool = false
@@ -119,12 +119,12 @@ public struct ChildProcess: Sendable {
     }
 
     /// Waits for the child to exit and reaps it (a blocking `waitpid` on its own thread).
-    public func wait() async -> ExitStatus {
+    package func wait() async -> ExitStatus {
         await ChildProcess.waitForExit(pid: pid)
     }
 
     /// Waits for the process `pid`, which must be a child of this process, and reaps it.
-    public static func waitForExit(pid: pid_t) async -> ExitStatus {
+    package static func waitForExit(pid: pid_t) async -> ExitStatus {
         await withCheckedContinuation { continuation in
             let thread = Thread {
                 var status: Int32 = 0
@@ -142,7 +142,7 @@ public struct ChildProcess: Sendable {
     }
 
     /// Reaps the child whenever it exits, on a background thread, for children nobody awaits (detached workers).
-    public func reapInBackground() {
+    package func reapInBackground() {
         let pid = pid
         let thread = Thread {
             var status: Int32 = 0
@@ -154,7 +154,7 @@ public struct ChildProcess: Sendable {
 
     /// Sends `signal` to the child.
     @discardableResult
-    public func send(signal: Int32) -> Bool {
+    package func send(signal: Int32) -> Bool {
         kill(pid, signal) == 0
     }
 }

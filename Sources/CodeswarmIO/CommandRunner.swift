@@ -6,18 +6,18 @@ import Synchronization
 #endif
 
 /// Runs a command to completion, feeding it stdin and collecting stdout and stderr, with a timeout.
-public enum CommandRunner {
+package enum CommandRunner {
     /// The outcome of one command.
-    public struct Output: Sendable {
-        public var status: ChildProcess.ExitStatus
-        public var standardOutput: String
-        public var standardError: String
+    package struct Output: Sendable {
+        package var status: ChildProcess.ExitStatus
+        package var standardOutput: String
+        package var standardError: String
         /// True when the command was killed for running past its timeout.
-        public var timedOut: Bool
+        package var timedOut: Bool
     }
 
     /// Runs `executable arguments…` (argv only; nothing goes through a shell) and waits for it.
-    public static func run(
+    package static func run(
         _ executable: String, _ arguments: [String], input: [UInt8] = [], environment: [String: String]? = nil,
         workingDirectory: String? = nil, timeout: Duration = .seconds(60)
     ) async throws -> Output {

@@ -8,9 +8,9 @@ import Foundation
 ///
 /// Compute nodes may run another glibc than the login node; only a binary that needs no dynamic loader runs
 /// everywhere, so the Slurm provider deploys nothing else.
-public enum ExecutableInspector {
+package enum ExecutableInspector {
     /// What an executable needs to start.
-    public enum Linkage: Sendable, Equatable {
+    package enum Linkage: Sendable, Equatable {
         /// No `PT_INTERP`: the kernel starts it directly.
         case fullyStatic
         /// Needs the dynamic loader at this path.
@@ -20,13 +20,13 @@ public enum ExecutableInspector {
     }
 
     /// Inspects the file at `path`.
-    public static func linkage(ofFileAt path: String) -> Linkage {
+    package static func linkage(ofFileAt path: String) -> Linkage {
         guard let bytes = try? AtomicFile.read(path) else { return .notELF }
         return linkage(of: bytes)
     }
 
     /// Inspects ELF bytes (64-bit, little-endian).
-    public static func linkage(of bytes: [UInt8]) -> Linkage {
+    package static func linkage(of bytes: [UInt8]) -> Linkage {
         guard bytes.count >= 64, bytes[0] == 0x7F, bytes[1] == 0x45, bytes[2] == 0x4C, bytes[3] == 0x46, bytes[4] == 2,
             bytes[5] == 1
         else { return .notELF }
@@ -55,7 +55,7 @@ public enum ExecutableInspector {
     }
 
     /// The file's size and modification time (nanoseconds) as one string: rsync's quick check for "changed".
-    public static func fingerprint(ofFileAt path: String) -> String? {
+    package static func fingerprint(ofFileAt path: String) -> String? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         return "\(info.st_size)-\(info.st_mtim.tv_sec)\(String(format: "%09ld", info.st_mtim.tv_nsec))"

@@ -9,9 +9,9 @@ import Foundation
 ///
 /// A real blocking `read` on its own thread, never `select` plus a buffered reader: the original worker
 /// held back the end of every turn that way (reference §3.3).
-public enum FileDescriptorReader {
+package enum FileDescriptorReader {
     /// Chunks read from `fileDescriptor` until end of file; the descriptor is closed at the end.
-    public static func chunks(_ fileDescriptor: Int32, name: String = "reader") -> AsyncStream<[UInt8]> {
+    package static func chunks(_ fileDescriptor: Int32, name: String = "reader") -> AsyncStream<[UInt8]> {
         AsyncStream { continuation in
             let thread = Thread {
                 var buffer = [UInt8](repeating: 0, count: 65536)
@@ -32,7 +32,7 @@ public enum FileDescriptorReader {
     }
 
     /// Lines read from `fileDescriptor`, split by `LineSplitter`; oversized lines come out as `.oversized`.
-    public static func lines(
+    package static func lines(
         _ fileDescriptor: Int32, name: String = "reader", maximumLineLength: Int = LineSplitter.defaultMaximumLineLength
     ) -> AsyncStream<LineSplitter.Output> {
         let chunks = chunks(fileDescriptor, name: name)

@@ -6,22 +6,22 @@ import Synchronization
 #endif
 
 /// Writes whole buffers to a file descriptor (pipe or file), one writer at a time.
-public final class FileDescriptorWriter: Sendable {
+package final class FileDescriptorWriter: Sendable {
     /// Why a write failed.
-    public struct WriteError: Error, CustomStringConvertible {
-        public var errno: Int32
-        public var description: String { String(cString: strerror(errno)) }
+    package struct WriteError: Error, CustomStringConvertible {
+        package var errno: Int32
+        package var description: String { String(cString: strerror(errno)) }
     }
 
     /// The descriptor, or -1 once closed; the mutex also serialises writes so lines never interleave.
     private let descriptor: Mutex<Int32>
 
-    public init(fileDescriptor: Int32) {
+    package init(fileDescriptor: Int32) {
         descriptor = Mutex(fileDescriptor)
     }
 
     /// Writes every byte of `bytes` (retrying partial writes and EINTR). Blocks while a pipe is full.
-    public func write(_ bytes: [UInt8]) throws(WriteError) {
+    package func write(_ bytes: [UInt8]) throws(WriteError) {
         let failure: Int32? = descriptor.withLock { fd in
             guard fd >= 0 else { return EBADF }
             var offset = 0
@@ -41,14 +41,14 @@ public final class FileDescriptorWriter: Sendable {
     }
 
     /// Flushes file data to stable storage (`fsync`).
-    public func sync() {
+    package func sync() {
         descriptor.withLock { fd in
             if fd >= 0 { _ = fsync(fd) }
         }
     }
 
     /// Closes the descriptor; later writes fail with EBADF. Closing a pipe signals end of file to the reader.
-    public func close() {
+    package func close() {
         descriptor.withLock { fd in
             if fd >= 0 { _ = Glibc.close(fd) }
             fd = -1

@@ -5,8 +5,8 @@ import Foundation
 #endif
 
 /// An exclusive `flock` on a file, held for the life of the process (or until `unlock`).
-public final class FileLock: Sendable {
-    public let path: String
+package final class FileLock: Sendable {
+    package let path: String
     private let fileDescriptor: Int32
 
     private init(path: String, fileDescriptor: Int32) {
@@ -15,7 +15,7 @@ public final class FileLock: Sendable {
     }
 
     /// Takes the lock without waiting; nil when another process holds it.
-    public static func tryLock(path: String) throws(AtomicFile.FileError) -> FileLock? {
+    package static func tryLock(path: String) throws(AtomicFile.FileError) -> FileLock? {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw AtomicFile.FileError(path: path, operation: "open", errno: errno) }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
@@ -26,7 +26,7 @@ public final class FileLock: Sendable {
     }
 
     /// Releases the lock.
-    public func unlock() {
+    package func unlock() {
         flock(fileDescriptor, LOCK_UN)
     }
 

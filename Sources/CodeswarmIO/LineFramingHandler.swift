@@ -2,17 +2,17 @@ import CodeswarmProtocol
 import NIOCore
 
 /// A NIO inbound handler that splits a byte stream into lines (`LineSplitter.Output`), enforcing the frame limit.
-public final class LineFramingHandler: ChannelInboundHandler {
-    public typealias InboundIn = ByteBuffer
-    public typealias InboundOut = LineSplitter.Output
+package final class LineFramingHandler: ChannelInboundHandler {
+    package typealias InboundIn = ByteBuffer
+    package typealias InboundOut = LineSplitter.Output
 
     private var splitter: LineSplitter
 
-    public init(maximumLineLength: Int = LineSplitter.defaultMaximumLineLength) {
+    package init(maximumLineLength: Int = LineSplitter.defaultMaximumLineLength) {
         splitter = LineSplitter(maximumLineLength: maximumLineLength)
     }
 
-    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var buffer = unwrapInboundIn(data)
         let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
         for output in splitter.append(bytes) {

@@ -1,9 +1,9 @@
 import Foundation
 
 /// Finds executables on PATH and this process's own executable.
-public enum PathSearch {
+package enum PathSearch {
     /// The absolute path of `name` found on `PATH`, or nil.
-    public static func find(_ name: String, path: String? = ProcessInfo.processInfo.environment["PATH"]) -> String? {
+    package static func find(_ name: String, path: String? = ProcessInfo.processInfo.environment["PATH"]) -> String? {
         guard let path else { return nil }
         for directory in path.split(separator: ":") where !directory.isEmpty {
             let candidate = "\(directory)/\(name)"
@@ -13,7 +13,7 @@ public enum PathSearch {
     }
 
     /// The running executable's absolute path (`/proc/self/exe`), so children can run this same binary.
-    public static var currentExecutable: String {
+    package static var currentExecutable: String {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 }

@@ -5,20 +5,20 @@ import Foundation
 #endif
 
 /// Reads process facts from `/proc`, so a pid can be recognised after a restart even if it is not our child.
-public enum ProcessInspector {
+package enum ProcessInspector {
     /// A process's identity: its pid plus its start time in clock ticks since boot (pids are reused, start times not).
-    public struct Identity: Sendable, Hashable, Codable {
-        public var pid: Int32
-        public var startTicks: UInt64
+    package struct Identity: Sendable, Hashable, Codable {
+        package var pid: Int32
+        package var startTicks: UInt64
 
-        public init(pid: Int32, startTicks: UInt64) {
+        package init(pid: Int32, startTicks: UInt64) {
             self.pid = pid
             self.startTicks = startTicks
         }
     }
 
     /// The identity of a live (non-zombie) process, or nil when it is gone or a zombie.
-    public static func identity(of pid: Int32) -> Identity? {
+    package static func identity(of pid: Int32) -> Identity? {
         guard let stat = try? AtomicFile.read("/proc/\(pid)/stat") else { return nil }
         let text = String(decoding: stat, as: UTF8.self)
         // The command name is in parentheses and may contain spaces; fields after the last ')' are fixed.
@@ -30,12 +30,12 @@ public enum ProcessInspector {
     }
 
     /// True when `identity` still names a live process.
-    public static func isAlive(_ identity: Identity) -> Bool {
+    package static func isAlive(_ identity: Identity) -> Bool {
         self.identity(of: identity.pid) == identity
     }
 
     /// Reaps `pid` if it is an exited child of this process; harmless otherwise.
-    public static func reapIfChild(_ pid: Int32) {
+    package static func reapIfChild(_ pid: Int32) {
         var status: Int32 = 0
         _ = waitpid(pid, &status, WNOHANG)
     }

@@ -6,9 +6,9 @@ import Foundation
 #endif
 
 /// Delivers Unix signals as an async stream instead of running code in a signal handler.
-public enum SignalWatcher {
+package enum SignalWatcher {
     /// A stream of the given signals as they arrive; their default action is disabled while it is in use.
-    public static func signals(_ numbers: [Int32]) -> AsyncStream<Int32> {
+    package static func signals(_ numbers: [Int32]) -> AsyncStream<Int32> {
         AsyncStream { continuation in
             let queue = DispatchQueue(label: "codeswarm.signals")
             var sources: [any DispatchSourceSignal] = []

@@ -5,9 +5,9 @@ import DashboardCore
 /// It keeps a little state: an Esc waiting to see whether a character follows in the same read batch
 /// (then it is Alt plus that character), an unknown `ESC [` sequence being swallowed so its bytes are
 /// not typed, and a bracketed paste being collected.
-public struct CursesKeyDecoder: Sendable {
+package struct CursesKeyDecoder: Sendable {
     /// One thing read from ncurses.
-    public enum Input: Sendable, Hashable {
+    package enum Input: Sendable, Hashable {
         /// `wget_wch` returned `OK` with this character.
         case character(UInt32)
         /// `wget_wch` returned `KEY_CODE_YES` with this key code.
@@ -17,7 +17,7 @@ public struct CursesKeyDecoder: Sendable {
     }
 
     /// What the decoder recognised.
-    public enum Output: Sendable, Hashable {
+    package enum Output: Sendable, Hashable {
         case key(Key)
         case paste(String)
         case resize
@@ -30,14 +30,14 @@ public struct CursesKeyDecoder: Sendable {
     private var pasteEndedWithReturn = false
 
     /// The most text one paste keeps; the rest is dropped rather than letting a runaway paste eat memory.
-    public static let pasteLimit = 1 << 20
+    package static let pasteLimit = 1 << 20
 
-    public init(codes: CursesKeyCodes = .ncurses6) {
+    package init(codes: CursesKeyCodes = .ncurses6) {
         self.codes = codes
     }
 
     /// Decodes one input.
-    public mutating func feed(_ input: Input) -> [Output] {
+    package mutating func feed(_ input: Input) -> [Output] {
         switch input {
         case .endOfBatch:
             swallowingSequence = false

@@ -13,7 +13,7 @@ import Synchronization
 /// waiting), draws the latest posted grid, and restores the terminal on every way out: `restore()`,
 /// SIGTERM/SIGHUP/SIGINT, or the tty hanging up. Other threads only post frames and read the size
 /// through `shared`, and wake the thread through a pipe, so an idle dashboard sleeps in `poll`.
-public final class CursesTerminal: Terminal {
+package final class CursesTerminal: Terminal {
     /// What the curses thread and its callers share, behind `shared`'s mutex.
     fileprivate struct Shared {
         var size = ScreenSize(width: 80, height: 24)
@@ -26,7 +26,7 @@ public final class CursesTerminal: Terminal {
 
     fileprivate let shared = Mutex(Shared())
     fileprivate let wake: WakePipe
-    public let events: AsyncStream<TerminalEvent>
+    package let events: AsyncStream<TerminalEvent>
     fileprivate let continuation: AsyncStream<TerminalEvent>.Continuation
 
     private init(wake: WakePipe) {
@@ -35,7 +35,7 @@ public final class CursesTerminal: Terminal {
     }
 
     /// Takes over the terminal; throws `DashboardError` when stdin/stdout is not a tty or `$TERM` is unknown.
-    public static func open(monochrome: Bool) async throws -> CursesTerminal {
+    package static func open(monochrome: Bool) async throws -> CursesTerminal {
         guard let wake = WakePipe() else { throw DashboardError.terminalFailed("no file descriptor for a pipe") }
         let terminal = CursesTerminal(wake: wake)
         try await withCheckedThrowingContinuation { (started: CheckedContinuation<Void, any Error>) in
@@ -50,12 +50,12 @@ public final class CursesTerminal: Terminal {
         return terminal
     }
 
-    public var size: ScreenSize { shared.withLock { $0.size } }
+    package var size: ScreenSize { shared.withLock { $0.size } }
 
     /// True when drawing uses attributes only (asked for, or the terminal has no colours).
-    public var isMonochrome: Bool { shared.withLock { $0.isMonochrome } }
+    package var isMonochrome: Bool { shared.withLock { $0.isMonochrome } }
 
-    public func draw(_ grid: ScreenGrid) {
+    package func draw(_ grid: ScreenGrid) {
         let isRunning = shared.withLock { state -> Bool in
             state.pendingFrame = grid
             return !state.isStopped
@@ -63,7 +63,7 @@ public final class CursesTerminal: Terminal {
         if isRunning { wake.signal() }
     }
 
-    public func restore() async {
+    package func restore() async {
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             let isStopped = shared.withLock { state -> Bool in
                 if state.isStopped { return true }

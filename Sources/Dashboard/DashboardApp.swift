@@ -3,13 +3,13 @@ import DashboardCore
 import Foundation
 
 /// The dashboard's entry point: opens the terminal, runs the session, and always gives the terminal back.
-public enum DashboardApp {
+package enum DashboardApp {
     /// Runs the full-screen dashboard until the user quits.
     ///
     /// `connect` is called for the first connection and again, with backoff, whenever the link drops;
     /// the status bar shows the connection state meanwhile. Throws `DashboardError` when the terminal
     /// cannot be used, or `.interrupted` after SIGTERM, SIGHUP or SIGINT (the terminal is restored first).
-    public static func run(
+    package static func run(
         connect: @escaping @Sendable () async throws -> any DashboardLink, options: DashboardOptions
     ) async throws {
         let terminal = try await CursesTerminal.open(monochrome: options.isMonochrome)
@@ -25,7 +25,7 @@ public enum DashboardApp {
     }
 
     /// Runs the dashboard on any terminal (a `FakeTerminal` in tests) with the given pacing.
-    public static func run(
+    package static func run(
         on terminal: any Terminal, connect: @escaping @Sendable () async throws -> any DashboardLink,
         options: DashboardOptions, timing: SessionTiming
     ) async throws {

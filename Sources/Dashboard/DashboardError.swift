@@ -1,26 +1,26 @@
 /// Why the dashboard could not start or had to stop.
-public struct DashboardError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct DashboardError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The closed set of failures.
-    public enum Code: Sendable, Hashable {
+    package enum Code: Sendable, Hashable {
         case notATerminal
         case unknownTerminal
         case interrupted(signal: Int32)
         case terminalFailed
     }
 
-    public let code: Code
+    package let code: Code
     /// What happened and what to do about it.
-    public let message: String
+    package let message: String
 
-    public var description: String { message }
+    package var description: String { message }
 
     /// Standard input or output is not a terminal.
-    public static let notATerminal = DashboardError(
+    package static let notATerminal = DashboardError(
         code: .notATerminal,
         message: "The dashboard needs a terminal on standard input and output; use `codeswarm status` in scripts.")
 
     /// ncurses has no description of `$TERM`.
-    public static func unknownTerminal(_ term: String?) -> DashboardError {
+    package static func unknownTerminal(_ term: String?) -> DashboardError {
         let name = term.map { "'\($0)'" } ?? "(TERM is not set)"
         return DashboardError(
             code: .unknownTerminal,
@@ -29,12 +29,12 @@ public struct DashboardError: Error, Sendable, Hashable, CustomStringConvertible
     }
 
     /// A signal ended the session; the terminal has been restored.
-    public static func interrupted(signal: Int32) -> DashboardError {
+    package static func interrupted(signal: Int32) -> DashboardError {
         DashboardError(code: .interrupted(signal: signal), message: "The dashboard stopped on signal \(signal).")
     }
 
     /// ncurses failed in a way that has no better explanation.
-    public static func terminalFailed(_ detail: String) -> DashboardError {
+    package static func terminalFailed(_ detail: String) -> DashboardError {
         DashboardError(code: .terminalFailed, message: "The terminal could not be set up: \(detail)")
     }
 }

@@ -1,7 +1,7 @@
 import CodeswarmProtocol
 
 /// A connection to the router as the dashboard sees it.
-public protocol DashboardLink: Sendable {
+package protocol DashboardLink: Sendable {
     /// Sends one command with the given request id.
     func send(_ command: RouterCommand, requestID: String) async throws
     /// Events from the router; finishes (or throws) when the connection drops.

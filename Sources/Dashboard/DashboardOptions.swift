@@ -1,15 +1,15 @@
 import CodeswarmProtocol
 
 /// How the dashboard starts: colours, the swarm to focus, and the launch form's defaults.
-public struct DashboardOptions: Sendable {
+package struct DashboardOptions: Sendable {
     /// Attributes only, no colours (also chosen when the terminal has none).
-    public var isMonochrome: Bool
+    package var isMonochrome: Bool
     /// The swarm to select and focus once it is listed.
-    public var initialSwarmID: SwarmID?
+    package var initialSwarmID: SwarmID?
     /// What the launch form starts with.
-    public var launchDefaults: LaunchRequest
+    package var launchDefaults: LaunchRequest
 
-    public init(
+    package init(
         isMonochrome: Bool = false, initialSwarmID: SwarmID? = nil,
         launchDefaults: LaunchRequest = LaunchRequest(nodes: 4)
     ) {
@@ -19,7 +19,7 @@ public struct DashboardOptions: Sendable {
     }
 
     /// Options from the environment: `NO_COLOR` set to anything non-empty means monochrome (no-color.org).
-    public static func fromEnvironment(
+    package static func fromEnvironment(
         _ environment: [String: String], initialSwarmID: SwarmID? = nil,
         launchDefaults: LaunchRequest = LaunchRequest(nodes: 4)
     ) -> DashboardOptions {

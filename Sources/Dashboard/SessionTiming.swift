@@ -1,17 +1,17 @@
 import Foundation
 
 /// The loop's clocks and pacing, injectable so tests run sessions without waiting.
-public struct SessionTiming: Sendable {
+package struct SessionTiming: Sendable {
     /// How often the clock ticks (ages, countdowns, periodic refresh).
-    public var tickInterval: Duration
+    package var tickInterval: Duration
     /// The shortest time between two frames; bursts of events within it share one frame.
-    public var frameInterval: Duration
+    package var frameInterval: Duration
     /// Waits between reconnect attempts; the last one repeats.
-    public var reconnectDelays: [Duration]
+    package var reconnectDelays: [Duration]
     /// The wall clock, for the state's `now`.
-    public var now: @Sendable () -> Date
+    package var now: @Sendable () -> Date
 
-    public init(
+    package init(
         tickInterval: Duration = .seconds(1), frameInterval: Duration = .milliseconds(33),
         reconnectDelays: [Duration] = [.milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(4)],
         now: @escaping @Sendable () -> Date = { Date() }
@@ -23,10 +23,10 @@ public struct SessionTiming: Sendable {
     }
 
     /// One tick a second, at most about 30 frames a second, reconnects backing off to 4 s.
-    public static let standard = SessionTiming()
+    package static let standard = SessionTiming()
 
     /// The wait before reconnect attempt `attempt` (1 is the first retry).
-    public func reconnectDelay(attempt: Int) -> Duration {
+    package func reconnectDelay(attempt: Int) -> Duration {
         guard let last = reconnectDelays.last else { return .seconds(1) }
         let index = max(0, attempt - 1)
         return index < reconnectDelays.count ? reconnectDelays[index] : last

@@ -6,7 +6,7 @@ import CodeswarmProtocol
 /// `thread/start`, `thread/resume`, `turn/start` (streamed answer, token usage, completion), `turn/interrupt`,
 /// and errors for anything else. Options and prompt directives (`DemoDirectives`) select delays, approvals,
 /// an unknown server request, errors, stalls and crashes. It exits when stdin closes.
-public enum DemoAgent {
+package enum DemoAgent {
     /// What the event loop reacts to.
     private enum Event: Sendable {
         case input(LineSplitter.Output)
@@ -15,7 +15,7 @@ public enum DemoAgent {
     }
 
     /// Runs until stdin closes (0) or a crash mode fires (3).
-    public static func run(options: DemoAgentOptions) async -> Int32 {
+    package static func run(options: DemoAgentOptions) async -> Int32 {
         let (events, continuation) = AsyncStream.makeStream(of: Event.self)
         let input = StandardStreams.inputLines()
         var server = DemoAgentServer(options: options)

@@ -1,25 +1,25 @@
 /// How the demo agent behaves: streaming speed and length, and which failure or request modes it plays.
 ///
 /// Each mode can also be switched on for one turn by a directive in the prompt (see `DemoDirectives`).
-public struct DemoAgentOptions: Sendable, Hashable {
+package struct DemoAgentOptions: Sendable, Hashable {
     /// Milliseconds before each `item/agentMessage/delta`.
-    public var deltaDelayMilliseconds: Int
+    package var deltaDelayMilliseconds: Int
     /// How many deltas the answer is streamed in (more deltas, longer answer).
-    public var deltaCount: Int
+    package var deltaCount: Int
     /// Ask `item/commandExecution/requestApproval` before answering and put the decision in the answer.
-    public var requestsApproval: Bool
+    package var requestsApproval: Bool
     /// Send a server request with an unknown method and expect a JSON-RPC error back.
-    public var sendsUnknownRequest: Bool
+    package var sendsUnknownRequest: Bool
     /// Emit an `error` notification and complete the turn with status `failed`.
-    public var failsTurn: Bool
+    package var failsTurn: Bool
     /// Go silent this many seconds in the middle of every turn, then finish it.
-    public var stallSeconds: Double?
+    package var stallSeconds: Double?
     /// Exit with code 3 in the middle of this turn (1 = the first turn this process runs).
-    public var crashAfterTurn: Int?
+    package var crashAfterTurn: Int?
     /// Write each prompt's exact bytes to `<folder>/prompt_<k>.txt` (k = 1, 2, … skipping existing files).
-    public var recordPromptsDirectory: String?
+    package var recordPromptsDirectory: String?
 
-    public init(
+    package init(
         deltaDelayMilliseconds: Int = 25, deltaCount: Int = 8, requestsApproval: Bool = false,
         sendsUnknownRequest: Bool = false, failsTurn: Bool = false, stallSeconds: Double? = nil,
         crashAfterTurn: Int? = nil, recordPromptsDirectory: String? = nil

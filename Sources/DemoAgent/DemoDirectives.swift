@@ -9,17 +9,17 @@
 /// - `[demo:slow=MILLISECONDS]`: delay before each delta;
 /// - `[demo:deltas=N]`: stream the answer in N deltas.
 /// Unknown names and unreadable values are ignored.
-public struct DemoDirectives: Sendable, Hashable {
-    public var requestsApproval = false
-    public var sendsUnknownRequest = false
-    public var failsTurn = false
-    public var stallSeconds: Double?
-    public var crashes = false
-    public var deltaDelayMilliseconds: Int?
-    public var deltaCount: Int?
+package struct DemoDirectives: Sendable, Hashable {
+    package var requestsApproval = false
+    package var sendsUnknownRequest = false
+    package var failsTurn = false
+    package var stallSeconds: Double?
+    package var crashes = false
+    package var deltaDelayMilliseconds: Int?
+    package var deltaCount: Int?
 
     /// The directives found in `text`.
-    public init(parsing text: String) {
+    package init(parsing text: String) {
         var rest = text[...]
         while let open = rest.range(of: "[demo:") {
             rest = rest[open.upperBound...]

@@ -5,19 +5,19 @@ import CodeswarmProtocol
 /// The worker writes `outbox/<name>` and on exit renames it to `archive/<name>`: a rename keeps the inode,
 /// so the follower keeps reading the same file in its new place until it is drained. A different inode
 /// under the name, or a file shorter than the offset, restarts reading at 0 and is reported.
-public struct OutboxFollower: Sendable, Hashable {
+package struct OutboxFollower: Sendable, Hashable {
     /// What the file system shows for one candidate location.
-    public struct FileState: Sendable, Hashable {
-        public var inode: UInt64
-        public var size: UInt64
-        public init(inode: UInt64, size: UInt64) {
+    package struct FileState: Sendable, Hashable {
+        package var inode: UInt64
+        package var size: UInt64
+        package init(inode: UInt64, size: UInt64) {
             self.inode = inode
             self.size = size
         }
     }
 
     /// Where to read next.
-    public enum Decision: Sendable, Hashable {
+    package enum Decision: Sendable, Hashable {
         /// Nothing to read now.
         case wait
         /// Read `location` from `offset` up to `size`.
@@ -26,18 +26,18 @@ public struct OutboxFollower: Sendable, Hashable {
         case reset(location: MailboxLayout.Box, reason: String)
     }
 
-    public let file: String
-    public private(set) var inode: UInt64?
-    public private(set) var offset: UInt64
+    package let file: String
+    package private(set) var inode: UInt64?
+    package private(set) var offset: UInt64
 
-    public init(file: String, cursor: OutboxCursor?) {
+    package init(file: String, cursor: OutboxCursor?) {
         self.file = file
         self.inode = cursor?.inode
         self.offset = cursor?.offset ?? 0
     }
 
     /// Chooses what to read given the outbox and archive entries for this name (nil when absent).
-    public mutating func decide(outbox: FileState?, archive: FileState?) -> Decision {
+    package mutating func decide(outbox: FileState?, archive: FileState?) -> Decision {
         let candidates: [(MailboxLayout.Box, FileState)] = [(.outbox, outbox), (.archive, archive)].compactMap {
             box, state in
             state.map { (box, $0) }
@@ -66,7 +66,7 @@ public struct OutboxFollower: Sendable, Hashable {
     }
 
     /// Records that bytes up to `newOffset` were consumed (complete lines only).
-    public mutating func advance(to newOffset: UInt64) {
+    package mutating func advance(to newOffset: UInt64) {
         offset = newOffset
     }
 }

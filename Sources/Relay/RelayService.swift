@@ -12,19 +12,19 @@ import Foundation
 /// keeps no durable state: the router sends the cursors it persisted, and the relay reports every line with
 /// its file identity and byte range, so the router can resume without loss or duplicates. It exits when its
 /// stdin closes, which is how it dies with the router (or with the SSH session) instead of lingering.
-public struct RelayService: Sendable {
-    public let base: String
-    public let pollInterval: Duration
+package struct RelayService: Sendable {
+    package let base: String
+    package let pollInterval: Duration
     /// Relay lines carry whole prompts and outbox lines, escaped once more: far more room than a client frame.
-    public static let maximumLineLength = 80 * 1024 * 1024
+    package static let maximumLineLength = 80 * 1024 * 1024
 
-    public init(base: String, pollInterval: Duration = .milliseconds(50)) {
+    package init(base: String, pollInterval: Duration = .milliseconds(50)) {
         self.base = base
         self.pollInterval = pollInterval
     }
 
     /// Runs until stdin closes; returns the exit code.
-    public func run() async -> Int32 {
+    package func run() async -> Int32 {
         let output = FileDescriptorWriter(fileDescriptor: dup(STDOUT_FILENO))
         let state = RelayState()
         func emit(_ event: RelayEvent) {

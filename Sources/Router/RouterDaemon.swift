@@ -10,19 +10,19 @@ import RouterCore
 #endif
 
 /// `codeswarm router`: the daemon's assembly — lock, state, providers, relays, TCP server, signals.
-public enum RouterDaemon {
+package enum RouterDaemon {
     /// What the daemon needs to start.
-    public struct Options: Sendable {
-        public var configuration: Configuration
-        public var stateDirectory: String
-        public var host: String
-        public var port: Int
+    package struct Options: Sendable {
+        package var configuration: Configuration
+        package var stateDirectory: String
+        package var host: String
+        package var port: Int
         /// This binary, used to start workers and relays.
-        public var executable: String
+        package var executable: String
         /// The agent argv the workers run (already resolved: codex or the demo agent).
-        public var agentCommand: [String]
+        package var agentCommand: [String]
 
-        public init(
+        package init(
             configuration: Configuration, stateDirectory: String, host: String, port: Int, executable: String,
             agentCommand: [String]
         ) {
@@ -36,11 +36,11 @@ public enum RouterDaemon {
     }
 
     /// The running router's identity, in `<state dir>/router.json`, for clients and for "already running" errors.
-    public struct Identity: Sendable, Codable, Hashable {
-        public var pid: Int
-        public var host: String
-        public var port: Int
-        public var startedAt: String
+    package struct Identity: Sendable, Codable, Hashable {
+        package var pid: Int
+        package var host: String
+        package var port: Int
+        package var startedAt: String
 
         enum CodingKeys: String, CodingKey {
             case pid, host, port
@@ -49,12 +49,12 @@ public enum RouterDaemon {
     }
 
     /// Why the daemon could not start.
-    public struct StartError: Error, CustomStringConvertible {
-        public var description: String
+    package struct StartError: Error, CustomStringConvertible {
+        package var description: String
     }
 
     /// Runs the router until SIGTERM or SIGINT. Throws `StartError` when another router owns the state directory.
-    public static func run(_ options: Options, logger: Logger) async throws {
+    package static func run(_ options: Options, logger: Logger) async throws {
         signal(SIGPIPE, SIG_IGN)
         let directory = options.stateDirectory
         try AtomicFile.makePrivateDirectory(directory)

@@ -1,15 +1,15 @@
 /// Produces unique, UUID-shaped ids from a seed and a counter, so the core stays deterministic under test.
-public struct IDGenerator: Sendable, Hashable, Codable {
-    public var seed: UInt64
-    public var counter: UInt64
+package struct IDGenerator: Sendable, Hashable, Codable {
+    package var seed: UInt64
+    package var counter: UInt64
 
-    public init(seed: UInt64, counter: UInt64 = 0) {
+    package init(seed: UInt64, counter: UInt64 = 0) {
         self.seed = seed
         self.counter = counter
     }
 
     /// The next id, formatted like a UUID (8-4-4-4-12 hex digits).
-    public mutating func next() -> String {
+    package mutating func next() -> String {
         counter += 1
         let high = Self.mix(seed &+ counter &* 0x9E37_79B9_7F4A_7C15)
         let low = Self.mix(high ^ counter)

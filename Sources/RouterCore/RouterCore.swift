@@ -4,9 +4,9 @@ import Foundation
 /// The router as a pure state machine: every input becomes a list of effects for the runtime to carry out.
 ///
 /// No clocks, no randomness, no IO: time comes with each input, ids from a seeded counter in the snapshot.
-public struct RouterCore: Sendable {
-    public internal(set) var snapshot: RouterSnapshot
-    public internal(set) var transcript: Transcript
+package struct RouterCore: Sendable {
+    package internal(set) var snapshot: RouterSnapshot
+    package internal(set) var transcript: Transcript
     let settings: RouterCoreSettings
     /// Effects produced by the input being handled.
     var effects: [RouterEffect] = []
@@ -16,7 +16,7 @@ public struct RouterCore: Sendable {
     var now = Date(timeIntervalSince1970: 0)
 
     /// Creates a core, restoring `snapshot` (or starting empty) and the journaled events that survived.
-    public init(settings: RouterCoreSettings, snapshot: RouterSnapshot, journal: [EventEnvelope] = []) {
+    package init(settings: RouterCoreSettings, snapshot: RouterSnapshot, journal: [EventEnvelope] = []) {
         self.settings = settings
         self.snapshot = snapshot
         self.transcript = Transcript(capacityPerNode: settings.transcriptEventsPerNode)
@@ -26,7 +26,7 @@ public struct RouterCore: Sendable {
     }
 
     /// Applies one input and returns what the runtime must do, in order.
-    public mutating func handle(_ input: RouterInput) -> [RouterEffect] {
+    package mutating func handle(_ input: RouterInput) -> [RouterEffect] {
         effects = []
         switch input {
         case .started(let at):

@@ -2,7 +2,7 @@ import CodeswarmProtocol
 import Foundation
 
 /// Something the runtime must do for the core, in order.
-public enum RouterEffect: Sendable, Equatable {
+package enum RouterEffect: Sendable, Equatable {
     /// Send an event to one client (a reply).
     case send(EventEnvelope, to: ClientID)
     /// Send an event to every client.
@@ -23,26 +23,26 @@ public enum RouterEffect: Sendable, Equatable {
 }
 
 /// How hard to stop a job.
-public enum StopMode: String, Sendable, Equatable {
+package enum StopMode: String, Sendable, Equatable {
     case graceful
     case force
 }
 
 /// Severity of a core log line.
-public enum LogLevel: String, Sendable, Equatable {
+package enum LogLevel: String, Sendable, Equatable {
     case debug, info, warning, error
 }
 
 /// What a provider needs to start a swarm.
-public struct LaunchPlan: Sendable, Hashable {
-    public var provider: String
-    public var nodes: Int
-    public var partition: String?
-    public var time: String?
-    public var account: String?
-    public var qos: String?
+package struct LaunchPlan: Sendable, Hashable {
+    package var provider: String
+    package var nodes: Int
+    package var partition: String?
+    package var time: String?
+    package var account: String?
+    package var qos: String?
 
-    public init(provider: String, nodes: Int, partition: String?, time: String?, account: String?, qos: String?) {
+    package init(provider: String, nodes: Int, partition: String?, time: String?, account: String?, qos: String?) {
         self.provider = provider
         self.nodes = nodes
         self.partition = partition

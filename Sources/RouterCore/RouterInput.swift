@@ -2,10 +2,10 @@ import CodeswarmProtocol
 import Foundation
 
 /// Identifies one client connection inside the router.
-public typealias ClientID = Int
+package typealias ClientID = Int
 
 /// A fact from the outside world, handed to `RouterCore.handle`; each carries the time it happened.
-public enum RouterInput: Sendable {
+package enum RouterInput: Sendable {
     /// The router started (after restoring its snapshot): re-watch live swarms.
     case started(at: Date)
     case clientConnected(ClientID, at: Date)
@@ -30,17 +30,17 @@ public enum RouterInput: Sendable {
 }
 
 /// What a provider saw of one job in a poll.
-public struct JobObservation: Sendable, Hashable {
+package struct JobObservation: Sendable, Hashable {
     /// Scheduler state: `PENDING`, `RUNNING`, …; for the local provider `RUNNING` or `COMPLETED`.
-    public var state: String
+    package var state: String
     /// True when the job no longer runs (gone from the queue, or every local worker exited).
-    public var isFinished: Bool
+    package var isFinished: Bool
     /// Slurm's reason (for PENDING) or the final state's reason.
-    public var reason: String?
+    package var reason: String?
     /// Seconds left before the time limit, when known.
-    public var timeLeftSeconds: Int?
+    package var timeLeftSeconds: Int?
 
-    public init(state: String, isFinished: Bool, reason: String? = nil, timeLeftSeconds: Int? = nil) {
+    package init(state: String, isFinished: Bool, reason: String? = nil, timeLeftSeconds: Int? = nil) {
         self.state = state
         self.isFinished = isFinished
         self.reason = reason
@@ -49,7 +49,7 @@ public struct JobObservation: Sendable, Hashable {
 }
 
 /// A timer the core asked for; it comes back as `timerFired`.
-public enum RouterTimer: Sendable, Hashable {
+package enum RouterTimer: Sendable, Hashable {
     /// A launch has waited too long for its workers.
     case launchTimeout(SwarmID)
     /// A graceful terminate has waited long enough; kill what is left.

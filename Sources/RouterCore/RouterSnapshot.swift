@@ -1,21 +1,21 @@
 import CodeswarmProtocol
 
 /// The router's durable state: registry, cursors and counters. Written atomically after each batch.
-public struct RouterSnapshot: Sendable, Hashable, Codable {
+package struct RouterSnapshot: Sendable, Hashable, Codable {
     /// Bumped when the layout changes incompatibly.
-    public static let currentVersion = 1
+    package static let currentVersion = 1
 
-    public var version = RouterSnapshot.currentVersion
+    package var version = RouterSnapshot.currentVersion
     /// Swarms in creation order.
-    public var swarms: [SwarmRecord] = []
+    package var swarms: [SwarmRecord] = []
     /// Outbox read positions, keyed by `<site>/<file>`, advanced only after records are processed.
-    public var cursors: [String: OutboxCursor] = [:]
-    public var ids: IDGenerator
+    package var cursors: [String: OutboxCursor] = [:]
+    package var ids: IDGenerator
     /// The last stream sequence number handed out; journal entries above it were never sent.
-    public var lastSeq = 0
-    public var lastAppendID = 0
+    package var lastSeq = 0
+    package var lastAppendID = 0
 
-    public init(idSeed: UInt64) {
+    package init(idSeed: UInt64) {
         ids = IDGenerator(seed: idSeed)
     }
 }

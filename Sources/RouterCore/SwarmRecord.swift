@@ -2,29 +2,29 @@ import CodeswarmProtocol
 import Foundation
 
 /// Everything the router knows about one swarm; persisted in the snapshot.
-public struct SwarmRecord: Sendable, Hashable, Codable {
-    public var id: SwarmID
-    public var jobID: JobID?
+package struct SwarmRecord: Sendable, Hashable, Codable {
+    package var id: SwarmID
+    package var jobID: JobID?
     /// The launch request with defaults applied (provider, partition, time, … resolved).
-    public var request: LaunchRequest
-    public var provider: String
+    package var request: LaunchRequest
+    package var provider: String
     /// The launch's request id: carried by `swarm_launched` and the system prompt's injection events.
-    public var launchRequestID: JSONValue
-    public var status: SwarmState
-    public var createdAt: Date
-    public var endedAt: Date?
-    public var endedReason: String?
-    public var slurmState: String?
-    public var timeLeftSeconds: Int?
+    package var launchRequestID: JSONValue
+    package var status: SwarmState
+    package var createdAt: Date
+    package var endedAt: Date?
+    package var endedReason: String?
+    package var slurmState: String?
+    package var timeLeftSeconds: Int?
     /// The terminate command's request id, while a terminate runs.
-    public var terminateRequestID: JSONValue?
+    package var terminateRequestID: JSONValue?
     /// True once the launch request has its answer: `swarm_launched`, or `command_rejected` (failed or cancelled).
-    public var isAnnounced: Bool
+    package var isAnnounced: Bool
     /// True once the job was seen finished; the swarm closes at the drain deadline.
-    public var isDraining: Bool
+    package var isDraining: Bool
     /// Why the workers stopped, once all of them have (kept while waiting for Slurm's final state).
-    public var workersEndedReason: String?
-    public var nodes: [NodeRecord]
+    package var workersEndedReason: String?
+    package var nodes: [NodeRecord]
 
     init(id: SwarmID, request: LaunchRequest, provider: String, launchRequestID: JSONValue, createdAt: Date) {
         self.id = id
@@ -39,12 +39,12 @@ public struct SwarmRecord: Sendable, Hashable, Codable {
     }
 
     /// True while the swarm can still change (not terminated).
-    public var isLive: Bool { status != .terminated }
+    package var isLive: Bool { status != .terminated }
 
     /// Tokens used so far over all nodes.
     var totalTokens: Int { nodes.reduce(0) { $0 + $1.totalTokens } }
 
-    /// The public summary for `swarm_list`.
+    /// The wire summary for `swarm_list`.
     func summary() -> SwarmSummary {
         SwarmSummary(
             jobID: jobID ?? JobID(""), nodeCount: request.nodes, systemPrompt: request.systemPrompt,
@@ -56,33 +56,33 @@ public struct SwarmRecord: Sendable, Hashable, Codable {
 }
 
 /// One node of a swarm: its worker's progress, its agent's state and its injection queue.
-public struct NodeRecord: Sendable, Hashable, Codable {
-    public var id: Int
-    public var hostname: String?
-    public var isStarted = false
-    public var isEnded = false
-    public var agentState: AgentState = .starting
-    public var currentInjection: InjectionID?
-    public var turnID: String?
-    public var turnStartedAt: Date?
-    public var lastActivityAt: Date?
-    public var totalTokens = 0
-    public var lastError: String?
+package struct NodeRecord: Sendable, Hashable, Codable {
+    package var id: Int
+    package var hostname: String?
+    package var isStarted = false
+    package var isEnded = false
+    package var agentState: AgentState = .starting
+    package var currentInjection: InjectionID?
+    package var turnID: String?
+    package var turnStartedAt: Date?
+    package var lastActivityAt: Date?
+    package var totalTokens = 0
+    package var lastError: String?
     /// The highest worker `seq` processed; lower or equal ones are duplicates.
-    public var lastWorkerSeq = 0
+    package var lastWorkerSeq = 0
     /// Last `total_tokens` reported per injection, to drop repeated usage notifications.
-    public var usageByInjection: [String: Int] = [:]
+    package var usageByInjection: [String: Int] = [:]
     /// Injections delivered whose turn has not completed; closed as failed if the agent or node dies.
-    public var openInjections: [InjectionID] = []
+    package var openInjections: [InjectionID] = []
     /// Server requests (approvals) seen and not yet answered, by JSON-RPC id text.
-    public var pendingServerRequests: [String: PendingServerRequest] = [:]
+    package var pendingServerRequests: [String: PendingServerRequest] = [:]
     /// Inbox appends waiting for the one in flight (appends to one node are serialised to keep their order).
-    public var appendQueue: [PendingAppend] = []
-    public var appendInFlight: PendingAppend?
+    package var appendQueue: [PendingAppend] = []
+    package var appendInFlight: PendingAppend?
 
     init(id: Int) { self.id = id }
 
-    /// The public summary for `swarm_status`.
+    /// The wire summary for `swarm_status`.
     func summary() -> NodeSummary {
         NodeSummary(
             nodeID: id, hostname: hostname, state: agentState, injectionID: currentInjection,
@@ -93,16 +93,16 @@ public struct NodeRecord: Sendable, Hashable, Codable {
 }
 
 /// An approval or other request from the agent, remembered until the worker's answer is seen.
-public struct PendingServerRequest: Sendable, Hashable, Codable {
-    public var method: String
-    public var command: String?
+package struct PendingServerRequest: Sendable, Hashable, Codable {
+    package var method: String
+    package var command: String?
 }
 
 /// An inbox line waiting to be appended, or appended and waiting for the relay's acknowledgement.
-public struct PendingAppend: Sendable, Hashable, Codable {
-    public var appendID: Int
-    public var injectionID: InjectionID
-    public var requestID: JSONValue
+package struct PendingAppend: Sendable, Hashable, Codable {
+    package var appendID: Int
+    package var injectionID: InjectionID
+    package var requestID: JSONValue
     /// The encoded inbox line (without newline).
-    public var line: String
+    package var line: String
 }

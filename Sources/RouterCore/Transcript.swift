@@ -2,16 +2,16 @@ import CodeswarmProtocol
 import DequeModule
 
 /// The bounded per-node history of journaled events, replayed to clients that attach late.
-public struct Transcript: Sendable {
+package struct Transcript: Sendable {
     private var nodes: [SwarmID: [Int: Deque<EventEnvelope>]] = [:]
     private let capacityPerNode: Int
 
-    public init(capacityPerNode: Int) {
+    package init(capacityPerNode: Int) {
         self.capacityPerNode = max(1, capacityPerNode)
     }
 
     /// Records a journaled event (it must carry a swarm, a node and a seq).
-    public mutating func append(_ envelope: EventEnvelope) {
+    package mutating func append(_ envelope: EventEnvelope) {
         guard let swarmID = envelope.event.swarmID, let node = Self.nodeID(of: envelope.event) else { return }
         var queue = nodes[swarmID, default: [:]][node, default: Deque()]
         queue.append(envelope)
@@ -20,7 +20,7 @@ public struct Transcript: Sendable {
     }
 
     /// Events after `seq`, in seq order, optionally for one swarm.
-    public func events(after seq: Int, swarmID: SwarmID?) -> [EventEnvelope] {
+    package func events(after seq: Int, swarmID: SwarmID?) -> [EventEnvelope] {
         let swarms = swarmID.map { id in nodes[id].map { [id: $0] } ?? [:] } ?? nodes
         return swarms.values.flatMap { $0.values.flatMap { $0 } }
             .filter { ($0.event.seq ?? 0) > seq }
@@ -28,10 +28,10 @@ public struct Transcript: Sendable {
     }
 
     /// Every retained event, in seq order (used to compact the journal).
-    public var allEvents: [EventEnvelope] { events(after: 0, swarmID: nil) }
+    package var allEvents: [EventEnvelope] { events(after: 0, swarmID: nil) }
 
     /// Drops a swarm's history.
-    public mutating func remove(_ swarmID: SwarmID) {
+    package mutating func remove(_ swarmID: SwarmID) {
         nodes[swarmID] = nil
     }
 

@@ -7,9 +7,9 @@ import WorkerCore
 #endif
 
 /// Runs one node's worker: prepares the mailbox and agent folder, then drives the agent until `complete`.
-public enum WorkerRunner {
+package enum WorkerRunner {
     /// The file in the agent folder that remembers how far the inbox was read.
-    public static let inboxOffsetFileName = ".codeswarm-inbox-offset.json"
+    package static let inboxOffsetFileName = ".codeswarm-inbox-offset.json"
 
     /// Runs the worker for node `nodeID` of job `jobID` and returns the process exit code.
     ///
@@ -17,7 +17,7 @@ public enum WorkerRunner {
     /// process's working directory to the agent folder, writes `start`, runs the agent, and returns after
     /// `complete` was written and the outbox archived: 0 after SIGTERM/SIGINT, 1 when the agent kept exiting.
     /// Throws, before anything is written, when the ids, settings or folders are unusable.
-    public static func run(settings: WorkerSettings, jobID: JobID, nodeID: Int) async throws -> Int32 {
+    package static func run(settings: WorkerSettings, jobID: JobID, nodeID: Int) async throws -> Int32 {
         guard jobID.isSafePathComponent else {
             throw WorkerRuntimeError("job id \"\(jobID)\" is not usable in a file name (letters, digits, _ - . only)")
         }

@@ -1,6 +1,6 @@
 /// Why the worker could not start: bad arguments or settings, or a mailbox it cannot create.
-public struct WorkerRuntimeError: Error, CustomStringConvertible {
-    public var description: String
+package struct WorkerRuntimeError: Error, CustomStringConvertible {
+    package var description: String
 
     init(_ description: String) {
         self.description = description

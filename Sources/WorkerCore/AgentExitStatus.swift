@@ -1,4 +1,4 @@
 import CodeswarmProtocol
 
 /// How the agent process ended, as the runtime observed it.
-public typealias AgentExitStatus = ProcessExitStatus
+package typealias AgentExitStatus = ProcessExitStatus

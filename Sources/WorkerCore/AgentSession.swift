@@ -5,8 +5,8 @@ import CodeswarmProtocol
 ///
 /// The runtime feeds facts in (`AgentSessionInput`, each with `now`) and performs the returned effects in order;
 /// the session touches no files, processes or clocks, so every behaviour is tested by scripting inputs.
-public struct AgentSession: Sendable {
-    public let configuration: AgentSessionConfiguration
+package struct AgentSession: Sendable {
+    package let configuration: AgentSessionConfiguration
 
     /// Where the agent process is in its life.
     enum AgentPhase: Sendable, Hashable {
@@ -79,21 +79,21 @@ public struct AgentSession: Sendable {
     /// Effects of the input being handled, returned and cleared by `handle`.
     var output: [AgentSessionEffect] = []
 
-    public init(configuration: AgentSessionConfiguration) {
+    package init(configuration: AgentSessionConfiguration) {
         self.configuration = configuration
     }
 
     /// The injection whose turn is running, if any.
-    public var runningInjection: InjectionID? { turn?.injectionID }
+    package var runningInjection: InjectionID? { turn?.injectionID }
 
     /// Injections received but not started yet, oldest first.
-    public var queuedInjections: [InjectionID] { queue.map(\.injectionID) }
+    package var queuedInjections: [InjectionID] { queue.map(\.injectionID) }
 
     /// True once `complete` has been written.
-    public var isFinished: Bool { shutdown == .finished }
+    package var isFinished: Bool { shutdown == .finished }
 
     /// Handles one input and returns the effects to perform, in order.
-    public mutating func handle(_ input: AgentSessionInput) -> [AgentSessionEffect] {
+    package mutating func handle(_ input: AgentSessionInput) -> [AgentSessionEffect] {
         guard shutdown != .finished else { return [] }
         switch input {
         case .workerStarted(let hostname, let pid, _):

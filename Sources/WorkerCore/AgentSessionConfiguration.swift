@@ -1,38 +1,38 @@
 import CodeswarmProtocol
 
 /// What one node's `AgentSession` needs to know: identity, the `thread/start` settings and its time limits.
-public struct AgentSessionConfiguration: Sendable, Hashable {
+package struct AgentSessionConfiguration: Sendable, Hashable {
     /// Why a configuration was refused.
-    public struct InvalidSetting: Error, Hashable, CustomStringConvertible {
-        public var description: String
+    package struct InvalidSetting: Error, Hashable, CustomStringConvertible {
+        package var description: String
     }
 
     /// The decisions an approval request can be answered with (`CommandExecutionApprovalDecision` strings).
-    public static let approvalDecisions: Set<String> = ["accept", "acceptForSession", "decline", "cancel"]
+    package static let approvalDecisions: Set<String> = ["accept", "acceptForSession", "decline", "cancel"]
 
     /// The version the worker reports in `initialize.clientInfo`.
-    public static let clientVersion = "0.1.0"
+    package static let clientVersion = "0.1.0"
 
-    public var jobID: JobID
-    public var nodeID: Int
+    package var jobID: JobID
+    package var nodeID: Int
     /// The agent's working directory, sent as `thread/start.cwd`.
-    public var workingDirectory: String
-    public var sandbox: String
-    public var approvalPolicy: String
+    package var workingDirectory: String
+    package var sandbox: String
+    package var approvalPolicy: String
     /// The answer to every approval request: `accept`, `acceptForSession`, `decline` or `cancel`.
-    public var approvalDecision: String
-    public var model: String?
+    package var approvalDecision: String
+    package var model: String?
     /// Agent silence during a turn after which the turn is reported stalled.
-    public var stallTimeout: Duration
+    package var stallTimeout: Duration
     /// Consecutive agent exits tolerated (each followed by a restart) before the worker gives up.
-    public var restartLimit: Int
+    package var restartLimit: Int
     /// How long shutdown waits for an interrupted turn to complete.
-    public var drainTimeout: Duration
+    package var drainTimeout: Duration
     /// How long the agent gets to exit after its stdin is closed, and again after SIGTERM.
-    public var stopGrace: Duration
+    package var stopGrace: Duration
 
     /// Builds the configuration from the router's `worker.json`; throws for a setting the session cannot use.
-    public init(
+    package init(
         settings: WorkerSettings, jobID: JobID, nodeID: Int, workingDirectory: String, stopGrace: Duration = .seconds(5)
     ) throws(InvalidSetting) {
         guard Self.approvalDecisions.contains(settings.approvalDecision) else {

@@ -1,7 +1,7 @@
 import CodeswarmProtocol
 
 /// Something `AgentSession` asks the runtime to do; the runtime performs effects in the order given.
-public enum AgentSessionEffect: Sendable, Hashable {
+package enum AgentSessionEffect: Sendable, Hashable {
     /// Spawn the agent process, then report `agentStarted` or `agentStartFailed`.
     case startAgent
     /// Write these bytes (one JSON-RPC message and its newline) to the agent's stdin.
@@ -21,7 +21,7 @@ public enum AgentSessionEffect: Sendable, Hashable {
 }
 
 /// The signals the session sends to the agent.
-public enum AgentSignal: Sendable, Hashable {
+package enum AgentSignal: Sendable, Hashable {
     /// SIGTERM.
     case terminate
     /// SIGKILL.

@@ -1,7 +1,7 @@
 import CodeswarmProtocol
 
 /// A fact the runtime reports to `AgentSession`; every input carries `now`, the monotonic time since the worker began.
-public enum AgentSessionInput: Sendable, Hashable {
+package enum AgentSessionInput: Sendable, Hashable {
     /// The worker process is up; the session writes `start` and asks for the agent.
     case workerStarted(hostname: String, pid: Int, now: Duration)
     /// The agent process was spawned (after a `startAgent` effect).
@@ -29,7 +29,7 @@ public enum AgentSessionInput: Sendable, Hashable {
     case shutdownRequested(reason: String, now: Duration)
 
     /// The time the input happened.
-    public var now: Duration {
+    package var now: Duration {
         switch self {
         case .workerStarted(_, _, let now), .agentStarted(_, let now), .agentStartFailed(_, let now),
             .agentStdoutLine(_, let now), .agentStdoutOversized(_, let now), .agentStderrLine(_, let now),

@@ -2,9 +2,9 @@
 ///
 /// Each arm gets a fresh generation, so a timer that fired after it was re-armed or cancelled is recognised
 /// as stale and ignored; the runtime never needs to cancel anything.
-public struct SessionTimer: Sendable, Hashable {
+package struct SessionTimer: Sendable, Hashable {
     /// What the timer is for.
-    public enum Kind: Sendable, Hashable, CaseIterable {
+    package enum Kind: Sendable, Hashable, CaseIterable {
         /// Checks whether the running turn has been silent for the stall timeout.
         case stallCheck
         /// Starts the agent again after a backoff delay.
@@ -17,10 +17,10 @@ public struct SessionTimer: Sendable, Hashable {
         case killAgent
     }
 
-    public var kind: Kind
-    public var generation: Int
+    package var kind: Kind
+    package var generation: Int
 
-    public init(kind: Kind, generation: Int) {
+    package init(kind: Kind, generation: Int) {
         self.kind = kind
         self.generation = generation
     }

@@ -1,5 +1,5 @@
 /// The machine-readable `code` of a `worker_error` outbox line; the router keys its reactions on these.
-public enum WorkerErrorCode: String, Sendable, Hashable, CaseIterable {
+package enum WorkerErrorCode: String, Sendable, Hashable, CaseIterable {
     /// No agent output for `stallTimeoutSeconds` during a turn (once per stall).
     case turnStalled = "turn_stalled"
     /// The agent exited while the worker still needed it; `injection_id` names the turn it was running.

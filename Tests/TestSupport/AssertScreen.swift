@@ -5,7 +5,7 @@ import Testing
 /// Compares a grid's text with an expected multi-line string and reports the differing rows.
 ///
 /// Each expected row ends with `|` so trailing spaces are visible; the `|` is added for the grid too.
-public func assertScreen(
+package func assertScreen(
     _ grid: ScreenGrid, matches expected: String, sourceLocation: SourceLocation = #_sourceLocation
 ) {
     let actual = grid.textLines.map { $0 + "|" }
@@ -18,7 +18,7 @@ public func assertScreen(
 ///
 /// Recording fails the test on purpose, so a recorded snapshot is always reviewed before it counts.
 /// The file holds the text rows, a blank line, then the role rows (see `ScreenGrid.roleLines`).
-public func assertSnapshot(
+package func assertSnapshot(
     _ grid: ScreenGrid, named name: String, directory: URL, sourceLocation: SourceLocation = #_sourceLocation
 ) {
     let file = directory.appendingPathComponent(name + ".txt")
@@ -51,7 +51,7 @@ public func assertSnapshot(
 }
 
 /// The snapshot file form of a grid: text rows with `|` margins, a blank line, role rows.
-public func snapshotText(_ grid: ScreenGrid) -> String {
+package func snapshotText(_ grid: ScreenGrid) -> String {
     (grid.textLines.map { $0 + "|" } + [""] + grid.roleLines).joined(separator: "\n") + "\n"
 }
 

@@ -1,9 +1,9 @@
 import Foundation
 
 /// Locates the built `codeswarm` executable for tests that run it as a real process.
-public enum CodeswarmBinary {
+package enum CodeswarmBinary {
     /// `$CODESWARM_BIN`, else `codeswarm` next to the test bundle (`<scratch>/debug/codeswarm`).
-    public static var path: String {
+    package static var path: String {
         if let explicit = ProcessInfo.processInfo.environment["CODESWARM_BIN"], !explicit.isEmpty { return explicit }
         let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
         var directory = bundle.deletingLastPathComponent()
@@ -16,8 +16,8 @@ public enum CodeswarmBinary {
     }
 
     /// True when the executable exists (it is built by `swift build` before `swift test`).
-    public static var isBuilt: Bool { FileManager.default.isExecutableFile(atPath: path) }
+    package static var isBuilt: Bool { FileManager.default.isExecutableFile(atPath: path) }
 
     /// True in CI (`CI=true`): a test that would skip for a missing component must fail instead.
-    public static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+    package static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
 }

@@ -3,22 +3,22 @@ import DashboardCore
 import Foundation
 
 /// Sample swarms, nodes and stream events for dashboard tests.
-public enum DashboardFixtures {
+package enum DashboardFixtures {
     /// The tests' clock: 2026-01-01 00:00:00 UTC.
-    public static let epoch = Date(timeIntervalSince1970: 1_767_225_600)
+    package static let epoch = Date(timeIntervalSince1970: 1_767_225_600)
 
     /// A wire timestamp `secondsAgo` before `epoch`.
-    public static func timestamp(secondsAgo: Int) -> String {
+    package static func timestamp(secondsAgo: Int) -> String {
         WireTimestamp.string(from: epoch.addingTimeInterval(-Double(secondsAgo)))
     }
 
     /// A `swarm_list` reply with `swarms` (id → summary).
-    public static func list(_ swarms: [(String, SwarmSummary)], requestID: String = "other") -> RouterEvent {
+    package static func list(_ swarms: [(String, SwarmSummary)], requestID: String = "other") -> RouterEvent {
         .swarmList(SwarmListReply(requestID: .string(requestID), swarms: Dictionary(uniqueKeysWithValues: swarms)))
     }
 
     /// A running swarm summary.
-    public static func summary(
+    package static func summary(
         job: String = "4242", nodes: Int = 4, status: SwarmState = .running, provider: String = "slurm",
         slurmState: String? = "RUNNING", createdSecondsAgo: Int = 600, tokens: Int? = 12_345, timeLeft: Int? = 3130,
         endedReason: String? = nil
@@ -30,7 +30,7 @@ public enum DashboardFixtures {
     }
 
     /// A `swarm_status` reply with `nodes` node summaries in assorted states.
-    public static func status(
+    package static func status(
         swarm: String, job: String = "4242", nodes: Int = 4, requestID: String = "other",
         hostPrefix: String = "gpu-node-"
     ) -> RouterEvent {
@@ -51,7 +51,7 @@ public enum DashboardFixtures {
     }
 
     /// A stream event for node `node` of `swarm`.
-    public static func stream(
+    package static func stream(
         _ swarm: String, node: Int, seq: Int?, injection: String? = "inj-1", turn: String? = "turn-1",
         _ body: StreamEvent.Body
     ) -> RouterEvent {
@@ -63,7 +63,7 @@ public enum DashboardFixtures {
     }
 
     /// A harness showing one running swarm `swarm` with `nodes` nodes, listed and with its status.
-    public static func harness(
+    package static func harness(
         swarm: String = "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", nodes: Int = 4,
         size: ScreenSize = ScreenSize(width: 80, height: 24), monochrome: Bool = false
     ) -> DashboardHarness {

@@ -6,15 +6,15 @@ import Foundation
 ///
 /// Each event is handled, then the screen is rendered and drawn on a `FakeTerminal`, so a test reads
 /// frames exactly as a user would see them, with no tasks, clocks or sleeps.
-public struct DashboardHarness {
-    public var state: DashboardState
-    public let terminal: FakeTerminal
+package struct DashboardHarness {
+    package var state: DashboardState
+    package let terminal: FakeTerminal
     /// Every command sent to the router, in order.
-    public private(set) var sent: [(command: RouterCommand, requestID: String)] = []
-    public private(set) var didQuit = false
+    package private(set) var sent: [(command: RouterCommand, requestID: String)] = []
+    package private(set) var didQuit = false
 
     /// A connected dashboard at `size`, with the clock at `DashboardFixtures.epoch`.
-    public init(size: ScreenSize = ScreenSize(width: 80, height: 24), monochrome: Bool = false, connected: Bool = true)
+    package init(size: ScreenSize = ScreenSize(width: 80, height: 24), monochrome: Bool = false, connected: Bool = true)
     {
         state = DashboardState(size: size, now: DashboardFixtures.epoch, isMonochrome: monochrome)
         terminal = FakeTerminal(size: size)
@@ -22,10 +22,10 @@ public struct DashboardHarness {
     }
 
     /// The screen as it is now.
-    public var screen: ScreenGrid { terminal.lastFrame ?? DashboardScreen.render(state) }
+    package var screen: ScreenGrid { terminal.lastFrame ?? DashboardScreen.render(state) }
 
     /// Handles one event and draws the resulting frame.
-    public mutating func handle(_ event: DashboardEvent) {
+    package mutating func handle(_ event: DashboardEvent) {
         for command in state.handle(event) {
             switch command {
             case .send(let routerCommand, let requestID): sent.append((routerCommand, requestID))
@@ -36,41 +36,41 @@ public struct DashboardHarness {
     }
 
     /// Presses keys in order.
-    public mutating func press(_ keys: Key...) {
+    package mutating func press(_ keys: Key...) {
         for key in keys { handle(.key(key)) }
     }
 
     /// Types `text` one character at a time.
-    public mutating func type(_ text: String) {
+    package mutating func type(_ text: String) {
         for character in text { handle(.key(.character(character))) }
     }
 
     /// Pastes `text` in one piece (bracketed paste).
-    public mutating func paste(_ text: String) {
+    package mutating func paste(_ text: String) {
         handle(.paste(text))
     }
 
     /// Delivers router events in order.
-    public mutating func receive(_ events: RouterEvent...) {
+    package mutating func receive(_ events: RouterEvent...) {
         for event in events { handle(.router(event)) }
     }
 
     /// Moves the clock on by `seconds`.
-    public mutating func advance(seconds: TimeInterval) {
+    package mutating func advance(seconds: TimeInterval) {
         handle(.tick(state.now.addingTimeInterval(seconds)))
     }
 
     /// The request id of the last command sent whose name is `name` (`inject`, `swarm_status`, …).
-    public func lastRequestID(of name: String) -> String? {
+    package func lastRequestID(of name: String) -> String? {
         sent.last { $0.command.name == name }?.requestID
     }
 
     /// Answers the replay the dashboard asked for on connecting, as the router does once history is sent.
-    public mutating func completeReplay(lastSeq: Int = 0) {
+    package mutating func completeReplay(lastSeq: Int = 0) {
         guard let requestID = lastRequestID(of: "events_replay") else { return }
         receive(.replayComplete(ReplayComplete(requestID: .string(requestID), lastSeq: lastSeq)))
     }
 
     /// Forgets the commands sent so far, so a test can look at what one step sends.
-    public mutating func clearSent() { sent.removeAll() }
+    package mutating func clearSent() { sent.removeAll() }
 }

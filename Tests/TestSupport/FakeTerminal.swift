@@ -2,7 +2,7 @@ import DashboardCore
 import Synchronization
 
 /// A terminal for tests: records every drawn grid and replays scripted events; it never touches a tty.
-public final class FakeTerminal: Terminal {
+package final class FakeTerminal: Terminal {
     /// Everything mutable, behind `state`'s mutex.
     private struct Shared {
         var size: ScreenSize
@@ -15,26 +15,26 @@ public final class FakeTerminal: Terminal {
     }
 
     private let state: Mutex<Shared>
-    public let events: AsyncStream<TerminalEvent>
+    package let events: AsyncStream<TerminalEvent>
     private let continuation: AsyncStream<TerminalEvent>.Continuation
 
-    public init(size: ScreenSize = ScreenSize(width: 80, height: 24)) {
+    package init(size: ScreenSize = ScreenSize(width: 80, height: 24)) {
         state = Mutex(Shared(size: size))
         (events, continuation) = AsyncStream.makeStream(of: TerminalEvent.self)
     }
 
-    public var size: ScreenSize { state.withLock { $0.size } }
+    package var size: ScreenSize { state.withLock { $0.size } }
 
     /// Every frame drawn so far, oldest first.
-    public var frames: [ScreenGrid] { state.withLock { $0.frames } }
+    package var frames: [ScreenGrid] { state.withLock { $0.frames } }
 
     /// The latest frame, if any.
-    public var lastFrame: ScreenGrid? { state.withLock { $0.frames.last } }
+    package var lastFrame: ScreenGrid? { state.withLock { $0.frames.last } }
 
     /// How many times `restore()` was called.
-    public var restoreCount: Int { state.withLock { $0.restoreCount } }
+    package var restoreCount: Int { state.withLock { $0.restoreCount } }
 
-    public func draw(_ grid: ScreenGrid) {
+    package func draw(_ grid: ScreenGrid) {
         let ready = state.withLock { shared -> [CheckedContinuation<ScreenGrid, Never>] in
             shared.frames.append(grid)
             let matched = shared.waiters.filter { $0.predicate(grid) }
@@ -44,35 +44,35 @@ public final class FakeTerminal: Terminal {
         for continuation in ready { continuation.resume(returning: grid) }
     }
 
-    public func restore() async {
+    package func restore() async {
         state.withLock { $0.restoreCount += 1 }
         continuation.finish()
     }
 
     /// Delivers `event` as if the user had pressed a key, pasted or resized.
-    public func send(_ event: TerminalEvent) {
+    package func send(_ event: TerminalEvent) {
         if case .resized(let size) = event { state.withLock { $0.size = size } }
         continuation.yield(event)
     }
 
     /// Presses each key in turn.
-    public func press(_ keys: Key...) {
+    package func press(_ keys: Key...) {
         for key in keys { send(.key(key)) }
     }
 
     /// Types `text` one character at a time.
-    public func type(_ text: String) {
+    package func type(_ text: String) {
         for character in text { send(.key(.character(character))) }
     }
 
     /// Ends the event stream, as a closed tty would.
-    public func finish() { continuation.finish() }
+    package func finish() { continuation.finish() }
 
     /// Waits (without sleeping) for a frame that satisfies `predicate`, checking the latest frame first.
     ///
     /// When the waiting task is cancelled (a test's time limit), it returns the latest frame (or a blank
     /// one), so a missing frame fails the test's expectations instead of hanging the run.
-    public func frame(where predicate: @escaping @Sendable (ScreenGrid) -> Bool) async -> ScreenGrid {
+    package func frame(where predicate: @escaping @Sendable (ScreenGrid) -> Bool) async -> ScreenGrid {
         let id = state.withLock { shared -> Int in
             shared.nextWaiterID += 1
             return shared.nextWaiterID
@@ -98,7 +98,7 @@ public final class FakeTerminal: Terminal {
     }
 
     /// Waits for a frame that shows `text` somewhere.
-    public func frame(containing text: String) async -> ScreenGrid {
+    package func frame(containing text: String) async -> ScreenGrid {
         await frame { $0.contains(text) }
     }
 }

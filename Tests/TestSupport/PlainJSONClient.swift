@@ -6,16 +6,16 @@ import Foundation
 
 /// A router client built from a bare TCP socket and `JSONSerialization`, using no Codeswarm code at all:
 /// what a seed-era script would do. Tests use it to prove the wire protocol on its own.
-public final class PlainJSONClient: @unchecked Sendable {
+package final class PlainJSONClient: @unchecked Sendable {
     // All mutable state is guarded by `lock`; the socket is only read by the caller's task.
     private let fd: Int32
     private var buffer: [UInt8] = []
     private let lock = NSLock()
     /// Every event received so far, in order (as parsed JSON objects).
-    public private(set) var received: [[String: Any]] = []
+    package private(set) var received: [[String: Any]] = []
 
     /// Connects to `127.0.0.1:port`; `receiveBuffer` shrinks the socket's receive buffer (for slow-reader tests).
-    public init(port: Int, receiveBuffer: Int? = nil) throws {
+    package init(port: Int, receiveBuffer: Int? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw PlainClientError(message: "socket: \(errno)") }
         if var size = receiveBuffer.map(Int32.init) {
@@ -39,7 +39,7 @@ public final class PlainJSONClient: @unchecked Sendable {
     deinit { close(fd) }
 
     /// Sends raw bytes.
-    public func sendRaw(_ bytes: [UInt8]) throws {
+    package func sendRaw(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes {
@@ -52,7 +52,7 @@ public final class PlainJSONClient: @unchecked Sendable {
 
     /// Sends a command envelope built by hand; returns its request id.
     @discardableResult
-    public func command(_ name: String, payload: [String: Any] = [:], requestID: String = UUID().uuidString) throws
+    package func command(_ name: String, payload: [String: Any] = [:], requestID: String = UUID().uuidString) throws
         -> String
     {
         let object: [String: Any] = [
@@ -66,7 +66,7 @@ public final class PlainJSONClient: @unchecked Sendable {
     }
 
     /// Reads events until `predicate` holds for one (returned), or the deadline passes (throws).
-    public func waitFor(
+    package func waitFor(
         timeout: TimeInterval = 30, _ description: String = "event", where predicate: ([String: Any]) -> Bool
     ) throws -> [String: Any] {
         let deadline = Date().addingTimeInterval(timeout)
@@ -89,7 +89,7 @@ public final class PlainJSONClient: @unchecked Sendable {
     }
 
     /// Reads whatever arrives within `timeout`.
-    public func drain(for timeout: TimeInterval) throws {
+    package func drain(for timeout: TimeInterval) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while deadline.timeIntervalSinceNow > 0, !lock.withLock({ isClosed }) {
             if isReadingInBackground {
@@ -101,11 +101,11 @@ public final class PlainJSONClient: @unchecked Sendable {
     }
 
     /// True when the router has closed the connection.
-    public private(set) var isClosed = false
+    package private(set) var isClosed = false
     private var isReadingInBackground = false
 
     /// Reads continuously on a background thread from now on, like a healthy client that always keeps up.
-    public func readInBackground() {
+    package func readInBackground() {
         isReadingInBackground = true
         let thread = Thread { [self] in
             while !lock.withLock({ isClosed }) { try? readOnce(timeout: 0.5) }
@@ -136,14 +136,14 @@ public final class PlainJSONClient: @unchecked Sendable {
 }
 
 /// A failure of the plain client (connect, send, timeout).
-public struct PlainClientError: Error, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
+package struct PlainClientError: Error, CustomStringConvertible {
+    package var message: String
+    package var description: String { message }
 }
 
 extension Dictionary where Key == String, Value == Any {
     /// The envelope's event name.
-    public var eventName: String? { self["event"] as? String }
+    package var eventName: String? { self["event"] as? String }
     /// The envelope's data object.
-    public var data: [String: Any] { self["data"] as? [String: Any] ?? [:] }
+    package var data: [String: Any] { self["data"] as? [String: Any] ?? [:] }
 }

@@ -6,15 +6,15 @@ import Foundation
 #endif
 
 /// A real `codeswarm router` process on an ephemeral port with its own state directory, for integration tests.
-public final class RouterProcess: @unchecked Sendable {
+package final class RouterProcess: @unchecked Sendable {
     // `process` is replaced only by `restart`, called from the owning test task.
-    public let stateDirectory: String
-    public let configPath: String?
-    public private(set) var port: Int
-    public private(set) var process: ChildProcess?
+    package let stateDirectory: String
+    package let configPath: String?
+    package private(set) var port: Int
+    package private(set) var process: ChildProcess?
 
     /// Starts a router; `config` is JSON text written to a file in the state directory's parent.
-    public init(config: String? = nil, name: String = "router") throws {
+    package init(config: String? = nil, name: String = "router") throws {
         let root = try TemporaryDirectory.make(prefix: "codeswarm-\(name)")
         stateDirectory = "\(root)/state"
         if let config {
@@ -28,7 +28,7 @@ public final class RouterProcess: @unchecked Sendable {
     }
 
     /// The environment client processes need to talk to this router.
-    public var clientEnvironment: [String: String] {
+    package var clientEnvironment: [String: String] {
         var environment = ProcessInfo.processInfo.environment
         environment["CODESWARM_STATE_DIR"] = stateDirectory
         environment["CODESWARM_ROUTER_PORT"] = String(port)
@@ -36,7 +36,7 @@ public final class RouterProcess: @unchecked Sendable {
     }
 
     /// Starts (or restarts) the router on the same port (a free one the first time).
-    public func start() throws {
+    package func start() throws {
         unlink("\(stateDirectory)/router.json")
         var arguments = ["router", "--port", String(port)]
         if let configPath { arguments += ["--config", configPath] }
@@ -62,7 +62,7 @@ public final class RouterProcess: @unchecked Sendable {
     }
 
     /// Kills the router with `signal` and waits for it to exit.
-    public func kill(signal: Int32 = SIGKILL) async {
+    package func kill(signal: Int32 = SIGKILL) async {
         guard let process else { return }
         process.send(signal: signal)
         _ = await process.wait()
@@ -70,17 +70,17 @@ public final class RouterProcess: @unchecked Sendable {
     }
 
     /// A new plain client connected to this router.
-    public func plainClient(receiveBuffer: Int? = nil) throws -> PlainJSONClient {
+    package func plainClient(receiveBuffer: Int? = nil) throws -> PlainJSONClient {
         try PlainJSONClient(port: port, receiveBuffer: receiveBuffer)
     }
 
     /// Pids of live processes whose command line mentions this router's state directory (its workers, relays).
-    public func leftoverProcesses() -> [Int32] {
+    package func leftoverProcesses() -> [Int32] {
         ProcessScan.pids { $0.contains(stateDirectory) }.filter { $0 != process?.pid }
     }
 
     /// Kills every leftover process of this router (tests clean up swarms that outlive the router by design).
-    public func killLeftovers() {
+    package func killLeftovers() {
         for pid in leftoverProcesses() { Glibc.kill(pid, SIGKILL) }
     }
 
@@ -90,8 +90,8 @@ public final class RouterProcess: @unchecked Sendable {
 }
 
 /// Creates private temporary directories for tests.
-public enum TemporaryDirectory {
-    public static func make(prefix: String) throws -> String {
+package enum TemporaryDirectory {
+    package static func make(prefix: String) throws -> String {
         var template = Array("/tmp/\(prefix)-XXXXXX".utf8CString)
         guard let pointer = mkdtemp(&template) else { throw PlainClientError(message: "mkdtemp failed") }
         return String(cString: pointer)
@@ -99,9 +99,9 @@ public enum TemporaryDirectory {
 }
 
 /// Finds processes by command line.
-public enum ProcessScan {
+package enum ProcessScan {
     /// Pids (other than this process) whose NUL-separated command line, joined by spaces, satisfies `matches`.
-    public static func pids(where matches: (String) -> Bool) -> [Int32] {
+    package static func pids(where matches: (String) -> Bool) -> [Int32] {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
         return entries.compactMap { entry -> Int32? in
             guard let pid = Int32(entry), pid != getpid(),

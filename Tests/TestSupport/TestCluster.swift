@@ -1,25 +1,25 @@
 import Foundation
 
 /// The real test cluster started by `scripts/ci-setup.sh`: Slurm's config, the loopback sshd, the static binary.
-public enum TestCluster {
+package enum TestCluster {
     static var environment: [String: String] { ProcessInfo.processInfo.environment }
     static var root: String { environment["CODESWARM_TEST_ROOT"] ?? "/tmp/codeswarm-test" }
 
     /// `SLURM_CONF` of the test cluster, from the environment or the file the start script writes.
-    public static var slurmConf: String? {
+    package static var slurmConf: String? {
         if let value = environment["SLURM_CONF"], FileManager.default.fileExists(atPath: value) { return value }
         let path = "\(root)/slurm/slurm.conf"
         return FileManager.default.fileExists(atPath: path) ? path : nil
     }
 
     /// The ssh client config defining the `codeswarm-login` alias.
-    public static var sshConfig: String? {
+    package static var sshConfig: String? {
         let path = environment["CODESWARM_TEST_SSH_CONFIG"] ?? "\(root)/ssh/ssh_config"
         return FileManager.default.fileExists(atPath: path) ? path : nil
     }
 
     /// The fully static `codeswarm` built by `scripts/build-static.sh`.
-    public static var staticBinary: String? {
+    package static var staticBinary: String? {
         if let value = environment["CODESWARM_STATIC_BIN"], FileManager.default.isExecutableFile(atPath: value) {
             return value
         }
@@ -35,7 +35,7 @@ public enum TestCluster {
     }
 
     /// The repository's `scripts/` folder (for stopping and starting sshd in tests).
-    public static var scriptsDirectory: String {
+    package static var scriptsDirectory: String {
         var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         for _ in 0..<4 {
             if FileManager.default.fileExists(atPath: directory.appendingPathComponent("scripts/ssh").path) {
@@ -48,7 +48,7 @@ public enum TestCluster {
 
     /// Nil when everything is there, else what is missing. In CI (or with CODESWARM_REQUIRE_CLUSTER=1) a
     /// missing part is a failure, never a skip.
-    public static var missingComponent: String? {
+    package static var missingComponent: String? {
         if slurmConf == nil { return "the Slurm test cluster (run scripts/ci-setup.sh)" }
         if sshConfig == nil { return "the loopback sshd (run scripts/ci-setup.sh)" }
         if staticBinary == nil { return "the static binary (run scripts/build-static.sh)" }
@@ -56,7 +56,7 @@ public enum TestCluster {
     }
 
     /// True when missing components must fail tests.
-    public static var isRequired: Bool {
+    package static var isRequired: Bool {
         CodeswarmBinary.isCI || environment["CODESWARM_REQUIRE_CLUSTER"] == "1"
     }
 }

@@ -2,9 +2,9 @@
 ///
 /// The same splitter frames TCP connections, agent stdio, relay pipes and mailbox files, so every reader
 /// treats partial and oversized lines the same way.
-public struct LineSplitter: Sendable {
+package struct LineSplitter: Sendable {
     /// One unit produced by the splitter.
-    public enum Output: Sendable, Equatable {
+    package enum Output: Sendable, Equatable {
         /// A complete line without its `\n` (a trailing `\r` is kept; JSON parsing tolerates it).
         case line([UInt8])
         /// A line that grew past the limit; its bytes up to the next `\n` are discarded.
@@ -12,24 +12,24 @@ public struct LineSplitter: Sendable {
     }
 
     /// The default limit for one line: 8 MiB.
-    public static let defaultMaximumLineLength = 8 * 1024 * 1024
+    package static let defaultMaximumLineLength = 8 * 1024 * 1024
 
     /// The largest line accepted, in bytes, not counting the newline.
-    public let maximumLineLength: Int
+    package let maximumLineLength: Int
     private var buffer: [UInt8] = []
     private var discarding = false
     private var discardedCount = 0
 
     /// Creates a splitter with the given line limit.
-    public init(maximumLineLength: Int = LineSplitter.defaultMaximumLineLength) {
+    package init(maximumLineLength: Int = LineSplitter.defaultMaximumLineLength) {
         self.maximumLineLength = maximumLineLength
     }
 
     /// Bytes received but not yet part of a complete line.
-    public var pendingByteCount: Int { discarding ? 0 : buffer.count }
+    package var pendingByteCount: Int { discarding ? 0 : buffer.count }
 
     /// Feeds `bytes` and returns every line they complete, in order.
-    public mutating func append(_ bytes: some Collection<UInt8>) -> [Output] {
+    package mutating func append(_ bytes: some Collection<UInt8>) -> [Output] {
         let chunk = Array(bytes)
         var outputs: [Output] = []
         var start = 0

@@ -1,42 +1,42 @@
 import Foundation
 
 /// The one place where the wire's JSON encoder and decoder are configured.
-public enum WireCoding {
+package enum WireCoding {
     /// Encodes `value` as compact JSON with sorted keys (stable for fixtures and diffs), no trailing newline.
-    public static func encode<Value: Encodable>(_ value: Value) throws -> [UInt8] {
+    package static func encode<Value: Encodable>(_ value: Value) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return Array(try encoder.encode(value))
     }
 
     /// Encodes `value` as one JSON line: compact JSON followed by `\n`.
-    public static func encodeLine<Value: Encodable>(_ value: Value) throws -> [UInt8] {
+    package static func encodeLine<Value: Encodable>(_ value: Value) throws -> [UInt8] {
         var bytes = try encode(value)
         bytes.append(UInt8(ascii: "\n"))
         return bytes
     }
 
     /// Encodes `value` as a JSON string (no newline).
-    public static func encodeString<Value: Encodable>(_ value: Value) throws -> String {
+    package static func encodeString<Value: Encodable>(_ value: Value) throws -> String {
         String(decoding: try encode(value), as: UTF8.self)
     }
 
     /// Decodes a `Value` from JSON bytes.
-    public static func decode<Value: Decodable>(_ type: Value.Type, from bytes: some Collection<UInt8>) throws -> Value
+    package static func decode<Value: Decodable>(_ type: Value.Type, from bytes: some Collection<UInt8>) throws -> Value
     {
         try JSONDecoder().decode(type, from: Data(bytes))
     }
 
     /// Decodes a `Value` from a JSON string.
-    public static func decode<Value: Decodable>(_ type: Value.Type, from text: String) throws -> Value {
+    package static func decode<Value: Decodable>(_ type: Value.Type, from text: String) throws -> Value {
         try JSONDecoder().decode(type, from: Data(text.utf8))
     }
 }
 
 /// Formats and parses the router's event timestamps: ISO 8601, UTC, microseconds, `+00:00` like the seed.
-public enum WireTimestamp {
+package enum WireTimestamp {
     /// The timestamp text for `date`, e.g. `2026-11-25T12:29:44.793876+00:00`.
-    public static func string(from date: Date) -> String {
+    package static func string(from date: Date) -> String {
         let seconds = date.timeIntervalSince1970
         var whole = seconds.rounded(.down)
         var micros = Int(((seconds - whole) * 1_000_000).rounded())
@@ -55,7 +55,7 @@ public enum WireTimestamp {
     }
 
     /// Parses a timestamp written by `string(from:)` or by the seed (any ISO 8601 with offset); nil if unreadable.
-    public static func date(from text: String) -> Date? {
+    package static func date(from text: String) -> Date? {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         if let date = formatter.date(from: text) { return date }

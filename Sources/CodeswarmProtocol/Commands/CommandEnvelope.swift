@@ -1,14 +1,14 @@
 /// The command envelope: `{protocol, type:"command", command, request_id, payload}`.
-public struct CommandEnvelope: Sendable, Hashable, Codable {
-    public var `protocol`: String
-    public var type: String
-    public var command: String
+package struct CommandEnvelope: Sendable, Hashable, Codable {
+    package var `protocol`: String
+    package var type: String
+    package var command: String
     /// Echoed unchanged in every reply; a string or a number.
-    public var requestID: JSONValue
-    public var payload: JSONValue
+    package var requestID: JSONValue
+    package var payload: JSONValue
 
     /// Wraps a validated command.
-    public init(requestID: String, command: RouterCommand) {
+    package init(requestID: String, command: RouterCommand) {
         self.protocol = ProtocolName.router
         self.type = ProtocolName.commandType
         self.command = command.name

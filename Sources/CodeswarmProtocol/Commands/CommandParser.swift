@@ -1,26 +1,26 @@
 /// Turns one received line into a validated command, or into the reason to reject it.
 ///
 /// Every failure carries the request id when one could be read, so the client can correlate the rejection.
-public enum CommandParser {
+package enum CommandParser {
     /// A command that passed validation.
-    public struct Parsed: Sendable, Hashable {
-        public var requestID: JSONValue
-        public var command: RouterCommand
+    package struct Parsed: Sendable, Hashable {
+        package var requestID: JSONValue
+        package var command: RouterCommand
     }
 
     /// Why a line was rejected, with the request id when it could be read.
-    public struct Rejection: Error, Sendable, Hashable {
-        public var requestID: JSONValue
-        public var reason: String
+    package struct Rejection: Error, Sendable, Hashable {
+        package var requestID: JSONValue
+        package var reason: String
 
-        public init(requestID: JSONValue, reason: String) {
+        package init(requestID: JSONValue, reason: String) {
             self.requestID = requestID
             self.reason = reason
         }
     }
 
     /// Parses and validates one line (without its newline).
-    public static func parse(line: some Collection<UInt8>) -> Result<Parsed, Rejection> {
+    package static func parse(line: some Collection<UInt8>) -> Result<Parsed, Rejection> {
         guard let value = try? WireCoding.decode(JSONValue.self, from: line) else {
             let hint =
                 String(validating: Array(line), as: UTF8.self) == nil
@@ -32,7 +32,7 @@ public enum CommandParser {
     }
 
     /// Validates an already decoded JSON value.
-    public static func parse(value: JSONValue) -> Result<Parsed, Rejection> {
+    package static func parse(value: JSONValue) -> Result<Parsed, Rejection> {
         guard let object = value.objectValue else {
             return .failure(
                 Rejection(

@@ -1,21 +1,21 @@
 /// The payload of `swarm_launch`: how many nodes, the scheduler parameters and the system prompt.
-public struct LaunchRequest: Sendable, Hashable, Codable {
+package struct LaunchRequest: Sendable, Hashable, Codable {
     /// Number of nodes, one worker (and one agent) per node.
-    public var nodes: Int
+    package var nodes: Int
     /// Slurm partition; nil uses the configured default.
-    public var partition: String?
+    package var partition: String?
     /// Slurm time limit (`[D-]HH:MM:SS`, `MM`, …); nil uses the configured default.
-    public var time: String?
+    package var time: String?
     /// Slurm account; nil uses the configured default.
-    public var account: String?
+    package var account: String?
     /// Slurm quality of service; nil uses the configured default.
-    public var qos: String?
+    package var qos: String?
     /// Injected as the first turn on every node when non-empty.
-    public var systemPrompt: String
+    package var systemPrompt: String
     /// Provider name (`local` or `slurm`), an extension; nil uses the configured provider.
-    public var provider: String?
+    package var provider: String?
 
-    public init(
+    package init(
         nodes: Int, partition: String? = nil, time: String? = nil, account: String? = nil, qos: String? = nil,
         systemPrompt: String = "", provider: String? = nil
     ) {
@@ -34,13 +34,13 @@ public struct LaunchRequest: Sendable, Hashable, Codable {
     }
 
     /// The largest swarm one launch may ask for.
-    public static let maximumNodes = 4096
+    package static let maximumNodes = 4096
 }
 
 /// Checks values that end up as Slurm arguments, so nothing a client sends can smuggle shell text.
-public enum SchedulerValue {
+package enum SchedulerValue {
     /// Nil when `value` is a safe `field` value, else the reason it is not.
-    public static func problem(field: String, value: String) -> String? {
+    package static func problem(field: String, value: String) -> String? {
         if value.isEmpty { return "\(field) must not be empty" }
         if value.utf8.count > 128 { return "\(field) is longer than 128 characters" }
         let allowed: (UInt8) -> Bool

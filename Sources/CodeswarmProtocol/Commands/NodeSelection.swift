@@ -1,10 +1,10 @@
 /// Which nodes of a swarm an injection targets: `"all"`, one index, or a list of indices.
-public enum NodeSelection: Sendable, Hashable {
+package enum NodeSelection: Sendable, Hashable {
     case all
     case nodes([Int])
 
     /// The concrete node ids for a swarm of `nodeCount` nodes, or the first out-of-range index.
-    public func resolve(nodeCount: Int) -> Result<[Int], OutOfRange> {
+    package func resolve(nodeCount: Int) -> Result<[Int], OutOfRange> {
         switch self {
         case .all:
             return .success(Array(0..<nodeCount))
@@ -18,13 +18,13 @@ public enum NodeSelection: Sendable, Hashable {
     }
 
     /// A node index outside `0..<nodeCount`.
-    public struct OutOfRange: Error, Sendable, Equatable {
-        public let nodeID: Int
-        public let nodeCount: Int
+    package struct OutOfRange: Error, Sendable, Equatable {
+        package let nodeID: Int
+        package let nodeCount: Int
     }
 
     /// The JSON form used in `inject.payload.nodes`.
-    public var jsonValue: JSONValue {
+    package var jsonValue: JSONValue {
         switch self {
         case .all: return "all"
         case .nodes(let ids) where ids.count == 1: return .number(Double(ids[0]))
@@ -33,7 +33,7 @@ public enum NodeSelection: Sendable, Hashable {
     }
 
     /// Parses the CLI form: `all`, `2` or `0,2`; nil when unreadable.
-    public init?(argument: String) {
+    package init?(argument: String) {
         if argument == "all" {
             self = .all
             return

@@ -1,5 +1,5 @@
 /// A command a client sends to the router, already validated.
-public enum RouterCommand: Sendable, Hashable {
+package enum RouterCommand: Sendable, Hashable {
     case launch(LaunchRequest)
     case inject(swarmID: SwarmID, nodes: NodeSelection, content: String)
     case list
@@ -9,7 +9,7 @@ public enum RouterCommand: Sendable, Hashable {
     case replay(sinceSeq: Int, swarmID: SwarmID?)
 
     /// The wire name (`command` field).
-    public var name: String {
+    package var name: String {
         switch self {
         case .launch: "swarm_launch"
         case .inject: "inject"
@@ -21,12 +21,12 @@ public enum RouterCommand: Sendable, Hashable {
     }
 
     /// Every command name the router knows, for the "unknown command" reason.
-    public static let knownNames = [
+    package static let knownNames = [
         "swarm_launch", "inject", "swarm_list", "swarm_status", "swarm_terminate", "events_replay",
     ]
 
     /// The `payload` object for this command.
-    public var payload: JSONValue {
+    package var payload: JSONValue {
         switch self {
         case .launch(let request):
             var members: [String: JSONValue] = [

@@ -1,16 +1,16 @@
 import Foundation
 
 /// Reads a configuration file, reporting unknown keys and wrongly typed values with their path.
-public enum ConfigurationParser {
+package enum ConfigurationParser {
     /// A configuration problem: `path` is a dotted key path such as `slurm.default_time`.
-    public struct Problem: Error, Sendable, Hashable, CustomStringConvertible {
-        public var path: String
-        public var message: String
-        public var description: String { path.isEmpty ? message : "\(path): \(message)" }
+    package struct Problem: Error, Sendable, Hashable, CustomStringConvertible {
+        package var path: String
+        package var message: String
+        package var description: String { path.isEmpty ? message : "\(path): \(message)" }
     }
 
     /// Parses the JSON text of a configuration file.
-    public static func parse(json text: String) throws(Problem) -> Configuration {
+    package static func parse(json text: String) throws(Problem) -> Configuration {
         let value: JSONValue
         do {
             value = try WireCoding.decode(JSONValue.self, from: text)
@@ -21,7 +21,7 @@ public enum ConfigurationParser {
     }
 
     /// Parses an already decoded configuration value.
-    public static func parse(value: JSONValue) throws(Problem) -> Configuration {
+    package static func parse(value: JSONValue) throws(Problem) -> Configuration {
         var config = Configuration()
         let root = try Section(value: value, path: "")
         try root.checkKeys(["provider", "ssh", "cluster", "slurm", "router", "agent", "local"])

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Everything the router sends to clients.
-public enum RouterEvent: Sendable, Hashable {
+package enum RouterEvent: Sendable, Hashable {
     case swarmLaunched(SwarmLaunched)
     case swarmLaunchProgress(SwarmLaunchProgress)
     case swarmList(SwarmListReply)
@@ -20,7 +20,7 @@ public enum RouterEvent: Sendable, Hashable {
     case unknown(name: String, data: JSONValue)
 
     /// The wire name (`event` field).
-    public var name: String {
+    package var name: String {
         switch self {
         case .swarmLaunched: "swarm_launched"
         case .swarmLaunchProgress: "swarm_launch_progress"
@@ -40,7 +40,7 @@ public enum RouterEvent: Sendable, Hashable {
     }
 
     /// The request id this event answers, if it is a reply or an injection lifecycle event.
-    public var requestID: JSONValue? {
+    package var requestID: JSONValue? {
         switch self {
         case .swarmLaunched(let data): data.requestID
         case .swarmLaunchProgress(let data): data.requestID
@@ -57,7 +57,7 @@ public enum RouterEvent: Sendable, Hashable {
     }
 
     /// The stream sequence number of a journaled event (stream and injection events), if any.
-    public var seq: Int? {
+    package var seq: Int? {
         switch self {
         case .stream(let event): event.seq
         case .injectAck(let data), .injectDelivered(let data), .injectFailed(let data): data.seq
@@ -66,7 +66,7 @@ public enum RouterEvent: Sendable, Hashable {
     }
 
     /// The swarm this event concerns, if any.
-    public var swarmID: SwarmID? {
+    package var swarmID: SwarmID? {
         switch self {
         case .swarmLaunched(let data): data.swarmID
         case .swarmLaunchProgress(let data): data.swarmID
@@ -82,16 +82,16 @@ public enum RouterEvent: Sendable, Hashable {
 }
 
 /// The event envelope: `{protocol, type:"event", timestamp, event, data}`.
-public struct EventEnvelope: Sendable, Hashable, Codable {
-    public var timestamp: String
-    public var event: RouterEvent
+package struct EventEnvelope: Sendable, Hashable, Codable {
+    package var timestamp: String
+    package var event: RouterEvent
 
-    public init(timestamp: String, event: RouterEvent) {
+    package init(timestamp: String, event: RouterEvent) {
         self.timestamp = timestamp
         self.event = event
     }
 
-    public init(date: Date, event: RouterEvent) {
+    package init(date: Date, event: RouterEvent) {
         self.init(timestamp: WireTimestamp.string(from: date), event: event)
     }
 
@@ -99,7 +99,7 @@ public struct EventEnvelope: Sendable, Hashable, Codable {
         case `protocol`, type, timestamp, event, data
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(ProtocolName.router, forKey: .protocol)
         try container.encode(ProtocolName.eventType, forKey: .type)
@@ -122,7 +122,7 @@ public struct EventEnvelope: Sendable, Hashable, Codable {
         }
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         timestamp = try container.decodeIfPresent(String.self, forKey: .timestamp) ?? ""
         let name = try container.decode(String.self, forKey: .event)

@@ -1,17 +1,17 @@
 /// An event streamed from a node's agent, labelled with the swarm, job, node and injection it belongs to.
-public struct StreamEvent: Sendable, Hashable {
-    public var swarmID: SwarmID
-    public var jobID: JobID
-    public var nodeID: Int
+package struct StreamEvent: Sendable, Hashable {
+    package var swarmID: SwarmID
+    package var jobID: JobID
+    package var nodeID: Int
     /// The injection whose turn produced this event; null before the first injection (as in the seed).
-    public var injectionID: InjectionID?
+    package var injectionID: InjectionID?
     /// The agent's turn id (extension).
-    public var turnID: String?
+    package var turnID: String?
     /// The router's stream sequence number (extension): strictly increasing, never reused; resume point.
-    public var seq: Int?
-    public var body: Body
+    package var seq: Int?
+    package var body: Body
 
-    public init(
+    package init(
         swarmID: SwarmID, jobID: JobID, nodeID: Int, injectionID: InjectionID?, turnID: String? = nil,
         seq: Int? = nil, body: Body
     ) {
@@ -25,7 +25,7 @@ public struct StreamEvent: Sendable, Hashable {
     }
 
     /// What happened.
-    public enum Body: Sendable, Hashable {
+    package enum Body: Sendable, Hashable {
         case turnStarted
         case assistantDelta(content: String)
         case assistant(content: String)
@@ -48,7 +48,7 @@ public struct StreamEvent: Sendable, Hashable {
         case nodeEnded(reason: String)
 
         /// The wire event name.
-        public var name: String {
+        package var name: String {
             switch self {
             case .turnStarted: "turn_started"
             case .assistantDelta: "assistant_delta"
@@ -66,7 +66,7 @@ public struct StreamEvent: Sendable, Hashable {
         }
 
         /// Every stream event name.
-        public static let names: Set<String> = [
+        package static let names: Set<String> = [
             "turn_started", "assistant_delta", "assistant", "turn_complete", "usage", "agent_status",
             "command_started", "command_completed", "approval_answered", "agent_error", "node_started", "node_ended",
         ]
@@ -74,15 +74,15 @@ public struct StreamEvent: Sendable, Hashable {
 }
 
 /// Token counts from `thread/tokenUsage/updated` (or the legacy `token_count`).
-public struct TokenUsage: Sendable, Hashable, Codable {
-    public var totalTokens: Int
-    public var inputTokens: Int?
-    public var cachedInputTokens: Int?
-    public var outputTokens: Int?
-    public var reasoningOutputTokens: Int?
-    public var modelContextWindow: Int?
+package struct TokenUsage: Sendable, Hashable, Codable {
+    package var totalTokens: Int
+    package var inputTokens: Int?
+    package var cachedInputTokens: Int?
+    package var outputTokens: Int?
+    package var reasoningOutputTokens: Int?
+    package var modelContextWindow: Int?
 
-    public init(
+    package init(
         totalTokens: Int, inputTokens: Int? = nil, cachedInputTokens: Int? = nil, outputTokens: Int? = nil,
         reasoningOutputTokens: Int? = nil, modelContextWindow: Int? = nil
     ) {

@@ -1,18 +1,18 @@
 /// `swarm_launched`: the swarm exists and its workers have started.
-public struct SwarmLaunched: Sendable, Hashable, Codable {
-    public var requestID: JSONValue
-    public var swarmID: SwarmID
-    public var jobID: JobID
-    public var nodeCount: Int
-    public var partition: String?
-    public var time: String?
-    public var account: String?
-    public var qos: String?
-    public var provider: String?
+package struct SwarmLaunched: Sendable, Hashable, Codable {
+    package var requestID: JSONValue
+    package var swarmID: SwarmID
+    package var jobID: JobID
+    package var nodeCount: Int
+    package var partition: String?
+    package var time: String?
+    package var account: String?
+    package var qos: String?
+    package var provider: String?
     /// A description of the agent command the workers run (extension).
-    public var agent: String?
+    package var agent: String?
 
-    public init(
+    package init(
         requestID: JSONValue, swarmID: SwarmID, jobID: JobID, nodeCount: Int, partition: String? = nil,
         time: String? = nil, account: String? = nil, qos: String? = nil, provider: String? = nil, agent: String? = nil
     ) {
@@ -38,19 +38,19 @@ public struct SwarmLaunched: Sendable, Hashable, Codable {
 }
 
 /// `swarm_launch_progress` (extension): a launch moved a step (submitted, pending with a reason, running, …).
-public struct SwarmLaunchProgress: Sendable, Hashable, Codable {
-    public var requestID: JSONValue
-    public var swarmID: SwarmID?
-    public var jobID: JobID?
+package struct SwarmLaunchProgress: Sendable, Hashable, Codable {
+    package var requestID: JSONValue
+    package var swarmID: SwarmID?
+    package var jobID: JobID?
     /// `accepted`, `submitted`, `pending`, `running`, `workers_starting`.
-    public var stage: String
-    public var message: String
-    public var slurmState: String?
-    public var reason: String?
-    public var nodesStarted: Int?
-    public var nodeCount: Int?
+    package var stage: String
+    package var message: String
+    package var slurmState: String?
+    package var reason: String?
+    package var nodesStarted: Int?
+    package var nodeCount: Int?
 
-    public init(
+    package init(
         requestID: JSONValue, swarmID: SwarmID? = nil, jobID: JobID? = nil, stage: String, message: String,
         slurmState: String? = nil, reason: String? = nil, nodesStarted: Int? = nil, nodeCount: Int? = nil
     ) {
@@ -77,15 +77,15 @@ public struct SwarmLaunchProgress: Sendable, Hashable, Codable {
 }
 
 /// `swarm_terminated`: the swarm has ended (by request, by Slurm, by its time limit, or found gone).
-public struct SwarmTerminated: Sendable, Hashable, Codable {
+package struct SwarmTerminated: Sendable, Hashable, Codable {
     /// The terminate command's id, or null when the swarm ended on its own.
-    public var requestID: JSONValue
-    public var swarmID: SwarmID
-    public var jobID: JobID?
-    public var reason: String?
-    public var slurmState: String?
+    package var requestID: JSONValue
+    package var swarmID: SwarmID
+    package var jobID: JobID?
+    package var reason: String?
+    package var slurmState: String?
 
-    public init(
+    package init(
         requestID: JSONValue, swarmID: SwarmID, jobID: JobID? = nil, reason: String? = nil, slurmState: String? = nil
     ) {
         self.requestID = requestID
@@ -105,13 +105,13 @@ public struct SwarmTerminated: Sendable, Hashable, Codable {
 }
 
 /// `swarm_terminate_progress` (extension): a step of a terminate (signalled, waiting, killed, archived).
-public struct SwarmTerminateProgress: Sendable, Hashable, Codable {
-    public var requestID: JSONValue
-    public var swarmID: SwarmID
-    public var stage: String
-    public var message: String
+package struct SwarmTerminateProgress: Sendable, Hashable, Codable {
+    package var requestID: JSONValue
+    package var swarmID: SwarmID
+    package var stage: String
+    package var message: String
 
-    public init(requestID: JSONValue, swarmID: SwarmID, stage: String, message: String) {
+    package init(requestID: JSONValue, swarmID: SwarmID, stage: String, message: String) {
         self.requestID = requestID
         self.swarmID = swarmID
         self.stage = stage
@@ -126,11 +126,11 @@ public struct SwarmTerminateProgress: Sendable, Hashable, Codable {
 }
 
 /// `command_rejected`: the command cannot be carried out; `reason` says what to fix.
-public struct CommandRejected: Sendable, Hashable, Codable {
-    public var requestID: JSONValue
-    public var reason: String
+package struct CommandRejected: Sendable, Hashable, Codable {
+    package var requestID: JSONValue
+    package var reason: String
 
-    public init(requestID: JSONValue, reason: String) {
+    package init(requestID: JSONValue, reason: String) {
         self.requestID = requestID
         self.reason = reason
     }
@@ -142,12 +142,12 @@ public struct CommandRejected: Sendable, Hashable, Codable {
 }
 
 /// `replay_complete` (extension): every journaled event after `since_seq` has been sent.
-public struct ReplayComplete: Sendable, Hashable, Codable {
-    public var requestID: JSONValue
+package struct ReplayComplete: Sendable, Hashable, Codable {
+    package var requestID: JSONValue
     /// The highest stream sequence number sent or known; resume from here.
-    public var lastSeq: Int
+    package var lastSeq: Int
 
-    public init(requestID: JSONValue, lastSeq: Int) {
+    package init(requestID: JSONValue, lastSeq: Int) {
         self.requestID = requestID
         self.lastSeq = lastSeq
     }
@@ -159,11 +159,11 @@ public struct ReplayComplete: Sendable, Hashable, Codable {
 }
 
 /// `swarm_list`: every swarm the router knows, keyed by swarm id.
-public struct SwarmListReply: Sendable, Hashable, Codable {
-    public var requestID: JSONValue
-    public var swarms: [String: SwarmSummary]
+package struct SwarmListReply: Sendable, Hashable, Codable {
+    package var requestID: JSONValue
+    package var swarms: [String: SwarmSummary]
 
-    public init(requestID: JSONValue, swarms: [String: SwarmSummary]) {
+    package init(requestID: JSONValue, swarms: [String: SwarmSummary]) {
         self.requestID = requestID
         self.swarms = swarms
     }
@@ -175,19 +175,19 @@ public struct SwarmListReply: Sendable, Hashable, Codable {
 }
 
 /// `swarm_status`: one swarm's state, Slurm state and (extension) its nodes.
-public struct SwarmStatusReply: Sendable, Hashable, Codable {
-    public var requestID: JSONValue
-    public var swarmID: SwarmID
-    public var jobID: JobID
-    public var nodeCount: Int
-    public var status: SwarmState
-    public var slurmState: String
-    public var provider: String?
-    public var nodes: [NodeSummary]?
-    public var endedReason: String?
-    public var timeLeftSeconds: Int?
+package struct SwarmStatusReply: Sendable, Hashable, Codable {
+    package var requestID: JSONValue
+    package var swarmID: SwarmID
+    package var jobID: JobID
+    package var nodeCount: Int
+    package var status: SwarmState
+    package var slurmState: String
+    package var provider: String?
+    package var nodes: [NodeSummary]?
+    package var endedReason: String?
+    package var timeLeftSeconds: Int?
 
-    public init(
+    package init(
         requestID: JSONValue, swarmID: SwarmID, jobID: JobID, nodeCount: Int, status: SwarmState, slurmState: String,
         provider: String? = nil, nodes: [NodeSummary]? = nil, endedReason: String? = nil, timeLeftSeconds: Int? = nil
     ) {
@@ -216,19 +216,19 @@ public struct SwarmStatusReply: Sendable, Hashable, Codable {
 }
 
 /// `inject_ack`, `inject_delivered`, `inject_failed`: one prompt's delivery to one node.
-public struct InjectionEvent: Sendable, Hashable, Codable {
-    public var requestID: JSONValue
-    public var swarmID: SwarmID
-    public var injectionID: InjectionID
-    public var nodeID: Int
+package struct InjectionEvent: Sendable, Hashable, Codable {
+    package var requestID: JSONValue
+    package var swarmID: SwarmID
+    package var injectionID: InjectionID
+    package var nodeID: Int
     /// The prompt text, on `inject_ack` only (extension, as HEAD does).
-    public var prompt: String?
+    package var prompt: String?
     /// Why delivery failed, on `inject_failed` only.
-    public var error: String?
+    package var error: String?
     /// The router's stream sequence number (extension), shared with stream events; resume point.
-    public var seq: Int?
+    package var seq: Int?
 
-    public init(
+    package init(
         requestID: JSONValue, swarmID: SwarmID, injectionID: InjectionID, nodeID: Int, prompt: String? = nil,
         error: String? = nil, seq: Int? = nil
     ) {
@@ -252,14 +252,14 @@ public struct InjectionEvent: Sendable, Hashable, Codable {
 
 /// `router_notice` (extension): something clients should know that belongs to no request, such as the SSH
 /// connection to a cluster dropping and coming back.
-public struct RouterNotice: Sendable, Hashable, Codable {
+package struct RouterNotice: Sendable, Hashable, Codable {
     /// `info`, `warning` or `error`.
-    public var level: String
-    public var message: String
+    package var level: String
+    package var message: String
     /// The provider or cluster the notice is about (`local`, `slurm`), if any.
-    public var site: String?
+    package var site: String?
 
-    public init(level: String, message: String, site: String? = nil) {
+    package init(level: String, message: String, site: String? = nil) {
         self.level = level
         self.message = message
         self.site = site

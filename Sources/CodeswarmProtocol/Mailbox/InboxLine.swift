@@ -1,11 +1,11 @@
 /// One line of a node's inbox file: `{"type":"user","content","injection_id"}` (the seed's format).
-public struct InboxLine: Sendable, Hashable, Codable {
+package struct InboxLine: Sendable, Hashable, Codable {
     /// `user` for a prompt; other types are reported by the worker and skipped.
-    public var type: String
-    public var content: String?
-    public var injectionID: InjectionID?
+    package var type: String
+    package var content: String?
+    package var injectionID: InjectionID?
 
-    public init(userContent: String, injectionID: InjectionID) {
+    package init(userContent: String, injectionID: InjectionID) {
         self.type = "user"
         self.content = userContent
         self.injectionID = injectionID
@@ -18,15 +18,15 @@ public struct InboxLine: Sendable, Hashable, Codable {
 }
 
 /// File names of the shared-filesystem mailbox: `<base>/mailbox/{inbox,outbox,archive}/<job>_<NN>.jsonl`.
-public enum MailboxLayout {
+package enum MailboxLayout {
     /// `<job>_<NN>.jsonl`, the node index zero-padded to two digits (more digits past 99).
-    public static func fileName(jobID: JobID, nodeID: Int) -> String {
+    package static func fileName(jobID: JobID, nodeID: Int) -> String {
         let digits = String(nodeID)
         return "\(jobID.rawValue)_\(digits.count < 2 ? "0" + digits : digits).jsonl"
     }
 
     /// The job and node a mailbox file name belongs to, or nil for other names.
-    public static func parse(fileName: String) -> (jobID: JobID, nodeID: Int)? {
+    package static func parse(fileName: String) -> (jobID: JobID, nodeID: Int)? {
         guard fileName.hasSuffix(".jsonl") else { return nil }
         let stem = fileName.dropLast(".jsonl".count)
         guard let underscore = stem.lastIndex(of: "_") else { return nil }
@@ -41,18 +41,18 @@ public enum MailboxLayout {
     }
 
     /// `<base>/mailbox/<box>/<file>`.
-    public static func path(base: String, box: Box, jobID: JobID, nodeID: Int) -> String {
+    package static func path(base: String, box: Box, jobID: JobID, nodeID: Int) -> String {
         "\(base)/mailbox/\(box.rawValue)/\(fileName(jobID: jobID, nodeID: nodeID))"
     }
 
     /// `<base>/runs/<job>/agent_<NN>`, a node's working directory.
-    public static func agentDirectory(base: String, jobID: JobID, nodeID: Int) -> String {
+    package static func agentDirectory(base: String, jobID: JobID, nodeID: Int) -> String {
         let digits = String(nodeID)
         return "\(base)/runs/\(jobID.rawValue)/agent_\(digits.count < 2 ? "0" + digits : digits)"
     }
 
     /// The three mailbox folders.
-    public enum Box: String, Sendable, CaseIterable {
+    package enum Box: String, Sendable, CaseIterable {
         case inbox, outbox, archive
     }
 }

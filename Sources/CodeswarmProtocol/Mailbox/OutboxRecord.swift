@@ -2,9 +2,9 @@
 ///
 /// The seed's lines are flat objects discriminated by `type`; this struct mirrors that so a line written by
 /// the original worker decodes unchanged, and a line we write is readable by the original router.
-public struct OutboxRecord: Sendable, Hashable, Codable {
+package struct OutboxRecord: Sendable, Hashable, Codable {
     /// The line types.
-    public enum Kind: String, Sendable, Hashable, Codable {
+    package enum Kind: String, Sendable, Hashable, Codable {
         case start
         case codexRPC = "codex_rpc"
         case codexStderr = "codex_stderr"
@@ -12,35 +12,35 @@ public struct OutboxRecord: Sendable, Hashable, Codable {
         case complete
     }
 
-    public var type: Kind
-    public var jobID: JobID?
-    public var nodeID: Int?
+    package var type: Kind
+    package var jobID: JobID?
+    package var nodeID: Int?
     /// The injection whose turn this line belongs to (`codex_rpc`, some `worker_error`).
-    public var injectionID: InjectionID?
+    package var injectionID: InjectionID?
     /// The app-server JSON-RPC message, unchanged (`codex_rpc`).
-    public var payload: JSONValue?
+    package var payload: JSONValue?
     /// `start`: the host (the Slurm node name when known).
-    public var hostname: String?
+    package var hostname: String?
     /// `start`, `complete`: wire timestamp.
-    public var timestamp: String?
+    package var timestamp: String?
     /// `codex_stderr`: one line the agent wrote to stderr.
-    public var line: String?
+    package var line: String?
     /// `worker_error`: what went wrong.
-    public var error: String?
+    package var error: String?
     /// `worker_error` (extension): a machine-readable code: `turn_stalled`, `agent_exited`, `agent_restarted`,
     /// `agent_restart_limit`, `inbox_corrupt_line`, `agent_error`.
-    public var code: String?
+    package var code: String?
     /// `complete` (extension): why the worker stopped (`sigterm`, `agent_restart_limit`, …).
-    public var reason: String?
+    package var reason: String?
     /// Extension: the worker's per-node line number, starting at 1; duplicates are detectable end to end.
-    public var seq: Int?
+    package var seq: Int?
     /// Extension: the worker's process id (`start`).
-    public var pid: Int?
+    package var pid: Int?
     /// Extension, `codex_rpc` only: `to_agent` for a message the worker sent (an answer to a server request);
     /// absent for messages the agent sent.
-    public var direction: String?
+    package var direction: String?
 
-    public init(
+    package init(
         type: Kind, jobID: JobID?, nodeID: Int?, injectionID: InjectionID? = nil, payload: JSONValue? = nil,
         hostname: String? = nil, timestamp: String? = nil, line: String? = nil, error: String? = nil,
         code: String? = nil, reason: String? = nil, seq: Int? = nil, pid: Int? = nil, direction: String? = nil
@@ -68,7 +68,7 @@ public struct OutboxRecord: Sendable, Hashable, Codable {
         case injectionID = "injection_id"
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(type, forKey: .type)
         try container.encodeIfPresent(jobID, forKey: .jobID)

@@ -1,28 +1,28 @@
 /// What a worker needs to run one node: written by the router to `<base>/runs/<job>/worker.json` at launch.
-public struct WorkerSettings: Sendable, Hashable, Codable {
+package struct WorkerSettings: Sendable, Hashable, Codable {
     /// `<base>` on the shared filesystem (holds `mailbox/` and `runs/`).
-    public var base: String
+    package var base: String
     /// The agent's argv. A first element `codeswarm` means this same binary (so `codeswarm demo-agent` works anywhere).
-    public var agentCommand: [String]
+    package var agentCommand: [String]
     /// Extra environment for the agent.
-    public var agentEnvironment: [String: String]
+    package var agentEnvironment: [String: String]
     /// `thread/start` sandbox: `read-only`, `workspace-write`, `danger-full-access`.
-    public var sandbox: String
+    package var sandbox: String
     /// `thread/start` approval policy: `untrusted`, `on-failure`, `on-request`, `never`.
-    public var approvalPolicy: String
+    package var approvalPolicy: String
     /// The answer to approval requests: `accept`, `acceptForSession`, `decline`, `cancel`.
-    public var approvalDecision: String
-    public var model: String?
+    package var approvalDecision: String
+    package var model: String?
     /// Seconds without agent output during a turn before the worker reports the turn stalled.
-    public var stallTimeoutSeconds: Double
+    package var stallTimeoutSeconds: Double
     /// Agent restarts allowed before the worker gives up and completes.
-    public var restartLimit: Int
+    package var restartLimit: Int
     /// Milliseconds between inbox polls.
-    public var inboxPollMilliseconds: Int
+    package var inboxPollMilliseconds: Int
     /// Seconds the worker waits on SIGTERM for the running turn to finish before stopping the agent.
-    public var drainSeconds: Double
+    package var drainSeconds: Double
 
-    public init(
+    package init(
         base: String, agentCommand: [String], agentEnvironment: [String: String] = [:],
         sandbox: String = "workspace-write", approvalPolicy: String = "never", approvalDecision: String = "decline",
         model: String? = nil, stallTimeoutSeconds: Double = 300, restartLimit: Int = 5, inboxPollMilliseconds: Int = 50,

@@ -1,9 +1,9 @@
 /// How a process ended: the pure form of a `waitpid` status, shared by the process layer and the worker core.
-public enum ProcessExitStatus: Sendable, Hashable, CustomStringConvertible {
+package enum ProcessExitStatus: Sendable, Hashable, CustomStringConvertible {
     case exited(Int32)
     case signaled(Int32)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .exited(let code): "exit code \(code)"
         case .signaled(let signal): "signal \(signal)"
@@ -11,5 +11,5 @@ public enum ProcessExitStatus: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// True for exit code 0.
-    public var isSuccess: Bool { self == .exited(0) }
+    package var isSuccess: Bool { self == .exited(0) }
 }

@@ -1,5 +1,5 @@
 /// The lifecycle of a swarm as the router reports it in `status`.
-public enum SwarmState: String, Sendable, Hashable, Codable, CaseIterable {
+package enum SwarmState: String, Sendable, Hashable, Codable, CaseIterable {
     /// Submitted; workers have not all written `start` yet.
     case starting
     /// Every worker has started.
@@ -11,7 +11,7 @@ public enum SwarmState: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 /// What a node's agent is doing, derived from worker and app-server traffic.
-public enum AgentState: String, Sendable, Hashable, Codable, CaseIterable {
+package enum AgentState: String, Sendable, Hashable, Codable, CaseIterable {
     case starting
     case idle
     case working

@@ -1,26 +1,26 @@
 /// One swarm as listed by `swarm_list` (the seed's registry record plus additive fields).
-public struct SwarmSummary: Sendable, Hashable, Codable {
-    public var jobID: JobID
-    public var nodeCount: Int
-    public var systemPrompt: String
-    public var partition: String?
-    public var time: String?
-    public var account: String?
-    public var qos: String?
-    public var status: SwarmState
-    public var provider: String
+package struct SwarmSummary: Sendable, Hashable, Codable {
+    package var jobID: JobID
+    package var nodeCount: Int
+    package var systemPrompt: String
+    package var partition: String?
+    package var time: String?
+    package var account: String?
+    package var qos: String?
+    package var status: SwarmState
+    package var provider: String
     /// Slurm's state for the job (`PENDING`, `RUNNING`, …) or the local provider's equivalent.
-    public var slurmState: String?
+    package var slurmState: String?
     /// Why the swarm ended, once it has.
-    public var endedReason: String?
+    package var endedReason: String?
     /// When the launch was accepted (wire timestamp).
-    public var createdAt: String?
+    package var createdAt: String?
     /// Tokens used so far, summed over nodes.
-    public var totalTokens: Int?
+    package var totalTokens: Int?
     /// Seconds until the time limit, when one is known.
-    public var timeLeftSeconds: Int?
+    package var timeLeftSeconds: Int?
 
-    public init(
+    package init(
         jobID: JobID, nodeCount: Int, systemPrompt: String, partition: String? = nil, time: String? = nil,
         account: String? = nil, qos: String? = nil, status: SwarmState, provider: String, slurmState: String? = nil,
         endedReason: String? = nil, createdAt: String? = nil, totalTokens: Int? = nil, timeLeftSeconds: Int? = nil
@@ -55,22 +55,22 @@ public struct SwarmSummary: Sendable, Hashable, Codable {
 }
 
 /// One node of a swarm as reported by `swarm_status` (extension).
-public struct NodeSummary: Sendable, Hashable, Codable {
-    public var nodeID: Int
+package struct NodeSummary: Sendable, Hashable, Codable {
+    package var nodeID: Int
     /// The Slurm node name (or host name) the worker reported in `start`.
-    public var hostname: String?
-    public var state: AgentState
+    package var hostname: String?
+    package var state: AgentState
     /// The injection the node is working on, if any.
-    public var injectionID: InjectionID?
+    package var injectionID: InjectionID?
     /// When the current turn started (wire timestamp).
-    public var turnStartedAt: String?
+    package var turnStartedAt: String?
     /// When the node last produced anything (wire timestamp).
-    public var lastActivityAt: String?
-    public var totalTokens: Int
+    package var lastActivityAt: String?
+    package var totalTokens: Int
     /// The last error the node reported.
-    public var lastError: String?
+    package var lastError: String?
 
-    public init(
+    package init(
         nodeID: Int, hostname: String? = nil, state: AgentState, injectionID: InjectionID? = nil,
         turnStartedAt: String? = nil, lastActivityAt: String? = nil, totalTokens: Int = 0, lastError: String? = nil
     ) {

@@ -1,10 +1,10 @@
 /// Where the router has read a node's outbox file up to: the file's name, identity (inode) and byte offset.
-public struct OutboxCursor: Sendable, Hashable, Codable {
-    public var file: String
-    public var inode: UInt64
-    public var offset: UInt64
+package struct OutboxCursor: Sendable, Hashable, Codable {
+    package var file: String
+    package var inode: UInt64
+    package var offset: UInt64
 
-    public init(file: String, inode: UInt64, offset: UInt64) {
+    package init(file: String, inode: UInt64, offset: UInt64) {
         self.file = file
         self.inode = inode
         self.offset = offset
@@ -12,7 +12,7 @@ public struct OutboxCursor: Sendable, Hashable, Codable {
 }
 
 /// A request from the router to `codeswarm relay`, one JSON line on the relay's stdin.
-public enum RelayRequest: Sendable, Hashable {
+package enum RelayRequest: Sendable, Hashable {
     /// Follow the outbox files of `jobID` (nodes `0..<nodeCount`), resuming from `cursors`.
     case watch(jobID: JobID, nodeCount: Int, cursors: [OutboxCursor])
     /// Stop following a job (its files are drained and archived).
@@ -25,7 +25,7 @@ public enum RelayRequest: Sendable, Hashable {
 }
 
 /// What `codeswarm relay` reports on its stdout, one JSON line each.
-public enum RelayEvent: Sendable, Hashable {
+package enum RelayEvent: Sendable, Hashable {
     /// The relay runs and follows `base`.
     case ready(base: String, pid: Int)
     /// One complete outbox line: bytes `offset..<end` of `cursor.file` (inode `cursor.inode`).
@@ -48,7 +48,7 @@ extension RelayRequest: Codable {
         case timeoutSeconds = "timeout_seconds"
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let op = try container.decode(String.self, forKey: .op)
         switch op {
@@ -76,7 +76,7 @@ extension RelayRequest: Codable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         switch self {
         case .watch(let jobID, let nodeCount, let cursors):
@@ -111,7 +111,7 @@ extension RelayEvent: Codable {
         case standardError = "stderr"
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let type = try container.decode(String.self, forKey: .type)
         switch type {
@@ -150,7 +150,7 @@ extension RelayEvent: Codable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         switch self {
         case .ready(let base, let pid):

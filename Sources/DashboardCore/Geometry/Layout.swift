@@ -2,15 +2,15 @@
 ///
 /// Fixed and minimum sizes are served first (shrinking from the last item when the space is short),
 /// percentages next, and what is left goes to `fill` items by weight.
-public enum Layout {
+package enum Layout {
     /// The direction of a split.
-    public enum Axis: Sendable {
+    package enum Axis: Sendable {
         case horizontal
         case vertical
     }
 
     /// How big one part of a split wants to be.
-    public enum Constraint: Sendable, Hashable {
+    package enum Constraint: Sendable, Hashable {
         /// Exactly this many cells (less only when the space runs out).
         case fixed(Int)
         /// This share of the whole, in percent.
@@ -22,7 +22,7 @@ public enum Layout {
     }
 
     /// The parts of `rect` along `axis`, one per constraint, in order, together covering at most `rect`.
-    public static func split(_ rect: Rect, _ axis: Axis, _ constraints: [Constraint]) -> [Rect] {
+    package static func split(_ rect: Rect, _ axis: Axis, _ constraints: [Constraint]) -> [Rect] {
         let total = axis == .horizontal ? rect.width : rect.height
         let lengths = lengths(total: total, constraints)
         var parts: [Rect] = []

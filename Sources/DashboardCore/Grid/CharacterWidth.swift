@@ -3,9 +3,9 @@
 /// The core cannot call `wcwidth` (it is pure and has no C imports), so the East Asian Wide and Fullwidth
 /// ranges of Unicode 15 are tabled here; the terminal layer positions every non-ASCII grapheme explicitly,
 /// so a rare disagreement costs one cell, never a shifted row.
-public enum CharacterWidth {
+package enum CharacterWidth {
     /// The cells `character` takes: 0 (control or invisible), 1 or 2.
-    public static func of(_ character: Character) -> Int {
+    package static func of(_ character: Character) -> Int {
         if let ascii = character.asciiValue {
             return ascii >= 0x20 && ascii < 0x7F ? 1 : 0
         }
@@ -20,7 +20,7 @@ public enum CharacterWidth {
     }
 
     /// The cells `text` takes when drawn on one line.
-    public static func of(_ text: some StringProtocol) -> Int {
+    package static func of(_ text: some StringProtocol) -> Int {
         if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text.utf8.count }
         var total = 0
         for character in text { total += of(character) }

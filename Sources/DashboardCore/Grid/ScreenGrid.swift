@@ -2,36 +2,36 @@
 ///
 /// Wide graphemes take two cells (the second is a continuation) and are never split: one that would
 /// straddle a clip edge is drawn as a blank instead, and overwriting either half blanks the other.
-public struct ScreenGrid: Sendable, Hashable {
-    public let size: ScreenSize
+package struct ScreenGrid: Sendable, Hashable {
+    package let size: ScreenSize
     /// Row-major cells, `size.width * size.height` of them.
-    public private(set) var cells: [Cell]
+    package private(set) var cells: [Cell]
     /// Where the terminal should show its cursor (the text entry point), or nil to hide it.
-    public var cursor: Point?
+    package var cursor: Point?
 
-    public init(size: ScreenSize, role: StyleRole = .normal) {
+    package init(size: ScreenSize, role: StyleRole = .normal) {
         self.size = size
         self.cells = Array(repeating: .blank(role), count: size.width * size.height)
     }
 
     /// The whole grid as a rectangle.
-    public var bounds: Rect { Rect(size: size) }
+    package var bounds: Rect { Rect(size: size) }
 
     /// The cell at column `x`, row `y` (a blank for positions outside the grid).
-    public subscript(x: Int, y: Int) -> Cell {
+    package subscript(x: Int, y: Int) -> Cell {
         guard x >= 0, y >= 0, x < size.width, y < size.height else { return .blank() }
         return cells[y * size.width + x]
     }
 
     /// The cells of row `y`.
-    public func row(_ y: Int) -> ArraySlice<Cell> {
+    package func row(_ y: Int) -> ArraySlice<Cell> {
         guard y >= 0, y < size.height else { return [] }
         return cells[(y * size.width)..<((y + 1) * size.width)]
     }
 
     /// Writes `text` on one line from (`x`, `y`), clipped to `clip` (and the grid); returns the column after it.
     @discardableResult
-    public mutating func put(_ text: some StringProtocol, x: Int, y: Int, role: StyleRole, clip: Rect? = nil) -> Int {
+    package mutating func put(_ text: some StringProtocol, x: Int, y: Int, role: StyleRole, clip: Rect? = nil) -> Int {
         let area = (clip ?? bounds).intersection(bounds)
         guard y >= area.y, y < area.maxY else { return x }
         var column = x
@@ -65,7 +65,7 @@ public struct ScreenGrid: Sendable, Hashable {
     }
 
     /// Fills `rect` with `character` in `role`.
-    public mutating func fill(_ rect: Rect, character: Character = " ", role: StyleRole) {
+    package mutating func fill(_ rect: Rect, character: Character = " ", role: StyleRole) {
         let area = rect.intersection(bounds)
         guard !area.isEmpty else { return }
         for y in area.y..<area.maxY {
@@ -76,7 +76,7 @@ public struct ScreenGrid: Sendable, Hashable {
     }
 
     /// Changes the role of every cell in `rect`, keeping the characters (a selection highlight).
-    public mutating func paint(_ rect: Rect, role: StyleRole) {
+    package mutating func paint(_ rect: Rect, role: StyleRole) {
         let area = rect.intersection(bounds)
         guard !area.isEmpty else { return }
         for y in area.y..<area.maxY {
@@ -87,13 +87,13 @@ public struct ScreenGrid: Sendable, Hashable {
     }
 
     /// The line style of a box.
-    public enum BoxStyle: Sendable {
+    package enum BoxStyle: Sendable {
         case single
         case double
     }
 
     /// Draws a box around the inside of `rect` with an optional title on the top edge.
-    public mutating func box(
+    package mutating func box(
         _ rect: Rect, style: BoxStyle = .single, role: StyleRole = .border, title: String? = nil,
         titleRole: StyleRole = .title, footer: String? = nil, footerRole: StyleRole = .dim
     ) {
@@ -143,7 +143,7 @@ public struct ScreenGrid: Sendable, Hashable {
     }
 
     /// Each row as text (continuation cells contribute nothing, so wide graphemes read naturally).
-    public var textLines: [String] {
+    package var textLines: [String] {
         (0..<size.height).map { y in
             var line = ""
             for cell in row(y) where !cell.isContinuation { line.append(cell.character) }
@@ -152,22 +152,22 @@ public struct ScreenGrid: Sendable, Hashable {
     }
 
     /// Each row as one role letter per cell (see `StyleRole.letter`).
-    public var roleLines: [String] {
+    package var roleLines: [String] {
         (0..<size.height).map { y in String(row(y).map(\.role.letter)) }
     }
 
     /// The text rows with a `|` after each, so trailing spaces are visible in snapshots.
-    public var textSnapshot: String {
+    package var textSnapshot: String {
         textLines.map { $0 + "|" }.joined(separator: "\n")
     }
 
     /// True when any row contains `text`.
-    public func contains(_ text: String) -> Bool {
+    package func contains(_ text: String) -> Bool {
         textLines.contains { $0.contains(text) }
     }
 
     /// The index of the first row containing `text`, if any.
-    public func rowIndex(containing text: String) -> Int? {
+    package func rowIndex(containing text: String) -> Int? {
         textLines.firstIndex { $0.contains(text) }
     }
 }

@@ -1,5 +1,5 @@
 /// What a cell means, not what colour it is: the theme decides how each role looks.
-public enum StyleRole: Sendable, Hashable, CaseIterable {
+package enum StyleRole: Sendable, Hashable, CaseIterable {
     case normal
     case dim
     case border
@@ -28,7 +28,7 @@ public enum StyleRole: Sendable, Hashable, CaseIterable {
     case dangerous
 
     /// The one-letter code used by `ScreenGrid.roleLines`, so colour regressions read as text in tests.
-    public var letter: Character {
+    package var letter: Character {
         switch self {
         case .normal: "."
         case .dim: "d"

@@ -1,19 +1,19 @@
 /// The eight basic terminal colours, plus the terminal's own default.
-public enum TerminalColor: Int16, Sendable, Hashable {
+package enum TerminalColor: Int16, Sendable, Hashable {
     case `default` = -1
     case black = 0, red, green, yellow, blue, magenta, cyan, white
 }
 
 /// How one role looks: colours and attributes.
-public struct CellStyle: Sendable, Hashable {
-    public var foreground: TerminalColor
-    public var background: TerminalColor
-    public var isBold: Bool
-    public var isReverse: Bool
-    public var isDim: Bool
-    public var isUnderlined: Bool
+package struct CellStyle: Sendable, Hashable {
+    package var foreground: TerminalColor
+    package var background: TerminalColor
+    package var isBold: Bool
+    package var isReverse: Bool
+    package var isDim: Bool
+    package var isUnderlined: Bool
 
-    public init(
+    package init(
         _ foreground: TerminalColor = .default, on background: TerminalColor = .default, bold: Bool = false,
         reverse: Bool = false, dim: Bool = false, underline: Bool = false
     ) {
@@ -27,21 +27,21 @@ public struct CellStyle: Sendable, Hashable {
 }
 
 /// Maps every style role to a look; views never name colours, only roles.
-public struct Theme: Sendable {
+package struct Theme: Sendable {
     /// True when the theme uses attributes only (NO_COLOR, or a terminal without colours).
-    public let isMonochrome: Bool
+    package let isMonochrome: Bool
     private let styles: [StyleRole: CellStyle]
 
-    public init(isMonochrome: Bool, styles: [StyleRole: CellStyle]) {
+    package init(isMonochrome: Bool, styles: [StyleRole: CellStyle]) {
         self.isMonochrome = isMonochrome
         self.styles = styles
     }
 
     /// The look of `role` (plain text for roles the theme leaves out).
-    public func style(for role: StyleRole) -> CellStyle { styles[role] ?? CellStyle() }
+    package func style(for role: StyleRole) -> CellStyle { styles[role] ?? CellStyle() }
 
     /// Colours on the terminal's default background, so light and dark terminals both read well.
-    public static let color = Theme(
+    package static let color = Theme(
         isMonochrome: false,
         styles: [
             .dim: CellStyle(dim: true),
@@ -70,7 +70,7 @@ public struct Theme: Sendable {
         ])
 
     /// Attributes only: reverse for bars and selection, bold for emphasis (htop's monochrome scheme).
-    public static let monochrome = Theme(
+    package static let monochrome = Theme(
         isMonochrome: true,
         styles: [
             .dim: CellStyle(dim: true),

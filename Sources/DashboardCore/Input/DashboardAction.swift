@@ -1,5 +1,5 @@
 /// Everything a key can ask the dashboard to do; `KeyMap` binds keys to these and `DashboardState` applies them.
-public enum DashboardAction: Sendable, Hashable {
+package enum DashboardAction: Sendable, Hashable {
     // General
     case quit
     case showHelp

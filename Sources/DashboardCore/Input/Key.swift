@@ -1,5 +1,5 @@
 /// A key press as the dashboard understands it, independent of how the terminal encoded it.
-public enum Key: Sendable, Hashable {
+package enum Key: Sendable, Hashable {
     /// A printable character (including space and any Unicode text).
     case character(Character)
     /// Ctrl plus a letter, given in lower case (`control("c")` is Ctrl-C).
@@ -14,7 +14,7 @@ public enum Key: Sendable, Hashable {
     case function(Int)
 
     /// How the key is written in hints and help: `j`, `Ctrl-U`, `Shift-Tab`, `↑`, `PgDn`.
-    public var label: String {
+    package var label: String {
         switch self {
         case .character(" "): "Space"
         case .character(let character): String(character)
@@ -40,7 +40,7 @@ public enum Key: Sendable, Hashable {
     }
 
     /// The text a key types into an input field, if it is a plain character.
-    public var typedText: String? {
+    package var typedText: String? {
         if case .character(let character) = self { return String(character) }
         return nil
     }

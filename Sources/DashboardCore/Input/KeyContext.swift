@@ -1,5 +1,5 @@
 /// Where keyboard input goes right now; each binding lists the contexts it applies in.
-public enum KeyContext: String, Sendable, Hashable, CaseIterable {
+package enum KeyContext: String, Sendable, Hashable, CaseIterable {
     case swarms
     case nodes
     case output
@@ -10,13 +10,13 @@ public enum KeyContext: String, Sendable, Hashable, CaseIterable {
     case launch
 
     /// The three browsing panes, where most single-letter keys act.
-    public static let browsing: Set<KeyContext> = [.swarms, .nodes, .output]
+    package static let browsing: Set<KeyContext> = [.swarms, .nodes, .output]
     /// The contexts that edit text, where printable keys are typed rather than looked up.
-    public static let textEntry: Set<KeyContext> = [.prompt, .filter, .launch]
+    package static let textEntry: Set<KeyContext> = [.prompt, .filter, .launch]
 }
 
 /// The help overlay's sections, in display order.
-public enum KeyGroup: String, Sendable, Hashable, CaseIterable {
+package enum KeyGroup: String, Sendable, Hashable, CaseIterable {
     case general = "General"
     case navigation = "Moving around"
     case nodes = "Nodes and targets"

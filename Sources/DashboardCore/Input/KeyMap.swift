@@ -1,17 +1,17 @@
 /// One key binding: the keys, the action, the words shown for it, and where it applies.
-public struct KeyBinding: Sendable, Hashable {
-    public var keys: [Key]
-    public var action: DashboardAction
+package struct KeyBinding: Sendable, Hashable {
+    package var keys: [Key]
+    package var action: DashboardAction
     /// The status-bar hint (one or two words), or nil to leave the binding out of the hints.
-    public var hint: String?
+    package var hint: String?
     /// The help overlay's description.
-    public var help: String
-    public var group: KeyGroup
-    public var contexts: Set<KeyContext>
+    package var help: String
+    package var group: KeyGroup
+    package var contexts: Set<KeyContext>
     /// Dangerous actions ask for confirmation before they run.
-    public var isDangerous: Bool
+    package var isDangerous: Bool
 
-    public init(
+    package init(
         _ keys: [Key], _ action: DashboardAction, hint: String? = nil, help: String, group: KeyGroup,
         contexts: Set<KeyContext>, isDangerous: Bool = false
     ) {
@@ -25,41 +25,41 @@ public struct KeyBinding: Sendable, Hashable {
     }
 
     /// The keys as shown in hints and help: `k/↑`.
-    public var keyLabel: String { keys.map(\.label).joined(separator: "/") }
+    package var keyLabel: String { keys.map(\.label).joined(separator: "/") }
 }
 
 /// The dashboard's single binding table: key lookup, status-bar hints and the help overlay all come from it.
-public struct KeyMap: Sendable {
-    public let bindings: [KeyBinding]
+package struct KeyMap: Sendable {
+    package let bindings: [KeyBinding]
 
-    public init(bindings: [KeyBinding]) {
+    package init(bindings: [KeyBinding]) {
         self.bindings = bindings
     }
 
     /// The binding for `key` in `context`, if any.
-    public func binding(for key: Key, in context: KeyContext) -> KeyBinding? {
+    package func binding(for key: Key, in context: KeyContext) -> KeyBinding? {
         bindings.first { $0.contexts.contains(context) && $0.keys.contains(key) }
     }
 
     /// The hinted bindings of `context`, in table order.
-    public func hints(for context: KeyContext) -> [KeyBinding] {
+    package func hints(for context: KeyContext) -> [KeyBinding] {
         bindings.filter { $0.hint != nil && $0.contexts.contains(context) }
     }
 
     /// The bindings of `group`, each once, in table order.
-    public func bindings(in group: KeyGroup) -> [KeyBinding] {
+    package func bindings(in group: KeyGroup) -> [KeyBinding] {
         bindings.filter { $0.group == group }
     }
 
     /// The binding that runs `action` in `context`, if one does.
-    public func binding(for action: DashboardAction, in context: KeyContext) -> KeyBinding? {
+    package func binding(for action: DashboardAction, in context: KeyContext) -> KeyBinding? {
         bindings.first { $0.action == action && $0.contexts.contains(context) }
     }
 
     private typealias B = KeyBinding
 
     /// The dashboard's bindings.
-    public static let standard = KeyMap(bindings: [
+    package static let standard = KeyMap(bindings: [
         // General
         B(
             [.character("?"), .function(1)], .showHelp, hint: "help", help: "Show every key (this list)",

@@ -1,7 +1,7 @@
 /// The key map as Markdown, for `docs/DASHBOARD.md`; a test keeps the document equal to this.
 extension KeyMap {
     /// One table per group: keys, where they work, what they do.
-    public var markdownReference: String {
+    package var markdownReference: String {
         var sections: [String] = []
         for group in KeyGroup.allCases {
             let bindings = bindings(in: group)

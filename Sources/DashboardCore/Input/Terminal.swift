@@ -1,5 +1,5 @@
 /// What a terminal reports: keys, pastes, size changes, and the end of the session by a signal.
-public enum TerminalEvent: Sendable, Hashable {
+package enum TerminalEvent: Sendable, Hashable {
     case key(Key)
     case paste(String)
     case resized(ScreenSize)
@@ -8,7 +8,7 @@ public enum TerminalEvent: Sendable, Hashable {
 }
 
 /// A full-screen terminal the dashboard draws on; `CursesTerminal` in production, `FakeTerminal` in tests.
-public protocol Terminal: AnyObject, Sendable {
+package protocol Terminal: AnyObject, Sendable {
     /// The current size in cells.
     var size: ScreenSize { get }
     /// Input and size changes, in order; finishes when the terminal is restored.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The dashboard's link to the router, as shown in the status bar.
-public enum ConnectionState: Sendable, Hashable {
+package enum ConnectionState: Sendable, Hashable {
     /// Dialling the router; `attempt` counts from 1 since the last good connection.
     case connecting(attempt: Int)
     case connected
@@ -9,5 +9,5 @@ public enum ConnectionState: Sendable, Hashable {
     case disconnected(reason: String, retryAt: Date?)
 
     /// True while commands can be sent.
-    public var isConnected: Bool { self == .connected }
+    package var isConnected: Bool { self == .connected }
 }

@@ -2,7 +2,7 @@ import CodeswarmProtocol
 import Foundation
 
 /// Everything that can happen to the dashboard: the only input of `DashboardState.handle`.
-public enum DashboardEvent: Sendable, Hashable {
+package enum DashboardEvent: Sendable, Hashable {
     case key(Key)
     /// Text pasted in one piece (bracketed paste), possibly several lines.
     case paste(String)
@@ -16,7 +16,7 @@ public enum DashboardEvent: Sendable, Hashable {
 }
 
 /// What the dashboard asks its runtime to do; the only output of `DashboardState.handle`.
-public enum DashboardCommand: Sendable, Hashable {
+package enum DashboardCommand: Sendable, Hashable {
     case send(RouterCommand, requestID: String)
     case quit
 }

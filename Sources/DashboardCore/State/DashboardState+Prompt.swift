@@ -89,7 +89,7 @@ extension DashboardState {
     }
 
     /// The nodes the prompt would go to, or why it cannot be sent.
-    public func promptRecipients() -> Result<
+    package func promptRecipients() -> Result<
         (swarm: SwarmRecord, selection: NodeSelection, nodeIDs: [Int]), PromptProblem
     > {
         guard let swarm = selectedSwarm else { return .failure(.init("No swarm selected: launch one with n.")) }
@@ -110,7 +110,7 @@ extension DashboardState {
     }
 
     /// How the target reads on the prompt line: `node 3`, `2 marked`, `all 16`.
-    public var targetLabel: String {
+    package var targetLabel: String {
         guard let swarm = selectedSwarm else { return "no swarm" }
         switch prompt.target {
         case .focused: return focusedNode.map { "node \($0.nodeID)" } ?? "no node"
@@ -148,8 +148,8 @@ extension DashboardState {
 }
 
 /// Why the prompt cannot be sent, in words for the user.
-public struct PromptProblem: Error, Sendable, Hashable {
-    public var message: String
+package struct PromptProblem: Error, Sendable, Hashable {
+    package var message: String
 
-    public init(_ message: String) { self.message = message }
+    package init(_ message: String) { self.message = message }
 }

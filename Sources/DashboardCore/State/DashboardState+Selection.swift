@@ -4,7 +4,7 @@ import Foundation
 /// Derived lists and the current selection: what the tables show and which row is chosen.
 extension DashboardState {
     /// Every swarm, active ones first, newest first within each group.
-    public var orderedSwarms: [SwarmRecord] {
+    package var orderedSwarms: [SwarmRecord] {
         swarms.values.sorted { left, right in
             if left.isActive != right.isActive { return left.isActive }
             let leftDate = left.createdAt ?? .distantPast
@@ -15,7 +15,7 @@ extension DashboardState {
     }
 
     /// The swarms that pass the swarm filter, in table order.
-    public var visibleSwarms: [SwarmRecord] {
+    package var visibleSwarms: [SwarmRecord] {
         let needle = swarmFilter.text.lowercased()
         guard !needle.isEmpty else { return orderedSwarms }
         return orderedSwarms.filter { swarm in
@@ -28,14 +28,14 @@ extension DashboardState {
     }
 
     /// The selected swarm, if it is visible; otherwise the first visible one.
-    public var selectedSwarm: SwarmRecord? {
+    package var selectedSwarm: SwarmRecord? {
         let visible = visibleSwarms
         if let id = selectedSwarmID, let swarm = visible.first(where: { $0.id == id }) { return swarm }
         return visible.first
     }
 
     /// The nodes of `swarm` that pass the node filter, by node id.
-    public func visibleNodes(of swarm: SwarmRecord) -> [NodeRecord] {
+    package func visibleNodes(of swarm: SwarmRecord) -> [NodeRecord] {
         let needle = nodeFilter.text.lowercased()
         guard !needle.isEmpty else { return swarm.allNodes }
         return swarm.allNodes.filter { node in
@@ -45,7 +45,7 @@ extension DashboardState {
     }
 
     /// The focused node of the selected swarm: the remembered one if visible, else the first visible.
-    public var focusedNode: NodeRecord? {
+    package var focusedNode: NodeRecord? {
         guard let swarm = selectedSwarm else { return nil }
         let nodes = visibleNodes(of: swarm)
         if let id = selectedNodes[swarm.id], let node = nodes.first(where: { $0.nodeID == id }) { return node }
@@ -53,19 +53,19 @@ extension DashboardState {
     }
 
     /// The focused node's key, for its transcript and scroll position.
-    public var focusedNodeKey: NodeKey? {
+    package var focusedNodeKey: NodeKey? {
         guard let swarm = selectedSwarm, let node = focusedNode else { return nil }
         return NodeKey(swarm.id, node.nodeID)
     }
 
     /// The marked nodes of the selected swarm, sorted.
-    public var markedNodeIDs: [Int] {
+    package var markedNodeIDs: [Int] {
         guard let swarm = selectedSwarm else { return [] }
         return (marks[swarm.id] ?? []).sorted()
     }
 
     /// The nodes the split view shows: the marked ones if any, else every visible node.
-    public var splitNodes: [NodeRecord] {
+    package var splitNodes: [NodeRecord] {
         guard let swarm = selectedSwarm else { return [] }
         let visible = visibleNodes(of: swarm)
         let marked = Set(markedNodeIDs)

@@ -5,57 +5,57 @@ import Foundation
 ///
 /// It owns no tasks, handles or terminal: time arrives in `tick` events and request ids come from a
 /// counter, so every behaviour can be tested by feeding events and reading the commands and the screen.
-public struct DashboardState: Sendable {
-    public let keyMap: KeyMap
-    public var size: ScreenSize
+package struct DashboardState: Sendable {
+    package let keyMap: KeyMap
+    package var size: ScreenSize
     /// The time of the last tick; all ages and countdowns are measured against it.
-    public var now: Date
-    public var isMonochrome: Bool
-    public var connection: ConnectionState = .connecting(attempt: 1)
+    package var now: Date
+    package var isMonochrome: Bool
+    package var connection: ConnectionState = .connecting(attempt: 1)
     /// True once a connection has succeeded, so a later one is announced as a reconnect.
-    public var hasEverConnected = false
+    package var hasEverConnected = false
 
-    public var swarms: [SwarmID: SwarmRecord] = [:]
-    public var transcripts: [NodeKey: Transcript] = [:]
-    public var scroll: [NodeKey: ScrollPosition] = [:]
+    package var swarms: [SwarmID: SwarmRecord] = [:]
+    package var transcripts: [NodeKey: Transcript] = [:]
+    package var scroll: [NodeKey: ScrollPosition] = [:]
 
-    public var mode: DashboardMode = .browse
-    public var focus: PaneFocus = .swarms
-    public var selectedSwarmID: SwarmID?
+    package var mode: DashboardMode = .browse
+    package var focus: PaneFocus = .swarms
+    package var selectedSwarmID: SwarmID?
     /// The focused node of each swarm, remembered per swarm.
-    public var selectedNodes: [SwarmID: Int] = [:]
-    public var marks: [SwarmID: Set<Int>] = [:]
-    public var isSplit = false
-    public var swarmFilter = TextField()
-    public var nodeFilter = TextField()
+    package var selectedNodes: [SwarmID: Int] = [:]
+    package var marks: [SwarmID: Set<Int>] = [:]
+    package var isSplit = false
+    package var swarmFilter = TextField()
+    package var nodeFilter = TextField()
     /// Which table the filter line edits.
-    public var filterTarget: PaneFocus = .swarms
-    public var prompt = PromptState()
-    public var helpScroll = 0
-    public var flash: Flash?
+    package var filterTarget: PaneFocus = .swarms
+    package var prompt = PromptState()
+    package var helpScroll = 0
+    package var flash: Flash?
 
-    public var ledger = RequestLedger()
-    public var sequences = SequenceTracker()
+    package var ledger = RequestLedger()
+    package var sequences = SequenceTracker()
     /// The replay in progress; stream events meanwhile are history, so they do not count as activity.
-    public var replayRequestID: String?
+    package var replayRequestID: String?
     /// Journaled events that arrived while the replay ran, applied in seq order when it completes.
-    public var replayBuffer: [RouterEvent] = []
+    package var replayBuffer: [RouterEvent] = []
     /// True while the buffer is being applied, so its events are not buffered again.
     var isFlushingReplay = false
     /// When the running replay was requested; a replay that never completes is given up after a while.
     var replayStartedAt: Date?
-    public var lastListAt: Date?
-    public var lastStatusAt: [SwarmID: Date] = [:]
-    public var launchDefaults: LaunchRequest
+    package var lastListAt: Date?
+    package var lastStatusAt: [SwarmID: Date] = [:]
+    package var launchDefaults: LaunchRequest
 
     /// How often the swarm list is refreshed while connected.
-    public static let listInterval: TimeInterval = 15
+    package static let listInterval: TimeInterval = 15
     /// How often the selected swarm's status (and its nodes) is refreshed.
-    public static let statusInterval: TimeInterval = 5
+    package static let statusInterval: TimeInterval = 5
     /// How long live events wait for an unanswered replay before they are shown anyway.
-    public static let replayPatience: TimeInterval = 10
+    package static let replayPatience: TimeInterval = 10
 
-    public init(
+    package init(
         size: ScreenSize, now: Date, isMonochrome: Bool = false,
         launchDefaults: LaunchRequest = LaunchRequest(nodes: 4),
         initialSwarmID: SwarmID? = nil, keyMap: KeyMap = .standard
@@ -70,7 +70,7 @@ public struct DashboardState: Sendable {
     }
 
     /// Applies one event and returns what the runtime must do.
-    public mutating func handle(_ event: DashboardEvent) -> [DashboardCommand] {
+    package mutating func handle(_ event: DashboardEvent) -> [DashboardCommand] {
         switch event {
         case .key(let key):
             return handleKey(key)
@@ -93,7 +93,7 @@ public struct DashboardState: Sendable {
     }
 
     /// Where keys go right now.
-    public var keyContext: KeyContext {
+    package var keyContext: KeyContext {
         switch mode {
         case .browse:
             switch focus {
@@ -154,7 +154,7 @@ public struct DashboardState: Sendable {
     }
 
     /// Carries out `action`; every key ends up here.
-    public mutating func apply(_ action: DashboardAction) -> [DashboardCommand] {
+    package mutating func apply(_ action: DashboardAction) -> [DashboardCommand] {
         switch action {
         case .quit: return [.quit]
         case .showHelp:
@@ -199,7 +199,7 @@ public struct DashboardState: Sendable {
     }
 
     /// Why `action` cannot run now, phrased as what to do instead; nil when it can.
-    public func disabledReason(_ action: DashboardAction) -> String? {
+    package func disabledReason(_ action: DashboardAction) -> String? {
         switch action {
         case .terminateSwarm:
             guard let swarm = selectedSwarm else { return "No swarm selected: pick one in the Swarms pane." }
@@ -220,7 +220,7 @@ public struct DashboardState: Sendable {
     }
 
     /// Shows `text` in the header bar until it expires.
-    public mutating func showFlash(_ text: String, isError: Bool) {
+    package mutating func showFlash(_ text: String, isError: Bool) {
         let seconds = isError ? Flash.errorSeconds : Flash.infoSeconds
         flash = Flash(text: text, isError: isError, expiresAt: now.addingTimeInterval(seconds))
     }

@@ -1,13 +1,13 @@
 import CodeswarmProtocol
 
 /// The launch dialog: one text field per launch parameter, validated before anything is sent.
-public struct LaunchForm: Sendable, Hashable {
+package struct LaunchForm: Sendable, Hashable {
     /// The form's fields, in display order.
-    public enum Field: Int, Sendable, Hashable, CaseIterable {
+    package enum Field: Int, Sendable, Hashable, CaseIterable {
         case nodes, partition, time, account, provider, systemPrompt
 
         /// The label shown before the field.
-        public var label: String {
+        package var label: String {
             switch self {
             case .nodes: "Nodes"
             case .partition: "Partition"
@@ -19,7 +19,7 @@ public struct LaunchForm: Sendable, Hashable {
         }
 
         /// What an empty field means.
-        public var placeholder: String {
+        package var placeholder: String {
             switch self {
             case .nodes: "number of nodes"
             case .partition, .account: "configured default"
@@ -30,13 +30,13 @@ public struct LaunchForm: Sendable, Hashable {
         }
     }
 
-    public var fields: [Field: TextField]
-    public var focused: Field = .nodes
+    package var fields: [Field: TextField]
+    package var focused: Field = .nodes
     /// Why the last submit was refused.
-    public var error: String?
+    package var error: String?
 
     /// A form prefilled from `defaults`.
-    public init(defaults: LaunchRequest) {
+    package init(defaults: LaunchRequest) {
         fields = [
             .nodes: TextField(String(defaults.nodes)),
             .partition: TextField(defaults.partition ?? ""),
@@ -48,24 +48,24 @@ public struct LaunchForm: Sendable, Hashable {
     }
 
     /// The field being edited.
-    public var current: TextField {
+    package var current: TextField {
         get { fields[focused] ?? TextField() }
         set { fields[focused] = newValue }
     }
 
     /// Moves to the next field, wrapping around.
-    public mutating func focusNext() {
+    package mutating func focusNext() {
         focused = Field(rawValue: (focused.rawValue + 1) % Field.allCases.count) ?? .nodes
     }
 
     /// Moves to the previous field, wrapping around.
-    public mutating func focusPrevious() {
+    package mutating func focusPrevious() {
         let count = Field.allCases.count
         focused = Field(rawValue: (focused.rawValue + count - 1) % count) ?? .nodes
     }
 
     /// The launch request, or what to fix (with the offending field focused).
-    public mutating func validated() -> LaunchRequest? {
+    package mutating func validated() -> LaunchRequest? {
         func text(_ field: Field) -> String { (fields[field]?.text ?? "").trimmingWhitespace() }
         guard let nodes = Int(text(.nodes)), nodes >= 1, nodes <= LaunchRequest.maximumNodes else {
             focused = .nodes

@@ -2,18 +2,18 @@ import CodeswarmProtocol
 import Foundation
 
 /// Identifies one node of one swarm.
-public struct NodeKey: Sendable, Hashable {
-    public var swarmID: SwarmID
-    public var nodeID: Int
+package struct NodeKey: Sendable, Hashable {
+    package var swarmID: SwarmID
+    package var nodeID: Int
 
-    public init(_ swarmID: SwarmID, _ nodeID: Int) {
+    package init(_ swarmID: SwarmID, _ nodeID: Int) {
         self.swarmID = swarmID
         self.nodeID = nodeID
     }
 }
 
 /// Where the node's most recent prompt from this dashboard (or any client) has got to.
-public enum InjectStatus: Sendable, Hashable {
+package enum InjectStatus: Sendable, Hashable {
     /// Sent by this dashboard; the router has not answered yet.
     case sending
     /// The router accepted it for this node.
@@ -23,7 +23,7 @@ public enum InjectStatus: Sendable, Hashable {
     case failed(InjectionID?, reason: String)
 
     /// The short form for tables: `… sending`, `✓ acked`, `✓ delivered`, `✗ failed`.
-    public var label: String {
+    package var label: String {
         switch self {
         case .sending: "… sending"
         case .acknowledged: "• acked"
@@ -33,7 +33,7 @@ public enum InjectStatus: Sendable, Hashable {
     }
 
     /// The semantic role for the label.
-    public var role: StyleRole {
+    package var role: StyleRole {
         switch self {
         case .sending, .acknowledged: .warning
         case .delivered: .good
@@ -43,19 +43,19 @@ public enum InjectStatus: Sendable, Hashable {
 }
 
 /// What the dashboard knows about one node: the router's summary, refined by the live stream.
-public struct NodeRecord: Sendable, Hashable {
-    public var nodeID: Int
-    public var hostname: String?
-    public var state: AgentState
+package struct NodeRecord: Sendable, Hashable {
+    package var nodeID: Int
+    package var hostname: String?
+    package var state: AgentState
     /// The injection the node is working on.
-    public var injectionID: InjectionID?
-    public var turnStartedAt: Date?
-    public var lastActivityAt: Date?
-    public var totalTokens: Int?
-    public var lastError: String?
-    public var inject: InjectStatus?
+    package var injectionID: InjectionID?
+    package var turnStartedAt: Date?
+    package var lastActivityAt: Date?
+    package var totalTokens: Int?
+    package var lastError: String?
+    package var inject: InjectStatus?
 
-    public init(nodeID: Int, state: AgentState = .starting) {
+    package init(nodeID: Int, state: AgentState = .starting) {
         self.nodeID = nodeID
         self.state = state
     }
@@ -72,7 +72,7 @@ public struct NodeRecord: Sendable, Hashable {
     }
 
     /// The state's label for tables: `approval` stands for waiting for approval.
-    public var stateLabel: String {
+    package var stateLabel: String {
         switch state {
         case .waitingForApproval: "approval"
         default: state.rawValue
@@ -80,7 +80,7 @@ public struct NodeRecord: Sendable, Hashable {
     }
 
     /// The semantic role of the state.
-    public var stateRole: StyleRole {
+    package var stateRole: StyleRole {
         switch state {
         case .working: .good
         case .waitingForApproval: .warning

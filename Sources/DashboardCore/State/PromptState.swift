@@ -1,7 +1,7 @@
 import CodeswarmProtocol
 
 /// Which nodes the prompt line sends to.
-public enum PromptTarget: Sendable, Hashable, CaseIterable {
+package enum PromptTarget: Sendable, Hashable, CaseIterable {
     /// The focused (selected) node.
     case focused
     /// The marked nodes of the selected swarm.
@@ -11,23 +11,23 @@ public enum PromptTarget: Sendable, Hashable, CaseIterable {
 }
 
 /// The prompt line: the text being typed, its target, and the history of sent prompts.
-public struct PromptState: Sendable, Hashable {
-    public var field = TextField()
-    public var target: PromptTarget = .focused
+package struct PromptState: Sendable, Hashable {
+    package var field = TextField()
+    package var target: PromptTarget = .focused
     /// Sent prompts, oldest first.
-    public private(set) var history: [String] = []
+    package private(set) var history: [String] = []
     /// The history entry shown while browsing with ↑/↓; nil while editing the draft.
-    public private(set) var historyIndex: Int?
+    package private(set) var historyIndex: Int?
     /// The text typed before browsing the history, restored by ↓ past the newest entry.
     private var draft = ""
 
     /// The most prompts remembered.
-    public static let historyLimit = 100
+    package static let historyLimit = 100
 
-    public init() {}
+    package init() {}
 
     /// Records a sent prompt (skipping an immediate repeat) and leaves history browsing.
-    public mutating func remember(_ text: String) {
+    package mutating func remember(_ text: String) {
         if history.last != text { history.append(text) }
         if history.count > Self.historyLimit { history.removeFirst(history.count - Self.historyLimit) }
         historyIndex = nil
@@ -35,7 +35,7 @@ public struct PromptState: Sendable, Hashable {
     }
 
     /// Shows the previous (older) prompt.
-    public mutating func showPrevious() {
+    package mutating func showPrevious() {
         guard !history.isEmpty else { return }
         if let index = historyIndex {
             historyIndex = max(0, index - 1)
@@ -47,7 +47,7 @@ public struct PromptState: Sendable, Hashable {
     }
 
     /// Shows the next (newer) prompt, or the draft after the newest.
-    public mutating func showNext() {
+    package mutating func showNext() {
         guard let index = historyIndex else { return }
         if index + 1 < history.count {
             historyIndex = index + 1
@@ -59,5 +59,5 @@ public struct PromptState: Sendable, Hashable {
     }
 
     /// Leaves history browsing after an edit, so the edited text becomes the draft.
-    public mutating func didEdit() { historyIndex = nil }
+    package mutating func didEdit() { historyIndex = nil }
 }

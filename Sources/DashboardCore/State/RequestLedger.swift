@@ -3,7 +3,7 @@ import DequeModule
 import Foundation
 
 /// What a request was for, so replies and rejections can be explained and applied.
-public enum RequestPurpose: Sendable, Hashable {
+package enum RequestPurpose: Sendable, Hashable {
     case list
     case status(SwarmID)
     case replay
@@ -12,7 +12,7 @@ public enum RequestPurpose: Sendable, Hashable {
     case terminate(SwarmID)
 
     /// How the request is named in messages (`prompt`, `launch`, and so on).
-    public var noun: String {
+    package var noun: String {
         switch self {
         case .list: "list"
         case .status: "status"
@@ -25,7 +25,7 @@ public enum RequestPurpose: Sendable, Hashable {
 }
 
 /// Request ids from a counter, and the purpose of every request still waiting for its answer.
-public struct RequestLedger: Sendable, Hashable {
+package struct RequestLedger: Sendable, Hashable {
     private var counter = 0
     /// A request still waiting for its answer.
     private struct Pending: Sendable, Hashable {
@@ -37,15 +37,15 @@ public struct RequestLedger: Sendable, Hashable {
     private var order: Deque<String> = []
 
     /// How many unanswered requests are remembered; the oldest are forgotten first.
-    public static let capacity = 512
+    package static let capacity = 512
 
-    public init() {}
+    package init() {}
 
     /// How long an unanswered request counts as still waiting; after that it may be asked again.
-    public static let patience: TimeInterval = 30
+    package static let patience: TimeInterval = 30
 
     /// A fresh request id (`dash-1`, `dash-2`, …) recorded with its purpose and when it was sent.
-    public mutating func open(_ purpose: RequestPurpose, at now: Date) -> String {
+    package mutating func open(_ purpose: RequestPurpose, at now: Date) -> String {
         counter += 1
         let id = "dash-\(counter)"
         purposes[id] = Pending(purpose: purpose, openedAt: now)
@@ -57,33 +57,33 @@ public struct RequestLedger: Sendable, Hashable {
     }
 
     /// The purpose of request `id`, if it is still remembered.
-    public func purpose(of id: String) -> RequestPurpose? { purposes[id]?.purpose }
+    package func purpose(of id: String) -> RequestPurpose? { purposes[id]?.purpose }
 
     /// Forgets request `id` (it has been answered for good).
-    public mutating func close(_ id: String) {
+    package mutating func close(_ id: String) {
         purposes[id] = nil
     }
 
     /// True when a request with this purpose was sent less than `patience` ago and is unanswered.
-    public func isWaiting(for purpose: RequestPurpose, now: Date) -> Bool {
+    package func isWaiting(for purpose: RequestPurpose, now: Date) -> Bool {
         purposes.values.contains { $0.purpose == purpose && now.timeIntervalSince($0.openedAt) < Self.patience }
     }
 }
 
 /// Remembers which stream sequence numbers were applied, so replays after a reconnect add nothing twice.
-public struct SequenceTracker: Sendable, Hashable {
+package struct SequenceTracker: Sendable, Hashable {
     /// The highest sequence number seen; a replay resumes after it.
-    public private(set) var highest = 0
+    package private(set) var highest = 0
     private var recent: Set<Int> = []
     private var order: Deque<Int> = []
 
     /// How many recent numbers are remembered exactly.
-    public static let window = 8192
+    package static let window = 8192
 
-    public init() {}
+    package init() {}
 
     /// True (and recorded) when `seq` is new; events without a number are always new.
-    public mutating func admit(_ seq: Int?) -> Bool {
+    package mutating func admit(_ seq: Int?) -> Bool {
         guard let seq else { return true }
         if recent.contains(seq) { return false }
         // Older than anything remembered: it was applied before the window moved on.
@@ -96,7 +96,7 @@ public struct SequenceTracker: Sendable, Hashable {
     }
 
     /// Raises the resume point to `seq` (from `replay_complete`).
-    public mutating func advance(to seq: Int) {
+    package mutating func advance(to seq: Int) {
         highest = max(highest, seq)
     }
 }

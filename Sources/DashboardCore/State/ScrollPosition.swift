@@ -1,5 +1,5 @@
 /// Where a response pane is scrolled: following the newest text, or pinned so new text does not move it.
-public enum ScrollPosition: Sendable, Hashable {
+package enum ScrollPosition: Sendable, Hashable {
     /// The bottom of the pane shows the newest line and stays there as text arrives.
     case following
     /// The bottom of the pane is `linesBelow` wrapped lines above the end of entry `entryID`.
@@ -8,5 +8,5 @@ public enum ScrollPosition: Sendable, Hashable {
     /// below it, while old entries are evicted above it, and across a change of pane width.
     case pinned(entryID: Int, linesBelow: Int)
 
-    public var isFollowing: Bool { self == .following }
+    package var isFollowing: Bool { self == .following }
 }

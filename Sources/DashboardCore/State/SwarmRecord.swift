@@ -2,25 +2,25 @@ import CodeswarmProtocol
 import Foundation
 
 /// What the dashboard knows about one swarm: list and status replies plus launch and terminate progress.
-public struct SwarmRecord: Sendable, Hashable {
-    public var id: SwarmID
-    public var jobID: JobID?
-    public var provider: String?
-    public var nodeCount: Int
-    public var status: SwarmState
-    public var slurmState: String?
-    public var endedReason: String?
-    public var partition: String?
-    public var createdAt: Date?
-    public var totalTokens: Int?
+package struct SwarmRecord: Sendable, Hashable {
+    package var id: SwarmID
+    package var jobID: JobID?
+    package var provider: String?
+    package var nodeCount: Int
+    package var status: SwarmState
+    package var slurmState: String?
+    package var endedReason: String?
+    package var partition: String?
+    package var createdAt: Date?
+    package var totalTokens: Int?
     /// Seconds left at `timeLeftObservedAt`; the view counts down between refreshes.
-    public var timeLeftSeconds: Int?
-    public var timeLeftObservedAt: Date?
+    package var timeLeftSeconds: Int?
+    package var timeLeftObservedAt: Date?
     /// The latest launch or terminate step, shown until the swarm is running or ended.
-    public var progress: String?
-    public var nodes: [Int: NodeRecord]
+    package var progress: String?
+    package var nodes: [Int: NodeRecord]
 
-    public init(id: SwarmID, nodeCount: Int = 0, status: SwarmState = .starting) {
+    package init(id: SwarmID, nodeCount: Int = 0, status: SwarmState = .starting) {
         self.id = id
         self.nodeCount = nodeCount
         self.status = status
@@ -28,7 +28,7 @@ public struct SwarmRecord: Sendable, Hashable {
     }
 
     /// True until the swarm has ended.
-    public var isActive: Bool { status != .terminated }
+    package var isActive: Bool { status != .terminated }
 
     /// Takes a `swarm_list` entry.
     mutating func apply(_ summary: SwarmSummary, now: Date) {
@@ -70,20 +70,20 @@ public struct SwarmRecord: Sendable, Hashable {
     }
 
     /// The time left as of `now`, counting down locally between replies.
-    public func timeLeft(now: Date) -> Int? {
+    package func timeLeft(now: Date) -> Int? {
         guard let seconds = timeLeftSeconds, status != .terminated else { return nil }
         let elapsed = timeLeftObservedAt.map { Int(now.timeIntervalSince($0)) } ?? 0
         return max(0, seconds - max(0, elapsed))
     }
 
     /// Every node to show: the known records plus placeholders up to `nodeCount`, by node id.
-    public var allNodes: [NodeRecord] {
+    package var allNodes: [NodeRecord] {
         let count = max(nodeCount, (nodes.keys.max() ?? -1) + 1)
         return (0..<count).map { nodes[$0] ?? NodeRecord(nodeID: $0) }
     }
 
     /// The status column: `running`, or `ended: timeout` once over.
-    public var statusLabel: String {
+    package var statusLabel: String {
         if status == .terminated {
             return endedReason.map { "ended: \($0)" } ?? "ended"
         }
@@ -92,7 +92,7 @@ public struct SwarmRecord: Sendable, Hashable {
     }
 
     /// The semantic role of the status.
-    public var statusRole: StyleRole {
+    package var statusRole: StyleRole {
         switch status {
         case .running: .good
         case .starting, .terminating: .warning

@@ -2,9 +2,9 @@ import CodeswarmProtocol
 import DequeModule
 
 /// One item of a node's conversation: a prompt, assistant text, a command, a turn boundary, an error.
-public struct TranscriptEntry: Sendable, Hashable {
+package struct TranscriptEntry: Sendable, Hashable {
     /// What the entry is, which decides its prefix and role.
-    public enum Kind: Sendable, Hashable {
+    package enum Kind: Sendable, Hashable {
         case prompt
         case assistant
         case command
@@ -16,15 +16,15 @@ public struct TranscriptEntry: Sendable, Hashable {
     }
 
     /// Increases by one per entry of a transcript and is never reused, so a scroll position can pin to it.
-    public let id: Int
-    public var kind: Kind
-    public var text: String
+    package let id: Int
+    package var kind: Kind
+    package var text: String
     /// True while assistant deltas are still arriving.
-    public var isStreaming: Bool
+    package var isStreaming: Bool
     /// The turn (or injection) the entry belongs to, to match deltas with the final message.
-    public var turnKey: String?
+    package var turnKey: String?
 
-    public init(id: Int, kind: Kind, text: String, isStreaming: Bool = false, turnKey: String? = nil) {
+    package init(id: Int, kind: Kind, text: String, isStreaming: Bool = false, turnKey: String? = nil) {
         self.id = id
         self.kind = kind
         self.text = text
@@ -34,27 +34,27 @@ public struct TranscriptEntry: Sendable, Hashable {
 }
 
 /// A node's bounded scrollback: old entries fall off the top when it grows past its limits.
-public struct Transcript: Sendable, Hashable {
-    public private(set) var entries: Deque<TranscriptEntry> = []
+package struct Transcript: Sendable, Hashable {
+    package private(set) var entries: Deque<TranscriptEntry> = []
     private var nextID = 0
     private var utf8Count = 0
     /// Injections whose prompt is already shown, so acks from several sources add it once.
     private var shownPrompts: Deque<InjectionID> = []
 
     /// The most entries kept.
-    public static let maximumEntries = 2000
+    package static let maximumEntries = 2000
     /// The most text kept, in UTF-8 bytes over all entries.
-    public static let maximumBytes = 512 * 1024
+    package static let maximumBytes = 512 * 1024
     /// The most text one entry keeps; a longer stream keeps its newest part.
-    public static let maximumEntryBytes = 64 * 1024
+    package static let maximumEntryBytes = 64 * 1024
 
-    public init() {}
+    package init() {}
 
     /// The id of the newest entry, if any.
-    public var lastID: Int? { entries.last?.id }
+    package var lastID: Int? { entries.last?.id }
 
     /// Appends a finished entry.
-    public mutating func append(_ kind: TranscriptEntry.Kind, _ text: String, turnKey: String? = nil) {
+    package mutating func append(_ kind: TranscriptEntry.Kind, _ text: String, turnKey: String? = nil) {
         let clean = Self.capped(TextSanitizer.clean(text))
         entries.append(TranscriptEntry(id: nextID, kind: kind, text: clean, isStreaming: false, turnKey: turnKey))
         nextID += 1
@@ -63,7 +63,7 @@ public struct Transcript: Sendable, Hashable {
     }
 
     /// Adds the prompt of `injectionID` once, however many times it is reported.
-    public mutating func appendPrompt(_ text: String, injectionID: InjectionID) {
+    package mutating func appendPrompt(_ text: String, injectionID: InjectionID) {
         guard !shownPrompts.contains(injectionID) else { return }
         shownPrompts.append(injectionID)
         if shownPrompts.count > 64 { shownPrompts.removeFirst() }
@@ -71,7 +71,7 @@ public struct Transcript: Sendable, Hashable {
     }
 
     /// Extends the streaming assistant entry of `turnKey`, or starts one.
-    public mutating func appendDelta(_ text: String, turnKey: String?) {
+    package mutating func appendDelta(_ text: String, turnKey: String?) {
         let clean = TextSanitizer.clean(text)
         if let last = entries.indices.last, entries[last].isStreaming, entries[last].turnKey == turnKey {
             // Appending in place keeps a long stream linear; capping only runs when it overflows.
@@ -93,7 +93,7 @@ public struct Transcript: Sendable, Hashable {
     }
 
     /// Replaces the streaming entry of `turnKey` with the final message, or appends the message.
-    public mutating func finishAssistant(_ text: String, turnKey: String?) {
+    package mutating func finishAssistant(_ text: String, turnKey: String?) {
         let clean = Self.capped(TextSanitizer.clean(text))
         let searchStart = max(entries.startIndex, entries.endIndex - 16)
         if let index = entries[searchStart...].lastIndex(where: { $0.isStreaming && $0.turnKey == turnKey }) {
@@ -107,14 +107,14 @@ public struct Transcript: Sendable, Hashable {
     }
 
     /// Marks every streaming entry of `turnKey` finished (the turn ended without a final message).
-    public mutating func closeStreams(turnKey: String?) {
+    package mutating func closeStreams(turnKey: String?) {
         for index in entries.indices where entries[index].isStreaming && entries[index].turnKey == turnKey {
             entries[index].isStreaming = false
         }
     }
 
     /// The index of the entry with `id`, or of the first later one when it has been evicted.
-    public func index(ofID id: Int) -> Int? {
+    package func index(ofID id: Int) -> Int? {
         guard let first = entries.first else { return nil }
         let offset = id - first.id
         if offset < 0 { return 0 }

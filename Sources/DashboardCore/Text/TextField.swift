@@ -1,18 +1,18 @@
 /// An editable line of text with a cursor counted in graphemes.
-public struct TextField: Sendable, Hashable {
-    public private(set) var text: String
+package struct TextField: Sendable, Hashable {
+    package private(set) var text: String
     /// The cursor position, in graphemes from the start (0...text.count).
-    public private(set) var cursor: Int
+    package private(set) var cursor: Int
 
-    public init(_ text: String = "") {
+    package init(_ text: String = "") {
         self.text = text
         self.cursor = text.count
     }
 
-    public var isEmpty: Bool { text.isEmpty }
+    package var isEmpty: Bool { text.isEmpty }
 
     /// Inserts `string` at the cursor and moves the cursor after it.
-    public mutating func insert(_ string: String) {
+    package mutating func insert(_ string: String) {
         let characters = Array(text)
         let head = String(characters[..<cursor]) + string
         text = head + String(characters[cursor...])
@@ -21,18 +21,18 @@ public struct TextField: Sendable, Hashable {
     }
 
     /// Replaces the whole text and puts the cursor at the end.
-    public mutating func set(_ string: String) {
+    package mutating func set(_ string: String) {
         text = string
         cursor = string.count
     }
 
-    public mutating func moveLeft() { cursor = max(0, cursor - 1) }
-    public mutating func moveRight() { cursor = min(text.count, cursor + 1) }
-    public mutating func moveHome() { cursor = 0 }
-    public mutating func moveEnd() { cursor = text.count }
+    package mutating func moveLeft() { cursor = max(0, cursor - 1) }
+    package mutating func moveRight() { cursor = min(text.count, cursor + 1) }
+    package mutating func moveHome() { cursor = 0 }
+    package mutating func moveEnd() { cursor = text.count }
 
     /// Deletes the grapheme before the cursor.
-    public mutating func deleteBackward() {
+    package mutating func deleteBackward() {
         guard cursor > 0 else { return }
         var characters = Array(text)
         characters.remove(at: cursor - 1)
@@ -41,7 +41,7 @@ public struct TextField: Sendable, Hashable {
     }
 
     /// Deletes the grapheme under the cursor.
-    public mutating func deleteForward() {
+    package mutating func deleteForward() {
         var characters = Array(text)
         guard cursor < characters.count else { return }
         characters.remove(at: cursor)
@@ -49,7 +49,7 @@ public struct TextField: Sendable, Hashable {
     }
 
     /// Deletes the word before the cursor and the spaces after it (Ctrl-W).
-    public mutating func deleteWord() {
+    package mutating func deleteWord() {
         var characters = Array(text)
         var start = cursor
         while start > 0, characters[start - 1].isWhitespace { start -= 1 }
@@ -60,5 +60,5 @@ public struct TextField: Sendable, Hashable {
     }
 
     /// Empties the field.
-    public mutating func clear() { set("") }
+    package mutating func clear() { set("") }
 }

@@ -1,9 +1,9 @@
 import Foundation
 
 /// Pure formatting helpers for views: truncation, padding, durations, ages and token counts.
-public enum TextFormat {
+package enum TextFormat {
     /// `text` cut to at most `width` cells, ending in `…` when something was cut; never splits a wide grapheme.
-    public static func truncate(_ text: some StringProtocol, to width: Int) -> String {
+    package static func truncate(_ text: some StringProtocol, to width: Int) -> String {
         guard width > 0 else { return "" }
         if CharacterWidth.of(text) <= width { return String(text) }
         var result = ""
@@ -18,14 +18,14 @@ public enum TextFormat {
     }
 
     /// `text` truncated or padded with spaces to exactly `width` cells; `alignRight` pads on the left.
-    public static func fit(_ text: some StringProtocol, to width: Int, alignRight: Bool = false) -> String {
+    package static func fit(_ text: some StringProtocol, to width: Int, alignRight: Bool = false) -> String {
         let cut = truncate(text, to: width)
         let padding = String(repeating: " ", count: max(0, width - CharacterWidth.of(cut)))
         return alignRight ? padding + cut : cut + padding
     }
 
     /// A compact duration: `42s`, `3m05s`, `1h02m`, `2d03h`.
-    public static func duration(seconds: Int) -> String {
+    package static func duration(seconds: Int) -> String {
         let value = max(0, seconds)
         if value < 60 { return "\(value)s" }
         if value < 3600 { return "\(value / 60)m\(twoDigits(value % 60))s" }
@@ -34,7 +34,7 @@ public enum TextFormat {
     }
 
     /// A Slurm-style clock for time left: `52:10`, `1:02:03`, `2-03:00:00`.
-    public static func clock(seconds: Int) -> String {
+    package static func clock(seconds: Int) -> String {
         let value = max(0, seconds)
         let days = value / 86_400
         let hours = value % 86_400 / 3600
@@ -46,13 +46,13 @@ public enum TextFormat {
     }
 
     /// The time since `date` as seen at `now`: `3s`, `4m10s`; `-` when unknown.
-    public static func age(since date: Date?, now: Date) -> String {
+    package static func age(since date: Date?, now: Date) -> String {
         guard let date else { return "-" }
         return duration(seconds: Int(now.timeIntervalSince(date)))
     }
 
     /// A token count: `950`, `12.3k`, `4.5M`; `-` when unknown.
-    public static func tokens(_ count: Int?) -> String {
+    package static func tokens(_ count: Int?) -> String {
         guard let count else { return "-" }
         if count < 1000 { return "\(count)" }
         if count < 1_000_000 { return oneDecimal(Double(count) / 1000) + "k" }
@@ -60,7 +60,7 @@ public enum TextFormat {
     }
 
     /// The first `length` characters of an id (enough to tell uuids apart, as git does with hashes).
-    public static func shortID(_ id: String, length: Int = 8) -> String {
+    package static func shortID(_ id: String, length: Int = 8) -> String {
         id.count <= length ? id : String(id.prefix(length))
     }
 

@@ -2,9 +2,9 @@
 ///
 /// Terminal escape sequences are removed rather than shown, so colourised command output reads
 /// cleanly and nothing an agent prints can move the cursor or retitle the window.
-public enum TextSanitizer {
+package enum TextSanitizer {
     /// `text` without ANSI escape sequences, with tabs expanded, CR LF folded and other controls dropped.
-    public static func clean(_ text: String) -> String {
+    package static func clean(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else {
             return text
         }
@@ -33,7 +33,7 @@ public enum TextSanitizer {
     }
 
     /// `text` on one line: newlines and tabs become spaces (for table cells and titles).
-    public static func singleLine(_ text: String) -> String {
+    package static func singleLine(_ text: String) -> String {
         clean(text).replacing("\n", with: " ")
     }
 

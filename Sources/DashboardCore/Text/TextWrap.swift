@@ -1,7 +1,7 @@
 /// Wraps text into lines of a given cell width, at spaces where possible, never splitting a wide grapheme.
-public enum TextWrap {
+package enum TextWrap {
     /// The lines of `text` wrapped to `width` cells; explicit newlines always break; an empty text is one empty line.
-    public static func lines(_ text: String, width: Int) -> [String] {
+    package static func lines(_ text: String, width: Int) -> [String] {
         guard width > 0 else { return [] }
         var result: [String] = []
         for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -11,7 +11,7 @@ public enum TextWrap {
     }
 
     /// The number of lines `lines(text, width:)` returns, without building them.
-    public static func lineCount(_ text: String, width: Int) -> Int {
+    package static func lineCount(_ text: String, width: Int) -> Int {
         guard width > 0 else { return 0 }
         var count = 0
         for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {

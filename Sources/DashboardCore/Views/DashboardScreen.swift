@@ -1,7 +1,7 @@
 /// Renders a whole state into a grid: the one entry point from state to pixels.
-public enum DashboardScreen {
+package enum DashboardScreen {
     /// The frame for `state` at its current size.
-    public static func render(_ state: DashboardState) -> ScreenGrid {
+    package static func render(_ state: DashboardState) -> ScreenGrid {
         var grid = ScreenGrid(size: state.size)
         let layout = ScreenLayout(state: state)
         if layout.isTooSmall {

@@ -2,34 +2,34 @@
 ///
 /// Rows from the top: a header bar, the swarm table, the main area (node table and one response pane,
 /// or the split view's grid of panes), the prompt line and the status bar.
-public struct ScreenLayout: Sendable {
+package struct ScreenLayout: Sendable {
     /// One response pane of the split view.
-    public struct Pane: Sendable, Hashable {
-        public var nodeID: Int
-        public var rect: Rect
+    package struct Pane: Sendable, Hashable {
+        package var nodeID: Int
+        package var rect: Rect
     }
 
     /// The smallest screen the dashboard draws; below it a message asks for a bigger terminal.
-    public static let minimumSize = ScreenSize(width: 40, height: 10)
+    package static let minimumSize = ScreenSize(width: 40, height: 10)
     /// The split view's smallest pane.
-    public static let minimumPaneSize = ScreenSize(width: 36, height: 6)
+    package static let minimumPaneSize = ScreenSize(width: 36, height: 6)
 
-    public var isTooSmall: Bool
-    public var header: Rect
-    public var swarms: Rect
-    public var main: Rect
+    package var isTooSmall: Bool
+    package var header: Rect
+    package var swarms: Rect
+    package var main: Rect
     /// The node table (nil in the split view).
-    public var nodes: Rect?
+    package var nodes: Rect?
     /// The single response pane (nil in the split view).
-    public var output: Rect?
+    package var output: Rect?
     /// The split view's panes, in node order.
-    public var panes: [Pane]
+    package var panes: [Pane]
     /// Which slice of the split nodes the panes show: first index, and the total.
-    public var splitRange: (first: Int, total: Int)
-    public var prompt: Rect
-    public var status: Rect
+    package var splitRange: (first: Int, total: Int)
+    package var prompt: Rect
+    package var status: Rect
 
-    public init(state: DashboardState) {
+    package init(state: DashboardState) {
         let screen = Rect(size: state.size)
         isTooSmall = state.size.width < Self.minimumSize.width || state.size.height < Self.minimumSize.height
         let rows = Layout.split(screen, .vertical, [.fixed(1), .fill(1), .fixed(1), .fixed(1)])
@@ -93,7 +93,7 @@ public struct ScreenLayout: Sendable {
     }
 
     /// The response pane showing `nodeID`: the split view's pane, or the single pane (which shows the focused node).
-    public func paneRect(for nodeID: Int) -> Rect? {
+    package func paneRect(for nodeID: Int) -> Rect? {
         if let output { return output }
         if let pane = panes.first(where: { $0.nodeID == nodeID }) { return pane.rect }
         // A narrow screen showing only the node table still scrolls the pane as it would appear.

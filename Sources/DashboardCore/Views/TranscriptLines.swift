@@ -1,18 +1,18 @@
 /// One display line of a transcript with its role.
-public struct StyledLine: Sendable, Hashable {
-    public var text: String
-    public var role: StyleRole
+package struct StyledLine: Sendable, Hashable {
+    package var text: String
+    package var role: StyleRole
 
-    public init(_ text: String, role: StyleRole) {
+    package init(_ text: String, role: StyleRole) {
         self.text = text
         self.role = role
     }
 }
 
 /// Turns transcript entries into wrapped display lines, and moves scroll positions over them.
-public enum TranscriptLines {
+package enum TranscriptLines {
     /// The lines of `entry` at `width` cells: a prefix marks the kind (`›` prompt, `$` command, `✗` error…).
-    public static func lines(for entry: TranscriptEntry, width: Int) -> [StyledLine] {
+    package static func lines(for entry: TranscriptEntry, width: Int) -> [StyledLine] {
         guard width > 0 else { return [] }
         let (prefix, role) = style(of: entry.kind)
         if entry.kind == .turnEnded {
@@ -29,7 +29,7 @@ public enum TranscriptLines {
     }
 
     /// How many lines `lines(for:width:)` returns.
-    public static func lineCount(for entry: TranscriptEntry, width: Int) -> Int {
+    package static func lineCount(for entry: TranscriptEntry, width: Int) -> Int {
         guard width > 0 else { return 0 }
         if entry.kind == .turnEnded { return 1 }
         let indent = CharacterWidth.of(style(of: entry.kind).prefix)
@@ -51,7 +51,7 @@ public enum TranscriptLines {
     }
 
     /// What a pane shows: up to `height` lines ending at `position`, and how many entries lie below it.
-    public static func window(
+    package static func window(
         of transcript: Transcript, width: Int, height: Int, position: ScrollPosition
     ) -> (lines: [StyledLine], entriesBelow: Int) {
         guard width > 0, height > 0, !transcript.entries.isEmpty else { return ([], 0) }
@@ -86,7 +86,7 @@ public enum TranscriptLines {
     }
 
     /// `position` moved by `delta` lines (negative is up); reaching the newest line means following again.
-    public static func scrolled(
+    package static func scrolled(
         _ position: ScrollPosition, by delta: Int, in transcript: Transcript, width: Int, height: Int
     ) -> ScrollPosition {
         guard width > 0, !transcript.entries.isEmpty else { return .following }

@@ -4,7 +4,7 @@ extension JobID {
     /// True for ids Slurm prints for a job or an array task (`123`, `123_4`), the only ones put in an argv.
     ///
     /// Checked before every use, so a corrupted state file cannot turn a job id into an option or a shell word.
-    public var isSlurmJobID: Bool {
+    package var isSlurmJobID: Bool {
         let parts = rawValue.utf8.split(separator: UInt8(ascii: "_"), omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), rawValue.utf8.count <= 32 else { return false }
         return parts.allSatisfy { part in

@@ -1,26 +1,26 @@
 /// How to reach a cluster's login node: the ssh options of the configuration, plus where the control socket lives.
-public struct SSHOptions: Sendable, Hashable {
+package struct SSHOptions: Sendable, Hashable {
     /// The ssh host, usually an alias from the ssh config.
-    public var host: String
+    package var host: String
     /// `ssh -F`.
-    public var configFile: String?
+    package var configFile: String?
     /// `ssh -p`.
-    public var port: Int?
+    package var port: Int?
     /// `ssh -i`.
-    public var identityFile: String?
+    package var identityFile: String?
     /// `ssh -l`.
-    public var user: String?
+    package var user: String?
     /// The folder of the ControlMaster socket (`<dir>/%C`); absolute and short, since a socket path has ~104 bytes.
-    public var controlDirectory: String
+    package var controlDirectory: String
     /// Seconds the master stays up after its last client.
-    public var controlPersistSeconds: Int
+    package var controlPersistSeconds: Int
     /// Seconds to wait for the TCP connection; nil leaves ssh's default.
-    public var connectTimeoutSeconds: Int?
+    package var connectTimeoutSeconds: Int?
     /// Seconds between keepalives, so a dead connection fails within about 3 intervals instead of hanging;
     /// nil leaves ssh's default.
-    public var serverAliveIntervalSeconds: Int?
+    package var serverAliveIntervalSeconds: Int?
 
-    public init(
+    package init(
         host: String, configFile: String? = nil, port: Int? = nil, identityFile: String? = nil, user: String? = nil,
         controlDirectory: String, controlPersistSeconds: Int = 600, connectTimeoutSeconds: Int? = 15,
         serverAliveIntervalSeconds: Int? = 15
@@ -42,13 +42,13 @@ public struct SSHOptions: Sendable, Hashable {
 /// ssh joins the words after the host with spaces and hands the result to the remote login shell,
 /// so every remote word is quoted for a POSIX shell here. The remote argv carries no user text (that
 /// travels as JSON on stdin); quoting is what keeps paths and ids single words.
-public enum SSHCommandLine {
+package enum SSHCommandLine {
     /// The longest control socket directory: `%C` adds `/` and 40 hex digits, and a unix socket path has at most ~104 bytes.
-    public static let maximumControlDirectoryLength = 104 - 1 - 40 - 1
+    package static let maximumControlDirectoryLength = 104 - 1 - 40 - 1
 
     /// `ssh [-F cfg] [-p port] [-i id] [-l user] -o ControlMaster=auto -o ControlPath=<dir>/%C
     /// -o ControlPersist=<s> -o BatchMode=yes … -T <host> -- <quoted remote argv…>`.
-    public static func wrap(_ remote: [String], options: SSHOptions) throws(SlurmInputError) -> [String] {
+    package static func wrap(_ remote: [String], options: SSHOptions) throws(SlurmInputError) -> [String] {
         guard !(remote.first ?? "").isEmpty else {
             throw SlurmInputError(field: "remote command", reason: "the remote command is empty")
         }
@@ -65,12 +65,12 @@ public enum SSHCommandLine {
     }
 
     /// `ssh … -O check <host>`: exits 0 when the master for this host is up.
-    public static func checkMaster(options: SSHOptions) throws(SlurmInputError) -> [String] {
+    package static func checkMaster(options: SSHOptions) throws(SlurmInputError) -> [String] {
         try connectionArguments(options) + ["-O", "check", options.host]
     }
 
     /// `ssh … -O exit <host>`: asks the master to close (its sessions end with it).
-    public static func exitMaster(options: SSHOptions) throws(SlurmInputError) -> [String] {
+    package static func exitMaster(options: SSHOptions) throws(SlurmInputError) -> [String] {
         try connectionArguments(options) + ["-O", "exit", options.host]
     }
 
@@ -79,7 +79,7 @@ public enum SSHCommandLine {
     /// The safe set leaves out everything a shell treats specially in a word (`$ \` " ' \ ; & | < > ( )
     /// * ? [ ] { } ~ # !`, spaces), so an unquoted word is never expanded or split. `=` is safe only where it
     /// cannot start an assignment (`NAME=…`) or zsh's `=command` expansion, which keeps `--jobs=1,2` readable.
-    public static func quote(_ word: String) -> String {
+    package static func quote(_ word: String) -> String {
         if !word.isEmpty, word.unicodeScalars.allSatisfy({ isSafe($0) || $0 == "=" }), !looksLikeAssignment(word) {
             return word
         }

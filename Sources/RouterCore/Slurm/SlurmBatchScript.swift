@@ -7,28 +7,28 @@ import CodeswarmProtocol
 /// launch token rather than the job id because the id exists only after sbatch returns, and a worker
 /// may start before the router could write anything keyed by it. Each worker learns its job id and
 /// node id from `SLURM_JOB_ID` and `SLURM_PROCID` itself.
-public struct SlurmBatchScript: Sendable, Hashable {
+package struct SlurmBatchScript: Sendable, Hashable {
     /// Nodes, one task (one worker) per node.
-    public let nodes: Int
+    package let nodes: Int
     /// `sbatch --time`.
-    public let time: String
-    public let partition: String?
-    public let account: String?
-    public let qos: String?
-    public let layout: SlurmLayout
+    package let time: String
+    package let partition: String?
+    package let account: String?
+    package let qos: String?
+    package let layout: SlurmLayout
     /// Names the settings folder (`<base>/launches/<token>`); the router uses the swarm id.
-    public let launchToken: String
+    package let launchToken: String
     /// The settings file every worker of this launch reads: `<base>/launches/<token>/worker.json`.
-    public let settingsPath: String
+    package let settingsPath: String
 
     /// Seconds before the time limit at which Slurm sends SIGTERM to the workers (`--signal=TERM@60`).
-    public static let signalLeadSeconds = 60
+    package static let signalLeadSeconds = 60
 
     /// Validates every value; the first bad one is thrown with its reason.
     ///
     /// Scheduler values go through `SchedulerValue.problem(field:value:)`, which admits no newline, space
     /// or shell metacharacter, because they become `#SBATCH` lines and sbatch reads each line as words.
-    public init(
+    package init(
         nodes: Int, time: String, partition: String? = nil, account: String? = nil, qos: String? = nil,
         layout: SlurmLayout, launchToken: String
     ) throws(SlurmInputError) {
@@ -51,7 +51,7 @@ public struct SlurmBatchScript: Sendable, Hashable {
     }
 
     /// A script for the router's launch plan; `time` must have been resolved (the core fills in the default).
-    public init(plan: LaunchPlan, layout: SlurmLayout, launchToken: String) throws(SlurmInputError) {
+    package init(plan: LaunchPlan, layout: SlurmLayout, launchToken: String) throws(SlurmInputError) {
         guard let time = plan.time else {
             throw SlurmInputError(field: "time", reason: "time must be set for a Slurm launch (slurm.default_time)")
         }
@@ -61,7 +61,7 @@ public struct SlurmBatchScript: Sendable, Hashable {
     }
 
     /// The `sbatch` options in script order, each a single word without spaces.
-    public var directives: [String] {
+    package var directives: [String] {
         var options = [
             "--job-name=codeswarm",
             "--nodes=\(nodes)",
@@ -84,7 +84,7 @@ public struct SlurmBatchScript: Sendable, Hashable {
     /// `--kill-on-bad-exit=0`: one worker failing must not take down the other nodes' agents, whatever
     /// the site's KillOnBadExit says. `exec` makes srun the batch step itself, so a signal to the batch
     /// shell reaches srun, which forwards it to the workers.
-    public var srunArguments: [String] {
+    package var srunArguments: [String] {
         [
             "srun", "--nodes=\(nodes)", "--ntasks=\(nodes)", "--ntasks-per-node=1", "--kill-on-bad-exit=0",
             layout.binary, "worker", "--settings", settingsPath,
@@ -92,7 +92,7 @@ public struct SlurmBatchScript: Sendable, Hashable {
     }
 
     /// The script text.
-    public var text: String {
+    package var text: String {
         var lines = ["#!/bin/bash"]
         lines += directives.map { "#SBATCH \($0)" }
         lines.append(

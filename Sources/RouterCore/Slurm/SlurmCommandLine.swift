@@ -3,12 +3,12 @@ import CodeswarmProtocol
 /// Argv arrays for the Slurm commands the router runs, locally or through `SSHCommandLine.wrap`; never shell strings.
 ///
 /// Every job id is checked with `JobID.isSlurmJobID` first.
-public enum SlurmCommandLine {
+package enum SlurmCommandLine {
     /// The `squeue -o` format the parser expects: id, state, reason, time left, node list.
-    public static let queueFormat = "%i|%T|%r|%L|%N"
+    package static let queueFormat = "%i|%T|%r|%L|%N"
 
     /// `sbatch --parsable`, the script (`SlurmBatchScript.text`) on stdin; prints `<id>` or `<id>;<cluster>`.
-    public static func submit() -> [String] {
+    package static func submit() -> [String] {
         ["sbatch", "--parsable"]
     }
 
@@ -18,12 +18,12 @@ public enum SlurmCommandLine {
     /// state, so a job cancelled from outside is seen as CANCELLED rather than as merely gone. squeue
     /// exits 1 with "Invalid job id specified" when the only id asked for is unknown to it: see
     /// `SlurmOutputParser.isUnknownJobError`.
-    public static func queue(jobs: [JobID]) throws(SlurmInputError) -> [String] {
+    package static func queue(jobs: [JobID]) throws(SlurmInputError) -> [String] {
         ["squeue", "--noheader", "--states=all", "--jobs=\(try idList(jobs))", "--format=\(queueFormat)"]
     }
 
     /// `scancel <id>`: ends the job; the batch shell and every step get SIGTERM, then SIGKILL after KillWait.
-    public static func cancel(_ job: JobID) throws(SlurmInputError) -> [String] {
+    package static func cancel(_ job: JobID) throws(SlurmInputError) -> [String] {
         ["scancel", try job.validatedSlurmJobID()]
     }
 
@@ -32,7 +32,7 @@ public enum SlurmCommandLine {
     /// Without `--batch`/`--full`, scancel signals the job's steps only, that is the srun-started workers,
     /// not the batch shell; the workers drain, write `complete` and exit, and the job ends COMPLETED.
     /// (`--batch` would signal only the batch shell, `--full` both.)
-    public static func signalWorkers(_ job: JobID, signal: String = "TERM") throws(SlurmInputError) -> [String] {
+    package static func signalWorkers(_ job: JobID, signal: String = "TERM") throws(SlurmInputError) -> [String] {
         guard !signal.isEmpty,
             signal.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) || ("0"..."9").contains($0) })
         else {
@@ -44,14 +44,14 @@ public enum SlurmCommandLine {
 
     /// `scontrol show job --oneliner <id>`: one job's record, kept by slurmctld for MinJobAge after it ends.
     /// scontrol takes one id per call.
-    public static func showJob(_ job: JobID) throws(SlurmInputError) -> [String] {
+    package static func showJob(_ job: JobID) throws(SlurmInputError) -> [String] {
         ["scontrol", "--oneliner", "show", "job", try job.validatedSlurmJobID()]
     }
 
     /// Final states from Slurm's records for jobs past MinJobAge: `sacct -X` with accounting storage
     /// (slurmdbd), or `sacct --completion` reading the job completion plugin (`jobcomp/filetxt`) where
     /// there is no database, as on the test cluster.
-    public static func accounting(jobs: [JobID], completionLog: Bool) throws(SlurmInputError) -> [String] {
+    package static func accounting(jobs: [JobID], completionLog: Bool) throws(SlurmInputError) -> [String] {
         let source = completionLog ? "--completion" : "--allocations"
         return [
             "sacct", source, "--parsable2", "--noheader", "--format=JobID,State,ExitCode", "--jobs=\(try idList(jobs))",
@@ -60,7 +60,7 @@ public enum SlurmCommandLine {
 
     /// Prefixes `env NAME=value …` so a remote command gets variables (such as `SLURM_CONF`) that ssh
     /// would not pass; with no variables the argv is returned as it is.
-    public static func withEnvironment(_ environment: [String: String], _ argv: [String]) throws(SlurmInputError)
+    package static func withEnvironment(_ environment: [String: String], _ argv: [String]) throws(SlurmInputError)
         -> [String]
     {
         guard !environment.isEmpty else { return argv }

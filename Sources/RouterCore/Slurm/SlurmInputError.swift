@@ -1,16 +1,16 @@
 /// A value refused before any Slurm or SSH command is built: which field, and why in words a user can act on.
-public struct SlurmInputError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct SlurmInputError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The offending field (`partition`, `time`, `base`, `job id`, …).
-    public var field: String
+    package var field: String
     /// Why the value was refused, naming the field.
-    public var reason: String
+    package var reason: String
 
-    public init(field: String, reason: String) {
+    package init(field: String, reason: String) {
         self.field = field
         self.reason = reason
     }
 
-    public var description: String { reason }
+    package var description: String { reason }
 
     /// Names a character in a reason so that invisible ones (newline, tab, space) are readable.
     static func describe(_ scalar: Unicode.Scalar) -> String {

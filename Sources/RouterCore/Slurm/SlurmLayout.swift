@@ -9,15 +9,15 @@ import CodeswarmProtocol
 /// <base>/runs/<job>/agent_<NN>/              each worker's working directory
 /// <base>/mailbox/{inbox,outbox,archive}/     the mailbox
 /// ```
-public struct SlurmLayout: Sendable, Hashable {
+package struct SlurmLayout: Sendable, Hashable {
     /// The absolute base path, without a trailing `/`.
-    public let base: String
+    package let base: String
 
     /// Validates `base`: absolute, at most 512 bytes, only letters, digits and `/ _ . - +`, no `..` component.
     ///
     /// The base is written into `#SBATCH` lines, which sbatch splits on spaces and where `%` starts a
     /// filename pattern, and into the srun line; a narrow alphabet keeps every one of those safe.
-    public init(base: String) throws(SlurmInputError) {
+    package init(base: String) throws(SlurmInputError) {
         var trimmed = Substring(base)
         while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
         let path = String(trimmed)
@@ -42,27 +42,27 @@ public struct SlurmLayout: Sendable, Hashable {
     }
 
     /// The deployed `codeswarm` binary every worker runs.
-    public var binary: String { base + "/bin/codeswarm" }
+    package var binary: String { base + "/bin/codeswarm" }
     /// Where sbatch writes the job's stdout and stderr; it must exist before the job starts.
-    public var logsDirectory: String { base + "/logs" }
+    package var logsDirectory: String { base + "/logs" }
     /// `sbatch --output`: `%j` is the job id.
-    public var outputPattern: String { logsDirectory + "/codeswarm_%j.out" }
+    package var outputPattern: String { logsDirectory + "/codeswarm_%j.out" }
     /// `sbatch --error`.
-    public var errorPattern: String { logsDirectory + "/codeswarm_%j.err" }
+    package var errorPattern: String { logsDirectory + "/codeswarm_%j.err" }
 
     /// The folder holding one launch's settings, keyed by a token the router picks before the job id exists.
-    public func launchDirectory(token: String) throws(SlurmInputError) -> String {
+    package func launchDirectory(token: String) throws(SlurmInputError) -> String {
         try Self.validateToken(token)
         return base + "/launches/" + token
     }
 
     /// The `WorkerSettings` file the router writes before `sbatch`; the batch script passes it to every worker.
-    public func settingsPath(token: String) throws(SlurmInputError) -> String {
+    package func settingsPath(token: String) throws(SlurmInputError) -> String {
         try launchDirectory(token: token) + "/worker.json"
     }
 
     /// `<base>/runs/<job>`: the job's working directories (`agent_<NN>`) live below it.
-    public func runDirectory(job: JobID) throws(SlurmInputError) -> String {
+    package func runDirectory(job: JobID) throws(SlurmInputError) -> String {
         try base + "/runs/" + job.validatedSlurmJobID()
     }
 

@@ -1,9 +1,9 @@
 import CodeswarmProtocol
 
 /// Reads what sbatch, squeue, scontrol and sacct print; blank lines, unknown states and garbage are skipped, never fatal.
-public enum SlurmOutputParser {
+package enum SlurmOutputParser {
     /// The job id from `sbatch --parsable` (`123` or `123;cluster`); also accepts `Submitted batch job 123`.
-    public static func submittedJobID(_ output: String) -> JobID? {
+    package static func submittedJobID(_ output: String) -> JobID? {
         for line in lines(output) {
             let first = line.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
             let candidate = JobID(first.trimmingSpaces())
@@ -20,7 +20,7 @@ public enum SlurmOutputParser {
     ///
     /// A line whose id is not a plain job id (a pending array such as `12_[1-3]`) or that has too few
     /// fields is skipped. The node list is the last field and may itself hold `|`-free text only.
-    public static func queue(_ output: String) -> [JobID: SlurmJobInfo] {
+    package static func queue(_ output: String) -> [JobID: SlurmJobInfo] {
         var jobs: [JobID: SlurmJobInfo] = [:]
         for line in lines(output) {
             let fields = line.split(separator: "|", maxSplits: 4, omittingEmptySubsequences: false)
@@ -38,7 +38,7 @@ public enum SlurmOutputParser {
 
     /// Seconds in a Slurm duration as `%L` prints it: `[days-]hours:minutes:seconds`, `minutes:seconds`, or
     /// plain minutes; nil for `UNLIMITED`, `NOT_SET`, `INVALID`, negative or malformed text.
-    public static func timeLeftSeconds(_ field: String) -> Int? {
+    package static func timeLeftSeconds(_ field: String) -> Int? {
         let text = field.trimmingSpaces()
         let dayParts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard (1...2).contains(dayParts.count) else { return nil }
@@ -68,7 +68,7 @@ public enum SlurmOutputParser {
     }
 
     /// Final states from `scontrol --oneliner show job` output (one `Key=Value …` line per job).
-    public static func showJob(_ output: String) -> [JobID: SlurmFinalState] {
+    package static func showJob(_ output: String) -> [JobID: SlurmFinalState] {
         var states: [JobID: SlurmFinalState] = [:]
         for line in lines(output) {
             var values: [Substring: Substring] = [:]
@@ -90,7 +90,7 @@ public enum SlurmOutputParser {
 
     /// Final states from `sacct --parsable2 --noheader --format=JobID,State,ExitCode` (with or without
     /// `--completion`); step lines (`12.batch`, `12.0`) are skipped, and a later line for the same job wins.
-    public static func accounting(_ output: String) -> [JobID: SlurmFinalState] {
+    package static func accounting(_ output: String) -> [JobID: SlurmFinalState] {
         var states: [JobID: SlurmFinalState] = [:]
         for line in lines(output) {
             let fields = line.split(separator: "|", omittingEmptySubsequences: false)
@@ -106,7 +106,7 @@ public enum SlurmOutputParser {
 
     /// True when squeue or scontrol failed only because no job asked about is known any more
     /// (`slurm_load_jobs error: Invalid job id specified`): an answer of "none left", not an outage.
-    public static func isUnknownJobError(_ standardError: String) -> Bool {
+    package static func isUnknownJobError(_ standardError: String) -> Bool {
         standardError.contains("Invalid job id specified")
     }
 

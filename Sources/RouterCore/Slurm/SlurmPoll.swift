@@ -1,18 +1,18 @@
 import CodeswarmProtocol
 
 /// Turns one batched poll (squeue, then final states for the jobs it no longer lists) into the core's observations.
-public enum SlurmPoll {
+package enum SlurmPoll {
     /// The jobs a successful `squeue` did not list: they need a final-state lookup (`scontrol`/`sacct`).
     ///
     /// Only call this with the output of a squeue that succeeded (or failed with
     /// `SlurmOutputParser.isUnknownJobError`): a failed poll says nothing about which jobs are gone.
-    public static func missing(asked: [JobID], queue: [JobID: SlurmJobInfo]) -> [JobID] {
+    package static func missing(asked: [JobID], queue: [JobID: SlurmJobInfo]) -> [JobID] {
         asked.filter { queue[$0] == nil }
     }
 
     /// One observation per asked job: from squeue when it listed the job, else from a final-state record,
     /// else `UNKNOWN` and finished (Slurm has forgotten it, so it no longer runs).
-    public static func observations(
+    package static func observations(
         asked: [JobID], queue: [JobID: SlurmJobInfo], finalStates: [JobID: SlurmFinalState] = [:]
     ) -> [JobID: JobObservation] {
         var observations: [JobID: JobObservation] = [:]
@@ -33,7 +33,7 @@ public enum SlurmPoll {
 
 extension SlurmJobInfo {
     /// What the router core records from this squeue line.
-    public var observation: JobObservation {
+    package var observation: JobObservation {
         JobObservation(
             state: state.rawValue, isFinished: state.isFinished, reason: reason, timeLeftSeconds: timeLeftSeconds)
     }
@@ -44,7 +44,7 @@ extension SlurmFinalState {
     ///
     /// A record that still says PENDING/RUNNING (scontrol racing the job's end) is reported as not finished,
     /// so the next poll looks again.
-    public var observation: JobObservation {
+    package var observation: JobObservation {
         JobObservation(
             state: state.rawValue, isFinished: state.isFinished, reason: reason ?? exitCode.map { "exit code \($0)" })
     }
