@@ -9,6 +9,12 @@ export CODESWARM_TEST_ROOT=${CODESWARM_TEST_ROOT:-/tmp/codeswarm-test}
 eval "$(bash scripts/ci-setup.sh)"
 # The suite needs these components; in CI a missing one fails instead of skipping.
 export CODESWARM_REQUIRE_CLUSTER=1
+# The official codex binary at the pinned version (scripts/codex/VERSION), for the real-codex tests; the
+# download is skipped when .tools/ already holds it.
+codex_start=$(date +%s)
+CODESWARM_CODEX_BIN=$(bash scripts/codex/install.sh)
+export CODESWARM_CODEX_BIN
+echo "codex install: $(( $(date +%s) - codex_start )) s" >&2
 
 start=$(date +%s)
 build_log=$(mktemp)
