@@ -10,7 +10,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=SCRIPTDIR/lib/common.sh
 . "$HERE/lib/common.sh"
 
-PACKAGES=(slurmctld slurmd slurm-client munge openssh-server openssh-client tmux libncurses-dev)
+PACKAGES=(slurmctld slurmd slurm-client munge openssh-server openssh-client tmux libncurses-dev nodejs)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -28,9 +28,11 @@ extension RouterCore {
             var swarms: [String: SwarmSummary] = [:]
             for swarm in snapshot.swarms { swarms[swarm.id.rawValue] = swarm.summary() }
             reply(to: client, .swarmList(SwarmListReply(requestID: requestID, swarms: swarms)))
-        case .status(let swarmID):
+        case .status(let swarmID, let includeNodes):
             guard let index = index(of: swarmID) else { return reject(unknownSwarm(swarmID)) }
             let swarm = snapshot.swarms[index]
+            // Node detail only on request: the seed's formatter prints every field with `${value}`, and an array
+            // of objects comes out as `[object Object],…`.
             reply(
                 to: client,
                 .swarmStatus(
@@ -38,7 +40,7 @@ extension RouterCore {
                         requestID: requestID, swarmID: swarm.id, jobID: swarm.jobID ?? JobID(""),
                         nodeCount: swarm.request.nodes, status: swarm.status,
                         slurmState: swarm.slurmState ?? "UNKNOWN", provider: swarm.provider,
-                        nodes: swarm.nodes.map { $0.summary() }, endedReason: swarm.endedReason,
+                        nodes: includeNodes ? swarm.nodes.map { $0.summary() } : nil, endedReason: swarm.endedReason,
                         timeLeftSeconds: swarm.timeLeftSeconds)))
         case .terminate(let swarmID, let force):
             guard let index = index(of: swarmID) else { return reject(unknownSwarm(swarmID)) }
@@ -49,6 +51,41 @@ extension RouterCore {
                 effects.append(.send(envelope, to: client))
             }
             reply(to: client, .replayComplete(ReplayComplete(requestID: requestID, lastSeq: snapshot.lastSeq)))
+        case .providers:
+            reply(to: client, .providersList(ProvidersListReply(requestID: requestID, providers: providerCatalog())))
+        case .queueList:
+            // The original web backend polls these every few seconds; answer, or it gets a rejection each time.
+            reply(to: client, .queueList(QueueListReply(requestID: requestID)))
+        case .projectList:
+            reply(to: client, .projectList(ProjectListReply(requestID: requestID)))
+        }
+    }
+
+    /// The configured providers, the default first, in the shape the original web backend's launch form reads.
+    func providerCatalog() -> [ProviderDescription] {
+        let rank = { (name: String) in name == settings.defaultProvider ? 0 : 1 }
+        let names = settings.availableProviders.sorted { (rank($0), $0) < (rank($1), $1) }
+        let timeout = Int(settings.launchTimeoutSeconds.rounded())
+        return names.map { name in
+            guard name == "slurm" else {
+                return ProviderDescription(
+                    id: name, label: name == "local" ? "Local processes" : name, launchHardTimeoutSeconds: timeout)
+            }
+            let values: [(key: String, label: String, value: String?, placeholder: String?)] = [
+                ("partition", "Partition", settings.defaultPartition, nil),
+                ("time_limit", "Time Limit", settings.defaultTime, "HH:MM:SS"),
+                ("account", "Account", settings.defaultAccount, nil),
+                ("qos", "QoS", settings.defaultQos, nil),
+            ]
+            var defaults: [String: JSONValue] = [:]
+            for entry in values { if let value = entry.value { defaults[entry.key] = .string(value) } }
+            return ProviderDescription(
+                id: name, label: "Slurm", defaults: defaults,
+                launchFields: values.map {
+                    LaunchField(
+                        key: $0.key, label: $0.label, defaultValue: .string($0.value ?? ""), placeholder: $0.placeholder
+                    )
+                }, launchHardTimeoutSeconds: timeout)
         }
     }
 

@@ -156,6 +156,24 @@ struct CommandParserTests {
             "launch with letters in time", command("swarm_launch", #"{"time":"1h"}"#), "payload.time contains 'h'",
             "digits"),
         Case("launch with a dangling day", command("swarm_launch", #"{"time":"-01:00"}"#), "not a Slurm time limit"),
+        Case(
+            "launch with provider_params not an object", command("swarm_launch", #"{"provider_params":[1]}"#),
+            "payload.provider_params must be an object, got an array"),
+        Case(
+            "launch with a hostile provider_params partition",
+            command("swarm_launch", #"{"provider_params":{"partition":"gpu;id"}}"#),
+            "payload.provider_params.partition contains ';'"),
+        Case(
+            "launch with a provider_params time_limit that is no Slurm time",
+            command("swarm_launch", #"{"provider_params":{"time_limit":"1:2:3:4"}}"#),
+            "payload.provider_params.time_limit '1:2:3:4' is not a Slurm time limit"),
+        Case(
+            "launch with letters in provider_params.time_limit",
+            command("swarm_launch", #"{"provider_params":{"time_limit":"1h"}}"#),
+            "payload.provider_params.time_limit contains 'h'"),
+        Case(
+            "status with include_nodes \"yes\"", command("swarm_status", #"{"swarm_id":"s","include_nodes":"yes"}"#),
+            "payload.include_nodes must be true or false"),
         // status, terminate, replay
         Case("status without swarm_id", command("swarm_status", "{}"), "payload.swarm_id is required"),
         Case(
@@ -260,7 +278,28 @@ struct CommandParserTests {
         let line =
             #"{\#(Self.p),"command":"swarm_status","request_id":"r1","extra":{"a":1},"payload":{"swarm_id":"s","verbose":true}}"#
         let parsed = try CommandParser.parse(line: Array(line.utf8)).get()
-        #expect(parsed.command == .status(swarmID: "s"))
+        #expect(parsed.command == .status(swarmID: "s", includeNodes: false))
+    }
+
+    @Test("swarm_status sends node detail only to a client that asks with include_nodes")
+    func statusIncludeNodes() throws {
+        let seed = try CommandParser.parse(line: Array(Self.command("swarm_status", #"{"swarm_id":"s"}"#).utf8)).get()
+        #expect(seed.command == .status(swarmID: "s", includeNodes: false))
+        let ours = try CommandParser.parse(
+            line: Array(Self.command("swarm_status", #"{"swarm_id":"s","include_nodes":true}"#).utf8)
+        ).get()
+        #expect(ours.command == .status(swarmID: "s", includeNodes: true))
+        #expect(RouterCommand.status(swarmID: "s").payload == ["swarm_id": "s", "include_nodes": true])
+    }
+
+    @Test("Slurm values in provider_params (the latest original clients) fill the launch; top-level fields win")
+    func providerParams() throws {
+        let payload =
+            #"{"nodes":2,"partition":"debug","provider_params":{"partition":"gpu","time_limit":"00:30:00","account":"a1","qos":"high"}}"#
+        let parsed = try CommandParser.parse(line: Array(Self.command("swarm_launch", payload).utf8)).get()
+        #expect(
+            parsed.command
+                == .launch(LaunchRequest(nodes: 2, partition: "debug", time: "00:30:00", account: "a1", qos: "high")))
     }
 
     @Test("a line with a trailing carriage return (CRLF framing) parses")

@@ -198,7 +198,7 @@ struct GoldenFixtureTests {
     @Test("numeric and null request ids survive a round trip unchanged")
     func requestIDKinds() throws {
         let lines = try Fixture.lines("events.jsonl")
-        let numeric = try #require(lines.first { $0.contains("\"request_id\":7") })
+        let numeric = try #require(lines.first { $0.contains("\"launch_request_id\":7") })
         #expect(try WireCoding.decode(EventEnvelope.self, from: numeric).event.requestID == .number(7))
         let null = try #require(
             lines.first { $0.contains("\"event\":\"command_rejected\"") && $0.contains("\"request_id\":null") })
@@ -228,6 +228,9 @@ extension RouterEvent {
         case .injectDelivered: "inject_delivered"
         case .injectFailed: "inject_failed"
         case .replayComplete: "replay_complete"
+        case .providersList: "providers_list"
+        case .queueList: "queue_list"
+        case .projectList: "project_list"
         case .notice: "router_notice"
         case .unknown: "unknown"
         case .stream(let event): "stream.\(event.body.name)"
@@ -239,7 +242,7 @@ extension RouterEvent {
         Set([
             "swarm_launched", "swarm_launch_progress", "swarm_list", "swarm_status", "swarm_terminated",
             "swarm_terminate_progress", "command_rejected", "inject_ack", "inject_delivered", "inject_failed",
-            "replay_complete", "router_notice", "unknown",
+            "replay_complete", "router_notice", "unknown", "providers_list", "queue_list", "project_list",
         ]).union(StreamEvent.Body.names.map { "stream.\($0)" })
     }
 }

@@ -22,7 +22,7 @@ struct SeedCompatibilityTests {
                         nodes: 2, partition: "gpu", time: "00:30:00",
                         systemPrompt: "You are a focused autonomous agent."))),
             .init(requestID: Self.listRequest, command: .list),
-            .init(requestID: Self.launchRequest, command: .status(swarmID: Self.swarmID)),
+            .init(requestID: Self.launchRequest, command: .status(swarmID: Self.swarmID, includeNodes: false)),
             .init(
                 requestID: Self.listRequest,
                 command: .inject(swarmID: Self.swarmID, nodes: .all, content: "Quote test: it's \"ok\" $HOME `x`")),
@@ -93,6 +93,44 @@ struct SeedCompatibilityTests {
         }
         #expect(lines[5].contains("\\u00e9"), "the fixture really holds \\u escapes")
         #expect(lines[6].contains("\\ud83d\\ude80"), "and surrogate pairs")
+    }
+
+    @Test("the latest original web backend's commands (provider_params, providers/queue/project lists) parse")
+    func headCommands() throws {
+        let lines = try Fixture.lines("head_commands.jsonl")
+        let parsed = try lines.map { try CommandParser.parse(line: Array($0.utf8)).get().command }
+        #expect(
+            parsed == [
+                .launch(
+                    LaunchRequest(
+                        nodes: 2, partition: "gpu", time: "00:30:00", account: "proj-42", qos: "normal",
+                        systemPrompt: "You are a focused autonomous agent.", provider: "slurm")),
+                .launch(LaunchRequest(nodes: 1, provider: "local")),
+                .providers, .queueList, .projectList,
+            ])
+    }
+
+    @Test("launch progress names the launch in launch_request_id, so a seed client's first match is the answer")
+    func launchProgressCarriesNoRequestID() throws {
+        let progress = SwarmLaunchProgress(requestID: Self.launchRequest, stage: "accepted", message: "launching")
+        let line = try WireCoding.encodeString(
+            EventEnvelope(timestamp: Self.seedTimestamp, event: .swarmLaunchProgress(progress)))
+        let data = try #require(try WireCoding.decode(JSONValue.self, from: line)["data"])
+        #expect(data["request_id"] == nil, "the seed CLI would print this event as \"Swarm launched\"")
+        #expect(data["launch_request_id"] == Self.launchRequest)
+        #expect(try WireCoding.decode(EventEnvelope.self, from: line).event.requestID == Self.launchRequest)
+    }
+
+    @Test("launch progress from a router that still sent request_id decodes to the same launch")
+    func legacyLaunchProgressDecodes() throws {
+        let line =
+            #"{"data":{"message":"job 272900 submitted","request_id":"req-old","stage":"submitted","swarm_id":"s1"},"event":"swarm_launch_progress","protocol":"codeswarm.router.v1","timestamp":"x","type":"event"}"#
+        let envelope = try WireCoding.decode(EventEnvelope.self, from: line)
+        #expect(
+            envelope.event
+                == .swarmLaunchProgress(
+                    SwarmLaunchProgress(
+                        requestID: "req-old", swarmID: "s1", stage: "submitted", message: "job 272900 submitted")))
     }
 
     @Test("the seed worker's outbox lines decode, including a worker_error without job or node")

@@ -56,7 +56,8 @@ struct RouterCoreCommandTests {
             job: Self.job, node: 1, injection: nil, code: "turn_stalled", error: "no output for 300 s")
 
         let effects = try harness.command(
-            "swarm_status", id: "st-1", payload: ["swarm_id": .string(swarmID.rawValue)], from: 2)
+            "swarm_status", id: "st-1", payload: ["swarm_id": .string(swarmID.rawValue), "include_nodes": true],
+            from: 2)
         guard case .swarmStatus(let reply) = try #require(effects.sentEvents(to: 2).first) else {
             Issue.record("swarm_status did not answer with swarm_status")
             return
@@ -86,7 +87,8 @@ struct RouterCoreCommandTests {
     func statusUnknownSlurmState() throws {
         var harness = RouterCoreHarness()
         let (swarmID, _) = try harness.launch(nodes: 1)
-        let effects = try harness.command("swarm_status", id: "st", payload: ["swarm_id": .string(swarmID.rawValue)])
+        let effects = try harness.command(
+            "swarm_status", id: "st", payload: ["swarm_id": .string(swarmID.rawValue), "include_nodes": true])
         guard case .swarmStatus(let reply) = try #require(effects.sentEvents(to: 1).first) else {
             Issue.record("no swarm_status reply")
             return
@@ -95,6 +97,56 @@ struct RouterCoreCommandTests {
         #expect(reply.status == .starting)
         #expect(reply.jobID == "")
         #expect(reply.nodes?.map(\.state) == [.starting])
+    }
+
+    @Test("swarm_status without include_nodes has the seed's fields only: nothing a seed formatter prints badly")
+    func statusSeedShape() throws {
+        var harness = RouterCoreHarness()
+        let swarmID = try harness.runningSwarm(nodes: 2, job: Self.job)
+        let effects = try harness.command("swarm_status", id: "st", payload: ["swarm_id": .string(swarmID.rawValue)])
+        guard case .swarmStatus(let reply) = try #require(effects.sentEvents(to: 1).first) else {
+            Issue.record("no swarm_status reply")
+            return
+        }
+        #expect(reply.nodes == nil)
+        #expect(reply.nodeCount == 2)
+        #expect(reply.status == .running)
+    }
+
+    @Test("providers_list answers with every configured provider, the default first, Slurm defaults filled in")
+    func providersList() throws {
+        var harness = RouterCoreHarness(
+            settings: RouterCoreSettings(
+                defaultProvider: "slurm", availableProviders: ["local", "slurm"], defaultPartition: "gpu",
+                defaultTime: "02:00:00", launchTimeoutSeconds: 900))
+        let effects = try harness.command("providers_list", id: "pl", from: 4)
+        #expect(effects.count == 1)
+        guard case .providersList(let reply) = try #require(effects.sentEvents(to: 4).first) else {
+            Issue.record("providers_list did not answer with providers_list")
+            return
+        }
+        #expect(reply.requestID == "pl")
+        #expect(reply.providers.map(\.id) == ["slurm", "local"])
+        let slurm = reply.providers[0]
+        #expect(slurm.backend == "slurm")
+        #expect(slurm.disabled == false)
+        #expect(slurm.defaults == ["partition": "gpu", "time_limit": "02:00:00"])
+        #expect(slurm.launchFields.map(\.key) == ["partition", "time_limit", "account", "qos"])
+        #expect(slurm.launchFields.map(\.defaultValue) == ["gpu", "02:00:00", "", ""])
+        #expect(slurm.launchHardTimeoutSeconds == 900)
+        #expect(
+            reply.providers[1]
+                == ProviderDescription(id: "local", label: "Local processes", launchHardTimeoutSeconds: 900))
+    }
+
+    @Test("queue_list and project_list, polled by the original web backend, get empty, well-formed answers")
+    func originalPollingCommands() throws {
+        var harness = RouterCoreHarness()
+        let queue = try harness.command("queue_list", id: "q", from: 2)
+        #expect(queue.sentEvents(to: 2) == [.queueList(QueueListReply(requestID: "q"))])
+        let projects = try harness.command("project_list", id: "p", from: 2)
+        #expect(projects.sentEvents(to: 2) == [.projectList(ProjectListReply(requestID: "p"))])
+        #expect((queue + projects).rejections.isEmpty)
     }
 
     @Test("swarm_status of an unknown swarm is rejected with the request id")

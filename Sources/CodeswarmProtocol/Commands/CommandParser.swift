@@ -77,10 +77,13 @@ package enum CommandParser {
         case "swarm_launch":
             let nodes = try reader.int("nodes", default: 1, range: 1...LaunchRequest.maximumNodes)
             var request = LaunchRequest(nodes: nodes)
-            request.partition = try reader.schedulerValue("partition")
-            request.time = try reader.schedulerValue("time")
-            request.account = try reader.schedulerValue("account")
-            request.qos = try reader.schedulerValue("qos")
+            // The latest original clients (web backend, HEAD CLI) send the Slurm values in provider_params, with
+            // `time_limit` for the time; the top-level seed fields win when both are given.
+            let params = try reader.object("provider_params")
+            request.partition = try reader.schedulerValue("partition") ?? params?.schedulerValue("partition")
+            request.time = try reader.schedulerValue("time") ?? params?.schedulerValue("time_limit", field: "time")
+            request.account = try reader.schedulerValue("account") ?? params?.schedulerValue("account")
+            request.qos = try reader.schedulerValue("qos") ?? params?.schedulerValue("qos")
             request.systemPrompt = try reader.string("system_prompt") ?? ""
             request.provider = try reader.string("provider")
             return .launch(request)
@@ -97,13 +100,19 @@ package enum CommandParser {
         case "swarm_list":
             return .list
         case "swarm_status":
-            return .status(swarmID: try reader.swarmID())
+            return .status(swarmID: try reader.swarmID(), includeNodes: try reader.bool("include_nodes") ?? false)
         case "swarm_terminate":
             return .terminate(swarmID: try reader.swarmID(), force: try reader.bool("force") ?? false)
         case "events_replay":
             let since = try reader.int("since_seq", default: 0, range: 0...Int.max)
             let swarmID = try reader.string("swarm_id").map(SwarmID.init(rawValue:))
             return .replay(sinceSeq: since, swarmID: swarmID)
+        case "providers_list":
+            return .providers
+        case "queue_list":
+            return .queueList
+        case "project_list":
+            return .projectList
         default:
             throw PayloadReader.Problem(
                 reason: "unknown command \"\(name)\": use one of \(RouterCommand.knownNames.joined(separator: ", "))"
@@ -117,11 +126,18 @@ struct PayloadReader {
     struct Problem: Error { var reason: String }
 
     let members: [String: JSONValue]
+    /// How field names are shown in reasons: `payload.` or, for a nested object, `payload.provider_params.`.
+    var prefix = "payload."
+
+    init(members: [String: JSONValue], prefix: String = "payload.") {
+        self.members = members
+        self.prefix = prefix
+    }
 
     func string(_ key: String) throws -> String? {
         guard let value = members[key], !value.isNull else { return nil }
         guard let text = value.stringValue else {
-            throw Problem(reason: "payload.\(key) must be a string, got \(value.typeDescription)")
+            throw Problem(reason: "\(prefix)\(key) must be a string, got \(value.typeDescription)")
         }
         return text
     }
@@ -129,7 +145,7 @@ struct PayloadReader {
     func bool(_ key: String) throws -> Bool? {
         guard let value = members[key], !value.isNull else { return nil }
         guard let flag = value.boolValue else {
-            throw Problem(reason: "payload.\(key) must be true or false, got \(value.typeDescription)")
+            throw Problem(reason: "\(prefix)\(key) must be true or false, got \(value.typeDescription)")
         }
         return flag
     }
@@ -137,11 +153,11 @@ struct PayloadReader {
     func int(_ key: String, default defaultValue: Int, range: ClosedRange<Int>) throws -> Int {
         guard let value = members[key], !value.isNull else { return defaultValue }
         guard let number = value.intValue else {
-            throw Problem(reason: "payload.\(key) must be an integer, got \(value.typeDescription)")
+            throw Problem(reason: "\(prefix)\(key) must be an integer, got \(value.typeDescription)")
         }
         guard range.contains(number) else {
             let upper = range.upperBound == Int.max ? "" : " and at most \(range.upperBound)"
-            throw Problem(reason: "payload.\(key) must be at least \(range.lowerBound)\(upper), got \(number)")
+            throw Problem(reason: "\(prefix)\(key) must be at least \(range.lowerBound)\(upper), got \(number)")
         }
         return number
     }
@@ -153,10 +169,22 @@ struct PayloadReader {
         return SwarmID(rawValue: text)
     }
 
-    func schedulerValue(_ key: String) throws -> String? {
+    /// A nested object field, read with its own prefix; nil when absent.
+    func object(_ key: String) throws -> PayloadReader? {
+        guard let value = members[key], !value.isNull else { return nil }
+        guard let nested = value.objectValue else {
+            throw Problem(reason: "\(prefix)\(key) must be an object, got \(value.typeDescription)")
+        }
+        return PayloadReader(members: nested, prefix: "\(prefix)\(key).")
+    }
+
+    /// A Slurm value checked by the rules of `field` (the seed's field name, e.g. `time` for `time_limit`).
+    func schedulerValue(_ key: String, field: String? = nil) throws -> String? {
         guard let text = try string(key) else { return nil }
-        if let problem = SchedulerValue.problem(field: key, value: text) {
-            throw Problem(reason: "payload.\(problem)")
+        let field = field ?? key
+        if let problem = SchedulerValue.problem(field: field, value: text) {
+            // The problem names the seed field; show the key the client actually sent.
+            throw Problem(reason: prefix + key + problem.dropFirst(field.count))
         }
         return text
     }

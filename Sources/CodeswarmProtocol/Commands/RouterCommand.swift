@@ -3,10 +3,18 @@ package enum RouterCommand: Sendable, Hashable {
     case launch(LaunchRequest)
     case inject(swarmID: SwarmID, nodes: NodeSelection, content: String)
     case list
-    case status(swarmID: SwarmID)
+    /// `includeNodes` asks for the per-node detail (`payload.include_nodes`); our clients always want it, a seed
+    /// client never sends it and gets the seed's flat reply.
+    case status(swarmID: SwarmID, includeNodes: Bool = true)
     case terminate(swarmID: SwarmID, force: Bool)
     /// Extension: replays journaled stream events after `sinceSeq` (late attach, resume after a restart).
     case replay(sinceSeq: Int, swarmID: SwarmID?)
+    /// The configured providers, in the latest original protocol's `providers_list` shape.
+    case providers
+    /// The original protocol's inter-swarm queue (not implemented here: always empty).
+    case queueList
+    /// The original protocol's orchestrated projects (not implemented here: always empty).
+    case projectList
 
     /// The wire name (`command` field).
     package var name: String {
@@ -17,12 +25,16 @@ package enum RouterCommand: Sendable, Hashable {
         case .status: "swarm_status"
         case .terminate: "swarm_terminate"
         case .replay: "events_replay"
+        case .providers: "providers_list"
+        case .queueList: "queue_list"
+        case .projectList: "project_list"
         }
     }
 
     /// Every command name the router knows, for the "unknown command" reason.
     package static let knownNames = [
-        "swarm_launch", "inject", "swarm_list", "swarm_status", "swarm_terminate", "events_replay",
+        "swarm_launch", "inject", "swarm_list", "swarm_status", "swarm_terminate", "events_replay", "providers_list",
+        "queue_list", "project_list",
     ]
 
     /// The `payload` object for this command.
@@ -40,10 +52,12 @@ package enum RouterCommand: Sendable, Hashable {
             return .object(members)
         case .inject(let swarmID, let nodes, let content):
             return ["swarm_id": .string(swarmID.rawValue), "nodes": nodes.jsonValue, "content": .string(content)]
-        case .list:
+        case .list, .providers, .queueList, .projectList:
             return [:]
-        case .status(let swarmID):
-            return ["swarm_id": .string(swarmID.rawValue)]
+        case .status(let swarmID, let includeNodes):
+            var members: [String: JSONValue] = ["swarm_id": .string(swarmID.rawValue)]
+            if includeNodes { members["include_nodes"] = true }
+            return .object(members)
         case .terminate(let swarmID, let force):
             var members: [String: JSONValue] = ["swarm_id": .string(swarmID.rawValue)]
             if force { members["force"] = true }

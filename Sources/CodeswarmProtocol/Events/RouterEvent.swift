@@ -14,6 +14,10 @@ package enum RouterEvent: Sendable, Hashable {
     case injectFailed(InjectionEvent)
     case stream(StreamEvent)
     case replayComplete(ReplayComplete)
+    /// Answers from the latest original protocol, for its clients (web backend).
+    case providersList(ProvidersListReply)
+    case queueList(QueueListReply)
+    case projectList(ProjectListReply)
     /// Extension: a router-wide notice (connection to a cluster lost or back).
     case notice(RouterNotice)
     /// An event this build does not know (a newer router); kept so clients can ignore it gracefully.
@@ -34,12 +38,16 @@ package enum RouterEvent: Sendable, Hashable {
         case .injectFailed: "inject_failed"
         case .stream(let event): event.body.name
         case .replayComplete: "replay_complete"
+        case .providersList: "providers_list"
+        case .queueList: "queue_list"
+        case .projectList: "project_list"
         case .notice: "router_notice"
         case .unknown(let name, _): name
         }
     }
 
-    /// The request id this event answers, if it is a reply or an injection lifecycle event.
+    /// The request id this event answers, if it is a reply or an injection lifecycle event (for launch progress:
+    /// the launch it reports on, sent as `launch_request_id`).
     package var requestID: JSONValue? {
         switch self {
         case .swarmLaunched(let data): data.requestID
@@ -51,6 +59,9 @@ package enum RouterEvent: Sendable, Hashable {
         case .commandRejected(let data): data.requestID
         case .injectAck(let data), .injectDelivered(let data), .injectFailed(let data): data.requestID
         case .replayComplete(let data): data.requestID
+        case .providersList(let data): data.requestID
+        case .queueList(let data): data.requestID
+        case .projectList(let data): data.requestID
         case .stream, .notice: nil
         case .unknown(_, let data): data["request_id"]
         }
@@ -75,7 +86,7 @@ package enum RouterEvent: Sendable, Hashable {
         case .swarmTerminateProgress(let data): data.swarmID
         case .injectAck(let data), .injectDelivered(let data), .injectFailed(let data): data.swarmID
         case .stream(let event): event.swarmID
-        case .swarmList, .commandRejected, .replayComplete, .notice: nil
+        case .swarmList, .commandRejected, .replayComplete, .notice, .providersList, .queueList, .projectList: nil
         case .unknown(_, let data): data["swarm_id"]?.stringValue.map(SwarmID.init(rawValue:))
         }
     }
@@ -117,6 +128,9 @@ package struct EventEnvelope: Sendable, Hashable, Codable {
             try container.encode(data, forKey: .data)
         case .stream(let data): try container.encode(StreamData(event: data), forKey: .data)
         case .replayComplete(let data): try container.encode(data, forKey: .data)
+        case .providersList(let data): try container.encode(data, forKey: .data)
+        case .queueList(let data): try container.encode(data, forKey: .data)
+        case .projectList(let data): try container.encode(data, forKey: .data)
         case .notice(let data): try container.encode(data, forKey: .data)
         case .unknown(_, let data): try container.encode(data, forKey: .data)
         }
@@ -141,6 +155,9 @@ package struct EventEnvelope: Sendable, Hashable, Codable {
         case "inject_failed": event = .injectFailed(try container.decode(InjectionEvent.self, forKey: .data))
         case "replay_complete": event = .replayComplete(try container.decode(ReplayComplete.self, forKey: .data))
         case "router_notice": event = .notice(try container.decode(RouterNotice.self, forKey: .data))
+        case "providers_list": event = .providersList(try container.decode(ProvidersListReply.self, forKey: .data))
+        case "queue_list": event = .queueList(try container.decode(QueueListReply.self, forKey: .data))
+        case "project_list": event = .projectList(try container.decode(ProjectListReply.self, forKey: .data))
         case _ where StreamEvent.Body.names.contains(name):
             let decoderForData = try container.superDecoder(forKey: .data)
             event = .stream(try StreamEvent(name: name, from: decoderForData))

@@ -38,7 +38,11 @@ package struct SwarmLaunched: Sendable, Hashable, Codable {
 }
 
 /// `swarm_launch_progress` (extension): a launch moved a step (submitted, pending with a reason, running, …).
+///
+/// It names the launch in `launch_request_id`, not `request_id`: a seed client takes the first event carrying its
+/// request id as the launch's answer, and that must be `swarm_launched` or `command_rejected`.
 package struct SwarmLaunchProgress: Sendable, Hashable, Codable {
+    /// The launch's request id (`launch_request_id` on the wire; `request_id` from routers before that change).
     package var requestID: JSONValue
     package var swarmID: SwarmID?
     package var jobID: JobID?
@@ -67,12 +71,41 @@ package struct SwarmLaunchProgress: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case stage, message, reason
-        case requestID = "request_id"
+        case requestID = "launch_request_id"
+        case legacyRequestID = "request_id"
         case swarmID = "swarm_id"
         case jobID = "job_id"
         case slurmState = "slurm_state"
         case nodesStarted = "nodes_started"
         case nodeCount = "node_count"
+    }
+
+    package init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        requestID =
+            try container.decodeIfPresent(JSONValue.self, forKey: .requestID)
+            ?? container.decodeIfPresent(JSONValue.self, forKey: .legacyRequestID) ?? .null
+        swarmID = try container.decodeIfPresent(SwarmID.self, forKey: .swarmID)
+        jobID = try container.decodeIfPresent(JobID.self, forKey: .jobID)
+        stage = try container.decode(String.self, forKey: .stage)
+        message = try container.decodeIfPresent(String.self, forKey: .message) ?? ""
+        slurmState = try container.decodeIfPresent(String.self, forKey: .slurmState)
+        reason = try container.decodeIfPresent(String.self, forKey: .reason)
+        nodesStarted = try container.decodeIfPresent(Int.self, forKey: .nodesStarted)
+        nodeCount = try container.decodeIfPresent(Int.self, forKey: .nodeCount)
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(requestID, forKey: .requestID)
+        try container.encodeIfPresent(swarmID, forKey: .swarmID)
+        try container.encodeIfPresent(jobID, forKey: .jobID)
+        try container.encode(stage, forKey: .stage)
+        try container.encode(message, forKey: .message)
+        try container.encodeIfPresent(slurmState, forKey: .slurmState)
+        try container.encodeIfPresent(reason, forKey: .reason)
+        try container.encodeIfPresent(nodesStarted, forKey: .nodesStarted)
+        try container.encodeIfPresent(nodeCount, forKey: .nodeCount)
     }
 }
 
@@ -174,7 +207,7 @@ package struct SwarmListReply: Sendable, Hashable, Codable {
     }
 }
 
-/// `swarm_status`: one swarm's state, Slurm state and (extension) its nodes.
+/// `swarm_status`: one swarm's state, Slurm state and (extension, when asked with `include_nodes`) its nodes.
 package struct SwarmStatusReply: Sendable, Hashable, Codable {
     package var requestID: JSONValue
     package var swarmID: SwarmID
@@ -212,6 +245,55 @@ package struct SwarmStatusReply: Sendable, Hashable, Codable {
         case slurmState = "slurm_state"
         case endedReason = "ended_reason"
         case timeLeftSeconds = "time_left_seconds"
+    }
+}
+
+/// `providers_list` (from the latest original protocol): the providers this router can launch on.
+package struct ProvidersListReply: Sendable, Hashable, Codable {
+    package var requestID: JSONValue
+    /// The default provider first.
+    package var providers: [ProviderDescription]
+
+    package init(requestID: JSONValue, providers: [ProviderDescription]) {
+        self.requestID = requestID
+        self.providers = providers
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case providers
+        case requestID = "request_id"
+    }
+}
+
+/// `queue_list` (from the latest original protocol): its inter-swarm queue, always empty here.
+package struct QueueListReply: Sendable, Hashable, Codable {
+    package var requestID: JSONValue
+    package var items: [JSONValue]
+
+    package init(requestID: JSONValue, items: [JSONValue] = []) {
+        self.requestID = requestID
+        self.items = items
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case items
+        case requestID = "request_id"
+    }
+}
+
+/// `project_list` (from the latest original protocol): its orchestrated projects keyed by id, always empty here.
+package struct ProjectListReply: Sendable, Hashable, Codable {
+    package var requestID: JSONValue
+    package var projects: [String: JSONValue]
+
+    package init(requestID: JSONValue, projects: [String: JSONValue] = [:]) {
+        self.requestID = requestID
+        self.projects = projects
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case projects
+        case requestID = "request_id"
     }
 }
 

@@ -51,7 +51,7 @@ extension DashboardState {
             }
         case .notice(let notice):
             showFlash(notice.message, isError: notice.level != "info")
-        case .unknown:
+        case .unknown, .providersList, .queueList, .projectList:
             break
         }
         return []
