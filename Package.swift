@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "Relay", dependencies: ["CodeswarmProtocol", "CodeswarmIO"], swiftSettings: strictSettings),
         .target(
             name: "Router",
-            dependencies: ["RouterCore", "CodeswarmProtocol", "CodeswarmIO", nioCore, nioPosix, logging],
+            dependencies: ["RouterCore", "CodeswarmProtocol", "CodeswarmIO", nioCore, nioPosix, logging, deque],
             swiftSettings: strictSettings
         ),
         .target(name: "Worker", dependencies: ["WorkerCore", "CodeswarmProtocol", "CodeswarmIO"], swiftSettings: strictSettings),

@@ -39,4 +39,33 @@ package enum ProcessInspector {
         var status: Int32 = 0
         _ = waitpid(pid, &status, WNOHANG)
     }
+
+    /// Live processes of this user whose argument list contains `arguments` in order, with their arguments.
+    ///
+    /// How a restarted router finds workers a launch started before it could record them.
+    package static func processes(containing arguments: [String]) -> [(identity: Identity, arguments: [String])] {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        var found: [(Identity, [String])] = []
+        for entry in entries {
+            guard let pid = Int32(entry), pid != getpid(),
+                let owner = try? FileManager.default.attributesOfItem(atPath: "/proc/\(pid)")[.ownerAccountID]
+                    as? NSNumber,
+                owner.uint32Value == getuid(),
+                let raw = try? AtomicFile.read("/proc/\(pid)/cmdline")
+            else { continue }
+            let argv = raw.split(separator: 0, omittingEmptySubsequences: false).map {
+                String(decoding: $0, as: UTF8.self)
+            }
+            guard contains(argv, arguments), let identity = identity(of: pid) else { continue }
+            found.append((identity, argv))
+        }
+        return found
+    }
+
+    private static func contains(_ argv: [String], _ sequence: [String]) -> Bool {
+        guard !sequence.isEmpty, argv.count >= sequence.count else { return false }
+        return (0...(argv.count - sequence.count)).contains { start in
+            Array(argv[start..<(start + sequence.count)]) == sequence
+        }
+    }
 }

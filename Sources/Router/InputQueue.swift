@@ -33,6 +33,14 @@ final class InputQueue: Sendable {
         }
     }
 
+    /// Takes whatever is queued now without waiting (tests step the runtime with it).
+    func drain() -> [RouterInput] {
+        pending.withLock { queue in
+            defer { queue.removeAll(keepingCapacity: true) }
+            return queue
+        }
+    }
+
     /// Ends the stream of batches (shutdown).
     func finish() {
         wake.finish()

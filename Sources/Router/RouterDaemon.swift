@@ -70,16 +70,12 @@ package enum RouterDaemon {
         }
         defer { lock.unlock() }
 
-        var store = StateStore(directory: directory)
-        let snapshot: RouterSnapshot
-        let journal: [EventEnvelope]
-        do {
-            (snapshot, journal) = try store.load(newSeed: UInt64.random(in: 1...UInt64.max))
-        } catch let error as StateError {
-            logger.error("\(error.message)")
-            (snapshot, journal) = (error.snapshot, [])
-        }
         let config = options.configuration
+        var storeOptions = StateStore.Options()
+        storeOptions.eventsPerNode = config.router.transcriptEventsPerNode
+        let store = StateStore(directory: directory, options: storeOptions)
+        let contents = try store.load(newSeed: UInt64.random(in: 1...UInt64.max))
+        for problem in contents.problems { logger.error("\(problem)") }
         let localBase = config.local.baseDirectory ?? "\(directory)/local"
         try AtomicFile.makePrivateDirectory(localBase)
         let workerSettings = WorkerSettings(
@@ -98,7 +94,7 @@ package enum RouterDaemon {
             relays.append(slurm.provider.relay)
             shell = slurm.shell
         }
-        let settings = RouterCoreSettings(
+        var settings = RouterCoreSettings(
             defaultProvider: config.provider == "local" ? "local" : config.provider,
             availableProviders: Set(providers.map(\.name)), defaultPartition: config.slurm.defaultPartition,
             defaultTime: config.slurm.defaultTime, defaultAccount: config.slurm.defaultAccount,
@@ -107,7 +103,11 @@ package enum RouterDaemon {
             endedRetentionSeconds: config.router.endedRetentionSeconds,
             transcriptEventsPerNode: config.router.transcriptEventsPerNode,
             agentDescription: options.agentCommand.joined(separator: " "))
-        let core = RouterCore(settings: settings, snapshot: snapshot, journal: journal)
+        settings.workerHeartbeatSeconds = workerSettings.heartbeatSeconds ?? settings.workerHeartbeatSeconds
+        settings.workerSilenceSeconds = max(settings.workerSilenceSeconds, 3 * settings.workerHeartbeatSeconds + 5)
+        settings.pollIntervalSeconds["slurm"] = max(
+            config.slurm.pollIntervalSeconds, config.slurm.minimumPollIntervalSeconds)
+        let core = RouterCore(settings: settings, snapshot: contents.snapshot, recovered: contents.recovered)
         let clients = ClientRegistry(queueLimit: config.router.clientQueueLimitBytes)
         let runtime = RouterRuntime(
             core: core, store: store, clients: clients, providers: providers, relays: relays, logger: logger)
@@ -185,10 +185,9 @@ package enum RouterDaemon {
             throw StartError(description: "ssh settings: \(error)")
         }
         let relay = RelaySession(site: "slurm", command: relayCommand, logger: logger) { try await deployer.ensure() }
-        let interval = max(config.slurm.pollIntervalSeconds, config.slurm.minimumPollIntervalSeconds)
         let provider = SlurmProvider(
             layout: layout, relay: relay, settingsTemplate: settings, environment: config.slurm.environment,
-            pollInterval: .milliseconds(Int(interval * 1000)), logger: logger)
+            logger: logger)
         return (provider, shell)
     }
 }

@@ -15,18 +15,16 @@ final class SlurmProvider: Provider {
     let relay: RelaySession
     let settingsTemplate: WorkerSettings
     let environment: [String: String]
-    let pollInterval: Duration
     let logger: Logger
 
     init(
         layout: SlurmLayout, relay: RelaySession, settingsTemplate: WorkerSettings, environment: [String: String],
-        pollInterval: Duration, logger: Logger
+        logger: Logger
     ) {
         self.layout = layout
         self.relay = relay
         self.settingsTemplate = settingsTemplate
         self.environment = environment
-        self.pollInterval = pollInterval
         self.logger = logger
     }
 
@@ -61,29 +59,44 @@ final class SlurmProvider: Provider {
         }
     }
 
-    func observe(_ jobs: [JobID]) async -> [JobID: JobObservation] {
+    func recover(swarmID: SwarmID, plan: LaunchPlan, report: @escaping @Sendable (RouterInput) -> Void) async {
+        do {
+            let result = try await check(
+                relay.run(try SlurmCommandLine.withEnvironment(environment, SlurmCommandLine.findLaunches())))
+            if let jobID = SlurmOutputParser.launchJob(result.standardOutput, token: plan.token) {
+                logger.info("adopted a job the previous router submitted", metadata: ["job": "\(jobID)"])
+                report(.launchSubmitted(swarmID, jobID, at: Date()))
+            } else {
+                report(
+                    .launchFailed(
+                        swarmID, reason: "the router restarted before the job was submitted; launch again",
+                        at: Date()))
+            }
+        } catch {
+            report(
+                .launchFailed(
+                    swarmID, reason: "the router restarted mid-launch and could not ask Slurm about it: \(error)",
+                    at: Date()))
+        }
+    }
+
+    func observe(_ jobs: [JobID]) async throws -> [JobID: JobObservation] {
         let asked = jobs.filter(\.isSlurmJobID)
         guard !asked.isEmpty else { return [:] }
-        do {
-            let result = try await relay.run(
-                try SlurmCommandLine.withEnvironment(environment, SlurmCommandLine.queue(jobs: asked)))
-            guard result.exitCode == 0 || SlurmOutputParser.isUnknownJobError(result.standardError) else {
-                // A failed poll says nothing about which jobs are gone; try again next interval.
-                logger.warning("squeue failed", metadata: ["stderr": "\(result.standardError)"])
-                return [:]
-            }
-            let queue = result.exitCode == 0 ? SlurmOutputParser.queue(result.standardOutput) : [:]
-            var finals: [JobID: SlurmFinalState] = [:]
-            for job in SlurmPoll.missing(asked: asked, queue: queue) {
-                let shown = try await relay.run(
-                    try SlurmCommandLine.withEnvironment(environment, SlurmCommandLine.showJob(job)))
-                finals.merge(SlurmOutputParser.showJob(shown.standardOutput)) { _, new in new }
-            }
-            return SlurmPoll.observations(asked: asked, queue: queue, finalStates: finals)
-        } catch {
-            logger.warning("squeue could not run", metadata: ["error": "\(error)"])
-            return [:]
+        let result = try await relay.run(
+            try SlurmCommandLine.withEnvironment(environment, SlurmCommandLine.queue(jobs: asked)))
+        guard result.exitCode == 0 || SlurmOutputParser.isUnknownJobError(result.standardError) else {
+            // A failed poll says nothing about which jobs are gone; the core backs off and asks again.
+            throw RelaySession.Unavailable(description: "squeue failed: \(result.standardError)")
         }
+        let queue = result.exitCode == 0 ? SlurmOutputParser.queue(result.standardOutput) : [:]
+        var finals: [JobID: SlurmFinalState] = [:]
+        for job in SlurmPoll.missing(asked: asked, queue: queue) {
+            let shown = try await relay.run(
+                try SlurmCommandLine.withEnvironment(environment, SlurmCommandLine.showJob(job)))
+            finals.merge(SlurmOutputParser.showJob(shown.standardOutput)) { _, new in new }
+        }
+        return SlurmPoll.observations(asked: asked, queue: queue, finalStates: finals)
     }
 
     func stop(_ jobID: JobID, mode: StopMode) async {

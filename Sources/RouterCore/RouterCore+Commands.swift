@@ -6,8 +6,7 @@ extension RouterCore {
     mutating func handleLine(client: ClientID, line: [UInt8]) {
         switch CommandParser.parse(line: line) {
         case .failure(let rejection):
-            reply(
-                to: client, .commandRejected(CommandRejected(requestID: rejection.requestID, reason: rejection.reason)))
+            rejectNow(client, requestID: rejection.requestID, reason: rejection.reason)
         case .success(let parsed):
             handleCommand(parsed.command, requestID: parsed.requestID, client: client)
         }
@@ -15,7 +14,13 @@ extension RouterCore {
 
     private mutating func handleCommand(_ command: RouterCommand, requestID: JSONValue, client: ClientID) {
         func reject(_ reason: String) {
-            reply(to: client, .commandRejected(CommandRejected(requestID: requestID, reason: reason)))
+            rejectNow(client, requestID: requestID, reason: reason)
+        }
+        if let failure = saveFailure, command.changesState {
+            // Nothing may be accepted that could not be recorded: a crash would lose it after a client saw it.
+            return reject(
+                "the router cannot save its state (\(failure.reason)); nothing was changed. Free space in the "
+                    + "state directory and retry (`codeswarm status` shows the swarms meanwhile)")
         }
         switch command {
         case .launch(let request):
@@ -47,10 +52,13 @@ extension RouterCore {
             terminate(swarmIndex: index, requestID: requestID, force: force, client: client)
         case .replay(let sinceSeq, let swarmID):
             if let swarmID, index(of: swarmID) == nil { return reject(unknownSwarm(swarmID)) }
-            for envelope in transcript.events(after: sinceSeq, swarmID: swarmID) {
-                effects.append(.send(envelope, to: client))
+            guard replaying[client] == nil else {
+                return reject(
+                    "a replay is already running on this connection; wait for its replay_complete, then ask again")
             }
-            reply(to: client, .replayComplete(ReplayComplete(requestID: requestID, lastSeq: snapshot.lastSeq)))
+            // Streamed by the runtime from the journal, only as fast as the client reads; `replayFinished` ends it.
+            replaying[client] = requestID
+            effects.append(.replay(to: client, afterSeq: sinceSeq, swarmID: swarmID))
         case .providers:
             reply(to: client, .providersList(ProvidersListReply(requestID: requestID, providers: providerCatalog())))
         case .queueList:
@@ -91,5 +99,15 @@ extension RouterCore {
 
     func unknownSwarm(_ swarmID: SwarmID) -> String {
         "unknown swarm_id \"\(swarmID.rawValue)\": run `codeswarm list` to see the swarms this router knows"
+    }
+}
+
+extension RouterCommand {
+    /// True for commands that change what the router must save (refused while saving fails).
+    var changesState: Bool {
+        switch self {
+        case .launch, .inject, .terminate: true
+        case .list, .status, .replay, .providers, .queueList, .projectList: false
+        }
     }
 }

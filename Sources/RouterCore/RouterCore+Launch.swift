@@ -18,8 +18,12 @@ extension RouterCore {
             resolved.qos = request.qos ?? settings.defaultQos
         }
         let swarmID = SwarmID(newID())
-        let record = SwarmRecord(
+        var record = SwarmRecord(
             id: swarmID, request: resolved, provider: provider, launchRequestID: requestID, createdAt: now)
+        if provider == "local" {
+            // Chosen (and saved) before any worker starts, so a router killed mid-launch can find the workers.
+            record.plannedJobID = JobID("local_" + String(newID().prefix(8)))
+        }
         snapshot.swarms.append(record)
         broadcast(
             .swarmLaunchProgress(
@@ -27,12 +31,8 @@ extension RouterCore {
                     requestID: requestID, swarmID: swarmID, stage: "accepted",
                     message: "launching \(resolved.nodes) node(s) with the \(provider) provider",
                     nodeCount: resolved.nodes)))
-        effects.append(
-            .launch(
-                swarmID,
-                LaunchPlan(
-                    provider: provider, nodes: resolved.nodes, partition: resolved.partition, time: resolved.time,
-                    account: resolved.account, qos: resolved.qos)))
+        // The runtime starts it only once the record is saved (`RouterEffect` performs actions after the save).
+        effects.append(.launch(swarmID, launchPlan(for: record)))
         effects.append(
             .scheduleTimer(.launchTimeout(swarmID), at: now.addingTimeInterval(settings.launchTimeoutSeconds)))
         effects.append(.persist)

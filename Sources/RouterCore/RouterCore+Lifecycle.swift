@@ -19,7 +19,67 @@ extension RouterCore {
             // The drain deadline died with the previous process; nothing else would close these swarms.
             effects.append(.scheduleTimer(.drainDeadline(swarm.id), at: now.addingTimeInterval(settings.drainSeconds)))
         }
+        for swarm in snapshot.swarms where swarm.isLive && swarm.jobID == nil {
+            // The previous process recorded this launch and may have started workers or submitted a job before it
+            // learnt the job id: the provider adopts what it finds (`launchSubmitted`) or stops it (`launchFailed`).
+            effects.append(.recoverLaunch(swarm.id, launchPlan(for: swarm)))
+        }
         effects.append(.scheduleTimer(.retentionSweep, at: now.addingTimeInterval(60)))
+        effects.append(.scheduleTimer(.livenessCheck, at: now.addingTimeInterval(settings.workerHeartbeatSeconds)))
+        for provider in settings.availableProviders.sorted() { schedulePoll(provider) }
+    }
+
+    /// Arms the next poll of `provider`: its interval, doubled per consecutive failure up to 60 s.
+    mutating func schedulePoll(_ provider: String) {
+        let interval = settings.pollIntervalSeconds[provider] ?? 5
+        let failures = min(pollFailures[provider] ?? 0, 6)
+        let delay = min(interval * Double(1 << failures), max(interval, 60))
+        effects.append(.scheduleTimer(.providerPoll(provider), at: now.addingTimeInterval(delay)))
+    }
+
+    /// A poll is due: ask the provider about its live jobs (the next poll is armed when it answers).
+    private mutating func pollDue(_ provider: String) {
+        let jobs = snapshot.swarms.compactMap { swarm -> JobID? in
+            guard swarm.isLive, swarm.provider == provider else { return nil }
+            return swarm.jobID
+        }
+        if jobs.isEmpty {
+            schedulePoll(provider)
+        } else {
+            effects.append(.observeJobs(provider: provider, jobs: jobs))
+        }
+    }
+
+    /// Ends every started node whose worker has been silent too long: no line, not even a heartbeat.
+    ///
+    /// Silence counts only while the site's relay streams (a relay outage is not the worker's), so after a router
+    /// or relay restart every worker gets a full period to be heard again.
+    private mutating func checkLiveness() {
+        for swarmIndex in snapshot.swarms.indices {
+            let swarm = snapshot.swarms[swarmIndex]
+            guard swarm.isLive, !swarm.isDraining, swarm.jobID != nil,
+                let since = relayReadySince[Self.site(for: swarm.provider)]
+            else { continue }
+            for node in swarm.nodes where node.isStarted && !node.isEnded {
+                let heard = max(node.lastActivityAt ?? since, since)
+                let silence = now.timeIntervalSince(heard)
+                guard silence >= settings.workerSilenceSeconds else { continue }
+                effects.append(.persist)
+                nodeCompleted(
+                    swarmIndex: swarmIndex, nodeID: node.id,
+                    reason:
+                        "no word from the worker for \(Int(silence)) s (it writes a heartbeat every \(Int(settings.workerHeartbeatSeconds)) s); presumed dead: killed, or its node was lost"
+                )
+            }
+        }
+    }
+
+    /// The launch plan of a recorded swarm (what `launch` and `recoverLaunch` carry).
+    func launchPlan(for swarm: SwarmRecord) -> LaunchPlan {
+        LaunchPlan(
+            provider: swarm.provider, nodes: swarm.request.nodes, partition: swarm.request.partition,
+            time: swarm.request.time, account: swarm.request.account, qos: swarm.request.qos,
+            jobID: swarm.plannedJobID, token: swarm.id.rawValue)
     }
 
     /// Terminates a swarm: graceful first, forced when asked twice, after the grace period, or with `force`.
@@ -90,6 +150,7 @@ extension RouterCore {
                     message: "stopping the remaining workers now")))
         effects.append(.stopJob(jobID, provider: swarm.provider, mode: .force))
         snapshot.swarms[swarmIndex].isDraining = true
+        effects.append(.persist)
         effects.append(.scheduleTimer(.drainDeadline(swarm.id), at: now.addingTimeInterval(settings.drainSeconds)))
     }
 
@@ -126,6 +187,15 @@ extension RouterCore {
                 effects.append(
                     .scheduleTimer(
                         .drainDeadline(snapshot.swarms[index].id), at: now.addingTimeInterval(settings.drainSeconds)))
+            }
+            for node in observation.endedNodes where node >= 0 && node < snapshot.swarms[index].nodes.count {
+                let key = NodeKey(swarmID: snapshot.swarms[index].id, nodeID: node)
+                guard !snapshot.swarms[index].nodes[node].isEnded, !nodesGoing.contains(key) else { continue }
+                // Its `complete` may still be on its way through the relay; wait briefly before giving up on it.
+                nodesGoing.insert(key)
+                effects.append(
+                    .scheduleTimer(
+                        .nodeGone(key.swarmID, node: node), at: now.addingTimeInterval(settings.nodeGoneGraceSeconds)))
             }
             if previous != observation.state { effects.append(.persist) }
         }
@@ -173,7 +243,7 @@ extension RouterCore {
         case .retentionSweep:
             let cutoff = now.addingTimeInterval(-settings.endedRetentionSeconds)
             let expired = snapshot.swarms.filter { !$0.isLive && ($0.endedAt ?? now) < cutoff }
-            for swarm in expired { transcript.remove(swarm.id) }
+            for swarm in expired { effects.append(.forgetJournal(swarm.id)) }
             snapshot.swarms.removeAll { swarm in expired.contains { $0.id == swarm.id } }
             for swarm in expired {
                 if let jobID = swarm.jobID {
@@ -182,6 +252,22 @@ extension RouterCore {
             }
             if !expired.isEmpty { effects.append(.persist) }
             effects.append(.scheduleTimer(.retentionSweep, at: now.addingTimeInterval(60)))
+        case .providerPoll(let provider):
+            pollDue(provider)
+        case .livenessCheck:
+            checkLiveness()
+            effects.append(.scheduleTimer(.livenessCheck, at: now.addingTimeInterval(settings.workerHeartbeatSeconds)))
+        case .nodeGone(let swarmID, let node):
+            nodesGoing.remove(NodeKey(swarmID: swarmID, nodeID: node))
+            guard let index = index(of: swarmID), snapshot.swarms[index].isLive,
+                node < snapshot.swarms[index].nodes.count, !snapshot.swarms[index].nodes[node].isEnded
+            else { return }
+            effects.append(.persist)
+            nodeCompleted(
+                swarmIndex: index, nodeID: node,
+                reason: "the worker process exited without writing `complete` (killed?)")
+        case .saveRetry:
+            if saveFailure != nil { effects.append(.retrySave) }
         }
     }
 

@@ -6,8 +6,9 @@ extension RouterCore {
         switch event {
         case .ready(let base, let pid):
             effects.append(.log(.info, "relay for \(site) ready (pid \(pid), base \(base))"))
+            relayReadySince[site] = now
             if relaysDown.remove(site) != nil {
-                broadcast(
+                broadcastNow(
                     .notice(
                         RouterNotice(
                             level: "info", message: "mailbox relay is back; resuming from saved cursors", site: site)))
@@ -21,6 +22,7 @@ extension RouterCore {
         case .fileReset(let file, let reason):
             effects.append(.log(.warning, "outbox \(file) at \(site) was \(reason); reading it again from the start"))
             snapshot.cursors[Self.cursorKey(site: site, file: file)] = nil
+            effects.append(.persist)
         case .error(let message):
             effects.append(.log(.warning, "relay for \(site): \(message)"))
         case .ran:
@@ -41,6 +43,9 @@ extension RouterCore {
     }
 
     /// One outbox line: advance the cursor, drop duplicates, translate it into events.
+    ///
+    /// The cursor and the worker's line number travel as `progress` with the batch's journal entries, so a stream
+    /// of records costs no snapshot save; anything else a record changes asks for one (`persist`).
     private mutating func handleRecord(
         site: String, file: String, inode: UInt64, offset: UInt64, end: UInt64, line: String
     ) {
@@ -48,22 +53,36 @@ extension RouterCore {
         if let cursor = snapshot.cursors[key], cursor.inode == inode, end <= cursor.offset {
             return  // Already processed (a relay that resumed from an older cursor).
         }
-        snapshot.cursors[key] = OutboxCursor(file: file, inode: inode, offset: end)
-        effects.append(.persist)
+        let cursor = OutboxCursor(file: file, inode: inode, offset: end)
+        snapshot.cursors[key] = cursor
         guard let (jobID, nodeID) = MailboxLayout.parse(fileName: file), let swarmIndex = index(ofJob: jobID),
             nodeID < snapshot.swarms[swarmIndex].nodes.count
         else {
+            effects.append(.persist)
             effects.append(.log(.warning, "outbox line from \(file) belongs to no known swarm; skipped"))
             return
         }
+        let swarmID = snapshot.swarms[swarmIndex].id
+        func progress() {
+            effects.append(
+                .progress(
+                    OutboxProgress(
+                        cursorKey: key, cursor: cursor, swarmID: swarmID, nodeID: nodeID,
+                        workerSeq: snapshot.swarms[swarmIndex].nodes[nodeID].lastWorkerSeq)))
+        }
         guard let record = try? WireCoding.decode(OutboxRecord.self, from: line) else {
+            progress()
             effects.append(.log(.warning, "unreadable outbox line in \(file) at byte \(offset); skipped"))
             return
         }
         if let seq = record.seq {
-            guard seq > snapshot.swarms[swarmIndex].nodes[nodeID].lastWorkerSeq else { return }
+            guard seq > snapshot.swarms[swarmIndex].nodes[nodeID].lastWorkerSeq else {
+                progress()
+                return
+            }
             snapshot.swarms[swarmIndex].nodes[nodeID].lastWorkerSeq = seq
         }
+        progress()
         snapshot.swarms[swarmIndex].nodes[nodeID].lastActivityAt = now
         if let injectionID = record.injectionID,
             let inFlight = snapshot.swarms[swarmIndex].nodes[nodeID].appendInFlight,
@@ -75,60 +94,50 @@ extension RouterCore {
         }
         switch record.type {
         case .start:
+            effects.append(.persist)
             nodeStarted(swarmIndex: swarmIndex, nodeID: nodeID, hostname: record.hostname)
         case .codexRPC:
             guard let payload = record.payload else { return }
             if record.direction == "to_agent" {
+                effects.append(.persist)
                 workerAnswered(
                     swarmIndex: swarmIndex, nodeID: nodeID, injectionID: record.injectionID, payload: payload)
             } else {
                 agentSpoke(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: record.injectionID, payload: payload)
             }
-        case .codexStderr:
-            break
+        case .codexStderr, .heartbeat:
+            break  // A sign of life (`lastActivityAt`), nothing for clients.
         case .workerError:
+            effects.append(.persist)
             workerFailed(swarmIndex: swarmIndex, nodeID: nodeID, record: record)
         case .complete:
+            effects.append(.persist)
             nodeCompleted(swarmIndex: swarmIndex, nodeID: nodeID, reason: record.reason ?? "worker completed")
         }
     }
 
-    /// An app-server message: translate, update the node, remember approvals.
+    /// An app-server message: translate, update the node through `NodeRecord.apply`, remember approvals.
     private mutating func agentSpoke(swarmIndex: Int, nodeID: Int, injectionID: InjectionID?, payload: JSONValue) {
         let translation = AgentTraffic.translate(payload)
-        var node = snapshot.swarms[swarmIndex].nodes[nodeID]
-        if let state = translation.agentState, !node.isEnded { node.agentState = state }
-        if let (id, request) = translation.serverRequest { node.pendingServerRequests[id] = request }
-        for body in translation.bodies {
-            switch body {
-            case .turnStarted:
-                node.currentInjection = injectionID
-                node.turnID = translation.turnID
-                node.turnStartedAt = now
-            case .turnComplete:
-                if let injectionID { node.openInjections.removeAll { $0 == injectionID } }
-                node.currentInjection = nil
-                node.turnStartedAt = nil
-            case .usage(let usage):
-                let key = injectionID?.rawValue ?? "-"
-                if node.usageByInjection[key] == usage.totalTokens { continue }
-                node.usageByInjection[key] = usage.totalTokens
-                node.totalTokens = usage.totalTokens
-            default:
-                break
+        if let (id, request) = translation.serverRequest {
+            // A request the agent waits on changes more than the journal can rebuild: save the snapshot.
+            snapshot.swarms[swarmIndex].nodes[nodeID].pendingServerRequests[id] = request
+            if let state = translation.agentState, !snapshot.swarms[swarmIndex].nodes[nodeID].isEnded {
+                snapshot.swarms[swarmIndex].nodes[nodeID].agentState = state
             }
-            snapshot.swarms[swarmIndex].nodes[nodeID] = node
+            effects.append(.persist)
+        }
+        for body in translation.bodies {
+            if case .usage(let usage) = body,
+                snapshot.swarms[swarmIndex].nodes[nodeID].usageByInjection[injectionID?.rawValue ?? "-"]
+                    == usage.totalTokens
+            {
+                continue  // The same total again: not news.
+            }
+            snapshot.swarms[swarmIndex].nodes[nodeID].apply(
+                body, injectionID: injectionID, turnID: translation.turnID, at: now)
             emitStream(
                 swarmIndex: swarmIndex, nodeID: nodeID, injectionID: injectionID, turnID: translation.turnID, body)
-            node = snapshot.swarms[swarmIndex].nodes[nodeID]
-        }
-        snapshot.swarms[swarmIndex].nodes[nodeID] = node
-        if node.usageByInjection.count > 64 {
-            // Usage repeats only within a turn; old injections' totals are no longer needed.
-            let keep = Set(node.openInjections.map(\.rawValue) + [node.currentInjection?.rawValue ?? "-"])
-            snapshot.swarms[swarmIndex].nodes[nodeID].usageByInjection = node.usageByInjection.filter {
-                keep.contains($0.key)
-            }
         }
     }
 

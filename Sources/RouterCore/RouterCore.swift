@@ -6,23 +6,57 @@ import Foundation
 /// No clocks, no randomness, no IO: time comes with each input, ids from a seeded counter in the snapshot.
 package struct RouterCore: Sendable {
     package internal(set) var snapshot: RouterSnapshot
-    package internal(set) var transcript: Transcript
     let settings: RouterCoreSettings
     /// Effects produced by the input being handled.
     var effects: [RouterEffect] = []
     /// Relay sites whose outage clients were told about, so they can be told when it ends.
     var relaysDown: Set<String> = []
+    /// Since when each site's relay has been streaming: a worker's silence counts only from then.
+    var relayReadySince: [String: Date] = [:]
+    /// Clients with a replay in progress and the request it answers (one at a time per client).
+    var replaying: [ClientID: JSONValue] = [:]
+    /// Set while saves fail: why, since when, and how many attempts failed.
+    var saveFailure: SaveFailure?
+    /// Nodes whose `nodeGone` timer is armed, so a repeated observation does not re-arm it.
+    var nodesGoing: Set<NodeKey> = []
+    /// Consecutive failed observations per provider, for the poll's backoff.
+    var pollFailures: [String: Int] = [:]
     /// The time of the input being handled.
     var now = Date(timeIntervalSince1970: 0)
 
-    /// Creates a core, restoring `snapshot` (or starting empty) and the journaled events that survived.
-    package init(settings: RouterCoreSettings, snapshot: RouterSnapshot, journal: [EventEnvelope] = []) {
+    /// Why saving fails, kept while it does.
+    struct SaveFailure: Sendable, Hashable {
+        var reason: String
+        var since: Date
+        var attempts: Int
+    }
+
+    /// One node of one swarm.
+    struct NodeKey: Sendable, Hashable {
+        var swarmID: SwarmID
+        var nodeID: Int
+    }
+
+    /// Creates a core, restoring `snapshot` (or starting empty) and the journal written after it.
+    ///
+    /// `recovered` holds what the journal has beyond the snapshot: streamed events, whose state changes are
+    /// applied again (`NodeRecord.apply`), and outbox progress, so nothing the previous process sent is lost or
+    /// repeated.
+    package init(settings: RouterCoreSettings, snapshot: RouterSnapshot, recovered: RecoveredJournal = .init()) {
         self.settings = settings
         self.snapshot = snapshot
-        self.transcript = Transcript(capacityPerNode: settings.transcriptEventsPerNode)
-        for envelope in journal where (envelope.event.seq ?? 0) <= snapshot.lastSeq {
-            transcript.append(envelope)
+        for envelope in recovered.events {
+            guard let seq = envelope.event.seq, seq > self.snapshot.lastSeq else { continue }
+            self.snapshot.lastSeq = seq
+            guard case .stream(let event) = envelope.event, let index = index(of: event.swarmID),
+                event.nodeID >= 0, event.nodeID < self.snapshot.swarms[index].nodes.count
+            else { continue }
+            let date = WireTimestamp.date(from: envelope.timestamp) ?? Date(timeIntervalSince1970: 0)
+            self.snapshot.swarms[index].nodes[event.nodeID].apply(
+                event.body, injectionID: event.injectionID, turnID: event.turnID, at: date)
+            self.snapshot.swarms[index].nodes[event.nodeID].lastActivityAt = date
         }
+        for progress in recovered.progress { apply(progress) }
     }
 
     /// Applies one input and returns what the runtime must do, in order.
@@ -32,21 +66,21 @@ package struct RouterCore: Sendable {
         case .started(let at):
             now = at
             handleStarted()
-        case .clientConnected(_, let at), .clientDisconnected(_, let at):
+        case .clientConnected(_, let at):
             now = at
+        case .clientDisconnected(let client, let at):
+            now = at
+            replaying[client] = nil
         case .lineReceived(let client, let line, let at):
             now = at
             handleLine(client: client, line: line)
         case .lineTooLong(let client, let byteCount, let at):
             now = at
-            reply(
-                to: client,
-                .commandRejected(
-                    CommandRejected(
-                        requestID: .null,
-                        reason:
-                            "line of \(byteCount) bytes exceeds the \(LineSplitter.defaultMaximumLineLength)-byte frame limit; send smaller commands"
-                    )))
+            rejectNow(
+                client, requestID: .null,
+                reason:
+                    "line of \(byteCount) bytes exceeds the \(LineSplitter.defaultMaximumLineLength)-byte frame limit; send smaller commands"
+            )
         case .launchSubmitted(let swarmID, let jobID, let at):
             now = at
             handleLaunchSubmitted(swarmID: swarmID, jobID: jobID)
@@ -62,21 +96,41 @@ package struct RouterCore: Sendable {
             handleRelay(site: site, event: event)
         case .relayStopped(let site, let reason, let at):
             now = at
+            relayReadySince[site] = nil
             effects.append(.log(.warning, "relay for \(site) stopped: \(reason)"))
             // Only a relay that served swarms is news to clients; the idle one's restarts are not.
             if snapshot.swarms.contains(where: { $0.isLive && Self.site(for: $0.provider) == site }) {
                 relaysDown.insert(site)
-                broadcast(
+                broadcastNow(
                     .notice(
                         RouterNotice(
                             level: "warning", message: "lost the mailbox relay (\(reason)); reconnecting", site: site)))
             }
-        case .jobsObserved(let observations, let at):
+        case .jobsObserved(let provider, let observations, let at):
             now = at
+            pollFailures[provider] = nil
             handleObservations(observations)
+            schedulePoll(provider)
+        case .observationFailed(let provider, let reason, let at):
+            now = at
+            pollFailures[provider, default: 0] += 1
+            if pollFailures[provider] == 3 {
+                effects.append(.log(.warning, "\(provider) jobs could not be observed 3 times in a row: \(reason)"))
+            }
+            schedulePoll(provider)
         case .timerFired(let timer, let at):
             now = at
             handleTimer(timer)
+        case .saveFailed(let reason, let at):
+            now = at
+            saveFailed(reason: reason)
+        case .saveRecovered(let at):
+            now = at
+            saveRecovered()
+        case .replayFinished(let client, let lastSeq, let at):
+            now = at
+            guard let requestID = replaying.removeValue(forKey: client) else { break }
+            reply(to: client, .replayComplete(ReplayComplete(requestID: requestID, lastSeq: lastSeq)))
         }
         return effects
     }
@@ -93,21 +147,51 @@ package struct RouterCore: Sendable {
         snapshot.swarms.lastIndex { $0.jobID == jobID }
     }
 
+    /// Answers one client once the batch is saved; while saves fail, at once (a reply changes nothing).
     mutating func reply(to client: ClientID, _ event: RouterEvent) {
-        effects.append(.send(EventEnvelope(date: now, event: event), to: client))
+        let envelope = EventEnvelope(date: now, event: event)
+        effects.append(saveFailure == nil ? .send(envelope, to: client) : .sendNow(envelope, to: client))
+    }
+
+    /// Rejects a command at once: a rejection reports nothing that needs saving.
+    mutating func rejectNow(_ client: ClientID, requestID: JSONValue, reason: String) {
+        effects.append(
+            .sendNow(
+                EventEnvelope(date: now, event: .commandRejected(CommandRejected(requestID: requestID, reason: reason))),
+                to: client))
     }
 
     mutating func broadcast(_ event: RouterEvent) {
         effects.append(.broadcast(EventEnvelope(date: now, event: event)))
     }
 
-    /// Broadcasts an event and keeps it in the journal and transcript under a fresh seq.
+    mutating func broadcastNow(_ event: RouterEvent) {
+        effects.append(.broadcastNow(EventEnvelope(date: now, event: event)))
+    }
+
+    /// Broadcasts an event and appends it to the journal under a fresh seq.
     mutating func broadcastJournaled(_ make: (Int) -> RouterEvent) {
         snapshot.lastSeq += 1
         let envelope = EventEnvelope(date: now, event: make(snapshot.lastSeq))
-        transcript.append(envelope)
         effects.append(.journal(envelope))
         effects.append(.broadcast(envelope))
+    }
+
+    /// Applies outbox progress: the file's cursor and the node's worker line number.
+    mutating func apply(_ progress: OutboxProgress) {
+        if let current = snapshot.cursors[progress.cursorKey], current.inode == progress.cursor.inode,
+            current.offset >= progress.cursor.offset
+        {
+            // Already at or past it.
+        } else {
+            snapshot.cursors[progress.cursorKey] = progress.cursor
+        }
+        guard let index = index(of: progress.swarmID), progress.nodeID >= 0,
+            progress.nodeID < snapshot.swarms[index].nodes.count
+        else { return }
+        let node = progress.nodeID
+        snapshot.swarms[index].nodes[node].lastWorkerSeq = max(
+            snapshot.swarms[index].nodes[node].lastWorkerSeq, progress.workerSeq)
     }
 
     /// Broadcasts a stream event for one node of a swarm.

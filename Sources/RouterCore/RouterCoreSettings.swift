@@ -19,6 +19,14 @@ package struct RouterCoreSettings: Sendable, Hashable {
     package var finalStateWaitSeconds: Double = 15
     /// A description of the agent command, reported in `swarm_launched`.
     package var agentDescription: String?
+    /// Seconds between observation polls, per provider (`local`: process checks; `slurm`: one batched `squeue`).
+    package var pollIntervalSeconds: [String: Double] = ["local": 0.5, "slurm": 5]
+    /// How often a worker writes a heartbeat line when it has nothing else to say (it is in `worker.json`).
+    package var workerHeartbeatSeconds: Double = 10
+    /// Silence after which a started worker is presumed dead and its node ended (a few missed heartbeats).
+    package var workerSilenceSeconds: Double = 35
+    /// How long after a worker process is seen gone its last outbox lines may still arrive.
+    package var nodeGoneGraceSeconds: Double = 2
 
     package init(
         defaultProvider: String = "local", availableProviders: Set<String> = ["local"], defaultPartition: String? = nil,

@@ -24,9 +24,17 @@ package enum RouterInput: Sendable {
     case relayEvent(site: String, RelayEvent, at: Date)
     /// The relay of `site` is gone (it will be restarted; in-flight appends are re-sent to the new one).
     case relayStopped(site: String, reason: String, at: Date)
-    /// The provider observed its jobs (one batched poll).
-    case jobsObserved([JobID: JobObservation], at: Date)
+    /// The provider observed its jobs (one batched poll asked for by `observeJobs`).
+    case jobsObserved(provider: String, [JobID: JobObservation], at: Date)
+    /// The provider could not observe its jobs (the scheduler did not answer); the poll backs off.
+    case observationFailed(provider: String, reason: String, at: Date)
     case timerFired(RouterTimer, at: Date)
+    /// The batch's state and journal could not be saved; its events and actions are held back.
+    case saveFailed(reason: String, at: Date)
+    /// A save succeeded again after failures; the held events and actions went out.
+    case saveRecovered(at: Date)
+    /// A replay asked for by `replay` has been queued to its client in full, up to journal seq `lastSeq`.
+    case replayFinished(ClientID, lastSeq: Int, at: Date)
 }
 
 /// What a provider saw of one job in a poll.
@@ -39,12 +47,17 @@ package struct JobObservation: Sendable, Hashable {
     package var reason: String?
     /// Seconds left before the time limit, when known.
     package var timeLeftSeconds: Int?
+    /// Nodes whose worker process is known to be gone while the job runs (the local provider checks each pid).
+    package var endedNodes: [Int]
 
-    package init(state: String, isFinished: Bool, reason: String? = nil, timeLeftSeconds: Int? = nil) {
+    package init(
+        state: String, isFinished: Bool, reason: String? = nil, timeLeftSeconds: Int? = nil, endedNodes: [Int] = []
+    ) {
         self.state = state
         self.isFinished = isFinished
         self.reason = reason
         self.timeLeftSeconds = timeLeftSeconds
+        self.endedNodes = endedNodes
     }
 }
 
@@ -58,4 +71,12 @@ package enum RouterTimer: Sendable, Hashable {
     case drainDeadline(SwarmID)
     /// Forget swarms that ended long ago.
     case retentionSweep
+    /// Time to ask a provider about its live jobs.
+    case providerPoll(String)
+    /// Check that every running worker was heard from recently (its heartbeat).
+    case livenessCheck
+    /// A node's worker process was seen gone; if its `complete` has not arrived by now, it never will.
+    case nodeGone(SwarmID, node: Int)
+    /// Try again to save state that could not be saved.
+    case saveRetry
 }

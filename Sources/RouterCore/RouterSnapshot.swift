@@ -14,6 +14,8 @@ package struct RouterSnapshot: Sendable, Hashable, Codable {
     /// The last stream sequence number handed out; journal entries above it were never sent.
     package var lastSeq = 0
     package var lastAppendID = 0
+    /// The last journal batch this snapshot includes; later batches are applied again on load (nil: none yet).
+    package var journalBatch: Int?
 
     package init(idSeed: UInt64) {
         ids = IDGenerator(seed: idSeed)

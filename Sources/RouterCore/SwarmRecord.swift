@@ -5,6 +5,8 @@ import Foundation
 package struct SwarmRecord: Sendable, Hashable, Codable {
     package var id: SwarmID
     package var jobID: JobID?
+    /// The job id chosen before the provider started anything (local provider), so a restart mid-launch finds it.
+    package var plannedJobID: JobID?
     /// The launch request with defaults applied (provider, partition, time, … resolved).
     package var request: LaunchRequest
     package var provider: String

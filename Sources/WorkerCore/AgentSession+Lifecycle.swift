@@ -79,6 +79,8 @@ extension AgentSession {
             arm(.killAgent, after: configuration.stopGrace)
         case .killAgent:
             emit(.signalAgent(.kill))
+        case .heartbeat:
+            heartbeatDue(now: now)
         }
     }
 

@@ -78,6 +78,8 @@ package struct AgentSession: Sendable {
     var nextTimerGeneration = 0
     /// Effects of the input being handled, returned and cleared by `handle`.
     var output: [AgentSessionEffect] = []
+    /// When the session last wrote an outbox line (a heartbeat is due after `heartbeatInterval` of silence).
+    var lastOutboxAt: Duration = .zero
 
     package init(configuration: AgentSessionConfiguration) {
         self.configuration = configuration
@@ -99,6 +101,7 @@ package struct AgentSession: Sendable {
         case .workerStarted(let hostname, let pid, _):
             emit(.appendOutbox(record(.start, hostname: hostname, pid: pid)))
             agent = .starting
+            arm(.heartbeat, after: configuration.heartbeatInterval)
             emit(.startAgent)
         case .agentStarted(let pid, _):
             agentStarted(pid: pid)
@@ -126,6 +129,7 @@ package struct AgentSession: Sendable {
         case .shutdownRequested(let reason, let now):
             shutdownRequested(reason: reason, now: now)
         }
+        if output.contains(where: \.isOutboxAppend) { lastOutboxAt = input.now }
         let effects = output
         output = []
         return effects

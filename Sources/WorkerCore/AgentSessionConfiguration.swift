@@ -30,6 +30,8 @@ package struct AgentSessionConfiguration: Sendable, Hashable {
     package var drainTimeout: Duration
     /// How long the agent gets to exit after its stdin is closed, and again after SIGTERM.
     package var stopGrace: Duration
+    /// Outbox silence after which the worker writes a `heartbeat` line (the router's sign that it lives).
+    package var heartbeatInterval: Duration
 
     /// Builds the configuration from the router's `worker.json`; throws for a setting the session cannot use.
     package init(
@@ -39,6 +41,9 @@ package struct AgentSessionConfiguration: Sendable, Hashable {
             throw InvalidSetting(
                 description: "approval_decision \"\(settings.approvalDecision)\" is not one of "
                     + Self.approvalDecisions.sorted().joined(separator: ", "))
+        }
+        if let heartbeat = settings.heartbeatSeconds, !(0.1...3600).contains(heartbeat) {
+            throw InvalidSetting(description: "heartbeat_seconds must be between 0.1 and 3600, got \(heartbeat)")
         }
         guard settings.stallTimeoutSeconds > 0, settings.drainSeconds >= 0, settings.restartLimit >= 0 else {
             throw InvalidSetting(
@@ -55,5 +60,6 @@ package struct AgentSessionConfiguration: Sendable, Hashable {
         self.restartLimit = settings.restartLimit
         self.drainTimeout = .seconds(settings.drainSeconds)
         self.stopGrace = stopGrace
+        self.heartbeatInterval = .milliseconds(Int64((settings.heartbeatSeconds ?? 10) * 1000))
     }
 }

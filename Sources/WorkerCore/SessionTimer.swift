@@ -15,6 +15,8 @@ package struct SessionTimer: Sendable, Hashable {
         case terminateAgent
         /// Sends SIGKILL when the agent ignored SIGTERM.
         case killAgent
+        /// Writes a `heartbeat` line when the outbox has been silent for the heartbeat interval.
+        case heartbeat
     }
 
     package var kind: Kind

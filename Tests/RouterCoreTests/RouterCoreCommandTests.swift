@@ -43,7 +43,7 @@ struct RouterCoreCommandTests {
         var harness = RouterCoreHarness()
         let swarmID = try harness.runningSwarm(nodes: 2, job: Self.job)
         harness.handle {
-            .jobsObserved(
+            .jobsObserved(provider: "slurm",
                 [Self.job: JobObservation(state: "RUNNING", isFinished: false, timeLeftSeconds: 3500)], at: $0)
         }
         let injections = try harness.injectDelivered(swarmID, nodes: 0, content: "go", id: "inj")
@@ -194,7 +194,7 @@ struct RouterCoreCommandTests {
         #expect(harness.handle { .clientDisconnected(1, at: $0) }.isEmpty)
     }
 
-    @Test("events_replay sends the journaled events after a seq, in order, then replay_complete")
+    @Test("events_replay asks the runtime to stream the journal after a seq, then answers replay_complete")
     func replay() throws {
         var harness = RouterCoreHarness()
         let swarmID = try harness.runningSwarm(nodes: 2, job: Self.job)
@@ -203,50 +203,45 @@ struct RouterCoreCommandTests {
             try harness.demoTurn(
                 job: Self.job, node: node, injection: injection, turn: "t\(node)", deltas: ["x", "y"], totalTokens: 10)
         }
-        let journal = harness.journal
         let lastSeq = harness.snapshot.lastSeq
-        #expect(journal.compactMap(\.event.seq) == Array(1...lastSeq), "the journal holds every seq once, in order")
+        #expect(harness.journal.compactMap(\.event.seq) == Array(1...lastSeq), "the journal holds every seq once")
 
-        let all = try harness.command("events_replay", id: "rp-0", payload: ["since_seq": 0], from: 4)
-        #expect(Array(all.dropLast()) == journal.map { .send($0, to: 4) })
+        let asked = try harness.command("events_replay", id: "rp-10", payload: ["since_seq": 10], from: 4)
+        #expect(asked.count == 1)
+        #expect(asked.replays.map(\.afterSeq) == [10] && asked.replays.map(\.client) == [4])
+        #expect(asked.replays.first?.swarmID == nil)
+        #expect(asked.events.isEmpty, "the core sends nothing itself: the runtime streams from the journal")
+
+        let finished = harness.handle { .replayFinished(4, lastSeq: lastSeq, at: $0) }
         #expect(
-            all.last
-                == .send(
-                    EventEnvelope(
-                        date: harness.now, event: .replayComplete(ReplayComplete(requestID: "rp-0", lastSeq: lastSeq))),
-                    to: 4))
-
-        let cut = 10
-        let tail = try harness.command(
-            "events_replay", id: "rp-10", payload: ["since_seq": .number(Double(cut))], from: 4)
-        #expect(tail.sentEvents(to: 4).compactMap(\.seq) == Array((cut + 1)...lastSeq))
-
-        let none = try harness.command(
-            "events_replay", id: "rp-end", payload: ["since_seq": .number(Double(lastSeq))], from: 4)
-        #expect(none.eventNames == ["replay_complete"])
+            finished
+                == [
+                    .send(
+                        EventEnvelope(
+                            date: harness.now,
+                            event: .replayComplete(ReplayComplete(requestID: "rp-10", lastSeq: lastSeq))),
+                        to: 4)
+                ])
     }
 
-    @Test("the transcript keeps only the newest events per node for replay")
-    func transcriptBounded() throws {
-        var harness = RouterCoreHarness(settings: RouterCoreSettings(transcriptEventsPerNode: 3))
-        let swarmID = try harness.runningSwarm(nodes: 2, job: Self.job)
-        let injections = try harness.injectDelivered(swarmID, content: "go", id: "inj")
-        try harness.demoTurn(
-            job: Self.job, node: 0, injection: try #require(injections[0]), turn: "t", deltas: ["a", "b"],
-            totalTokens: 5)
-        let replay = try harness.command("events_replay", id: "rp", payload: ["since_seq": 0])
-        let events = replay.sentEvents(to: 1).dropLast()
-        let node0 = harness.journal.filter {
-            $0.event.stream?.nodeID == 0 || $0.event.injectAck?.nodeID == 0 || $0.event.injectDelivered?.nodeID == 0
-        }
-        let node1 = harness.journal.filter {
-            $0.event.stream?.nodeID == 1 || $0.event.injectAck?.nodeID == 1 || $0.event.injectDelivered?.nodeID == 1
-        }
+    @Test("one replay at a time per client: a second is refused until the first completes; others are not held up")
+    func oneReplayPerClient() throws {
+        var harness = RouterCoreHarness()
+        _ = try harness.runningSwarm(nodes: 1, job: Self.job)
+        #expect(try harness.command("events_replay", id: "a", payload: ["since_seq": 0], from: 4).replays.count == 1)
+        let second = try harness.command("events_replay", id: "b", payload: ["since_seq": 0], from: 4)
+        #expect(second.replays.isEmpty)
+        #expect(second.rejections.map(\.requestID) == ["b"])
+        #expect(second.rejections.first?.reason.contains("already running") == true)
+        #expect(try harness.command("events_replay", id: "c", payload: ["since_seq": 0], from: 5).replays.count == 1)
+        #expect(try harness.command("swarm_list", id: "ls", from: 6).sentEvents(to: 6).count == 1)
+
+        harness.handle { .replayFinished(4, lastSeq: 3, at: $0) }
+        #expect(try harness.command("events_replay", id: "d", payload: ["since_seq": 0], from: 4).replays.count == 1)
+        harness.handle { .clientDisconnected(4, at: $0) }
         #expect(
-            Array(events)
-                == (node0.suffix(3) + node1.suffix(3)).sorted { ($0.event.seq ?? 0) < ($1.event.seq ?? 0) }.map(\.event)
-        )
-        #expect(events.last?.name == "turn_complete")
+            harness.handle { .replayFinished(4, lastSeq: 3, at: $0) }.isEmpty, "nothing is sent to a client that left")
+        #expect(try harness.command("events_replay", id: "e", payload: ["since_seq": 0], from: 4).replays.count == 1)
     }
 
     @Test("events_replay can be limited to one swarm; an unknown swarm is rejected")
@@ -257,11 +252,10 @@ struct RouterCoreCommandTests {
         try harness.injectDelivered(first, content: "a", id: "i1")
         try harness.injectDelivered(second, content: "b", id: "i2")
 
-        let effects = try harness.command(
-            "events_replay", id: "rp", payload: ["since_seq": 0, "swarm_id": .string(second.rawValue)])
-        let replayed = effects.sentEvents(to: 1).dropLast()
+        let (replayed, effects) = try harness.replay(sinceSeq: 0, swarmID: second)
         #expect(!replayed.isEmpty)
-        #expect(replayed.allSatisfy { $0.swarmID == second })
+        #expect(replayed.allSatisfy { $0.event.swarmID == second })
+        #expect(effects.sentEvents(to: 1).map(\.name) == ["replay_complete"])
         let rejected = try harness.command("events_replay", id: "rp-x", payload: ["since_seq": 0, "swarm_id": "ghost"])
         #expect(rejected.rejections.map(\.requestID) == ["rp-x"])
     }

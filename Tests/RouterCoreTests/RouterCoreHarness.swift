@@ -18,6 +18,10 @@ struct RouterCoreHarness {
     var now: Date
     /// Every journal effect so far, in order: what the runtime would have written to the journal file.
     private(set) var journal: [EventEnvelope] = []
+    /// The last snapshot a `persist` saved (through `Codable`), and what the journal holds after it: what a restart
+    /// reads back.
+    private(set) var checkpoint: RouterSnapshot
+    private(set) var tail = RecoveredJournal()
     /// Bytes already in each outbox file: where the next record starts.
     private var fileEnds: [String: UInt64] = [:]
     private var inodes: [String: UInt64] = [:]
@@ -27,17 +31,37 @@ struct RouterCoreHarness {
     init(settings: RouterCoreSettings = RouterCoreSettings(), seed: UInt64 = 7) {
         self.settings = settings
         self.core = RouterCore(settings: settings, snapshot: RouterSnapshot(idSeed: seed))
+        self.checkpoint = RouterSnapshot(idSeed: seed)
         self.now = Self.startTime
     }
 
-    /// This harness after a router restart `seconds` later: a new core from the snapshot (through `Codable`) and
-    /// the journal; outbox files and worker line numbers continue where they were.
+    /// This harness after a router restart `seconds` later: a new core from the last saved snapshot (through
+    /// `Codable`) and the journal written after it; outbox files and worker line numbers continue where they were.
     func restarted(after seconds: TimeInterval = 0) throws -> RouterCoreHarness {
         var copy = self
-        let snapshot = try WireCoding.decode(RouterSnapshot.self, from: try WireCoding.encode(core.snapshot))
-        copy.core = RouterCore(settings: settings, snapshot: snapshot, journal: journal)
+        copy.core = RouterCore(settings: settings, snapshot: checkpoint, recovered: tail)
         copy.now = now.addingTimeInterval(seconds)
         return copy
+    }
+
+    /// Replays what the runtime would stream for a `replay` effect: journaled events after `seq`, of one swarm or all.
+    func journalEvents(after seq: Int, swarmID: SwarmID?) -> [EventEnvelope] {
+        journal.filter { ($0.event.seq ?? 0) > seq && (swarmID == nil || $0.event.swarmID == swarmID) }
+    }
+
+    /// Sends `events_replay` and plays the runtime's part: the journaled events it would stream, then
+    /// `replayFinished`; returns the streamed events and the core's effects (the `replay_complete`, or a rejection).
+    mutating func replay(
+        sinceSeq: Int, swarmID: SwarmID? = nil, id: JSONValue = "rp", from client: ClientID = 1
+    ) throws -> (streamed: [EventEnvelope], effects: [RouterEffect]) {
+        var payload: [String: JSONValue] = ["since_seq": .number(Double(sinceSeq))]
+        if let swarmID { payload["swarm_id"] = .string(swarmID.rawValue) }
+        let effects = try command("events_replay", id: id, payload: .object(payload), from: client)
+        guard let (target, after, swarm) = effects.replays.first else { return ([], effects) }
+        #expect(target == client)
+        let streamed = journalEvents(after: after, swarmID: swarm)
+        let lastSeq = snapshot.lastSeq
+        return (streamed, handle { .replayFinished(client, lastSeq: lastSeq, at: $0) })
     }
 
     var snapshot: RouterSnapshot { core.snapshot }
@@ -247,11 +271,12 @@ struct RouterCoreHarness {
 
     private mutating func check(_ effects: [RouterEffect], sourceLocation: SourceLocation) {
         let timestamp = WireTimestamp.string(from: now)
+        checkRestorable(effects, sourceLocation: sourceLocation)
         for (index, effect) in effects.enumerated() {
             let envelope: EventEnvelope
             switch effect {
-            case .send(let sent, _): envelope = sent
-            case .broadcast(let sent): envelope = sent
+            case .send(let sent, _), .sendNow(let sent, _): envelope = sent
+            case .broadcast(let sent), .broadcastNow(let sent): envelope = sent
             case .journal(let journaled):
                 envelope = journaled
                 journal.append(journaled)
@@ -268,13 +293,7 @@ struct RouterCoreHarness {
             default:
                 continue
             }
-            // Replayed journal entries (sent with their seq) keep their original time; everything else is new.
-            var isReplay = false
-            if case .send(let sent, _) = effect, sent.event.seq != nil { isReplay = true }
-            if !isReplay {
-                #expect(
-                    envelope.timestamp == timestamp, "events carry the input's time", sourceLocation: sourceLocation)
-            }
+            #expect(envelope.timestamp == timestamp, "events carry the input's time", sourceLocation: sourceLocation)
             do {
                 let decoded = try WireCoding.decode(EventEnvelope.self, from: try WireCoding.encodeLine(envelope))
                 #expect(
@@ -286,6 +305,50 @@ struct RouterCoreHarness {
                     sourceLocation: sourceLocation)
             }
         }
+    }
+}
+
+extension RouterCoreHarness {
+    /// Saving and restoring must lose nothing: after every input, the last saved snapshot plus the journal and
+    /// progress written since rebuild exactly the core's state (up to activity times), so a pass that did not ask
+    /// for `persist` may skip the snapshot save.
+    fileprivate mutating func checkRestorable(_ effects: [RouterEffect], sourceLocation: SourceLocation) {
+        for effect in effects {
+            switch effect {
+            case .journal(let envelope): tail.events.append(envelope)
+            case .progress(let progress): tail.progress.append(progress)
+            default: break
+            }
+        }
+        do {
+            if effects.contains(.persist) {
+                checkpoint = try WireCoding.decode(RouterSnapshot.self, from: try WireCoding.encode(core.snapshot))
+                tail = RecoveredJournal()
+                return
+            }
+            let rebuilt = RouterCore(settings: settings, snapshot: checkpoint, recovered: tail).snapshot
+            #expect(
+                Self.comparable(rebuilt) == Self.comparable(core.snapshot),
+                "the saved snapshot plus the journal do not rebuild the state: this pass needs `persist`",
+                sourceLocation: sourceLocation)
+        } catch {
+            Issue.record("the snapshot does not survive encoding: \(error)", sourceLocation: sourceLocation)
+        }
+    }
+
+    /// A snapshot with the times a restore rebuilds from wire timestamps rounded as the wire rounds them.
+    private static func comparable(_ snapshot: RouterSnapshot) -> RouterSnapshot {
+        var copy = snapshot
+        func round(_ date: Date?) -> Date? {
+            date.map { Date(timeIntervalSince1970: ($0.timeIntervalSince1970 * 1000).rounded() / 1000) }
+        }
+        for swarm in copy.swarms.indices {
+            for node in copy.swarms[swarm].nodes.indices {
+                copy.swarms[swarm].nodes[node].lastActivityAt = nil
+                copy.swarms[swarm].nodes[node].turnStartedAt = round(copy.swarms[swarm].nodes[node].turnStartedAt)
+            }
+        }
+        return copy
     }
 }
 
@@ -427,19 +490,24 @@ extension RouterEvent {
 }
 
 extension Array where Element == RouterEffect {
-    /// Events broadcast to every client, in order.
+    /// Events broadcast to every client (after the save or at once), in order.
     var broadcastEvents: [RouterEvent] {
         compactMap { effect in
-            if case .broadcast(let envelope) = effect { return envelope.event }
-            return nil
+            switch effect {
+            case .broadcast(let envelope), .broadcastNow(let envelope): envelope.event
+            default: nil
+            }
         }
     }
 
-    /// Events sent to one client, in order.
+    /// Events sent to one client (after the save or at once), in order.
     func sentEvents(to client: ClientID) -> [RouterEvent] {
         compactMap { effect in
-            if case .send(let envelope, let target) = effect, target == client { return envelope.event }
-            return nil
+            switch effect {
+            case .send(let envelope, let target), .sendNow(let envelope, let target):
+                target == client ? envelope.event : nil
+            default: nil
+            }
         }
     }
 
@@ -447,9 +515,27 @@ extension Array where Element == RouterEffect {
     var events: [RouterEvent] {
         compactMap { effect in
             switch effect {
-            case .send(let envelope, _), .broadcast(let envelope): envelope.event
+            case .send(let envelope, _), .broadcast(let envelope), .sendNow(let envelope, _),
+                .broadcastNow(let envelope):
+                envelope.event
             default: nil
             }
+        }
+    }
+
+    /// Replays asked of the runtime, in order.
+    var replays: [(client: ClientID, afterSeq: Int, swarmID: SwarmID?)] {
+        compactMap { effect in
+            if case .replay(let client, let after, let swarm) = effect { return (client, after, swarm) }
+            return nil
+        }
+    }
+
+    /// Outbox progress recorded, in order.
+    var progress: [OutboxProgress] {
+        compactMap { effect in
+            if case .progress(let progress) = effect { return progress }
+            return nil
         }
     }
 

@@ -27,7 +27,10 @@ struct RouterCoreLaunchTests {
                                 requestID: "launch-1", swarmID: swarmID, stage: "accepted",
                                 message: "launching 2 node(s) with the local provider", nodeCount: 2)))),
                 .launch(
-                    swarmID, LaunchPlan(provider: "local", nodes: 2, partition: nil, time: nil, account: nil, qos: nil)),
+                    swarmID,
+                    LaunchPlan(
+                        provider: "local", nodes: 2, partition: nil, time: nil, account: nil, qos: nil,
+                        jobID: JobID("local_" + String(ids.next().prefix(8))), token: swarmID.rawValue)),
                 .scheduleTimer(.launchTimeout(swarmID), at: at.addingTimeInterval(600)),
                 .persist,
             ])
@@ -185,7 +188,7 @@ struct RouterCoreLaunchTests {
         let (swarmID, _) = try harness.launch(nodes: 1)
         harness.submitted(swarmID, job: Self.job)
         let pending = harness.handle {
-            .jobsObserved([Self.job: JobObservation(state: "PENDING", isFinished: false, reason: "Resources")], at: $0)
+            .jobsObserved(provider: "slurm", [Self.job: JobObservation(state: "PENDING", isFinished: false, reason: "Resources")], at: $0)
         }
         let progress = try #require(pending.broadcastEvents.compactMap(\.launchProgress).first)
         #expect(progress.stage == "pending")
@@ -195,7 +198,7 @@ struct RouterCoreLaunchTests {
         #expect(pending.contains(.persist))
 
         let again = harness.handle {
-            .jobsObserved([Self.job: JobObservation(state: "PENDING", isFinished: false, reason: "Resources")], at: $0)
+            .jobsObserved(provider: "slurm", [Self.job: JobObservation(state: "PENDING", isFinished: false, reason: "Resources")], at: $0)
         }
         #expect(again.broadcastEvents.isEmpty, "an unchanged state is not reported again")
     }
@@ -226,13 +229,19 @@ struct RouterCoreLaunchTests {
                 .launch(
                     swarmID,
                     LaunchPlan(
-                        provider: "slurm", nodes: 3, partition: "gpu", time: "02:00:00", account: "proj", qos: "high")))
+                        provider: "slurm", nodes: 3, partition: "gpu", time: "02:00:00", account: "proj", qos: "high",
+                        token: swarmID.rawValue)))
         )
         let (localID, local) = try harness.launch(nodes: 1, id: "launch-2", extra: ["provider": "local"])
+        let plannedJob = try #require(harness.snapshot.swarms.first { $0.id == localID }?.plannedJobID)
+        #expect(plannedJob.rawValue.hasPrefix("local_"), "a local launch's job id is chosen before anything starts")
         #expect(
             local.contains(
                 .launch(
-                    localID, LaunchPlan(provider: "local", nodes: 1, partition: nil, time: nil, account: nil, qos: nil))
+                    localID,
+                    LaunchPlan(
+                        provider: "local", nodes: 1, partition: nil, time: nil, account: nil, qos: nil,
+                        jobID: plannedJob, token: localID.rawValue))
             ))
     }
 

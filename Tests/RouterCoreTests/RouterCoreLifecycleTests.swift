@@ -40,7 +40,7 @@ struct RouterCoreLifecycleTests {
         #expect(harness.snapshot.swarms[0].endedAt == harness.now)
 
         #expect(
-            try harness.workerCompleted(job: Self.job, node: 1) == [.persist], "a repeated complete changes nothing")
+            try harness.workerCompleted(job: Self.job, node: 1).events.isEmpty, "a repeated complete changes nothing")
     }
 
     @Test("a worker that completes for its own reason names it in the swarm's end reason")
@@ -56,7 +56,7 @@ struct RouterCoreLifecycleTests {
         var harness = RouterCoreHarness()
         _ = try harness.runningSwarm(nodes: 1, job: Self.job)
         harness.handle {
-            .jobsObserved([Self.job: JobObservation(state: "RUNNING", isFinished: false, timeLeftSeconds: 30)], at: $0)
+            .jobsObserved(provider: "slurm", [Self.job: JobObservation(state: "RUNNING", isFinished: false, timeLeftSeconds: 30)], at: $0)
         }
         let effects = try harness.workerCompleted(job: Self.job, node: 0, reason: "sigterm")
         #expect(
@@ -280,16 +280,16 @@ struct RouterCoreLifecycleTests {
         var harness = RouterCoreHarness(settings: RouterCoreSettings(drainSeconds: 2))
         let swarmID = try harness.runningSwarm(nodes: 2, job: Self.job)
         let observed = harness.handle {
-            .jobsObserved([Self.job: JobObservation(state: "COMPLETED", isFinished: true)], at: $0)
+            .jobsObserved(provider: "slurm", [Self.job: JobObservation(state: "COMPLETED", isFinished: true)], at: $0)
         }
-        #expect(observed.timers == [.drainDeadline(swarmID)])
+        #expect(observed.timers == [.drainDeadline(swarmID), .providerPoll("slurm")], "and the next poll is armed")
         #expect(observed.deadline(of: .drainDeadline(swarmID)) == harness.now.addingTimeInterval(2))
         #expect(observed.contains(.persist))
         #expect(observed.events.isEmpty)
         let repeated = harness.handle {
-            .jobsObserved([Self.job: JobObservation(state: "COMPLETED", isFinished: true)], at: $0)
+            .jobsObserved(provider: "slurm", [Self.job: JobObservation(state: "COMPLETED", isFinished: true)], at: $0)
         }
-        #expect(repeated.timers.isEmpty, "the drain is armed once")
+        #expect(repeated.timers == [.providerPoll("slurm")], "the drain is armed once")
 
         try harness.workerCompleted(job: Self.job, node: 0)
         harness.advance(by: 2)
@@ -307,7 +307,7 @@ struct RouterCoreLifecycleTests {
         var harness = RouterCoreHarness()
         let (swarmID, _) = try harness.launch(nodes: 1, id: "launch-f")
         harness.submitted(swarmID, job: Self.job)
-        harness.handle { .jobsObserved([Self.job: JobObservation(state: "FAILED", isFinished: true)], at: $0) }
+        harness.handle { .jobsObserved(provider: "slurm", [Self.job: JobObservation(state: "FAILED", isFinished: true)], at: $0) }
         let effects = harness.fire(.drainDeadline(swarmID))
         #expect(effects.rejections.map(\.requestID) == ["launch-f"])
         #expect(
@@ -346,7 +346,7 @@ struct RouterCoreLifecycleTests {
         #expect(completed.broadcastEvents.compactMap(\.terminated).isEmpty, "wait for the scheduler's word")
         #expect(completed.timers == [.drainDeadline(swarmID)])
         let observed = harness.handle {
-            .jobsObserved(["272900": JobObservation(state: "CANCELLED", isFinished: true, reason: "None")], at: $0)
+            .jobsObserved(provider: "slurm", ["272900": JobObservation(state: "CANCELLED", isFinished: true, reason: "None")], at: $0)
         }
         let terminated = try #require(observed.broadcastEvents.compactMap(\.terminated).first)
         #expect(terminated.slurmState == "CANCELLED")

@@ -27,6 +27,7 @@ import Testing
                 #SBATCH --output=/shared/work/codeswarm/logs/codeswarm_%j.out
                 #SBATCH --error=/shared/work/codeswarm/logs/codeswarm_%j.err
                 #SBATCH --chdir=/shared/work/codeswarm
+                #SBATCH --comment=codeswarm-launch:0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0
                 #SBATCH --partition=debug
                 #SBATCH --account=proj-1
                 #SBATCH --qos=normal

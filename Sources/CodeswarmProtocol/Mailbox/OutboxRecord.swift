@@ -10,6 +10,9 @@ package struct OutboxRecord: Sendable, Hashable, Codable {
         case codexStderr = "codex_stderr"
         case workerError = "worker_error"
         case complete
+        /// Extension: written by an idle worker every `heartbeat_seconds`, so the router notices a worker that died
+        /// without `complete` (kill -9, a lost node) even when no process check can see it.
+        case heartbeat
     }
 
     package var type: Kind

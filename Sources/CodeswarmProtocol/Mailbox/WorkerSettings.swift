@@ -21,6 +21,8 @@ package struct WorkerSettings: Sendable, Hashable, Codable {
     package var inboxPollMilliseconds: Int
     /// Seconds the worker waits on SIGTERM for the running turn to finish before stopping the agent.
     package var drainSeconds: Double
+    /// Extension: seconds of outbox silence after which the worker writes a `heartbeat` line (default 10).
+    package var heartbeatSeconds: Double?
 
     package init(
         base: String, agentCommand: [String], agentEnvironment: [String: String] = [:],
@@ -51,5 +53,6 @@ package struct WorkerSettings: Sendable, Hashable, Codable {
         case restartLimit = "restart_limit"
         case inboxPollMilliseconds = "inbox_poll_milliseconds"
         case drainSeconds = "drain_seconds"
+        case heartbeatSeconds = "heartbeat_seconds"
     }
 }

@@ -72,6 +72,8 @@ package struct SlurmBatchScript: Sendable, Hashable {
             "--output=\(layout.outputPattern)",
             "--error=\(layout.errorPattern)",
             "--chdir=\(layout.base)",
+            // Names the launch before its job id exists: a router restarted mid-submit finds the job by it.
+            "--comment=\(SlurmCommandLine.launchCommentPrefix)\(launchToken)",
         ]
         if let partition { options.append("--partition=\(partition)") }
         if let account { options.append("--account=\(account)") }

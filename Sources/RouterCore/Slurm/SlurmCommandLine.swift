@@ -7,6 +7,14 @@ package enum SlurmCommandLine {
     /// The `squeue -o` format the parser expects: id, state, reason, time left, node list.
     package static let queueFormat = "%i|%T|%r|%L|%N"
 
+    /// How the batch script's `--comment` names its launch (followed by the swarm id).
+    package static let launchCommentPrefix = "codeswarm-launch:"
+
+    /// The user's jobs with their comments (`%i|%k`), to find a launch by its comment after a restart.
+    package static func findLaunches() -> [String] {
+        ["squeue", "--noheader", "--me", "--states=all", "--format=%i|%k"]
+    }
+
     /// `sbatch --parsable`, the script (`SlurmBatchScript.text`) on stdin; prints `<id>` or `<id>;<cluster>`.
     package static func submit() -> [String] {
         ["sbatch", "--parsable"]

@@ -16,6 +16,18 @@ package enum SlurmOutputParser {
         return nil
     }
 
+    /// The job whose comment names launch `token`, from `SlurmCommandLine.findLaunches()` output.
+    package static func launchJob(_ output: String, token: String) -> JobID? {
+        let wanted = SlurmCommandLine.launchCommentPrefix + token
+        for line in lines(output) {
+            let fields = line.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false)
+            guard fields.count == 2, fields[1].trimmingSpaces() == wanted else { continue }
+            let id = JobID(fields[0].trimmingSpaces())
+            if id.isSlurmJobID { return id }
+        }
+        return nil
+    }
+
     /// Lines of `squeue -o '%i|%T|%r|%L|%N'` (`SlurmCommandLine.queueFormat`) keyed by job id.
     ///
     /// A line whose id is not a plain job id (a pending array such as `12_[1-3]`) or that has too few

@@ -1,0 +1,51 @@
+import CodeswarmProtocol
+import Foundation
+
+extension NodeRecord {
+    /// The state change one journaled stream event makes to its node.
+    ///
+    /// The core applies it as it emits the event, and a restart applies it again to the journal entries written
+    /// after the last saved snapshot, so streaming needs no snapshot save per batch and still survives a crash
+    /// exactly (`RouterCore.init(settings:snapshot:recovered:)`).
+    mutating func apply(_ body: StreamEvent.Body, injectionID: InjectionID?, turnID: String?, at date: Date) {
+        switch body {
+        case .turnStarted:
+            if !isEnded { agentState = .working }
+            currentInjection = injectionID
+            self.turnID = turnID
+            turnStartedAt = date
+        case .turnComplete:
+            if !isEnded { agentState = .idle }
+            if let injectionID { openInjections.removeAll { $0 == injectionID } }
+            currentInjection = nil
+            turnStartedAt = nil
+        case .usage(let usage):
+            usageByInjection[injectionID?.rawValue ?? "-"] = usage.totalTokens
+            totalTokens = usage.totalTokens
+            if usageByInjection.count > 64 {
+                // Usage repeats only within a turn; old injections' totals are no longer needed.
+                let keep = Set(openInjections.map(\.rawValue) + [currentInjection?.rawValue ?? "-"])
+                usageByInjection = usageByInjection.filter { keep.contains($0.key) }
+            }
+        case .agentStatus(let status, let flags):
+            guard !isEnded else { return }
+            switch status {
+            case "idle": agentState = .idle
+            case "active": agentState = flags.contains("waitingOnApproval") ? .waitingForApproval : .working
+            case "systemError": agentState = .error
+            default: break
+            }
+        default:
+            break
+        }
+    }
+
+    /// True when `apply` changes nothing for `body`, so an event of that kind needs no reducer (and, if the core
+    /// changes other state with it, a snapshot save).
+    static func isStateless(_ body: StreamEvent.Body) -> Bool {
+        switch body {
+        case .turnStarted, .turnComplete, .usage, .agentStatus: false
+        default: true
+        }
+    }
+}
