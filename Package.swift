@@ -96,6 +96,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "RouterTests",
+            dependencies: ["Router", "RouterCore", "CodeswarmProtocol", "TestSupport", nioCore],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "WorkerTests",
             dependencies: ["Worker", "WorkerCore", "DemoAgent", "CodeswarmProtocol", "CodeswarmIO", "TestSupport"],
             swiftSettings: strictSettings
