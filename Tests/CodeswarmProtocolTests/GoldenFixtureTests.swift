@@ -41,7 +41,7 @@ struct GoldenFixtureTests {
             #expect(try WireCoding.encodeString(record) == line, "OutboxRecord round trip of \(line)")
             kinds.insert(record.type.rawValue)
         }
-        #expect(kinds == ["start", "codex_rpc", "codex_stderr", "worker_error", "complete"])
+        #expect(kinds == ["start", "codex_rpc", "codex_stderr", "worker_error", "complete", "heartbeat"])
     }
 
     @Test("inbox lines decode and re-encode byte for byte")
