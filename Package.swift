@@ -76,6 +76,8 @@ let package = Package(
             name: "TestSupport",
             dependencies: ["CodeswarmProtocol", "CodeswarmIO", "DashboardCore"],
             path: "Tests/TestSupport",
+            // The pinned codex's app-server JSON Schema and golden transcripts (scripts/codex/refresh-fixtures.sh).
+            resources: [.copy("CodexFixtures")],
             swiftSettings: strictSettings
         ),
         .testTarget(

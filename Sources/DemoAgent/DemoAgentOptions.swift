@@ -18,11 +18,17 @@ package struct DemoAgentOptions: Sendable, Hashable {
     package var crashAfterTurn: Int?
     /// Write each prompt's exact bytes to `<folder>/prompt_<k>.txt` (k = 1, 2, … skipping existing files).
     package var recordPromptsDirectory: String?
+    /// Where threads are stored for `thread/resume` in a later process; nil picks `$CODEX_HOME/codeswarm-demo-threads`,
+    /// else `.codeswarm-demo-threads` in the working directory (the worker's per-node agent folder).
+    package var stateDirectory: String?
+    /// The first 8 hex digits of every thread id; nil picks them at random (ids stay unique across processes).
+    package var idPrefix: String?
 
     package init(
         deltaDelayMilliseconds: Int = 25, deltaCount: Int = 8, requestsApproval: Bool = false,
         sendsUnknownRequest: Bool = false, failsTurn: Bool = false, stallSeconds: Double? = nil,
-        crashAfterTurn: Int? = nil, recordPromptsDirectory: String? = nil
+        crashAfterTurn: Int? = nil, recordPromptsDirectory: String? = nil, stateDirectory: String? = nil,
+        idPrefix: String? = nil
     ) {
         self.deltaDelayMilliseconds = deltaDelayMilliseconds
         self.deltaCount = deltaCount
@@ -32,5 +38,7 @@ package struct DemoAgentOptions: Sendable, Hashable {
         self.stallSeconds = stallSeconds
         self.crashAfterTurn = crashAfterTurn
         self.recordPromptsDirectory = recordPromptsDirectory
+        self.stateDirectory = stateDirectory
+        self.idPrefix = idPrefix
     }
 }

@@ -2,12 +2,14 @@
 ///
 /// Directives are `[demo:NAME]` or `[demo:NAME=VALUE]` anywhere in the prompt text:
 /// - `[demo:approval]`: ask for command approval before answering;
-/// - `[demo:unknown-request]`: send a server request with an unknown method;
+/// - `[demo:unknown-request]`: send a server request the worker does not handle (`account/chatgptAuthTokens/refresh`);
 /// - `[demo:error]`: emit an `error` notification and fail the turn;
 /// - `[demo:stall=SECONDS]`: go silent that long mid-turn, then finish;
 /// - `[demo:crash]`: exit with code 3 mid-turn;
 /// - `[demo:slow=MILLISECONDS]`: delay before each delta;
-/// - `[demo:deltas=N]`: stream the answer in N deltas.
+/// - `[demo:deltas=N]`: stream the answer in N deltas;
+/// - `[demo:warning=TEXT]`: send codex's `warning` notification with TEXT at the start of the turn;
+/// - `[demo:reasoning=TEXT]`: stream a reasoning summary TEXT before the answer.
 /// Unknown names and unreadable values are ignored.
 package struct DemoDirectives: Sendable, Hashable {
     package var requestsApproval = false
@@ -17,6 +19,8 @@ package struct DemoDirectives: Sendable, Hashable {
     package var crashes = false
     package var deltaDelayMilliseconds: Int?
     package var deltaCount: Int?
+    package var warning: String?
+    package var reasoning: String?
 
     /// The directives found in `text`.
     package init(parsing text: String) {
@@ -45,6 +49,10 @@ package struct DemoDirectives: Sendable, Hashable {
             if let milliseconds = value.flatMap(Int.init), milliseconds >= 0 { deltaDelayMilliseconds = milliseconds }
         case "deltas":
             if let count = value.flatMap(Int.init), count >= 1 { deltaCount = count }
+        case "warning":
+            if let value, !value.isEmpty { warning = value }
+        case "reasoning":
+            if let value, !value.isEmpty { reasoning = value }
         default: break
         }
     }

@@ -142,6 +142,9 @@ struct ConfigurationParserTests {
         Bad(json: #"{"agent":{"command":"codex app-server"}}"#, path: "agent.command", message: "array of strings"),
         Bad(json: #"{"agent":{"command":[]}}"#, path: "agent.command", message: "must not be empty"),
         Bad(json: #"{"agent":{"sandbox":"yolo"}}"#, path: "agent.sandbox", message: "\"yolo\" is not one of"),
+        Bad(
+            json: #"{"agent":{"approval_policy":"on-failure"}}"#, path: "agent.approval_policy",
+            message: "no longer accepted by codex; use \"on-request\""),
         Bad(json: #"{"provider":"aws"}"#, path: "provider", message: "is not one of local, slurm"),
         Bad(json: "[]", path: "", message: "must be an object, got an array"),
         Bad(json: #"{"router": {"port": 1}"#, path: "", message: "not valid JSON"),

@@ -100,14 +100,16 @@ struct CommandLineTests {
                 #"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"clientInfo":{"name":"t"}}}"#,
                 #"{"method":"initialized"}"#,
                 #"{"id":1,"method":"thread/start","params":{}}"#,
-                #"{"id":2,"method":"turn/start","params":{"threadId":"thr_demo_1","#
+                #"{"id":2,"method":"turn/start","params":{"threadId":"0000cafe-0001-7000-8000-000000000000","#
                     + #""input":[{"type":"text","text":"hi"}]}}"#,
                 #"{"id":3,"method":"no/such/method"}"#,
             ].joined(separator: "\n") + "\n"
+        let state = try TemporaryDirectory.make(prefix: "codeswarm-demo-state")
 
         let output = try await CommandRunner.run(
-            CodeswarmBinary.path, ["demo-agent", "--delay-ms", "0", "--deltas", "3"], input: Array(script.utf8),
-            timeout: .seconds(30))
+            CodeswarmBinary.path,
+            ["demo-agent", "--delay-ms", "0", "--deltas", "3", "--id-prefix", "0000cafe", "--state-dir", state],
+            input: Array(script.utf8), timeout: .seconds(30))
 
         #expect(output.status == .exited(0))
         let messages = output.standardOutput.split(separator: "\n").compactMap {
@@ -119,10 +121,12 @@ struct CommandLineTests {
         let methods = messages.compactMap { $0["method"]?.stringValue }
         #expect(
             methods == [
-                "thread/started", "turn/started", "thread/status/changed", "item/started", "item/agentMessage/delta",
-                "item/agentMessage/delta", "item/agentMessage/delta", "item/completed", "thread/tokenUsage/updated",
-                "turn/completed", "thread/status/changed",
+                "thread/started", "thread/status/changed", "turn/started", "item/started", "item/completed",
+                "item/started", "item/agentMessage/delta", "item/agentMessage/delta", "item/agentMessage/delta",
+                "item/completed", "thread/tokenUsage/updated", "thread/status/changed", "turn/completed",
             ])
+        // The thread was stored, so a later demo agent with the same state folder can resume it.
+        #expect(FileManager.default.fileExists(atPath: "\(state)/0000cafe-0001-7000-8000-000000000000.json"))
         let responseIndex = try #require(messages.firstIndex { $0["id"] == 2 })
         let startedIndex = try #require(messages.firstIndex { $0["method"] == "turn/started" })
         #expect(responseIndex < startedIndex)
@@ -135,14 +139,16 @@ struct CommandLineTests {
             [
                 #"{"id":0,"method":"initialize","params":{}}"#,
                 #"{"id":1,"method":"thread/start","params":{}}"#,
-                #"{"id":2,"method":"turn/start","params":{"threadId":"thr_demo_1","#
+                #"{"id":2,"method":"turn/start","params":{"threadId":"0000cafe-0001-7000-8000-000000000000","#
                     + #""input":[{"type":"text","text":"hi"}]}}"#,
             ].joined(separator: "\n") + "\n"
+        let state = try TemporaryDirectory.make(prefix: "codeswarm-demo-state")
 
         // stdin stays open (the runner closes it only after writing), yet the crash ends the process.
         let output = try await CommandRunner.run(
-            CodeswarmBinary.path, ["demo-agent", "--delay-ms", "0", "--crash-after", "1"], input: Array(script.utf8),
-            timeout: .seconds(30))
+            CodeswarmBinary.path,
+            ["demo-agent", "--delay-ms", "0", "--crash-after", "1", "--id-prefix", "0000cafe", "--state-dir", state],
+            input: Array(script.utf8), timeout: .seconds(30))
 
         #expect(output.status == .exited(3))
         #expect(output.standardOutput.contains("item/agentMessage/delta"))

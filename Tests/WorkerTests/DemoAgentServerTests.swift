@@ -3,38 +3,8 @@ import Testing
 
 @testable import DemoAgent
 
-/// The demo agent's protocol logic, driven without a process: scripts, modes, directives, answers.
+/// The demo agent's protocol logic, driven without a process: scripts, modes, directives, answers, threads.
 @Suite struct DemoAgentServerTests {
-    /// A server past `initialize` and `thread/start` (thread `thr_demo_1`).
-    static func readyServer(_ options: DemoAgentOptions = DemoAgentOptions(deltaDelayMilliseconds: 0, deltaCount: 3))
-        -> DemoAgentServer
-    {
-        var server = DemoAgentServer(options: options)
-        _ = server.received(["id": 0, "method": "initialize", "params": [:]])
-        _ = server.received(["id": 1, "method": "thread/start", "params": ["cwd": "/w"]])
-        return server
-    }
-
-    static func turnStart(_ text: String, id: Int = 2) -> JSONValue {
-        [
-            "id": .number(Double(id)), "method": "turn/start",
-            "params": [
-                "threadId": "thr_demo_1", "input": [["type": "text", "text": .string(text), "text_elements": []]],
-            ],
-        ]
-    }
-
-    static func sent(_ actions: [DemoAgentServer.Action]) -> [JSONValue] {
-        actions.compactMap { action in
-            if case .send(let message) = action { return message }
-            return nil
-        }
-    }
-
-    static func methods(_ actions: [DemoAgentServer.Action]) -> [String] {
-        sent(actions).compactMap { $0["method"]?.stringValue }
-    }
-
     @Test("FNV-1a 64 matches the published test vectors")
     func fnvVectors() {
         #expect(DemoAnswer.fnv1a64Hex([]) == "cbf29ce484222325")
@@ -52,134 +22,243 @@ import Testing
         #expect(first.text.contains("bytes=21 fnv1a64=\(DemoAnswer.fnv1a64Hex(Array("Optimize GEMM tiling.".utf8)))"))
     }
 
-    @Test("requests before initialize are refused, and unknown methods get method-not-found")
-    func errors() {
-        var server = DemoAgentServer(options: DemoAgentOptions())
-        let early = Self.sent(server.received(["id": 5, "method": "thread/start", "params": [:]]))
-        _ = server.received(["id": 0, "method": "initialize"])
-        let unknown = Self.sent(server.received(["id": "x", "method": "nope"]))
+    @Test("requests before initialize are refused, a second initialize too, and unknown methods get method-not-found")
+    func errors() throws {
+        var demo = try DemoAgentHarness()
+        let early = demo.request(.threadStart, [:])
+        demo.open()
+        let again = demo.request(.initialize, ["clientInfo": ["name": "x"]])
+        let unknown = demo.send(["id": "x", "method": "nope"])
 
         #expect(early.first?["error"]?["message"] == "Not initialized")
+        #expect(again.first?["error"]?["message"] == "Already initialized")
         #expect(unknown.first?["id"] == "x")
-        #expect(unknown.first?["error"]?["code"] == -32601)
+        #expect(unknown.first?["error"]?["code"] == .int(AppServer.ErrorCode.methodNotFound))
     }
 
-    @Test("a turn streams started, deltas, the completed item, usage and completion")
-    func plainTurn() {
-        var server = Self.readyServer()
+    @Test("initialize reports codex's pinned version marked as the demo, under the client's name")
+    func userAgent() throws {
+        var demo = try DemoAgentHarness()
+        let reply = demo.request(
+            .initialize, AppServer.InitializeParams(clientName: "codeswarm", clientTitle: "C", clientVersion: "9").json)
+        let response = try #require(reply.first?["result"].flatMap(AppServer.InitializeResponse.init))
+        #expect(response.agentVersion == "\(AppServer.TestedVersions.pinned)-demo")
+        #expect(response.userAgent.hasPrefix("codeswarm/"))
+        #expect(response.codexHome == "/codex-home")
+    }
 
-        let actions = server.received(Self.turnStart("hello"))
+    @Test("a turn follows codex's order: status, started, the user item, the answer, usage, idle, completed")
+    func plainTurn() throws {
+        var demo = try DemoAgentHarness()
+        let thread = demo.open()
 
-        #expect(Self.sent(actions).first?["result"]?["turn"]?["status"] == "inProgress")
+        let messages = demo.turn("hello", thread: thread)
+
+        #expect(messages.first?["result"]?["turn"]?["status"] == "inProgress")
         #expect(
-            Self.methods(actions) == [
-                "turn/started", "thread/status/changed", "item/started", "item/agentMessage/delta",
-                "item/agentMessage/delta", "item/agentMessage/delta", "item/completed", "thread/tokenUsage/updated",
-                "turn/completed", "thread/status/changed",
+            DemoAgentHarness.methods(messages) == [
+                "thread/status/changed", "turn/started", "item/started", "item/completed", "item/started",
+                "item/agentMessage/delta", "item/agentMessage/delta", "item/agentMessage/delta", "item/completed",
+                "thread/tokenUsage/updated", "thread/status/changed", "turn/completed",
             ])
-        let usage = Self.sent(actions).first { $0["method"] == "thread/tokenUsage/updated" }
-        #expect(usage?["params"]?["tokenUsage"]?["total"]?["totalTokens"] != nil)
-        #expect(usage?["params"]?["tokenUsage"]?["last"]?["outputTokens"] != nil)
+        let completed = messages.last { $0["method"] == "turn/completed" }
+        #expect(completed?["params"]?["turn"]?["items"]?.arrayValue?.first?["type"] == "agentMessage")
+        #expect(completed?["params"]?["turn"]?["durationMs"]?.intValue != nil)
+        let deltas = messages.filter { $0["method"] == "item/agentMessage/delta" }
+            .compactMap { $0["params"]?["delta"]?.stringValue }.joined()
+        let final = messages.last { $0["method"] == "item/completed" }?["params"]?["item"]?["text"]?.stringValue
+        #expect(deltas == final)
     }
 
-    @Test("approval mode waits for the answer and puts the decision in the answer text")
-    func approval() {
-        var server = Self.readyServer()
+    @Test("approval mode asks with codex's fields, waits, and puts the decision in the answer")
+    func approval() throws {
+        var demo = try DemoAgentHarness()
+        let thread = demo.open(policy: "untrusted")
 
-        let asked = server.received(Self.turnStart("deploy [demo:approval]"))
-        let request = Self.sent(asked).last
-        #expect(request?["method"] == "item/commandExecution/requestApproval")
-        #expect(!Self.methods(asked).contains("turn/completed"))
+        let asked = demo.turn("deploy [demo:approval]", thread: thread)
+        let request = try #require(demo.lastServerRequest)
+        #expect(request["method"] == "item/commandExecution/requestApproval")
+        #expect(request["params"]?["availableDecisions"]?.arrayValue?.isEmpty == false)
+        #expect(request["params"]?["cwd"] == "/work")
+        #expect(!DemoAgentHarness.methods(asked).contains("turn/completed"))
 
-        let answered = server.received(["id": request?["id"] ?? .null, "result": ["decision": "decline"]])
-        #expect(Self.methods(answered).first == "serverRequest/resolved")
-        let item = Self.sent(answered).first {
+        let answered = demo.answer(result: ["decision": "decline"])
+        #expect(DemoAgentHarness.methods(answered).first == "serverRequest/resolved")
+        let command = answered.first {
+            $0["method"] == "item/completed" && $0["params"]?["item"]?["type"] == "commandExecution"
+        }
+        #expect(command?["params"]?["item"]?["status"] == "declined")
+        let item = answered.first {
             $0["method"] == "item/completed" && $0["params"]?["item"]?["type"] == "agentMessage"
         }
         #expect(item?["params"]?["item"]?["text"]?.stringValue?.contains("approval=decline") == true)
-        #expect(Self.methods(answered).contains("turn/completed"))
+        #expect(DemoAgentHarness.methods(answered).last == "turn/completed")
+    }
+
+    @Test("an accepted command completes with output and exit code; cancel interrupts the turn")
+    func acceptAndCancel() throws {
+        var demo = try DemoAgentHarness()
+        let thread = demo.open(policy: "untrusted")
+        demo.turn("one [demo:approval]", thread: thread)
+        let accepted = demo.answer(result: ["decision": "accept"])
+        let command = accepted.first {
+            $0["method"] == "item/completed" && $0["params"]?["item"]?["type"] == "commandExecution"
+        }?["params"]?["item"]
+        #expect(command?["exitCode"] == 0)
+        #expect(command?["aggregatedOutput"] == .string(DemoAgentServer.demoCommandOutput))
+
+        demo.turn("two [demo:approval]", thread: thread)
+        let cancelled = demo.answer(result: ["decision": "cancel"])
+        let completed = cancelled.last { $0["method"] == "turn/completed" }
+        #expect(completed?["params"]?["turn"]?["status"] == "interrupted")
+        #expect(!DemoAgentHarness.methods(cancelled).contains("item/agentMessage/delta"))
     }
 
     @Test("pauses become timers; a stale timer does nothing; interrupt completes the turn as interrupted")
-    func pausesAndInterrupt() {
-        var server = Self.readyServer(DemoAgentOptions(deltaDelayMilliseconds: 100, deltaCount: 3))
+    func pausesAndInterrupt() throws {
+        var demo = try DemoAgentHarness(DemoAgentOptions(deltaDelayMilliseconds: 100, deltaCount: 3))
+        let thread = demo.open()
 
-        let started = server.received(Self.turnStart("slow"))
-        guard case .schedule(let delay, let token) = started.last else {
-            Issue.record("expected a pause")
-            return
+        let started = demo.request(
+            .turnStart, AppServer.TurnStartParams(threadID: thread, input: [.init(text: "slow")]).json)
+        let turnID = try #require(started.first?["result"]?["turn"]?["id"]?.stringValue)
+        let timer = try #require(demo.timers.first)
+        #expect(timer.delay == .milliseconds(100))
+        #expect(DemoAgentHarness.methods(demo.runTimers(limit: 1)) == ["item/agentMessage/delta"])
+        #expect(demo.server.timerFired(token: timer.token, nowMs: demo.nowMs).isEmpty)
+
+        let interrupted = demo.request(
+            .turnInterrupt, AppServer.TurnInterruptParams(threadID: thread, turnID: turnID).json)
+        #expect(interrupted.first?["result"] == [:])
+        #expect(interrupted.last?["params"]?["turn"]?["status"] == "interrupted")
+        #expect(demo.server.turn == nil)
+        let refused = demo.request(.turnInterrupt, AppServer.TurnInterruptParams(threadID: thread, turnID: turnID).json)
+        #expect(refused.first?["error"]?["code"] == .int(AppServer.ErrorCode.invalidRequest))
+    }
+
+    @Test("turn/steer answers the running turn's id, drops the answer in progress and answers the steered text")
+    func steer() throws {
+        var demo = try DemoAgentHarness(DemoAgentOptions(deltaDelayMilliseconds: 50, deltaCount: 4))
+        let thread = demo.open()
+        let started = demo.request(
+            .turnStart, AppServer.TurnStartParams(threadID: thread, input: [.init(text: "count")]).json)
+        let turnID = try #require(started.first?["result"]?["turn"]?["id"]?.stringValue)
+        demo.runTimers(limit: 2)
+
+        let steered = demo.request(
+            .turnSteer,
+            AppServer.TurnSteerParams(threadID: thread, expectedTurnID: turnID, input: [.init(text: "also this")]).json)
+        #expect(steered.first?["result"] == ["turnId": .string(turnID)])
+        let rest = steered + demo.runTimers()
+        let users = rest.filter { $0["method"] == "item/started" && $0["params"]?["item"]?["type"] == "userMessage" }
+        #expect(users.first?["params"]?["item"]?["content"]?.arrayValue?.first?["text"] == "also this")
+        let answers = demo.sent.filter {
+            $0["method"] == "item/completed" && $0["params"]?["item"]?["type"] == "agentMessage"
         }
-        #expect(delay == .milliseconds(100))
-        let stepped = server.timerFired(token: token)
-        #expect(Self.methods(stepped) == ["item/agentMessage/delta"])
-        #expect(server.timerFired(token: token).isEmpty)
+        // Only the steered answer completes; the first one was dropped mid-stream, as codex does.
+        #expect(answers.count == 1)
+        #expect(answers.first?["params"]?["item"]?["text"]?.stringValue?.contains("steered=1") == true)
+        #expect(demo.sent.last?["params"]?["turn"]?["status"] == "completed")
 
-        let interrupted = server.received([
-            "id": 9, "method": "turn/interrupt", "params": ["threadId": "thr_demo_1", "turnId": "turn_1"],
-        ])
-        #expect(Self.sent(interrupted).first?["result"] == [:])
-        #expect(Self.sent(interrupted)[1]["params"]?["turn"]?["status"] == "interrupted")
-        #expect(server.turn == nil)
+        let wrong = demo.request(
+            .turnSteer,
+            AppServer.TurnSteerParams(threadID: thread, expectedTurnID: turnID, input: [.init(text: "late")]).json)
+        #expect(wrong.first?["error"]?["message"] == "no active turn to steer")
     }
 
     @Test("crash-after exits with 3 after the first delta of that turn only")
-    func crashAfter() {
-        var server = Self.readyServer(DemoAgentOptions(deltaDelayMilliseconds: 0, deltaCount: 3, crashAfterTurn: 2))
+    func crashAfter() throws {
+        var demo = try DemoAgentHarness(DemoAgentOptions(deltaDelayMilliseconds: 0, deltaCount: 3, crashAfterTurn: 2))
+        let thread = demo.open()
 
-        let first = server.received(Self.turnStart("one"))
-        let second = server.received(Self.turnStart("two", id: 3))
+        let first = demo.turn("one", thread: thread)
+        #expect(demo.exitCode == nil)
+        let second = demo.turn("two", thread: thread)
 
-        #expect(Self.methods(first).contains("turn/completed"))
-        guard case .exit(let code) = second.last else {
-            Issue.record("expected an exit")
-            return
-        }
-        #expect(code == 3)
-        #expect(Self.methods(second).last == "item/agentMessage/delta")
+        #expect(DemoAgentHarness.methods(first).contains("turn/completed"))
+        #expect(demo.exitCode == 3)
+        #expect(DemoAgentHarness.methods(second).last == "item/agentMessage/delta")
     }
 
-    @Test("error mode emits an error notification and fails the turn")
-    func errorMode() {
-        var server = Self.readyServer()
+    @Test("error mode reports systemError and an error notification, then fails the turn")
+    func errorMode() throws {
+        var demo = try DemoAgentHarness()
+        let thread = demo.open()
 
-        let actions = server.received(Self.turnStart("x [demo:error]"))
+        let messages = demo.turn("x [demo:error]", thread: thread)
 
-        #expect(Self.methods(actions).contains("error"))
-        let completed = Self.sent(actions).first { $0["method"] == "turn/completed" }
-        #expect(completed?["params"]?["turn"]?["status"] == "failed")
+        #expect(DemoAgentHarness.methods(messages).suffix(3) == ["thread/status/changed", "error", "turn/completed"])
+        #expect(messages.last?["params"]?["turn"]?["status"] == "failed")
+        #expect(messages.last?["params"]?["turn"]?["error"]?["message"] != nil)
     }
 
-    @Test("a second turn/start while a turn runs is refused")
-    func oneTurnAtATime() {
-        var server = Self.readyServer(DemoAgentOptions(deltaDelayMilliseconds: 50))
-        _ = server.received(Self.turnStart("first"))
+    @Test("a second turn/start while a turn runs is refused, and a turn on an unknown thread too")
+    func oneTurnAtATime() throws {
+        var demo = try DemoAgentHarness(DemoAgentOptions(deltaDelayMilliseconds: 50))
+        let thread = demo.open()
+        demo.request(.turnStart, AppServer.TurnStartParams(threadID: thread, input: [.init(text: "first")]).json)
 
-        let second = Self.sent(server.received(Self.turnStart("second", id: 3)))
+        let second = demo.request(
+            .turnStart, AppServer.TurnStartParams(threadID: thread, input: [.init(text: "2")]).json)
+        let elsewhere = demo.request(
+            .turnStart, AppServer.TurnStartParams(threadID: "nope", input: [.init(text: "3")]).json)
 
         #expect(second.first?["error"] != nil)
+        #expect(elsewhere.first?["error"]?["message"] == "thread not found: nope")
+    }
+
+    @Test("codex refuses approval policies and sandboxes it does not know, on-failure included")
+    func refusesUnknownSettings() throws {
+        var demo = try DemoAgentHarness()
+        demo.request(
+            .initialize, AppServer.InitializeParams(clientName: "c", clientTitle: "c", clientVersion: "1").json)
+
+        let policy = demo.request(.threadStart, AppServer.ThreadOpenParams(approvalPolicy: "on-failure").json)
+        let sandbox = demo.request(.threadStart, AppServer.ThreadOpenParams(sandbox: "none").json)
+
+        #expect(policy.first?["error"]?["message"]?.stringValue?.contains("unknown variant `on-failure`") == true)
+        #expect(sandbox.first?["error"]?["code"] == .int(AppServer.ErrorCode.invalidRequest))
     }
 
     @Test("prompt directives are parsed; unknown or malformed ones are ignored")
     func directives() {
         let parsed = DemoDirectives(
-            parsing: "x [demo:stall=2.5] [demo:slow=200] [demo:deltas=4] [demo:crash] [demo:what] [demo:slow=-1] [demo:"
+            parsing:
+                "x [demo:stall=2.5] [demo:slow=200] [demo:deltas=4] [demo:crash] [demo:warning=careful] [demo:what] "
+                + "[demo:slow=-1] [demo:reasoning=] [demo:"
         )
 
         #expect(parsed.stallSeconds == 2.5)
         #expect(parsed.deltaDelayMilliseconds == 200)
         #expect(parsed.deltaCount == 4)
         #expect(parsed.crashes)
+        #expect(parsed.warning == "careful")
+        #expect(parsed.reasoning == nil)
         #expect(!parsed.requestsApproval)
     }
 
-    @Test("thread/resume keeps the requested thread id")
-    func resume() {
-        var server = DemoAgentServer(options: DemoAgentOptions())
-        _ = server.received(["id": 0, "method": "initialize"])
+    @Test("thread/resume continues only a stored thread, without thread/started; an unknown id gets codex's error")
+    func resume() throws {
+        var first = try DemoAgentHarness()
+        let thread = first.open()
+        first.turn("remember tangerine", thread: thread)
+        let stored = try #require(first.saved.last)
+        #expect(stored.turns.map(\.prompt) == ["remember tangerine"])
 
-        let resumed = Self.sent(
-            server.received(["id": 1, "method": "thread/resume", "params": ["threadId": "thr_old"]]))
+        var second = try DemoAgentHarness(
+            environment: DemoAgentServer.Environment(idPrefix: "1111demo", home: "/h", storedThreads: [stored]))
+        second.request(
+            .initialize, AppServer.InitializeParams(clientName: "c", clientTitle: "c", clientVersion: "1").json)
+        let unknown = second.request(.threadResume, AppServer.ThreadOpenParams(threadID: "thr_gone").json)
+        let resumed = second.request(.threadResume, AppServer.ThreadOpenParams(threadID: thread, cwd: "/work").json)
+        let next = second.turn("which word?", thread: thread)
 
-        #expect(resumed.first?["result"]?["thread"]?["id"] == "thr_old")
+        #expect(
+            unknown.first?["error"] == ["code": .int(-32600), "message": "no rollout found for thread id thr_gone"])
+        #expect(resumed.last?["result"].flatMap(AppServer.ThreadOpenResponse.threadID(in:)) == thread)
+        #expect(!DemoAgentHarness.methods(resumed).contains("thread/started"))
+        let answer = next.last { $0["method"] == "item/completed" }?["params"]?["item"]?["text"]?.stringValue
+        #expect(answer?.contains("history=1") == true)
+        #expect(second.saved.last?.turns.count == 2)
     }
 }

@@ -43,7 +43,9 @@ struct WorkerDemoModeTests {
 
         let reply = try #require(records.toAgent.first)
         #expect(reply.payload?["error"]?["code"] == -32601)
-        #expect(reply.payload?["error"]?["message"] == "demo/unknownRequest is not supported by codeswarm worker")
+        #expect(
+            reply.payload?["error"]?["message"]
+                == "account/chatgptAuthTokens/refresh is not supported by codeswarm worker")
         #expect(records.answer(of: "inj-u")?.contains("unknown_request=error(-32601)") == true)
 
         worker.send(signal: SIGTERM)

@@ -179,9 +179,19 @@ def reasoning(run):
 
 
 def retried(run):
+    # An HTTP 500 is retried (the stand-in answers normally the second time).
     session = run.session()
     thread = session.start_thread()
-    session.turn(thread, "Answer after a hiccup [sim:http=429,500] [sim:deltas=2]")
+    session.turn(thread, "Answer after a hiccup [sim:http=500] [sim:deltas=2]")
+    session.completed()
+    session.close()
+
+
+def rate_limited(run):
+    # Codex 0.163 does not retry an HTTP 429 from the model: the turn fails at once.
+    session = run.session()
+    thread = session.start_thread()
+    session.turn(thread, "Too many requests [sim:http=429]")
     session.completed()
     session.close()
 
@@ -229,14 +239,16 @@ def resumed(run):
     second = run.session()
     # An unknown thread is refused; the stored one resumes with its history.
     second.response(second.request("thread/resume", {"threadId": "01a23000-0000-7000-8000-000000000000"}))
+    # As the worker resumes: its settings again, and no history in the answer (excludeTurns).
     second.response(second.request("thread/resume", {
-        "threadId": thread, "cwd": run.work, "sandbox": "workspace-write", "approvalPolicy": "never"}))
+        "threadId": thread, "cwd": run.work, "sandbox": "workspace-write", "approvalPolicy": "never",
+        "excludeTurns": True}))
     second.turn(thread, "Which word? [sim:deltas=2]")
     second.completed()
     second.close()
 
 
-SCENARIOS = [plain, approval, declined, reasoning, retried, failed, interrupted, steered, resumed]
+SCENARIOS = [plain, approval, declined, reasoning, retried, rate_limited, failed, interrupted, steered, resumed]
 
 
 class Run:
@@ -263,6 +275,7 @@ def main():
     parser.add_argument("--out", required=True)
     parser.add_argument("--only", nargs="*")
     args = parser.parse_args()
+    args.codex = os.path.abspath(args.codex)
     os.makedirs(args.out, exist_ok=True)
     scratch = tempfile.mkdtemp(prefix="codeswarm-transcripts-")
     record = os.path.join(scratch, "requests.jsonl")
@@ -285,9 +298,10 @@ def main():
                 for line in list(handle)[seen:]:
                     entry = json.loads(line)
                     body = entry.get("body") or {}
-                    requests.append({
-                        "scenario": scenario.__name__, "path": entry["path"],
-                        "input": [summarise(item) for item in body.get("input", [])]})
+                    summary = {"scenario": scenario.__name__, "path": entry["path"],
+                               "input": [summarise(item) for item in body.get("input", [])]}
+                    text = json.dumps(summary).replace(run.home, "/codex-home").replace(run.work, "/work")
+                    requests.append(json.loads(text))
             print("recorded %s (%d lines)" % (scenario.__name__, len(run.transcript)), file=sys.stderr)
     finally:
         standin.terminate()

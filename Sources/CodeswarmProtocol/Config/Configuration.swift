@@ -82,7 +82,7 @@ package struct Configuration: Sendable, Hashable {
         package var command: [String]?
         /// `read-only`, `workspace-write` or `danger-full-access`.
         package var sandbox: String = "workspace-write"
-        /// `untrusted`, `on-failure`, `on-request` or `never`.
+        /// `untrusted`, `on-request` or `never` (codex 0.163 refuses `on-failure`).
         package var approvalPolicy: String = "never"
         /// How the worker answers approval requests: `accept`, `acceptForSession`, `decline` or `cancel`.
         package var approvalDecision: String = "decline"

@@ -99,13 +99,19 @@ package enum ConfigurationParser {
                 config.agent.command = command
             }
             config.agent.sandbox =
-                try agent.choice("sandbox", ["read-only", "workspace-write", "danger-full-access"])
-                ?? config.agent.sandbox
+                try agent.choice("sandbox", AppServer.SandboxMode.allCases.map(\.rawValue)) ?? config.agent.sandbox
+            if try agent.string("approval_policy") == "on-failure" {
+                // Codex 0.163 refuses it in thread/start, so every node would fail to open its thread.
+                throw Problem(
+                    path: "agent.approval_policy",
+                    message: "\"on-failure\" is no longer accepted by codex; use \"on-request\" (ask when the model "
+                        + "wants to leave the sandbox) or \"untrusted\" (ask before commands that are not known safe)")
+            }
             config.agent.approvalPolicy =
-                try agent.choice("approval_policy", ["untrusted", "on-failure", "on-request", "never"])
+                try agent.choice("approval_policy", AppServer.ApprovalPolicy.allCases.map(\.rawValue))
                 ?? config.agent.approvalPolicy
             config.agent.approvalDecision =
-                try agent.choice("approval_decision", ["accept", "acceptForSession", "decline", "cancel"])
+                try agent.choice("approval_decision", AppServer.ApprovalDecision.allCases.map(\.rawValue))
                 ?? config.agent.approvalDecision
             config.agent.model = try agent.string("model")
             config.agent.stallTimeoutSeconds =

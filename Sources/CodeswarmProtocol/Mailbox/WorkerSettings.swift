@@ -8,7 +8,7 @@ package struct WorkerSettings: Sendable, Hashable, Codable {
     package var agentEnvironment: [String: String]
     /// `thread/start` sandbox: `read-only`, `workspace-write`, `danger-full-access`.
     package var sandbox: String
-    /// `thread/start` approval policy: `untrusted`, `on-failure`, `on-request`, `never`.
+    /// `thread/start` approval policy: `untrusted`, `on-request`, `never`.
     package var approvalPolicy: String
     /// The answer to approval requests: `accept`, `acceptForSession`, `decline`, `cancel`.
     package var approvalDecision: String
