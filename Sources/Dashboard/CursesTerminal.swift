@@ -18,7 +18,10 @@ package final class CursesTerminal: Terminal {
     fileprivate struct Shared {
         var size = ScreenSize(width: 80, height: 24)
         var isMonochrome = false
+        var canCopyToClipboard = false
         var pendingFrame: ScreenGrid?
+        /// Texts waiting to be sent to the clipboard (OSC 52) after the next frame.
+        var pendingClipboard: [String] = []
         var isStopRequested = false
         var isStopped = false
         var restoreWaiters: [CheckedContinuation<Void, Never>] = []
@@ -35,13 +38,13 @@ package final class CursesTerminal: Terminal {
     }
 
     /// Takes over the terminal; throws `DashboardError` when stdin/stdout is not a tty or `$TERM` is unknown.
-    package static func open(monochrome: Bool) async throws -> CursesTerminal {
+    package static func open(monochrome: Bool, clipboard: ClipboardSetting = .auto) async throws -> CursesTerminal {
         guard let wake = WakePipe() else { throw DashboardError.terminalFailed("no file descriptor for a pipe") }
         let terminal = CursesTerminal(wake: wake)
         try await withCheckedThrowingContinuation { (started: CheckedContinuation<Void, any Error>) in
             // The documented bridge out of structured concurrency: ncurses needs one thread of its own.
             let thread = Thread {
-                var session = CursesSession(terminal: terminal, wantsMonochrome: monochrome)
+                var session = CursesSession(terminal: terminal, wantsMonochrome: monochrome, clipboard: clipboard)
                 session.run(started: started)
             }
             thread.name = "codeswarm-curses"
@@ -54,6 +57,17 @@ package final class CursesTerminal: Terminal {
 
     /// True when drawing uses attributes only (asked for, or the terminal has no colours).
     package var isMonochrome: Bool { shared.withLock { $0.isMonochrome } }
+
+    package var canCopyToClipboard: Bool { shared.withLock { $0.canCopyToClipboard } }
+
+    package func copyToClipboard(_ text: String) {
+        let isRunning = shared.withLock { state -> Bool in
+            guard state.canCopyToClipboard, !state.isStopped else { return false }
+            state.pendingClipboard.append(text)
+            return true
+        }
+        if isRunning { wake.signal() }
+    }
 
     package func draw(_ grid: ScreenGrid) {
         let isRunning = shared.withLock { state -> Bool in
@@ -102,6 +116,9 @@ package final class CursesTerminal: Terminal {
 private struct CursesSession {
     let terminal: CursesTerminal
     let wantsMonochrome: Bool
+    let clipboard: ClipboardSetting
+    /// False for terminals without an alternate screen (`vt100`): their last frame is cleared on the way out.
+    private var hasAlternateScreen = true
     private var window: UnsafeMutablePointer<WINDOW>?
     private var attributes: [StyleRole: attr_t] = [:]
     private var size = ScreenSize(width: 0, height: 0)
@@ -113,9 +130,10 @@ private struct CursesSession {
         previousPage: KEY_PPAGE, enter: KEY_ENTER, backTab: KEY_BTAB, resize: KEY_RESIZE, pasteStart: KEY_MAX + 1,
         pasteEnd: KEY_MAX + 2)
 
-    init(terminal: CursesTerminal, wantsMonochrome: Bool) {
+    init(terminal: CursesTerminal, wantsMonochrome: Bool, clipboard: ClipboardSetting) {
         self.terminal = terminal
         self.wantsMonochrome = wantsMonochrome
+        self.clipboard = clipboard
     }
 
     mutating func run(started: CheckedContinuation<Void, any Error>) {
@@ -125,10 +143,18 @@ private struct CursesSession {
         guard isatty(0) == 1, isatty(1) == 1 else {
             return fail(started, trap: trap, error: .notATerminal)
         }
+        let term = getenv("TERM").map { String(cString: $0) }
         guard let screen = cn_newterm_std() else {
-            let term = getenv("TERM").map { String(cString: $0) }
             return fail(started, trap: trap, error: .unknownTerminal(term))
         }
+        // A terminal that cannot move the cursor (dumb, a printing terminal) would show a blank screen.
+        guard Self.hasCapability("cup") else {
+            endwin()
+            delscreen(screen)
+            return fail(started, trap: trap, error: .unsupportedTerminal(term))
+        }
+        hasAlternateScreen = Self.hasCapability("smcup") && Self.hasCapability("rmcup")
+        let canCopy = clipboard == .osc52 || (clipboard == .auto && Self.hasCapability("Ms"))
         let window = cn_stdscr()
         self.window = window
         raw()
@@ -152,6 +178,7 @@ private struct CursesSession {
         terminal.shared.withLock {
             $0.size = initialSize
             $0.isMonochrome = !useColor
+            $0.canCopyToClipboard = canCopy
         }
         started.resume()
 
@@ -160,6 +187,11 @@ private struct CursesSession {
         Self.writeControl("\u{1B}[?2004l")
         setCursor(visible: true)
         endwin()
+        if !hasAlternateScreen, let clear = Self.capability("clear") {
+            // No alternate screen to switch back from: the last frame would stay behind the shell prompt.
+            putp(clear)
+            fflush(nil)
+        }
         delscreen(screen)
         trap.remove()
         terminal.didStop(signal: signal)
@@ -203,6 +235,12 @@ private struct CursesSession {
                 return state.pendingFrame
             }), frame.size == size {
                 draw(frame)
+            }
+            for text in terminal.shared.withLock({ state -> [String] in
+                defer { state.pendingClipboard = [] }
+                return state.pendingClipboard
+            }) {
+                Self.copyToClipboard(text)
             }
             if waitForWork() == .hungUp { return SIGHUP }
         }
@@ -325,7 +363,24 @@ private struct CursesSession {
         }
     }
 
-    /// Writes a control sequence ncurses has no capability for (bracketed paste) straight to the tty.
+    /// The terminfo string capability `name` of the current terminal, if it has one.
+    private static func capability(_ name: String) -> UnsafeMutablePointer<CChar>? {
+        // tigetstr answers nil when the terminal lacks it and -1 when `name` is not a string capability.
+        guard let value = name.withCString({ tigetstr(UnsafeMutablePointer(mutating: $0)) }),
+            Int(bitPattern: value) != -1
+        else { return nil }
+        return value
+    }
+
+    private static func hasCapability(_ name: String) -> Bool { capability(name) != nil }
+
+    /// Sends `text` to the terminal's clipboard: OSC 52 with the text in base64 (tmux passes it on when its
+    /// `set-clipboard` option is on).
+    private static func copyToClipboard(_ text: String) {
+        writeControl("\u{1B}]52;c;" + Data(text.utf8).base64EncodedString() + "\u{07}")
+    }
+
+    /// Writes a control sequence ncurses has no capability for (bracketed paste, OSC 52) straight to the tty.
     private static func writeControl(_ sequence: String) {
         var bytes = Array(sequence.utf8)
         _ = write(1, &bytes, bytes.count)

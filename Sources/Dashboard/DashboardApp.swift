@@ -12,7 +12,7 @@ package enum DashboardApp {
     package static func run(
         connect: @escaping @Sendable () async throws -> any DashboardLink, options: DashboardOptions
     ) async throws {
-        let terminal = try await CursesTerminal.open(monochrome: options.isMonochrome)
+        let terminal = try await CursesTerminal.open(monochrome: options.isMonochrome, clipboard: options.clipboard)
         var effective = options
         effective.isMonochrome = terminal.isMonochrome
         do {
@@ -32,7 +32,10 @@ package enum DashboardApp {
         let state = DashboardState(
             size: terminal.size, now: timing.now(), isMonochrome: options.isMonochrome,
             launchDefaults: options.launchDefaults, initialSwarmID: options.initialSwarmID)
-        var session = DashboardSession(terminal: terminal, connect: connect, timing: timing, state: state)
+        let exporter = ExportWriter(
+            directory: options.exportDirectory, home: ProcessInfo.processInfo.environment["HOME"])
+        var session = DashboardSession(
+            terminal: terminal, connect: connect, timing: timing, exporter: exporter, state: state)
         switch await session.run() {
         case .quit, .terminalClosed:
             return

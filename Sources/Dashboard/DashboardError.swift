@@ -4,6 +4,7 @@ package struct DashboardError: Error, Sendable, Hashable, CustomStringConvertibl
     package enum Code: Sendable, Hashable {
         case notATerminal
         case unknownTerminal
+        case unsupportedTerminal
         case interrupted(signal: Int32)
         case terminalFailed
     }
@@ -26,6 +27,16 @@ package struct DashboardError: Error, Sendable, Hashable, CustomStringConvertibl
             code: .unknownTerminal,
             message: "Unknown terminal type \(name): no terminfo entry. Try TERM=xterm-256color, "
                 + "or install the terminfo entry (ncurses-term).")
+    }
+
+    /// `$TERM` describes a terminal that cannot show a full-screen view (no cursor addressing, as `dumb`).
+    package static func unsupportedTerminal(_ term: String?) -> DashboardError {
+        let name = term.map { "'\($0)'" } ?? "(TERM is not set)"
+        return DashboardError(
+            code: .unsupportedTerminal,
+            message: "The dashboard cannot run on terminal type \(name): it has no cursor addressing. "
+                + "Run it in a full terminal (TERM=xterm-256color, tmux, screen), or use `codeswarm status` "
+                + "and `codeswarm attach` here.")
     }
 
     /// A signal ended the session; the terminal has been restored.

@@ -28,6 +28,8 @@ struct DashboardSession {
     let terminal: any Terminal
     let connect: @Sendable () async throws -> any DashboardLink
     let timing: SessionTiming
+    /// Where exports are written.
+    let exporter: ExportWriter
     var state: DashboardState
 
     mutating func run() async -> Outcome {
@@ -37,6 +39,7 @@ struct DashboardSession {
         let terminal = terminal
         let connect = connect
         let timing = timing
+        let exporter = exporter
         var state = self.state
         let outcome = await withDiscardingTaskGroup { group -> Outcome in
             group.addTask {
@@ -68,6 +71,23 @@ struct DashboardSession {
                     for command in state.handle(event) {
                         switch command {
                         case .send(let routerCommand, let requestID): outboxInput.yield((routerCommand, requestID))
+                        case .export(let export):
+                            let copied = terminal.canCopyToClipboard
+                            if copied { terminal.copyToClipboard(export.text) }
+                            // Off the loop: a slow (network) file system must not hold up the screen.
+                            group.addTask {
+                                let result: ExportResult
+                                do {
+                                    let path = try exporter.write(export)
+                                    result = ExportResult(
+                                        subject: export.subject, path: path, copiedToClipboard: copied)
+                                } catch {
+                                    result = ExportResult(
+                                        subject: export.subject, path: nil, failure: "\(error)",
+                                        copiedToClipboard: copied)
+                                }
+                                inbox.yield(.event(.exported(result)))
+                            }
                         case .quit:
                             outcome = .quit
                             break loop

@@ -12,7 +12,7 @@ import Testing
             matches: """
                  codeswarm  0 swarms                                                            |
                 ┌─ Swarms 0 ───────────────────────────────────────────────────────────────────┐|
-                │  SWARM      PROVID… JOB        NODES STATUS           SLURM       LEFT TOKENS│|
+                │  SWARM    PROVIDER JOB    NODES STATUS                   SLURM    LEFT TOKENS│|
                 │  Waiting for the router…                                                     │|
                 └──────────────────────────────────────────────────────────────────────────────┘|
                 ┌─ Nodes ──────────────────────────┐┌─ Responses ──────────────────────────────┐|
@@ -33,7 +33,7 @@ import Testing
                 │                                  ││                                          │|
                 └──────────────────────────────────┘└──────────────────────────────────────────┘|
                 [no swarm] › launch a swarm with n                                              |
-                 ? help  q quit  i prompt  t target  s split  / filter  n launch   ◌ connecting |
+                 ? help  q quit  s split  / filter  n launch  Tab pane             ◌ connecting |
                 """)
     }
 
@@ -45,8 +45,8 @@ import Testing
             matches: """
                  codeswarm  1 swarm │ 1a2b3c4d: 4 nodes · 2…|
                 ┌─ Swarms 1 ───────────────────────────────┐|
-                │  SWARM      JOB    NODES STATUS   SLURM  │|
-                │▸ 1a2b3c4d   4242       4 running  RUNNING│|
+                │  SWARM    JOB    NODES STATUS     SLURM  │|
+                │▸ 1a2b3c4d 4242       4 running    RUNNING│|
                 └──────────────────────────────────────────┘|
                 ┌─ Nodes · 1a2b3c4d ───────────────────────┐|
                 │   # HOST      STATE    DELIVERY    TOKENS│|
@@ -64,8 +64,8 @@ import Testing
             matches: """
                  codeswarm  1 swarm │ 1a2b3c4d: 4 nodes · 2…|
                 ┌─ Swarms 1 ───────────────────────────────┐|
-                │  SWARM      JOB    NODES STATUS   SLURM  │|
-                │▸ 1a2b3c4d   4242       4 running  RUNNING│|
+                │  SWARM    JOB    NODES STATUS     SLURM  │|
+                │▸ 1a2b3c4d 4242       4 running    RUNNING│|
                 └──────────────────────────────────────────┘|
                 ┌─ node 0 · gpu-node-01 · idle · ✓ deliver…┐|
                 │$ swift test                              │|
@@ -75,7 +75,7 @@ import Testing
                 │── turn completed · 0s ───────────────────│|
                 └──────────────────────────────────────────┘|
                 [node 0] › press i to type a prompt         |
-                 ? help  q quit  i prompt       ● connected |
+                 ? help  q quit  G follow       ● connected |
                 """)
     }
 

@@ -63,7 +63,7 @@ import Testing
         for index in 0..<10 { transcript.append(.info, "n\(index)") }
         let window = TranscriptLines.window(of: transcript, width: 10, height: 3, position: .following)
         #expect(window.lines.map(\.text) == ["· n7", "· n8", "· n9"])
-        #expect(window.entriesBelow == 0)
+        #expect(window.linesBelow == 0)
     }
 
     @Test("scrolling up pins the view; new text below does not move it; scrolling back down follows again")
@@ -76,9 +76,21 @@ import Testing
         transcript.append(.info, "n11")
         let window = TranscriptLines.window(of: transcript, width: 10, height: 3, position: up)
         #expect(window.lines.map(\.text) == ["· n5", "· n6", "· n7"])
-        #expect(window.entriesBelow == 4)
+        #expect(window.linesBelow == 4)
         let down = TranscriptLines.scrolled(up, by: 100, in: transcript, width: 10, height: 3)
         #expect(down == .following)
+    }
+
+    @Test("the paused footer counts wrapped lines below the pane, not entries")
+    func linesBelowCountsLines() {
+        var transcript = Transcript()
+        for index in 0..<6 { transcript.append(.info, "n\(index)") }
+        let up = TranscriptLines.scrolled(.following, by: -1, in: transcript, width: 10, height: 3)
+        // One entry below the pane, eight words that wrap to four lines at width 10.
+        transcript.append(.assistant, "aaaa bbbb cccc dddd eeee ffff gggg hhhh")
+        let window = TranscriptLines.window(of: transcript, width: 10, height: 3, position: up)
+        #expect(window.lines.map(\.text) == ["· n2", "· n3", "· n4"])
+        #expect(window.linesBelow == 1 + 4)
     }
 
     @Test("scrolling to the top shows the first screenful and stops there")

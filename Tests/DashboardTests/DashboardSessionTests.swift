@@ -167,6 +167,43 @@ import Testing
         #expect(terminal.frames.count == 1)
     }
 
+    @Test("y writes the turn to a new 0600 file in the export directory and copies it to the clipboard")
+    func exportWritesFileAndClipboard() async throws {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("codeswarm-export-test-\(getpid())-\(UUIDCounter.next())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // Wide enough for the whole message with its path.
+        let terminal = FakeTerminal(size: ScreenSize(width: 200, height: 30), canCopyToClipboard: true)
+        let link = ScriptedLink()
+        let options = DashboardOptions(exportDirectory: directory + "/exports")
+        async let session: Void = DashboardApp.run(
+            on: terminal, connect: LinkSupply([link]).connect, options: options, timing: Self.timing)
+        await link.waitForSent(count: 2)
+        link.push(DashboardFixtures.list([(swarm, DashboardFixtures.summary())], requestID: link.sent[0].requestID))
+        link.push(.replayComplete(ReplayComplete(requestID: .string(link.sent[1].requestID), lastSeq: 0)))
+        link.push(
+            DashboardFixtures.stream(
+                swarm, node: 0, seq: 1, injection: "i-1", .assistant(content: "the answer\nin two lines")))
+        _ = await terminal.frame(containing: "the answer")
+        terminal.press(.character("y"))
+        let frame = await terminal.frame(containing: "Saved node 0's turn")
+        let name = "1a2b3c4d-node0-turn-20260101T000000Z.md"
+        #expect(frame.textSnapshot.contains("copied"))
+        let path = directory + "/exports/" + name
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.hasSuffix("the answer\nin two lines\n"))
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        #expect(terminal.clipboard.last == text)
+        // A second copy in the same second gets a file of its own.
+        terminal.press(.character("y"))
+        _ = await terminal.frame(containing: "-2.md")
+        #expect(
+            FileManager.default.fileExists(atPath: directory + "/exports/1a2b3c4d-node0-turn-20260101T000000Z-2.md"))
+        terminal.press(.character("q"))
+        try await session
+    }
+
     @Test("the initial swarm option selects that swarm")
     func initialSwarm() async throws {
         let terminal = FakeTerminal()
@@ -203,8 +240,21 @@ import Testing
         #expect(timing.reconnectDelay(attempt: 50) == .seconds(4))
     }
 
+    @Test("CODESWARM_CLIPBOARD picks the clipboard setting; exports go to the state directory")
+    func clipboardAndExports() {
+        #expect(DashboardOptions.fromEnvironment([:]).clipboard == .auto)
+        #expect(DashboardOptions.fromEnvironment(["CODESWARM_CLIPBOARD": "off"]).clipboard == .off)
+        #expect(DashboardOptions.fromEnvironment(["CODESWARM_CLIPBOARD": "OSC52"]).clipboard == .osc52)
+        #expect(
+            DashboardOptions.fromEnvironment(["CODESWARM_STATE_DIR": "/s"]).exportDirectory == "/s/exports")
+        #expect(
+            DashboardOptions.fromEnvironment(["XDG_STATE_HOME": "/x", "HOME": "/h"]).exportDirectory
+                == "/x/codeswarm/exports")
+    }
+
     @Test("errors explain what to do")
     func errorMessages() {
+        #expect(DashboardError.unsupportedTerminal("dumb").message.contains("no cursor addressing"))
         #expect(DashboardError.unknownTerminal("vt9000").message.contains("'vt9000'"))
         #expect(DashboardError.unknownTerminal(nil).message.contains("TERM is not set"))
         #expect(DashboardError.notATerminal.message.contains("codeswarm status"))

@@ -12,6 +12,8 @@ package struct DashboardHarness {
     /// Every command sent to the router, in order.
     package private(set) var sent: [(command: RouterCommand, requestID: String)] = []
     package private(set) var didQuit = false
+    /// Every export asked for, in order.
+    package private(set) var exports: [TranscriptExport] = []
 
     /// A connected dashboard at `size`, with the clock at `DashboardFixtures.epoch`.
     package init(size: ScreenSize = ScreenSize(width: 80, height: 24), monochrome: Bool = false, connected: Bool = true)
@@ -29,6 +31,7 @@ package struct DashboardHarness {
         for command in state.handle(event) {
             switch command {
             case .send(let routerCommand, let requestID): sent.append((routerCommand, requestID))
+            case .export(let export): exports.append(export)
             case .quit: didQuit = true
             }
         }

@@ -8,6 +8,7 @@ package final class FakeTerminal: Terminal {
         var size: ScreenSize
         var frames: [ScreenGrid] = []
         var restoreCount = 0
+        var clipboard: [String] = []
         var waiters:
             [(id: Int, predicate: @Sendable (ScreenGrid) -> Bool, continuation: CheckedContinuation<ScreenGrid, Never>)] =
                 []
@@ -18,7 +19,10 @@ package final class FakeTerminal: Terminal {
     package let events: AsyncStream<TerminalEvent>
     private let continuation: AsyncStream<TerminalEvent>.Continuation
 
-    package init(size: ScreenSize = ScreenSize(width: 80, height: 24)) {
+    package let canCopyToClipboard: Bool
+
+    package init(size: ScreenSize = ScreenSize(width: 80, height: 24), canCopyToClipboard: Bool = false) {
+        self.canCopyToClipboard = canCopyToClipboard
         state = Mutex(Shared(size: size))
         (events, continuation) = AsyncStream.makeStream(of: TerminalEvent.self)
     }
@@ -30,6 +34,14 @@ package final class FakeTerminal: Terminal {
 
     /// The latest frame, if any.
     package var lastFrame: ScreenGrid? { state.withLock { $0.frames.last } }
+
+    /// Everything copied to the clipboard, oldest first.
+    package var clipboard: [String] { state.withLock { $0.clipboard } }
+
+    package func copyToClipboard(_ text: String) {
+        guard canCopyToClipboard else { return }
+        state.withLock { $0.clipboard.append(text) }
+    }
 
     /// How many times `restore()` was called.
     package var restoreCount: Int { state.withLock { $0.restoreCount } }

@@ -6,6 +6,7 @@ package enum DashboardAction: Sendable, Hashable {
     case closeOverlay
     case back
     case refresh
+    case showMessages
 
     // Navigation
     case moveUp
@@ -19,10 +20,17 @@ package enum DashboardAction: Sendable, Hashable {
     case open
     case previousNode
     case nextNode
+    case scrollLeft
+    case scrollRight
 
     // View
     case toggleSplit
     case startFilter
+    case openPlainView
+
+    // Copying
+    case copyTurn
+    case exportTranscript
 
     // Nodes and targets
     case toggleMark

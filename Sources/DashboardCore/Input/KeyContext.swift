@@ -8,6 +8,10 @@ package enum KeyContext: String, Sendable, Hashable, CaseIterable {
     case help
     case confirm
     case launch
+    /// The full-screen, unwrapped view of one node's conversation.
+    case plainView
+    /// The messages overlay.
+    case messages
 
     /// The three browsing panes, where most single-letter keys act.
     package static let browsing: Set<KeyContext> = [.swarms, .nodes, .output]
@@ -24,5 +28,6 @@ package enum KeyGroup: String, Sendable, Hashable, CaseIterable {
     case prompt = "Prompt line"
     case editing = "Editing text"
     case filter = "Filter"
+    case copying = "Copying text"
     case dialogs = "Dialogs and forms"
 }

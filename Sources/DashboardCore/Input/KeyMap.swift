@@ -4,6 +4,12 @@ package struct KeyBinding: Sendable, Hashable {
     package var action: DashboardAction
     /// The status-bar hint (one or two words), or nil to leave the binding out of the hints.
     package var hint: String?
+    /// Where the hint shows, when narrower than where the key works (`G` is "follow" only in a response pane).
+    package var hintContexts: Set<KeyContext>
+    /// The keys as the hint writes them, when not the first key's label (`h/l` for a pair of bindings).
+    package var hintKeys: String?
+    /// Hints are shown by rank, then in table order: the status bar is short, so what a pane is about comes early.
+    package var hintRank: Int
     /// The help overlay's description.
     package var help: String
     package var group: KeyGroup
@@ -12,12 +18,16 @@ package struct KeyBinding: Sendable, Hashable {
     package var isDangerous: Bool
 
     package init(
-        _ keys: [Key], _ action: DashboardAction, hint: String? = nil, help: String, group: KeyGroup,
+        _ keys: [Key], _ action: DashboardAction, hint: String? = nil, hintContexts: Set<KeyContext>? = nil,
+        hintKeys: String? = nil, hintRank: Int = HintRank.general, help: String, group: KeyGroup,
         contexts: Set<KeyContext>, isDangerous: Bool = false
     ) {
         self.keys = keys
         self.action = action
         self.hint = hint
+        self.hintContexts = hintContexts ?? contexts
+        self.hintKeys = hintKeys
+        self.hintRank = hintRank
         self.help = help
         self.group = group
         self.contexts = contexts
@@ -26,6 +36,21 @@ package struct KeyBinding: Sendable, Hashable {
 
     /// The keys as shown in hints and help: `k/↑`.
     package var keyLabel: String { keys.map(\.label).joined(separator: "/") }
+
+    /// The keys as the status bar shows them.
+    package var hintKeyLabel: String { hintKeys ?? keys.first?.label ?? "" }
+}
+
+/// The order of status-bar hints: lower ranks first.
+package enum HintRank {
+    /// How to learn every key.
+    package static let help = 0
+    /// How to leave.
+    package static let quit = 1
+    /// Keys that belong to the focused pane or view.
+    package static let pane = 2
+    /// Everything else.
+    package static let general = 5
 }
 
 /// The dashboard's single binding table: key lookup, status-bar hints and the help overlay all come from it.
@@ -41,9 +66,12 @@ package struct KeyMap: Sendable {
         bindings.first { $0.contexts.contains(context) && $0.keys.contains(key) }
     }
 
-    /// The hinted bindings of `context`, in table order.
+    /// The hinted bindings of `context`, by rank and then in table order.
     package func hints(for context: KeyContext) -> [KeyBinding] {
-        bindings.filter { $0.hint != nil && $0.contexts.contains(context) }
+        bindings.enumerated()
+            .filter { $0.element.hint != nil && $0.element.hintContexts.contains(context) }
+            .sorted { ($0.element.hintRank, $0.offset) < ($1.element.hintRank, $1.offset) }
+            .map(\.element)
     }
 
     /// The bindings of `group`, each once, in table order.
@@ -58,15 +86,18 @@ package struct KeyMap: Sendable {
 
     private typealias B = KeyBinding
 
+    /// Where the scrolling keys work: the browsing panes, the help overlay and the full-screen views.
+    private static let scrolling = KeyContext.browsing.union([.help, .plainView, .messages])
+
     /// The dashboard's bindings.
     package static let standard = KeyMap(bindings: [
         // General
         B(
-            [.character("?"), .function(1)], .showHelp, hint: "help", help: "Show every key (this list)",
-            group: .general, contexts: KeyContext.browsing),
+            [.character("?"), .function(1)], .showHelp, hint: "help", hintRank: HintRank.help,
+            help: "Show every key (this list)", group: .general, contexts: KeyContext.browsing),
         B(
-            [.character("q")], .quit, hint: "quit", help: "Quit the dashboard (swarms keep running)",
-            group: .general, contexts: KeyContext.browsing),
+            [.character("q")], .quit, hint: "quit", hintRank: HintRank.quit,
+            help: "Quit the dashboard (swarms keep running)", group: .general, contexts: KeyContext.browsing),
         B(
             [.character("i"), .character(":")], .startPrompt, hint: "prompt",
             help: "Type a prompt on the prompt line for the target nodes", group: .prompt, contexts: KeyContext.browsing
@@ -99,6 +130,10 @@ package struct KeyMap: Sendable {
             [.character("r")], .refresh, help: "Ask the router for fresh swarm and node status now",
             group: .general, contexts: KeyContext.browsing),
         B(
+            [.character("!")], .showMessages, hint: "messages",
+            help: "Messages: every recent message in full, and why the router link is down", group: .general,
+            contexts: KeyContext.browsing),
+        B(
             [.tab], .focusNextPane, hint: "pane", help: "Focus the next pane", group: .navigation,
             contexts: KeyContext.browsing),
         B(
@@ -109,26 +144,24 @@ package struct KeyMap: Sendable {
             group: .navigation, contexts: KeyContext.browsing),
         B(
             [.character("k"), .up], .moveUp, help: "Select the row above; in a response pane, scroll up",
-            group: .navigation, contexts: KeyContext.browsing.union([.help])),
+            group: .navigation, contexts: scrolling),
         B(
             [.character("j"), .down], .moveDown, help: "Select the row below; in a response pane, scroll down",
-            group: .navigation, contexts: KeyContext.browsing.union([.help])),
+            group: .navigation, contexts: scrolling),
         B(
-            [.pageUp, .control("u")], .pageUp, help: "Up one page", group: .navigation,
-            contexts: KeyContext.browsing.union([.help])),
+            [.pageUp, .control("u")], .pageUp, help: "Up one page", group: .navigation, contexts: scrolling),
         B(
-            [.pageDown, .control("d")], .pageDown, help: "Down one page", group: .navigation,
-            contexts: KeyContext.browsing.union([.help])),
+            [.pageDown, .control("d")], .pageDown, help: "Down one page", group: .navigation, contexts: scrolling),
         B(
             [.character("g"), .home], .moveToTop, help: "First row; in a response pane, the oldest text",
-            group: .navigation, contexts: KeyContext.browsing.union([.help])),
+            group: .navigation, contexts: scrolling),
         B(
-            [.character("G"), .end], .moveToBottom,
-            help: "Last row; in a response pane, the newest text, and follow it again", group: .navigation,
-            contexts: KeyContext.browsing.union([.help])),
+            [.character("G"), .end], .moveToBottom, hint: "follow", hintContexts: [.output, .plainView],
+            hintRank: HintRank.pane, help: "Last row; in a response pane, the newest text, and follow it again",
+            group: .navigation, contexts: scrolling),
         B(
-            [.character("h"), .left], .previousNode, help: "Response pane: show the previous node",
-            group: .navigation, contexts: [.output]),
+            [.character("h"), .left], .previousNode, hint: "node", hintKeys: "h/l", hintRank: HintRank.pane,
+            help: "Response pane: show the previous node", group: .navigation, contexts: [.output]),
         B(
             [.character("l"), .right], .nextNode, help: "Response pane: show the next node",
             group: .navigation, contexts: [.output]),
@@ -138,6 +171,30 @@ package struct KeyMap: Sendable {
         B(
             [.control("c")], .quit, help: "Quit the dashboard from anywhere", group: .general,
             contexts: Set(KeyContext.allCases)),
+
+        // Copying text
+        B(
+            [.character("y")], .copyTurn, hint: "copy", hintContexts: [.output, .plainView], hintRank: HintRank.pane,
+            help: "Copy the focused node's turn on screen (the latest when following) to a file, and to the "
+                + "clipboard when the terminal takes OSC 52", group: .copying,
+            contexts: KeyContext.browsing.union([.plainView])),
+        B(
+            [.character("Y")], .exportTranscript,
+            help: "Export the focused node's whole conversation to a file (and the clipboard, as with y)",
+            group: .copying, contexts: KeyContext.browsing.union([.plainView])),
+        B(
+            [.character("v")], .openPlainView, hint: "view", hintContexts: [.output], hintRank: HintRank.pane,
+            help: "Plain view: the focused node's conversation full screen, unwrapped and without borders, "
+                + "for selecting with the mouse", group: .copying, contexts: KeyContext.browsing),
+        B(
+            [.character("h"), .left], .scrollLeft, hint: "sideways", hintKeys: "h/l", hintRank: HintRank.pane,
+            help: "Plain view: scroll left", group: .copying, contexts: [.plainView]),
+        B(
+            [.character("l"), .right], .scrollRight, help: "Plain view: scroll right", group: .copying,
+            contexts: [.plainView]),
+        B(
+            [.escape, .character("v"), .character("q")], .closeOverlay, hint: "close", hintRank: HintRank.help,
+            help: "Plain view: close it", group: .copying, contexts: [.plainView]),
 
         // Prompt line
         B(
@@ -198,5 +255,8 @@ package struct KeyMap: Sendable {
         B(
             [.escape, .character("?"), .character("q")], .closeOverlay, hint: "close", help: "Close this help",
             group: .dialogs, contexts: [.help]),
+        B(
+            [.escape, .character("!"), .character("q")], .closeOverlay, hint: "close", hintRank: HintRank.help,
+            help: "Close the messages", group: .dialogs, contexts: [.messages]),
     ])
 }

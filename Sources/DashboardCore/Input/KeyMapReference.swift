@@ -33,6 +33,7 @@ extension KeyMap {
         let labels: [KeyContext: String] = [
             .swarms: "swarm table", .nodes: "node table", .output: "response pane", .prompt: "prompt line",
             .filter: "filter line", .help: "help", .confirm: "confirm dialog", .launch: "launch form",
+            .plainView: "plain view", .messages: "messages",
         ]
         names += KeyContext.allCases.filter { rest.contains($0) }.compactMap { labels[$0] }
         return names.joined(separator: ", ")

@@ -15,6 +15,10 @@ package protocol Terminal: AnyObject, Sendable {
     var events: AsyncStream<TerminalEvent> { get }
     /// Shows `grid`, replacing whatever was shown; returns without waiting for the output.
     func draw(_ grid: ScreenGrid)
+    /// True when `copyToClipboard` reaches a clipboard (the terminal takes OSC 52, or the user said it does).
+    var canCopyToClipboard: Bool { get }
+    /// Puts `text` on the terminal's clipboard (OSC 52); does nothing when `canCopyToClipboard` is false.
+    func copyToClipboard(_ text: String)
     /// Gives the terminal back to the shell (cursor, modes, screen); safe to call more than once.
     func restore() async
 }

@@ -26,8 +26,8 @@ extension DashboardState {
             let job = swarm.jobID.map { ", job \($0)" } ?? ""
             return ConfirmDialog(
                 title: "Terminate swarm?",
-                message: "Terminate swarm \(swarm.id) (\(swarm.nodeCount) nodes\(job))? "
-                    + "Its agents stop and the Slurm job is cancelled.",
+                message: "Terminate swarm \(TextFormat.shortID(swarm.id.rawValue)) (\(swarm.nodeCount) nodes\(job))? "
+                    + "Its agents stop and \((swarm.provider ?? .other("")).terminationEffect).",
                 confirmLabel: "terminate", pending: .terminate(swarm.id))
         default:
             return nil

@@ -11,6 +11,10 @@ extension DashboardState {
             scrollFocusedPane(by: delta)
         case .help:
             helpScroll = min(max(0, helpScroll + delta), maxHelpScroll)
+        case .messages:
+            messagesScroll = min(max(0, messagesScroll + delta), maxMessagesScroll)
+        case .plainView:
+            scrollPlainView(by: delta)
         default:
             break
         }
@@ -32,6 +36,10 @@ extension DashboardState {
             }
         case .help:
             helpScroll = top ? 0 : maxHelpScroll
+        case .messages:
+            messagesScroll = top ? 0 : maxMessagesScroll
+        case .plainView:
+            scrollPlainView(by: top ? Int.min / 2 : Int.max / 2)
         default:
             break
         }
@@ -125,5 +133,10 @@ extension DashboardState {
     /// How far the help overlay can scroll at the current size.
     var maxHelpScroll: Int {
         HelpOverlayView.maximumScroll(for: keyMap, screen: Rect(size: size))
+    }
+
+    /// How far the messages overlay can scroll at the current size.
+    var maxMessagesScroll: Int {
+        MessagesOverlayView.maximumScroll(for: self, screen: Rect(size: size))
     }
 }

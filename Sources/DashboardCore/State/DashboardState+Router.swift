@@ -9,8 +9,9 @@ extension DashboardState {
         let requestID = event.requestID?.stringValue
         switch event {
         case .swarmList(let reply):
+            let isProbe = requestID.flatMap(ledger.purpose(of:)) == .heartbeat
             requestID.map { ledger.close($0) }
-            return applyList(reply)
+            return applyList(reply, forceStatus: !isProbe)
         case .swarmStatus(let reply):
             requestID.map { ledger.close($0) }
             swarms[reply.swarmID, default: SwarmRecord(id: reply.swarmID)].apply(reply, now: now)
@@ -57,7 +58,7 @@ extension DashboardState {
         return []
     }
 
-    private mutating func applyList(_ reply: SwarmListReply) -> [DashboardCommand] {
+    private mutating func applyList(_ reply: SwarmListReply, forceStatus: Bool) -> [DashboardCommand] {
         let previousIndex = selectedSwarmIndex
         let listed = Set(reply.swarms.keys.map(SwarmID.init(rawValue:)))
         for (key, summary) in reply.swarms {
@@ -79,14 +80,14 @@ extension DashboardState {
         } else if selectedSwarmID == nil {
             selectSwarm(at: 0)
         }
-        return statusRequestIfDue(force: true)
+        return statusRequestIfDue(force: forceStatus)
     }
 
     private mutating func launched(_ data: SwarmLaunched, requestID: String?) -> [DashboardCommand] {
         var record = swarms[data.swarmID] ?? SwarmRecord(id: data.swarmID, nodeCount: data.nodeCount)
         record.jobID = data.jobID
         record.nodeCount = data.nodeCount
-        record.provider = data.provider ?? record.provider
+        record.provider = data.provider.map(SwarmProvider.init(wire:)) ?? record.provider
         record.partition = data.partition ?? record.partition
         record.createdAt = record.createdAt ?? now
         if record.status == .starting { record.status = .running }
@@ -150,7 +151,7 @@ extension DashboardState {
             }
         case .status(let swarmID):
             lastStatusAt[swarmID] = now
-        case .list, .launch, .terminate:
+        case .list, .heartbeat, .launch, .terminate:
             break
         }
         showFlash(
@@ -185,6 +186,9 @@ extension DashboardState {
     mutating func connectionChanged(to state: ConnectionState) -> [DashboardCommand] {
         let wasConnected = connection.isConnected
         connection = state
+        if case .disconnected(let reason, _) = state {
+            messageLog.record("No link to the router: \(reason)", isError: true, at: now)
+        }
         guard state.isConnected else {
             var commands: [DashboardCommand] = []
             if replayRequestID != nil { commands = finishReplay() }
@@ -200,6 +204,7 @@ extension DashboardState {
         }
         if hasEverConnected { showFlash("Reconnected to the router.", isError: false) }
         hasEverConnected = true
+        heartbeat.connected(at: now)
         let listID = ledger.open(.list, at: now)
         let replayID = ledger.open(.replay, at: now)
         replayRequestID = replayID
@@ -219,6 +224,16 @@ extension DashboardState {
             commands += finishReplay()
         }
         guard connection.isConnected else { return commands }
+        switch heartbeat.check(at: now) {
+        case .probe:
+            commands.append(.send(.list, requestID: ledger.open(.heartbeat, at: now)))
+        case .becameSilent:
+            showFlash(
+                "The router has not answered for \(Int(Heartbeat.timeout)) s: it may be stopped or overloaded. "
+                    + "Waiting for it; what you send is queued.", isError: true)
+        case .nothing:
+            break
+        }
         if let last = lastListAt, now.timeIntervalSince(last) >= Self.listInterval,
             !ledger.isWaiting(for: .list, now: now)
         {
@@ -259,7 +274,7 @@ extension DashboardState {
         if case .inject(let swarmID, let nodes, _) = purpose {
             for nodeID in nodes { swarms[swarmID]?.nodes[nodeID]?.inject = .failed(nil, reason: reason) }
         }
-        if purpose == .replay || purpose == .list || purpose.noun == "status" { return [] }
+        if purpose == .replay || purpose == .list || purpose == .heartbeat || purpose.noun == "status" { return [] }
         showFlash("Could not send the \(purpose.noun): \(reason)", isError: true)
         return []
     }

@@ -20,7 +20,7 @@ extension DashboardState {
         guard !needle.isEmpty else { return orderedSwarms }
         return orderedSwarms.filter { swarm in
             [
-                swarm.id.rawValue, swarm.provider ?? "", swarm.jobID?.rawValue ?? "", swarm.statusLabel,
+                swarm.id.rawValue, swarm.provider?.name ?? "", swarm.jobID?.rawValue ?? "", swarm.statusLabel,
                 swarm.slurmState ?? "", swarm.partition ?? "",
             ]
             .contains { $0.lowercased().contains(needle) }
@@ -80,7 +80,8 @@ extension DashboardState {
         switch keyContext {
         case .swarms: return max(1, layout.swarms.height - 4)
         case .nodes: return max(1, (layout.nodes?.height ?? 6) - 4)
-        case .help: return max(1, layout.main.height - 2)
+        case .help, .messages: return max(1, layout.main.height - 2)
+        case .plainView: return max(1, plainViewHeight - 1)
         default:
             guard let key = focusedNodeKey, let pane = layout.paneRect(for: key.nodeID) else { return 10 }
             return max(1, pane.height - 3)

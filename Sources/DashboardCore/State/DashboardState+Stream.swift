@@ -24,6 +24,7 @@ extension DashboardState {
         // Taken out of the dictionary so appending mutates the only copy instead of copying the scrollback.
         var transcript = transcripts.removeValue(forKey: key) ?? Transcript()
         let turnKey = event.turnID ?? event.injectionID?.rawValue
+        let injection = event.injectionID
         if isLive { node.lastActivityAt = now }
 
         switch event.body {
@@ -32,18 +33,20 @@ extension DashboardState {
             node.injectionID = event.injectionID
             node.turnStartedAt = isLive ? now : nil
         case .assistantDelta(let content):
-            transcript.appendDelta(content, turnKey: turnKey)
+            transcript.appendDelta(content, turnKey: turnKey, injectionID: injection)
             if node.state == .idle || node.state == .starting { node.state = .working }
         case .assistant(let content):
-            transcript.finishAssistant(content, turnKey: turnKey)
+            transcript.finishAssistant(content, turnKey: turnKey, injectionID: injection)
         case .turnComplete(let status, let error):
             transcript.closeStreams(turnKey: turnKey)
             var line = "turn \(status ?? "complete")"
             if let started = node.turnStartedAt, isLive {
                 line += " · \(TextFormat.duration(seconds: Int(now.timeIntervalSince(started))))"
             }
-            transcript.append(.turnEnded, line, turnKey: turnKey)
-            if let error { transcript.append(.error, error, turnKey: turnKey) }
+            // A turn that failed because of an error already shown (the agent crashed) does not repeat it.
+            let isRepeat = error.map(transcript.hasRecentError) ?? false
+            transcript.append(.turnEnded, line, turnKey: turnKey, injectionID: injection)
+            if let error, !isRepeat { transcript.append(.error, error, turnKey: turnKey, injectionID: injection) }
             if node.state != .ended { node.state = status == "failed" ? .error : .idle }
             node.injectionID = nil
             node.turnStartedAt = nil
@@ -60,14 +63,17 @@ extension DashboardState {
                 node.state = .idle
             }
         case .commandStarted(let command, _):
-            transcript.append(.command, command, turnKey: turnKey)
+            transcript.append(.command, command, turnKey: turnKey, injectionID: injection)
         case .commandCompleted(_, let exitCode, let output):
-            transcript.append(.commandResult(failed: (exitCode ?? 0) != 0), Self.commandSummary(exitCode, output))
+            transcript.append(
+                .commandResult(failed: (exitCode ?? 0) != 0), Self.commandSummary(exitCode, output),
+                injectionID: injection)
         case .approvalAnswered(let kind, let decision, let command):
-            transcript.append(.approval, "\(kind): \(decision)" + (command.map { " · \($0)" } ?? ""))
+            transcript.append(
+                .approval, "\(kind): \(decision)" + (command.map { " · \($0)" } ?? ""), injectionID: injection)
         case .agentError(let message, let code, let willRetry):
             let suffix = (code.map { " [\($0)]" } ?? "") + (willRetry == true ? " (retrying)" : "")
-            transcript.append(.error, message + suffix, turnKey: turnKey)
+            transcript.append(.error, message + suffix, turnKey: turnKey, injectionID: injection)
             node.lastError = message
             if willRetry != true { node.state = .error }
         case .nodeStarted(let hostname):

@@ -32,7 +32,12 @@ package struct DashboardState: Sendable {
     package var filterTarget: PaneFocus = .swarms
     package var prompt = PromptState()
     package var helpScroll = 0
+    package var messagesScroll = 0
     package var flash: Flash?
+    /// Every recent message, for the `!` overlay.
+    package var messageLog = MessageLog()
+    /// Whether the router still answers on a link that looks up.
+    package var heartbeat = Heartbeat()
 
     package var ledger = RequestLedger()
     package var sequences = SequenceTracker()
@@ -84,11 +89,19 @@ package struct DashboardState: Sendable {
             if let flash, flash.expiresAt <= now { self.flash = nil }
             return periodicRequests()
         case .router(let event):
+            if let silence = heartbeat.heard(at: now) {
+                showFlash(
+                    "The router answers again (after \(TextFormat.duration(seconds: Int(silence))) without an answer).",
+                    isError: false)
+            }
             return apply(event)
         case .connection(let state):
             return connectionChanged(to: state)
         case .sendFailed(let requestID, let reason):
             return sendFailed(requestID: requestID, reason: reason)
+        case .exported(let result):
+            exported(result)
+            return []
         }
     }
 
@@ -106,6 +119,8 @@ package struct DashboardState: Sendable {
         case .help: .help
         case .confirm: .confirm
         case .launch: .launch
+        case .messages: .messages
+        case .plainView: .plainView
         }
     }
 
@@ -134,7 +149,7 @@ package struct DashboardState: Sendable {
                 mode = .prompt
                 insertText(text)
             }
-        case .help, .confirm:
+        case .help, .confirm, .messages, .plainView:
             break
         }
         return []
@@ -163,6 +178,9 @@ package struct DashboardState: Sendable {
         case .closeOverlay, .cancel: mode = .browse
         case .back: back()
         case .refresh: return refresh()
+        case .showMessages:
+            messagesScroll = 0
+            mode = .messages
         case .moveUp: move(by: -1)
         case .moveDown: move(by: 1)
         case .pageUp: move(by: -pageSize)
@@ -174,6 +192,11 @@ package struct DashboardState: Sendable {
         case .open: open()
         case .previousNode: stepNode(by: -1)
         case .nextNode: stepNode(by: 1)
+        case .scrollLeft: scrollPlainViewSideways(forward: false)
+        case .scrollRight: scrollPlainViewSideways(forward: true)
+        case .openPlainView: openPlainView()
+        case .copyTurn: return copyTurn()
+        case .exportTranscript: return exportTranscript()
         case .toggleSplit: toggleSplit()
         case .startFilter: startFilter()
         case .toggleMark: toggleMark()
@@ -213,6 +236,12 @@ package struct DashboardState: Sendable {
             if selectedSwarm?.allNodes.isEmpty ?? true { return "No nodes to mark." }
         case .refresh:
             if !connection.isConnected { return "Not connected to the router; it reconnects by itself." }
+        case .showMessages:
+            if case .disconnected = connection { return nil }
+            if messageLog.isEmpty, !heartbeat.isSilent { return "No messages yet." }
+        case .copyTurn, .exportTranscript, .openPlainView:
+            guard let key = copySourceKey else { return "No node to copy from: select a swarm with nodes." }
+            if transcripts[key]?.entries.isEmpty ?? true { return "Node \(key.nodeID) has no output to copy yet." }
         default:
             break
         }
@@ -223,5 +252,6 @@ package struct DashboardState: Sendable {
     package mutating func showFlash(_ text: String, isError: Bool) {
         let seconds = isError ? Flash.errorSeconds : Flash.infoSeconds
         flash = Flash(text: text, isError: isError, expiresAt: now.addingTimeInterval(seconds))
+        messageLog.record(text, isError: isError, at: now)
     }
 }

@@ -35,6 +35,25 @@ package enum DashboardMode: Sendable, Hashable {
     case help
     case confirm(ConfirmDialog)
     case launch(LaunchForm)
+    /// The recent messages in full.
+    case messages
+    /// One node's conversation full screen, unwrapped.
+    case plainView(PlainViewPosition)
+}
+
+/// Where the plain view is: which node, how far down and how far sideways.
+package struct PlainViewPosition: Sendable, Hashable {
+    package var node: NodeKey
+    /// The first line shown, or nil while following the newest line.
+    package var firstLine: Int?
+    /// How many cells the lines are scrolled to the left.
+    package var column = 0
+
+    package init(node: NodeKey, firstLine: Int? = nil, column: Int = 0) {
+        self.node = node
+        self.firstLine = firstLine
+        self.column = column
+    }
 }
 
 /// Which pane has the keyboard while browsing.

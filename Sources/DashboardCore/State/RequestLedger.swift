@@ -5,6 +5,8 @@ import Foundation
 /// What a request was for, so replies and rejections can be explained and applied.
 package enum RequestPurpose: Sendable, Hashable {
     case list
+    /// A `swarm_list` sent only to see whether the router still answers.
+    case heartbeat
     case status(SwarmID)
     case replay
     case inject(SwarmID, nodes: [Int], text: String)
@@ -14,7 +16,7 @@ package enum RequestPurpose: Sendable, Hashable {
     /// How the request is named in messages (`prompt`, `launch`, and so on).
     package var noun: String {
         switch self {
-        case .list: "list"
+        case .list, .heartbeat: "list"
         case .status: "status"
         case .replay: "replay"
         case .inject: "prompt"

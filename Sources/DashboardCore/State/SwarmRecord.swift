@@ -5,7 +5,7 @@ import Foundation
 package struct SwarmRecord: Sendable, Hashable {
     package var id: SwarmID
     package var jobID: JobID?
-    package var provider: String?
+    package var provider: SwarmProvider?
     package var nodeCount: Int
     package var status: SwarmState
     package var slurmState: String?
@@ -33,7 +33,7 @@ package struct SwarmRecord: Sendable, Hashable {
     /// Takes a `swarm_list` entry.
     mutating func apply(_ summary: SwarmSummary, now: Date) {
         jobID = summary.jobID
-        provider = summary.provider
+        provider = SwarmProvider(wire: summary.provider)
         nodeCount = summary.nodeCount
         status = summary.status
         slurmState = summary.slurmState ?? slurmState
@@ -51,7 +51,7 @@ package struct SwarmRecord: Sendable, Hashable {
         nodeCount = reply.nodeCount
         status = reply.status
         slurmState = reply.slurmState
-        provider = reply.provider ?? provider
+        provider = reply.provider.map(SwarmProvider.init(wire:)) ?? provider
         endedReason = reply.endedReason
         setTimeLeft(reply.timeLeftSeconds, now: now)
         for summary in reply.nodes ?? [] {

@@ -23,13 +23,19 @@ package struct TranscriptEntry: Sendable, Hashable {
     package var isStreaming: Bool
     /// The turn (or injection) the entry belongs to, to match deltas with the final message.
     package var turnKey: String?
+    /// The injection whose turn produced the entry (or whose prompt it is), so a turn can be copied whole.
+    package var injectionID: InjectionID?
 
-    package init(id: Int, kind: Kind, text: String, isStreaming: Bool = false, turnKey: String? = nil) {
+    package init(
+        id: Int, kind: Kind, text: String, isStreaming: Bool = false, turnKey: String? = nil,
+        injectionID: InjectionID? = nil
+    ) {
         self.id = id
         self.kind = kind
         self.text = text
         self.isStreaming = isStreaming
         self.turnKey = turnKey
+        self.injectionID = injectionID
     }
 }
 
@@ -54,9 +60,13 @@ package struct Transcript: Sendable, Hashable {
     package var lastID: Int? { entries.last?.id }
 
     /// Appends a finished entry.
-    package mutating func append(_ kind: TranscriptEntry.Kind, _ text: String, turnKey: String? = nil) {
+    package mutating func append(
+        _ kind: TranscriptEntry.Kind, _ text: String, turnKey: String? = nil, injectionID: InjectionID? = nil
+    ) {
         let clean = Self.capped(TextSanitizer.clean(text))
-        entries.append(TranscriptEntry(id: nextID, kind: kind, text: clean, isStreaming: false, turnKey: turnKey))
+        entries.append(
+            TranscriptEntry(
+                id: nextID, kind: kind, text: clean, isStreaming: false, turnKey: turnKey, injectionID: injectionID))
         nextID += 1
         utf8Count += clean.utf8.count
         evict()
@@ -67,11 +77,11 @@ package struct Transcript: Sendable, Hashable {
         guard !shownPrompts.contains(injectionID) else { return }
         shownPrompts.append(injectionID)
         if shownPrompts.count > 64 { shownPrompts.removeFirst() }
-        append(.prompt, text, turnKey: injectionID.rawValue)
+        append(.prompt, text, turnKey: injectionID.rawValue, injectionID: injectionID)
     }
 
     /// Extends the streaming assistant entry of `turnKey`, or starts one.
-    package mutating func appendDelta(_ text: String, turnKey: String?) {
+    package mutating func appendDelta(_ text: String, turnKey: String?, injectionID: InjectionID? = nil) {
         let clean = TextSanitizer.clean(text)
         if let last = entries.indices.last, entries[last].isStreaming, entries[last].turnKey == turnKey {
             // Appending in place keeps a long stream linear; capping only runs when it overflows.
@@ -86,14 +96,17 @@ package struct Transcript: Sendable, Hashable {
             return
         }
         let first = Self.capped(clean)
-        entries.append(TranscriptEntry(id: nextID, kind: .assistant, text: first, isStreaming: true, turnKey: turnKey))
+        entries.append(
+            TranscriptEntry(
+                id: nextID, kind: .assistant, text: first, isStreaming: true, turnKey: turnKey, injectionID: injectionID
+            ))
         nextID += 1
         utf8Count += first.utf8.count
         evict()
     }
 
     /// Replaces the streaming entry of `turnKey` with the final message, or appends the message.
-    package mutating func finishAssistant(_ text: String, turnKey: String?) {
+    package mutating func finishAssistant(_ text: String, turnKey: String?, injectionID: InjectionID? = nil) {
         let clean = Self.capped(TextSanitizer.clean(text))
         let searchStart = max(entries.startIndex, entries.endIndex - 16)
         if let index = entries[searchStart...].lastIndex(where: { $0.isStreaming && $0.turnKey == turnKey }) {
@@ -103,7 +116,20 @@ package struct Transcript: Sendable, Hashable {
             evict()
             return
         }
-        append(.assistant, clean, turnKey: turnKey)
+        append(.assistant, clean, turnKey: turnKey, injectionID: injectionID)
+    }
+
+    /// True when an error entry of the current turn (since the last turn boundary) already says `message`.
+    ///
+    /// The router reports a crash twice over: as an `agent_error`, then as the failed `turn_complete`
+    /// carrying the same text; the pane shows it once.
+    package func hasRecentError(_ message: String) -> Bool {
+        let clean = TextSanitizer.clean(message)
+        for entry in entries.suffix(32).reversed() {
+            if entry.kind == .turnEnded || entry.kind == .prompt { return false }
+            if entry.kind == .error, entry.text.hasPrefix(clean) { return true }
+        }
+        return false
     }
 
     /// Marks every streaming entry of `turnKey` finished (the turn ended without a final message).

@@ -64,6 +64,21 @@ package enum TextFormat {
         id.count <= length ? id : String(id.prefix(length))
     }
 
+    /// The shortest prefix of each id, at least `length` characters, that no other id in `ids` shares.
+    package static func uniquePrefixes(of ids: [String], length: Int = 8) -> [String: String] {
+        let sorted = Array(Set(ids)).sorted()
+        var result: [String: String] = [:]
+        for (index, id) in sorted.enumerated() {
+            // Sorted, an id shares its longest common prefix with a neighbour.
+            var shared = 0
+            for neighbour in [index - 1, index + 1] where sorted.indices.contains(neighbour) {
+                shared = max(shared, zip(id, sorted[neighbour]).prefix { $0 == $1 }.count)
+            }
+            result[id] = String(id.prefix(max(length, shared + 1)))
+        }
+        return result
+    }
+
     private static func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
 
     private static func oneDecimal(_ value: Double) -> String {

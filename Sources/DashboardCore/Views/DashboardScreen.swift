@@ -8,6 +8,10 @@ package enum DashboardScreen {
             renderTooSmall(state.size, grid: &grid)
             return grid
         }
+        if case .plainView(let position) = state.mode {
+            PlainTextView(state: state, position: position).render(in: grid.bounds, grid: &grid)
+            return grid
+        }
         HeaderView(state: state, layout: layout).render(in: layout.header, grid: &grid)
         SwarmTableView(state: state).render(in: layout.swarms, grid: &grid)
         if let nodes = layout.nodes { NodeTableView(state: state).render(in: nodes, grid: &grid) }
@@ -44,7 +48,10 @@ package enum DashboardScreen {
             grid.cursor = nil
         case .launch(let form):
             grid.cursor = LaunchFormView(form: form).render(in: grid.bounds, grid: &grid)
-        case .browse, .prompt, .filter:
+        case .messages:
+            MessagesOverlayView(state: state).render(in: grid.bounds, grid: &grid)
+            grid.cursor = nil
+        case .browse, .prompt, .filter, .plainView:
             break
         }
         return grid

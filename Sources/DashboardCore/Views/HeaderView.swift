@@ -1,20 +1,42 @@
-/// The top row: the product name and a summary of the selected swarm, or a flash message over it.
+/// The top row: the product name and a summary of the selected swarm, or a message over it.
+///
+/// Messages are a flash (for a few seconds) or, while the router link is down or silent, why; text that
+/// does not fit ends with a pointer to the messages overlay, which shows it whole.
 struct HeaderView {
     let state: DashboardState
     let layout: ScreenLayout
+
+    /// What ends a message cut to fit.
+    static let moreHint = " … ! shows all "
 
     func render(in rect: Rect, grid: inout ScreenGrid) {
         grid.fill(rect, role: .headerBar)
         let x = grid.put(" codeswarm ", x: rect.x, y: rect.y, role: .headerBar, clip: rect)
         let rest = Rect(x: x, y: rect.y, width: rect.maxX - x, height: 1)
-        if let flash = state.flash {
-            let role: StyleRole = flash.isError ? .flashError : .flashInfo
-            let text = " " + (flash.isError ? "✗ " : "") + TextSanitizer.singleLine(flash.text) + " "
+        if let (message, isError) = message {
+            let role: StyleRole = isError ? .flashError : .flashInfo
+            var text = " " + (isError ? "✗ " : "") + TextSanitizer.singleLine(message) + " "
+            if CharacterWidth.of(text) > rest.width, rest.width > CharacterWidth.of(Self.moreHint) + 8 {
+                text = TextFormat.truncate(text, to: rest.width - CharacterWidth.of(Self.moreHint)) + Self.moreHint
+            }
             grid.fill(rest, role: role)
             grid.put(TextFormat.truncate(text, to: rest.width), x: rest.x, y: rest.y, role: role, clip: rest)
             return
         }
         grid.put(TextFormat.truncate(summary, to: rest.width), x: rest.x, y: rest.y, role: .headerBar, clip: rest)
+    }
+
+    /// The flash, else the reason the router is unreachable or silent, else nothing.
+    private var message: (String, Bool)? {
+        if let flash = state.flash { return (flash.text, flash.isError) }
+        switch state.connection {
+        case .disconnected(let reason, _):
+            return ("No link to the router: \(reason)", true)
+        case .connected where state.heartbeat.isSilent:
+            return ("The router does not answer (stopped or overloaded?); waiting for it.", true)
+        default:
+            return nil
+        }
     }
 
     /// `2 swarms │ 1a2b3c4d: 16 nodes · 12 working · 1 approval · 45.1k tokens │ panes 1–4 of 16`.

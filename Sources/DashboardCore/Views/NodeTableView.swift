@@ -17,14 +17,14 @@ struct NodeTableView {
         if !marked.isEmpty { title += " · \(marked.count) marked" }
         if !state.nodeFilter.isEmpty { title += " /\(state.nodeFilter.text)" }
         let columns = [
-            TableColumn(title: "#", width: 2, minimumWidth: 2, priority: 0, alignRight: true),
-            TableColumn(title: "HOST", width: 10, minimumWidth: 6, priority: 2, isFlexible: true),
-            TableColumn(title: "STATE", width: 8, minimumWidth: 8, priority: 1),
-            TableColumn(title: "DELIVERY", width: 11, minimumWidth: 11, priority: 3),
-            TableColumn(title: "WORKING ON", width: 10, minimumWidth: 10, priority: 7),
-            TableColumn(title: "TURN", width: 6, minimumWidth: 5, priority: 5, alignRight: true),
-            TableColumn(title: "IDLE", width: 6, minimumWidth: 4, priority: 6, alignRight: true),
-            TableColumn(title: "TOKENS", width: 6, minimumWidth: 6, priority: 4, alignRight: true),
+            TableColumn(title: "#", minimumWidth: 2, maximumWidth: 4, priority: 0, alignRight: true),
+            TableColumn(title: "HOST", minimumWidth: 6, maximumWidth: 32, priority: 2, isFlexible: true),
+            TableColumn(title: "STATE", minimumWidth: 8, maximumWidth: 8, priority: 1),
+            TableColumn(title: "DELIVERY", minimumWidth: 11, maximumWidth: 11, priority: 3),
+            TableColumn(title: "WORKING ON", minimumWidth: 10, maximumWidth: 10, priority: 7),
+            TableColumn(title: "TURN", minimumWidth: 5, maximumWidth: 6, priority: 5, alignRight: true),
+            TableColumn(title: "IDLE", minimumWidth: 4, maximumWidth: 6, priority: 6, alignRight: true),
+            TableColumn(title: "TOKENS", minimumWidth: 6, maximumWidth: 6, priority: 4, alignRight: true),
         ]
         let rows = nodes.map { node -> [TableCell] in
             [

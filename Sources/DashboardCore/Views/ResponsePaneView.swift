@@ -32,8 +32,9 @@ struct ResponsePaneView {
         var footerRole = StyleRole.dim
         if case .pinned = position {
             footer =
-                window.entriesBelow > 0
-                ? "paused · \(window.entriesBelow) more below · G follows" : "paused · G follows"
+                window.linesBelow > 0
+                ? "paused · \(window.linesBelow) \(window.linesBelow == 1 ? "line" : "lines") below · G follows"
+                : "paused · G follows"
             footerRole = .warning
         }
         PaneFrame(

@@ -10,9 +10,10 @@ struct StatusBarView {
         grid.put(connection, x: max(rect.x, right), y: rect.y, role: role, clip: rect)
         let hintArea = Rect(x: rect.x, y: rect.y, width: max(0, right - rect.x - 1), height: 1)
         var x = hintArea.x + 1
-        for binding in state.keyMap.hints(for: state.keyContext) {
+        // Only keys that work right now: a disabled action's hint would be a promise the key cannot keep.
+        for binding in state.keyMap.hints(for: state.keyContext) where state.disabledReason(binding.action) == nil {
             guard let hint = binding.hint else { continue }
-            let key = binding.keys.first?.label ?? ""
+            let key = binding.hintKeyLabel
             let width = CharacterWidth.of(key) + 1 + CharacterWidth.of(hint)
             guard x + width <= hintArea.maxX else { break }
             x = grid.put(key, x: x, y: rect.y, role: .hintKey, clip: hintArea)
@@ -20,15 +21,20 @@ struct StatusBarView {
         }
     }
 
-    /// `● connected`, `◌ connecting (attempt 2)`, `✗ disconnected: refused · retry in 3s`.
+    /// `● connected`, `◌ not responding · 5s`, `◌ connecting (attempt 2)`, `✗ disconnected · retry in 3s`.
+    ///
+    /// The reason a link failed is in the header line and, whole, in the messages overlay (`!`).
     private var connectionText: (String, StyleRole) {
         switch state.connection {
         case .connected:
+            if let since = state.heartbeat.silentSince {
+                return ("◌ not responding · \(TextFormat.age(since: since, now: state.now))", .error)
+            }
             return ("● connected", .good)
         case .connecting(let attempt):
             return (attempt > 1 ? "◌ connecting (attempt \(attempt))" : "◌ connecting", .warning)
-        case .disconnected(let reason, let retryAt):
-            var text = "✗ " + TextFormat.truncate(TextSanitizer.singleLine(reason), to: 32)
+        case .disconnected(_, let retryAt):
+            var text = "✗ disconnected"
             if let retryAt {
                 let seconds = max(0, Int(retryAt.timeIntervalSince(state.now).rounded(.up)))
                 text += " · retry in \(seconds)s"

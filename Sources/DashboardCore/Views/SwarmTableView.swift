@@ -10,19 +10,22 @@ struct SwarmTableView {
         if !state.swarmFilter.isEmpty { title += " /\(state.swarmFilter.text)" }
         let selectedIndex = state.selectedSwarmIndex
         let columns = [
-            TableColumn(title: "SWARM", width: 10, minimumWidth: 8, priority: 0, isFlexible: true),
-            TableColumn(title: "PROVIDER", width: 8, minimumWidth: 5, priority: 5),
-            TableColumn(title: "JOB", width: 10, minimumWidth: 6, priority: 3),
-            TableColumn(title: "NODES", width: 5, minimumWidth: 5, priority: 2, alignRight: true),
-            TableColumn(title: "STATUS", width: 16, minimumWidth: 8, priority: 1),
-            TableColumn(title: "SLURM", width: 10, minimumWidth: 7, priority: 4),
-            TableColumn(title: "LEFT", width: 8, minimumWidth: 5, priority: 6, alignRight: true),
-            TableColumn(title: "TOKENS", width: 7, minimumWidth: 6, priority: 7, alignRight: true),
+            TableColumn(title: "SWARM", minimumWidth: 8, maximumWidth: 36, priority: 0),
+            TableColumn(title: "PROVIDER", minimumWidth: 5, maximumWidth: 8, priority: 5),
+            TableColumn(title: "JOB", minimumWidth: 6, maximumWidth: 24, priority: 3),
+            TableColumn(title: "NODES", minimumWidth: 5, maximumWidth: 5, priority: 2, alignRight: true),
+            TableColumn(title: "STATUS", minimumWidth: 8, maximumWidth: 48, priority: 1, isFlexible: true),
+            TableColumn(title: "SLURM", minimumWidth: 7, maximumWidth: 12, priority: 4),
+            TableColumn(title: "LEFT", minimumWidth: 5, maximumWidth: 10, priority: 6, alignRight: true),
+            TableColumn(title: "TOKENS", minimumWidth: 6, maximumWidth: 7, priority: 7, alignRight: true),
         ]
+        // Swarm ids show as short prefixes (8 characters, more only where two would look alike), which is
+        // what the CLI and the router accept as a swarm id.
+        let labels = TextFormat.uniquePrefixes(of: visible.map(\.id.rawValue))
         let rows = visible.map { swarm -> [TableCell] in
             [
-                TableCell(swarm.id.rawValue, compact: TextFormat.shortID(swarm.id.rawValue)),
-                TableCell(swarm.provider ?? "-"),
+                TableCell(labels[swarm.id.rawValue] ?? swarm.id.rawValue),
+                TableCell(swarm.provider?.name ?? "-"),
                 TableCell(swarm.jobID?.rawValue ?? "-"),
                 TableCell(String(swarm.nodeCount)),
                 TableCell(swarm.statusLabel, role: swarm.statusRole),

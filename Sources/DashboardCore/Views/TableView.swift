@@ -1,13 +1,28 @@
-/// One column of a table: its title, how wide it wants to be, and how readily it is dropped when space is short.
+/// One column of a table: its title, the widths it may take, and how readily it is dropped when space is short.
+///
+/// A column is as wide as its widest cell (or title), between `minimumWidth` and `maximumWidth`; columns
+/// that matter more get their width first, and what is left widens the flexible column up to its maximum.
 struct TableColumn: Sendable {
     var title: String
-    var width: Int
     var minimumWidth: Int
+    var maximumWidth: Int
     /// Lower numbers matter more; narrow screens drop the highest numbers first.
     var priority: Int
     var alignRight = false
-    /// The column that takes any spare width.
+    /// The column that takes spare width (up to its maximum).
     var isFlexible = false
+
+    init(
+        title: String, minimumWidth: Int, maximumWidth: Int, priority: Int, alignRight: Bool = false,
+        isFlexible: Bool = false
+    ) {
+        self.title = title
+        self.minimumWidth = minimumWidth
+        self.maximumWidth = max(minimumWidth, maximumWidth)
+        self.priority = priority
+        self.alignRight = alignRight
+        self.isFlexible = isFlexible
+    }
 }
 
 /// One cell of a table row; a nil role uses the row's role.
@@ -100,29 +115,40 @@ struct TableView: Sendable {
         // Keep the most important columns whose minimum widths (plus one-cell gaps) fit.
         var kept = Set<Int>()
         var used = 0
-        for index in columns.indices.sorted(by: { columns[$0].priority < columns[$1].priority }) {
+        let byPriority = columns.indices.sorted { columns[$0].priority < columns[$1].priority }
+        for index in byPriority {
             let cost = columns[index].minimumWidth + (kept.isEmpty ? 0 : 1)
             if used + cost <= available {
                 kept.insert(index)
                 used += cost
             }
         }
-        var widths: [Int?] = columns.indices.map { kept.contains($0) ? columns[$0].width : nil }
-        let gaps = max(0, kept.count - 1)
-        var total = widths.compactMap { $0 }.reduce(0, +) + gaps
-        // Too wide: shrink the least important columns first, each down to its minimum.
-        for index in kept.sorted(by: { columns[$0].priority > columns[$1].priority }) where total > available {
+        var widths: [Int?] = columns.indices.map { kept.contains($0) ? columns[$0].minimumWidth : nil }
+        var spare = available - used
+        // Then each kept column, most important first, grows towards what its cells need: a Slurm user
+        // reads the job id, status and time left whole before any column is padded.
+        for index in byPriority where kept.contains(index) && spare > 0 {
             guard let width = widths[index] else { continue }
-            let cut = min(width - columns[index].minimumWidth, total - available)
-            widths[index] = width - cut
-            total -= cut
+            let wanted = min(columns[index].maximumWidth, contentWidth(of: index))
+            let grow = min(spare, max(0, wanted - width))
+            widths[index] = width + grow
+            spare -= grow
         }
-        // Spare room goes to the flexible column.
-        if total < available, let flexible = kept.first(where: { columns[$0].isFlexible }),
+        // Spare room goes to the flexible column, up to its maximum; the rest stays blank on the right.
+        if spare > 0, let flexible = columns.indices.first(where: { kept.contains($0) && columns[$0].isFlexible }),
             let width = widths[flexible]
         {
-            widths[flexible] = width + available - total
+            widths[flexible] = width + min(spare, max(0, columns[flexible].maximumWidth - width))
         }
         return widths
+    }
+
+    /// The widest text of column `index`: its title or any cell in full.
+    private func contentWidth(of index: Int) -> Int {
+        var widest = CharacterWidth.of(columns[index].title)
+        for row in rows where index < row.count {
+            widest = max(widest, CharacterWidth.of(row[index].text))
+        }
+        return widest
     }
 }

@@ -50,10 +50,10 @@ package enum TranscriptLines {
         }
     }
 
-    /// What a pane shows: up to `height` lines ending at `position`, and how many entries lie below it.
+    /// What a pane shows: up to `height` lines ending at `position`, and how many wrapped lines lie below it.
     package static func window(
         of transcript: Transcript, width: Int, height: Int, position: ScrollPosition
-    ) -> (lines: [StyledLine], entriesBelow: Int) {
+    ) -> (lines: [StyledLine], linesBelow: Int) {
         guard width > 0, height > 0, !transcript.entries.isEmpty else { return ([], 0) }
         let entries = transcript.entries
         var anchor = entries.count - 1
@@ -72,6 +72,7 @@ package enum TranscriptLines {
             index -= 1
         }
         // Scrolled to the very top, a pinned pane may show less than a screenful: fill it from below the anchor.
+        var filledBelow = 0
         if collected.count < height, index < 0 {
             let anchorLines = lines(for: entries[anchor], width: width)
             var below = Array(anchorLines.suffix(min(skip, anchorLines.count)))
@@ -80,9 +81,16 @@ package enum TranscriptLines {
                 below += lines(for: entries[next], width: width)
                 next += 1
             }
-            collected += below.prefix(height - collected.count)
+            filledBelow = min(below.count, height - collected.count)
+            collected += below.prefix(filledBelow)
         }
-        return (collected, entries.count - 1 - anchor)
+        guard case .pinned = position else { return (collected, 0) }
+        // What the footer counts: the anchor's lines below the pane, then every later entry's lines.
+        var below = min(skip, lineCount(for: entries[anchor], width: width))
+        for next in entries.index(after: anchor)..<entries.endIndex {
+            below += lineCount(for: entries[next], width: width)
+        }
+        return (collected, max(0, below - filledBelow))
     }
 
     /// `position` moved by `delta` lines (negative is up); reaching the newest line means following again.
