@@ -164,6 +164,12 @@ import Testing
             DashboardFixtures.stream(swarm, node: 0, seq: 3, .turnComplete(status: "failed", error: message)))
         let texts = harness.state.transcripts[NodeKey(SwarmID(swarm), 0)]?.entries.map(\.text) ?? []
         #expect(texts.filter { $0.contains(message) }.count == 1, "\(texts)")
+        // The restart that follows is news, not another error.
+        harness.receive(
+            DashboardFixtures.stream(
+                swarm, node: 0, seq: 10,
+                .agentError(message: "the agent was restarted", code: "agent_restarted", willRetry: nil)))
+        #expect(harness.state.transcripts[NodeKey(SwarmID(swarm), 0)]?.entries.last?.kind == .info)
         #expect(texts.contains { $0.hasPrefix("turn failed") })
         // A turn that fails with a different error still shows it.
         harness.receive(

@@ -72,6 +72,10 @@ extension DashboardState {
             transcript.append(
                 .approval, "\(kind): \(decision)" + (command.map { " · \($0)" } ?? ""), injectionID: injection)
         case .agentError(let message, let code, let willRetry):
+            if AgentErrorKind(code: code) == .recovery {
+                transcript.append(.info, message, turnKey: turnKey, injectionID: injection)
+                break
+            }
             let suffix = (code.map { " [\($0)]" } ?? "") + (willRetry == true ? " (retrying)" : "")
             transcript.append(.error, message + suffix, turnKey: turnKey, injectionID: injection)
             node.lastError = message

@@ -34,3 +34,15 @@ package enum SwarmProvider: Sendable, Hashable {
         }
     }
 }
+
+/// How the dashboard shows an `agent_error` event, from its wire `code`.
+package enum AgentErrorKind: Sendable, Hashable {
+    /// The worker recovered (it restarted the agent): news, not a new error.
+    case recovery
+    case error
+
+    /// The kind of the event whose code is `code`.
+    package init(code: String?) {
+        self = code == "agent_restarted" ? .recovery : .error
+    }
+}
