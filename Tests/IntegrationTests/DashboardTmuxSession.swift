@@ -146,7 +146,9 @@ struct DashboardInTmux {
     func quit() throws -> String {
         try shell.keys("Escape")
         try shell.keys("q")
-        return try shell.waitFor("the shell prompt after q") { $0.contains("DASHBOARD-EXIT=") && $0.contains("READY$") }
+        return try shell.waitFor("the shell prompt after q") {
+            $0.range(of: "DASHBOARD-EXIT=[0-9]", options: .regularExpression) != nil && $0.contains("READY$")
+        }
     }
 
     /// Stops tmux and every process of the router.

@@ -205,7 +205,10 @@ struct DashboardTmuxItemTests {
     func terminalTypes() throws {
         let dumb = try DashboardInTmux.start(nodes: 0, term: "dumb")
         defer { dumb.stop() }
-        let refused = try dumb.shell.waitFor("the refusal") { $0.contains("DASHBOARD-EXIT=") }
+        // The typed command line itself contains `DASHBOARD-EXIT=$?`: wait for the printed status.
+        let refused = try dumb.shell.waitFor("the refusal") {
+            $0.range(of: "DASHBOARD-EXIT=[0-9]", options: .regularExpression) != nil
+        }
         #expect(refused.contains("no cursor addressing"), "\(refused)")
         #expect(!refused.contains("DASHBOARD-EXIT=0"))
 
