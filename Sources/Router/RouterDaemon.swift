@@ -78,11 +78,12 @@ package enum RouterDaemon {
         for problem in contents.problems { logger.error("\(problem)") }
         let localBase = config.local.baseDirectory ?? "\(directory)/local"
         try AtomicFile.makePrivateDirectory(localBase)
-        let workerSettings = WorkerSettings(
+        var workerSettings = WorkerSettings(
             base: localBase, agentCommand: options.agentCommand, agentEnvironment: config.agent.environment,
             sandbox: config.agent.sandbox, approvalPolicy: config.agent.approvalPolicy,
             approvalDecision: config.agent.approvalDecision, model: config.agent.model,
             stallTimeoutSeconds: config.agent.stallTimeoutSeconds, restartLimit: config.agent.restartLimit)
+        workerSettings.heartbeatSeconds = config.router.workerHeartbeatSeconds
         let local = LocalProvider(
             base: localBase, executable: options.executable, settingsTemplate: workerSettings, logger: logger)
         var providers: [any Provider] = [local]
@@ -103,8 +104,8 @@ package enum RouterDaemon {
             endedRetentionSeconds: config.router.endedRetentionSeconds,
             transcriptEventsPerNode: config.router.transcriptEventsPerNode,
             agentDescription: options.agentCommand.joined(separator: " "))
-        settings.workerHeartbeatSeconds = workerSettings.heartbeatSeconds ?? settings.workerHeartbeatSeconds
-        settings.workerSilenceSeconds = max(settings.workerSilenceSeconds, 3 * settings.workerHeartbeatSeconds + 5)
+        settings.workerHeartbeatSeconds = config.router.workerHeartbeatSeconds
+        settings.workerSilenceSeconds = max(config.router.heartbeatTimeoutSeconds, 2 * config.router.workerHeartbeatSeconds)
         settings.pollIntervalSeconds["slurm"] = max(
             config.slurm.pollIntervalSeconds, config.slurm.minimumPollIntervalSeconds)
         let core = RouterCore(settings: settings, snapshot: contents.snapshot, recovered: contents.recovered)

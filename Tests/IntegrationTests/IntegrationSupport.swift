@@ -5,14 +5,15 @@ import Testing
 /// Configs and helpers shared by the end-to-end tests (real router, relay, workers and demo agents).
 enum Demo {
     /// A local-provider config running the demo agent with the given extra flags.
-    static func config(agentFlags: [String] = [], router: [String: Any] = [:]) -> String {
+    static func config(agentFlags: [String] = [], router: [String: Any] = [:], local: [String: Any]? = nil) -> String {
         var routerSection: [String: Any] = ["graceful_terminate_seconds": 10]
         routerSection.merge(router) { _, new in new }
-        let object: [String: Any] = [
+        var object: [String: Any] = [
             "provider": "local",
             "agent": ["command": ["codeswarm", "demo-agent"] + agentFlags],
             "router": routerSection,
         ]
+        if let local { object["local"] = local }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }

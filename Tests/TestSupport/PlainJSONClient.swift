@@ -14,6 +14,9 @@ package final class PlainJSONClient: @unchecked Sendable {
     /// Every event received so far, in order (as parsed JSON objects).
     package private(set) var received: [[String: Any]] = []
 
+    /// A copy of `received`, safe to take while `readInBackground` appends.
+    package var events: [[String: Any]] { lock.withLock { received } }
+
     /// Connects to `127.0.0.1:port`; `receiveBuffer` shrinks the socket's receive buffer (for slow-reader tests).
     package init(port: Int, receiveBuffer: Int? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -13,10 +13,11 @@ package final class RouterProcess: @unchecked Sendable {
     package private(set) var port: Int
     package private(set) var process: ChildProcess?
 
-    /// Starts a router; `config` is JSON text written to a file in the state directory's parent.
-    package init(config: String? = nil, name: String = "router") throws {
+    /// Starts a router; `config` is JSON text written to a file in the state directory's parent (`stateDirectory`
+    /// replaces the fresh one, e.g. a small tmpfs).
+    package init(config: String? = nil, name: String = "router", stateDirectory: String? = nil) throws {
         let root = try TemporaryDirectory.make(prefix: "codeswarm-\(name)")
-        stateDirectory = "\(root)/state"
+        self.stateDirectory = stateDirectory ?? "\(root)/state"
         if let config {
             configPath = "\(root)/config.json"
             try config.write(toFile: "\(root)/config.json", atomically: true, encoding: .utf8)

@@ -73,6 +73,11 @@ package struct Configuration: Sendable, Hashable {
         package var launchTimeoutSeconds: Double = 600
         /// Seconds a finished swarm stays in `swarm_list`.
         package var endedRetentionSeconds: Double = 3600
+        /// Seconds of outbox silence after which a worker writes a heartbeat line.
+        package var workerHeartbeatSeconds: Double = 10
+        /// Seconds of silence (no line, no heartbeat) after which a started worker is presumed dead and its node
+        /// ended; at least three heartbeats.
+        package var heartbeatTimeoutSeconds: Double = 35
         package init() {}
     }
 

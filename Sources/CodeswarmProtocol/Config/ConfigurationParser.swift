@@ -67,7 +67,7 @@ package enum ConfigurationParser {
             try router.checkKeys([
                 "host", "port", "graceful_terminate_seconds", "client_queue_limit_bytes", "transcript_events_per_node",
                 "launch_timeout_seconds", "ended_retention_seconds", "inject_timeout_seconds", "ssh_max_workers",
-                "heartbeat_timeout_seconds",
+                "heartbeat_timeout_seconds", "worker_heartbeat_seconds",
             ])
             config.router.host = try router.string("host") ?? config.router.host
             if let port = try router.int("port") {
@@ -87,7 +87,11 @@ package enum ConfigurationParser {
             // Keys of the seed's config that nothing uses here; accepted (type-checked) so seed configs load.
             _ = try router.double("inject_timeout_seconds")
             _ = try router.int("ssh_max_workers")
-            _ = try router.double("heartbeat_timeout_seconds")
+            // The seed's `heartbeat_timeout_seconds` means the same here: silence after which a worker is dead.
+            config.router.heartbeatTimeoutSeconds =
+                try router.double("heartbeat_timeout_seconds") ?? config.router.heartbeatTimeoutSeconds
+            config.router.workerHeartbeatSeconds =
+                try router.double("worker_heartbeat_seconds") ?? config.router.workerHeartbeatSeconds
         }
         if let agent = try root.section("agent") {
             try agent.checkKeys([
