@@ -99,13 +99,16 @@ let package = Package(
         ),
         .testTarget(
             name: "RouterTests",
-            dependencies: ["Router", "RouterCore", "CodeswarmProtocol", "TestSupport", nioCore],
+            dependencies: ["Router", "RouterCore", "CodeswarmProtocol", "CodeswarmIO", "TestSupport", nioCore],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "WorkerTests",
             dependencies: ["Worker", "WorkerCore", "DemoAgent", "CodeswarmProtocol", "CodeswarmIO", "TestSupport"],
             swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CodeswarmIOTests", dependencies: ["CodeswarmIO", "TestSupport"], swiftSettings: strictSettings
         ),
         .testTarget(
             name: "IntegrationTests",

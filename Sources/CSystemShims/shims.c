@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <spawn.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -17,3 +18,7 @@ int cs_spawn_addclosefrom(posix_spawn_file_actions_t *actions, int from) {
 }
 
 int cs_set_parent_death_signal(int signal) { return prctl(PR_SET_PDEATHSIG, signal, 0, 0, 0); }
+
+const void *cs_memmem(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length) {
+    return memmem(haystack, haystack_length, needle, needle_length);
+}

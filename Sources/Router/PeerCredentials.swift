@@ -1,46 +1,63 @@
 import CodeswarmIO
-import Foundation
+import NIOCore
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// Finds which Unix user owns the other end of a loopback TCP connection, from `/proc/net/tcp{,6}`.
+/// Decides whether a freshly accepted connection comes from the router's own Unix user.
 ///
-/// Any local user can reach a loopback port; this check is what keeps another user on a shared login node
-/// from driving our swarms.
+/// Any local user can reach a loopback port; this check is what keeps another user on a shared login node from
+/// driving our swarms. The owner is the uid of the client's socket in the kernel's table, found by the
+/// connection's full 4-tuple in the ESTABLISHED state (`TCPSocketTable`), never by port alone.
 enum PeerCredentials {
-    /// The uid owning the client socket `peerAddress:peerPort` connected to `localPort`, or nil if not found.
-    static func owner(peerAddress: String, peerPort: Int, localPort: Int) -> uid_t? {
-        for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
-            guard let bytes = try? AtomicFile.read(table) else { continue }
-            for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n").dropFirst() {
-                let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-                guard fields.count > 7 else { continue }
-                // The client's own socket: its local end is the peer we saw, its remote end our port.
-                guard let (_, localEndPort) = endpoint(fields[1]), localEndPort == peerPort,
-                    let (_, remoteEndPort) = endpoint(fields[2]), remoteEndPort == localPort,
-                    isLoopback(hex: String(fields[1].split(separator: ":")[0]))
-                else { continue }
-                return uid_t(fields[7])
-            }
+    /// Why a connection is refused: the text for the log, and the key under which refusals are rate-limited.
+    struct Refusal: Sendable, Hashable {
+        var reason: String
+        /// `uid N` when the owner is known, else the peer's address (without its port).
+        var peerKey: String
+    }
+
+    /// Nil when `peer` (the client end) may talk to the router listening at `local` (this connection's own end).
+    static func refusal(peer: SocketAddress?, local: SocketAddress?, routerUID: uid_t = getuid()) -> Refusal? {
+        guard let peer, let client = endpoint(peer) else {
+            return Refusal(reason: "unknown peer address", peerKey: "unknown peer")
         }
-        return nil
+        let address = peer.ipAddress ?? "?"
+        guard client.isLoopback else {
+            return Refusal(
+                reason: "only loopback clients are accepted (use ssh -L to reach the router from another host)",
+                peerKey: address)
+        }
+        guard let local, let server = endpoint(local) else {
+            return Refusal(reason: "unknown local address of the connection", peerKey: address)
+        }
+        return refusal(lookup: TCPSocketTable.owner(local: client, remote: server), routerUID: routerUID, peer: address)
     }
 
-    /// True for 127.0.0.0/8 and ::1 (also IPv4-mapped), the only peers whose owner can be checked here.
-    static func isLoopback(address: String) -> Bool {
-        address.hasPrefix("127.") || address == "::1" || address.hasPrefix("::ffff:127.")
+    /// The decision for one table lookup (pure, for tests).
+    static func refusal(lookup: TCPSocketTable.Lookup, routerUID: uid_t, peer address: String) -> Refusal? {
+        switch lookup {
+        case .owner(let uid) where uid == routerUID:
+            return nil
+        case .owner(let uid):
+            return Refusal(
+                reason: "client socket belongs to uid \(uid), not to the router's user \(routerUID)",
+                peerKey: "uid \(uid)")
+        case .notFound:
+            return Refusal(
+                reason: "no established socket in /proc/net/tcp{,6} matches the connection, so its owner is unknown",
+                peerKey: address)
+        case .ambiguous(let count):
+            return Refusal(
+                reason: "\(count) sockets in /proc/net/tcp{,6} match the connection; its owner is ambiguous",
+                peerKey: address)
+        }
     }
 
-    private static func endpoint(_ field: Substring) -> (String, Int)? {
-        let parts = field.split(separator: ":")
-        guard parts.count == 2, let port = Int(parts[1], radix: 16) else { return nil }
-        return (String(parts[0]), port)
-    }
-
-    private static func isLoopback(hex: String) -> Bool {
-        if hex.count == 8 { return hex.hasSuffix("7F") }  // little-endian IPv4: 0100007F is 127.0.0.1
-        return hex == "00000000000000000000000001000000" || hex.hasSuffix("0100007F")
+    /// The table form of a NIO address; nil for non-IP addresses.
+    static func endpoint(_ address: SocketAddress) -> TCPEndpoint? {
+        guard let ip = address.ipAddress, let port = address.port else { return nil }
+        return TCPEndpoint(ip: ip, port: port)
     }
 }

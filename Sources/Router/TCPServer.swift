@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import RouterCore
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -17,6 +18,17 @@ struct TCPServer {
     let clients: ClientRegistry
     let inputs: InputQueue
     let logger: Logger
+    /// Shared by every connection task: which refusals get a log line.
+    let refusals = RefusalLog()
+
+    /// The refusal log limiter behind a lock, shared by the connection tasks.
+    final class RefusalLog: Sendable {
+        private let limiter = Mutex(RefusalLogLimiter())
+
+        func record(peerKey: String, at now: Date) -> RefusalLogLimiter.Entry? {
+            limiter.withLock { $0.record(peerKey: peerKey, at: now) }
+        }
+    }
 
     /// Binds the listening socket; returns the bound channel (its port may differ when `port` is 0).
     func bind() async throws -> NIOAsyncChannel<NIOAsyncChannel<LineSplitter.Output, ByteBuffer>, Never> {
@@ -33,22 +45,26 @@ struct TCPServer {
 
     /// Accepts connections until cancelled.
     func serve(_ server: NIOAsyncChannel<NIOAsyncChannel<LineSplitter.Output, ByteBuffer>, Never>) async throws {
-        let localPort = server.channel.localAddress?.port ?? port
         // A discarding group: finished connection tasks are released at once instead of piling up.
         try await withThrowingDiscardingTaskGroup { group in
             try await server.executeThenClose { connections in
                 for try await connection in connections {
-                    group.addTask { await handle(connection, localPort: localPort) }
+                    group.addTask { await handle(connection) }
                 }
             }
         }
     }
 
-    private func handle(_ connection: NIOAsyncChannel<LineSplitter.Output, ByteBuffer>, localPort: Int) async {
+    private func handle(_ connection: NIOAsyncChannel<LineSplitter.Output, ByteBuffer>) async {
         let peer = connection.channel.remoteAddress
-        if let refusal = refusalReason(peer: peer, localPort: localPort) {
-            logger.warning(
-                "refused connection", metadata: ["peer": "\(peer.map { "\($0)" } ?? "?")", "reason": "\(refusal)"])
+        if let refusal = PeerCredentials.refusal(peer: peer, local: connection.channel.localAddress) {
+            if let entry = refusals.record(peerKey: refusal.peerKey, at: Date()) {
+                var metadata: Logger.Metadata = [
+                    "peer": "\(peer.map { "\($0)" } ?? "?")", "reason": "\(refusal.reason)",
+                ]
+                if entry.suppressed > 0 { metadata["refused.unlogged"] = "\(entry.suppressed)" }
+                logger.warning("refused connection (logged at most once a minute per peer)", metadata: metadata)
+            }
             try? await connection.channel.close()
             return
         }
@@ -92,17 +108,5 @@ struct TCPServer {
         clients.remove(clientID)
         inputs.submit(.clientDisconnected(clientID, at: Date()))
         logger.debug("client disconnected", metadata: ["client.id": "\(clientID)"])
-    }
-
-    /// Nil when the peer may connect: a loopback socket owned by the router's own user.
-    private func refusalReason(peer: SocketAddress?, localPort: Int) -> String? {
-        guard let peer, let address = peer.ipAddress, let peerPort = peer.port else { return "unknown peer address" }
-        guard PeerCredentials.isLoopback(address: address) else {
-            return "only loopback clients are accepted (use ssh -L to reach the router from another host)"
-        }
-        guard let owner = PeerCredentials.owner(peerAddress: address, peerPort: peerPort, localPort: localPort) else {
-            return "cannot determine the owner of the client socket"
-        }
-        return owner == getuid() ? nil : "client socket belongs to uid \(owner), not to the router's user \(getuid())"
     }
 }

@@ -2,6 +2,7 @@
 #define CSYSTEMSHIMS_H
 
 #include <spawn.h>
+#include <stddef.h>
 
 /* GNU extensions the Swift Glibc module does not export (it is built without _GNU_SOURCE). */
 
@@ -17,5 +18,8 @@ int cs_spawn_addclosefrom(posix_spawn_file_actions_t *actions, int from);
 
 /* prctl(PR_SET_PDEATHSIG, signal): deliver `signal` to this process when its parent dies. */
 int cs_set_parent_death_signal(int signal);
+
+/* memmem: the first occurrence of a byte string in a buffer (the socket-owner lookup scans /proc/net/tcp with it). */
+const void *cs_memmem(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length);
 
 #endif
