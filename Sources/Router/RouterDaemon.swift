@@ -51,13 +51,21 @@ package enum RouterDaemon {
     /// Why the daemon could not start.
     package struct StartError: Error, CustomStringConvertible {
         package var description: String
+        /// The process exit code: 2 for a configuration or environment problem (a folder that is not private,
+        /// cannot be created), 1 for anything else (another router runs, the port is taken).
+        package var exitCode: Int32 = 1
+
+        package init(description: String, exitCode: Int32 = 1) {
+            self.description = description
+            self.exitCode = exitCode
+        }
     }
 
     /// Runs the router until SIGTERM or SIGINT. Throws `StartError` when another router owns the state directory.
     package static func run(_ options: Options, logger: Logger) async throws {
         signal(SIGPIPE, SIG_IGN)
         let directory = options.stateDirectory
-        try AtomicFile.makePrivateDirectory(directory)
+        let state = try checkedDirectory(directory, role: "state directory", hint: "set CODESWARM_STATE_DIR")
         guard let lock = try FileLock.tryLock(path: "\(directory)/router.lock") else {
             let running = (try? AtomicFile.read("\(directory)/router.json")).flatMap {
                 try? WireCoding.decode(Identity.self, from: $0)
@@ -77,7 +85,7 @@ package enum RouterDaemon {
         let contents = try store.load(newSeed: UInt64.random(in: 1...UInt64.max))
         for problem in contents.problems { logger.error("\(problem)") }
         let localBase = config.local.baseDirectory ?? "\(directory)/local"
-        try AtomicFile.makePrivateDirectory(localBase)
+        try checkLocalBase(localBase, configured: config.local.baseDirectory != nil)
         var workerSettings = WorkerSettings(
             base: localBase, agentCommand: options.agentCommand, agentEnvironment: config.agent.environment,
             sandbox: config.agent.sandbox, approvalPolicy: config.agent.approvalPolicy,
@@ -127,8 +135,8 @@ package enum RouterDaemon {
         let port = listener.channel.localAddress?.port ?? options.port
         let identity = Identity(
             pid: Int(getpid()), host: options.host, port: port, startedAt: WireTimestamp.string(from: Date()))
-        try AtomicFile.write(try WireCoding.encode(identity), to: "\(directory)/router.json")
-        defer { unlink("\(directory)/router.json") }
+        try state.write(try WireCoding.encode(identity), to: "router.json")
+        defer { state.remove("router.json") }
         // The line tests and scripts wait for, like the seed's "TCP CONTROL READY".
         FileHandle.standardError.write(Data("TCP CONTROL READY \(options.host):\(port)\n".utf8))
         logger.info(
@@ -152,6 +160,38 @@ package enum RouterDaemon {
         await shell?.closeMaster()
     }
 
+    /// Opens (creating when missing) a folder the router writes, checked to be private to its user; a folder that
+    /// is not is a start error with exit code 2, before anything is written into it.
+    private static func checkedDirectory(_ path: String, role: String, hint: String) throws(StartError)
+        -> PrivateDirectory
+    {
+        do {
+            return try PrivateDirectory.open(path, checkAncestors: true)
+        } catch {
+            throw StartError(description: "\(role) \(problem(error, at: path)) (\(hint))", exitCode: 2)
+        }
+    }
+
+    /// `<path>: <problem>`, naming the failing path only when it is not `path` itself.
+    private static func problem(_ error: AtomicFile.FileError, at path: String) -> String {
+        error.path == path ? error.description : "\(path): \(error)"
+    }
+
+    /// Checks the local provider's base folder and creates the folders the local provider and its relay write,
+    /// so that a folder planted by someone else is found now rather than at the first launch.
+    private static func checkLocalBase(_ base: String, configured: Bool) throws {
+        let hint = configured ? "set local.base_dir to a folder only you can write" : "set local.base_dir"
+        let folder = try checkedDirectory(base, role: "local provider's base folder", hint: hint)
+        for subfolder in ["runs"] + MailboxLayout.Box.allCases.map({ "mailbox/\($0.rawValue)" }) {
+            do {
+                _ = try folder.subdirectory(subfolder)
+            } catch {
+                throw StartError(
+                    description: "local provider's base folder \(problem(error, at: base)) (\(hint))", exitCode: 2)
+            }
+        }
+    }
+
     /// Builds the Slurm provider, its relay (over SSH unless the router runs on the login node) and deployer.
     private static func makeSlurm(options: Options, settings: WorkerSettings, logger: Logger) throws -> (
         provider: SlurmProvider, shell: ClusterShell
@@ -166,7 +206,7 @@ package enum RouterDaemon {
         var ssh: SSHOptions?
         if config.ssh.isRemote, let alias = config.ssh.loginAlias {
             let controlDirectory = "\(options.stateDirectory)/ssh"
-            try AtomicFile.makePrivateDirectory(controlDirectory)
+            _ = try checkedDirectory(controlDirectory, role: "ssh control folder", hint: "set CODESWARM_STATE_DIR")
             ssh = SSHOptions(
                 host: alias, configFile: config.ssh.configFile, port: config.ssh.port,
                 identityFile: config.ssh.identityFile,

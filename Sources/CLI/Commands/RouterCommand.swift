@@ -41,7 +41,7 @@ struct RouterDaemonCommand: AsyncParsableCommand {
             try await RouterDaemon.run(options, logger: logger)
         } catch let error as RouterDaemon.StartError {
             Terminal.error(error.description)
-            throw ExitCode(ExitCodes.failed)
+            throw ExitCode(error.exitCode)
         }
     }
 }
