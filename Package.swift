@@ -36,7 +36,8 @@ let package = Package(
         // IO targets.
         .target(name: "CSystemShims"),
         .target(
-            name: "CodeswarmIO", dependencies: ["CodeswarmProtocol", "CSystemShims", nioCore], swiftSettings: strictSettings
+            name: "CodeswarmIO", dependencies: ["CodeswarmProtocol", "CSystemShims", nioCore],
+            swiftSettings: strictSettings
         ),
         .target(name: "Relay", dependencies: ["CodeswarmProtocol", "CodeswarmIO"], swiftSettings: strictSettings),
         .target(
@@ -44,7 +45,9 @@ let package = Package(
             dependencies: ["RouterCore", "CodeswarmProtocol", "CodeswarmIO", nioCore, nioPosix, logging, deque],
             swiftSettings: strictSettings
         ),
-        .target(name: "Worker", dependencies: ["WorkerCore", "CodeswarmProtocol", "CodeswarmIO"], swiftSettings: strictSettings),
+        .target(
+            name: "Worker", dependencies: ["WorkerCore", "CodeswarmProtocol", "CodeswarmIO"],
+            swiftSettings: strictSettings),
         .target(name: "DemoAgent", dependencies: ["CodeswarmProtocol"], swiftSettings: strictSettings),
         .target(
             name: "ClientKit",
@@ -86,8 +89,12 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "RouterCoreTests", dependencies: ["RouterCore", "CodeswarmProtocol", "TestSupport"], swiftSettings: strictSettings),
-        .testTarget(name: "WorkerCoreTests", dependencies: ["WorkerCore", "CodeswarmProtocol", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "RouterCoreTests", dependencies: ["RouterCore", "CodeswarmProtocol", "TestSupport"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "WorkerCoreTests", dependencies: ["WorkerCore", "CodeswarmProtocol", "TestSupport"],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "DashboardCoreTests", dependencies: ["DashboardCore", "CodeswarmProtocol", "TestSupport"],
             exclude: ["Snapshots"], swiftSettings: strictSettings
@@ -109,6 +116,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CodeswarmIOTests", dependencies: ["CodeswarmIO", "TestSupport"], swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CLITests", dependencies: ["CLI", "ClientKit", "CodeswarmProtocol", "CodeswarmIO", "TestSupport"],
+            swiftSettings: strictSettings
         ),
         .testTarget(
             name: "IntegrationTests",

@@ -9,8 +9,11 @@ if ! dpkg-query -W -f='${Status}' libncurses-dev 2>/dev/null | grep -q 'install 
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq && apt-get install -y -qq --no-install-recommends libncurses-dev >/dev/null
 fi
-swift build --product codeswarm 2>&1 | grep -E 'error|warning:' || true
 bin=$PWD/.build/debug/codeswarm
+# Say what the (long, silent) first build is doing, and show its progress.
+first_build=
+[ -x "$bin" ] || first_build=--first-build
+swift build --product codeswarm 2>&1 | bash scripts/lib/build-progress.sh $first_build || { echo "build failed" >&2; exit 1; }
 [ -x "$bin" ] || { echo "build failed" >&2; exit 1; }
 
 export CODESWARM_STATE_DIR=${CODESWARM_STATE_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/codeswarm-demo}

@@ -33,18 +33,99 @@ package struct RouterLauncher: Sendable {
         package var description: String
     }
 
+    /// Starting a router now would change the configuration the state directory's router runs with.
+    package struct ConfigConflict: Error, CustomStringConvertible {
+        package var description: String
+    }
+
+    /// What a router started now gets as its config file.
+    package enum ConfigChoice: Sendable, Equatable {
+        /// Start it with this file (nil: the embedded default); `note` says why when it is not what was asked.
+        case start(configPath: String?, note: String?)
+        /// Do not start it: `reason` names both configs and how to switch.
+        case refuse(reason: String)
+    }
+
+    /// Decides the config of a router started now, from the one asked for (`--config`, canonical path) and the one
+    /// the state directory's router last ran with. The last one is kept unless `--config` names the same file:
+    /// the swarms in the state belong to its clusters, and a plain `list` must not restart a Slurm router without
+    /// its Slurm settings.
+    package static func choose(
+        explicit: String?, recorded: RouterConfigRecord?, stateDirectory: String,
+        currentDigest: (String) -> String? = RouterConfigRecord.digest(ofFileAt:)
+    ) -> ConfigChoice {
+        guard let recorded else { return .start(configPath: explicit, note: nil) }
+        let last = recorded.path.map { "config \($0)" } ?? "the embedded default config (no --config)"
+        switch (explicit, recorded.path) {
+        case (nil, nil):
+            return .start(configPath: nil, note: nil)
+        case (nil, let path?):
+            guard let digest = currentDigest(path) else {
+                return .refuse(
+                    reason:
+                        "the router of \(stateDirectory) last ran with \(last), which cannot be read now; restore it, or pass --config to name the file to start the router with"
+                )
+            }
+            let changed = digest != recorded.digest ? " (the file changed since; its current contents apply)" : ""
+            return .start(
+                configPath: path, note: "starting the router with the config it last ran with, \(path)\(changed)")
+        case (let asked?, let path) where asked == path:
+            let changed =
+                currentDigest(asked) != recorded.digest
+                ? "config \(asked) changed since the router last ran with it" : nil
+            return .start(configPath: asked, note: changed)
+        case (let asked?, _):
+            return .refuse(
+                reason:
+                    "the router of \(stateDirectory) last ran with \(last), and this command gives config \(asked); a router started now would run the swarms of one configuration with the other. Give the same --config (or none), or switch on purpose with `codeswarm router --config \(asked)` (or use another CODESWARM_STATE_DIR)"
+            )
+        }
+    }
+
+    /// The config file a client without `--config` reads its own settings (host, port) from: the one the state
+    /// directory's router runs, or last ran, with, when it is still readable.
+    package static func lastConfigPath(stateDirectory: String) -> String? {
+        guard let path = RouterConfigRecord.load(stateDirectory: stateDirectory)?.path,
+            FileManager.default.isReadableFile(atPath: path)
+        else { return nil }
+        return path
+    }
+
     /// The router's log file when this launcher starts it.
     package var logPath: String { "\(stateDirectory)/router.log" }
 
     /// Connects, starting the router when nothing listens (unless `autoStart` is false).
     package func connect(autoStart: Bool = true, progress: (String) -> Void = { _ in }) async throws -> RouterConnection
     {
-        if let connection = try? await RouterConnection.connect(to: endpoint) { return connection }
+        let asked = configPath.map(RouterConfigRecord.canonical)
+        if let connection = try? await RouterConnection.connect(to: endpoint) {
+            if let asked, let running = RouterConfigRecord.load(stateDirectory: stateDirectory),
+                running.path != asked || running.digest != RouterConfigRecord.digest(ofFileAt: asked)
+            {
+                // Not an error: the command works against the running router, but not with this config's settings.
+                let what = running.path.map { "config \($0)" } ?? "the embedded default config"
+                progress(
+                    "note: the running router uses \(what), not \(asked) as it is now; --config applies when a router starts (stop the router to switch)"
+                )
+            }
+            return connection
+        }
         guard autoStart else {
             throw Unreachable(description: "no router is listening on \(endpoint); start one with `codeswarm router`")
         }
+        let chosen: String?
+        switch Self.choose(
+            explicit: asked, recorded: RouterConfigRecord.load(stateDirectory: stateDirectory),
+            stateDirectory: stateDirectory)
+        {
+        case .refuse(let reason):
+            throw ConfigConflict(description: reason)
+        case .start(let path, let note):
+            chosen = path
+            if let note { progress(note) }
+        }
         progress("starting the router on \(endpoint) (log: \(logPath))")
-        let router = try startRouter()
+        let router = try startRouter(configPath: chosen)
         let deadline = ContinuousClock.now + startTimeout
         var lastError: (any Error)?
         while ContinuousClock.now < deadline {
@@ -67,7 +148,7 @@ package struct RouterLauncher: Sendable {
         )
     }
 
-    private func startRouter() throws -> ChildProcess {
+    private func startRouter(configPath: String?) throws -> ChildProcess {
         do {
             try AtomicFile.makePrivateDirectory(stateDirectory)
         } catch {

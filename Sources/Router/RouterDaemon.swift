@@ -21,10 +21,12 @@ package enum RouterDaemon {
         package var executable: String
         /// The agent argv the workers run (already resolved: codex or the demo agent).
         package var agentCommand: [String]
+        /// The file `configuration` came from (nil: the embedded default), recorded for clients that start routers.
+        package var configPath: String?
 
         package init(
             configuration: Configuration, stateDirectory: String, host: String, port: Int, executable: String,
-            agentCommand: [String]
+            agentCommand: [String], configPath: String? = nil
         ) {
             self.configuration = configuration
             self.stateDirectory = stateDirectory
@@ -32,6 +34,7 @@ package enum RouterDaemon {
             self.port = port
             self.executable = executable
             self.agentCommand = agentCommand
+            self.configPath = configPath
         }
     }
 
@@ -77,6 +80,8 @@ package enum RouterDaemon {
             )
         }
         defer { lock.unlock() }
+        // Clients that start a router later give it this same configuration (RouterLauncher).
+        try RouterConfigRecord(configFile: options.configPath, at: Date()).save(stateDirectory: directory)
 
         let config = options.configuration
         var storeOptions = StateStore.Options()

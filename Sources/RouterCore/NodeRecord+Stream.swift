@@ -14,14 +14,19 @@ extension NodeRecord {
             currentInjection = injectionID
             self.turnID = turnID
             turnStartedAt = date
+            turnBaseUsage = lastUsage ?? TokenUsage(totalTokens: 0)
         case .turnComplete:
             if !isEnded { agentState = .idle }
             if let injectionID { openInjections.removeAll { $0 == injectionID } }
             currentInjection = nil
             turnStartedAt = nil
+            turnBaseUsage = nil
         case .usage(let usage):
             usageByInjection[injectionID?.rawValue ?? "-"] = usage.totalTokens
             totalTokens = usage.totalTokens
+            // Without a turn_started (seed workers) the turn counts from the usage before its first report.
+            if turnBaseUsage == nil { turnBaseUsage = lastUsage ?? TokenUsage(totalTokens: 0) }
+            lastUsage = usage
             if usageByInjection.count > 64 {
                 // Usage repeats only within a turn; old injections' totals are no longer needed.
                 let keep = Set(openInjections.map(\.rawValue) + [currentInjection?.rawValue ?? "-"])

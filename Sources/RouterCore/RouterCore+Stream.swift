@@ -127,12 +127,14 @@ extension RouterCore {
             }
             effects.append(.persist)
         }
-        for body in translation.bodies {
-            if case .usage(let usage) = body,
-                snapshot.swarms[swarmIndex].nodes[nodeID].usageByInjection[injectionID?.rawValue ?? "-"]
-                    == usage.totalTokens
-            {
-                continue  // The same total again: not news.
+        for var body in translation.bodies {
+            if case .usage(let usage) = body {
+                let node = snapshot.swarms[swarmIndex].nodes[nodeID]
+                if node.usageByInjection[injectionID?.rawValue ?? "-"] == usage.totalTokens {
+                    continue  // The same total again: not news.
+                }
+                // Agents report the thread's running totals; clients want what this turn cost too.
+                body = .usage(usage.turn(since: node.turnBaseUsage ?? node.lastUsage ?? TokenUsage(totalTokens: 0)))
             }
             snapshot.swarms[swarmIndex].nodes[nodeID].apply(
                 body, injectionID: injectionID, turnID: translation.turnID, at: now)

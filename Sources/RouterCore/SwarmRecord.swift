@@ -74,6 +74,9 @@ package struct NodeRecord: Sendable, Hashable, Codable {
     package var lastWorkerSeq = 0
     /// Last `total_tokens` reported per injection, to drop repeated usage notifications.
     package var usageByInjection: [String: Int] = [:]
+    /// The thread's last reported usage, and what it was when the current turn started (per-turn usage).
+    package var lastUsage: TokenUsage?
+    package var turnBaseUsage: TokenUsage?
     /// Injections delivered whose turn has not completed; closed as failed if the agent or node dies.
     package var openInjections: [InjectionID] = []
     /// Server requests (approvals) seen and not yet answered, by JSON-RPC id text.

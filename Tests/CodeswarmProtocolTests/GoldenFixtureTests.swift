@@ -165,7 +165,8 @@ struct GoldenFixtureTests {
                 == .usage(
                     TokenUsage(
                         totalTokens: 5400, inputTokens: 5000, cachedInputTokens: 1000, outputTokens: 400,
-                        reasoningOutputTokens: 128, modelContextWindow: 272000)))
+                        reasoningOutputTokens: 128, modelContextWindow: 272000, turnTotalTokens: 1400,
+                        turnInputTokens: 1300, turnOutputTokens: 100)))
         #expect(usage.last?.body == .usage(TokenUsage(totalTokens: 17)))
     }
 

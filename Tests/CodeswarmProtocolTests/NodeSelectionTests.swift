@@ -44,4 +44,24 @@ struct NodeSelectionTests {
             #expect(NodeSelection(argument: bad) == nil, "\(bad.debugDescription)")
         }
     }
+
+    @Test("Slurm-style ranges parse: 0-3,5 and [0-3,5]; reversed, open or huge ranges are refused")
+    func slurmRanges() {
+        #expect(NodeSelection(argument: "0-3,5") == .nodes([0, 1, 2, 3, 5]))
+        #expect(NodeSelection(argument: "[0-3,5]") == .nodes([0, 1, 2, 3, 5]))
+        #expect(NodeSelection(argument: "7-7") == .nodes([7]))
+        #expect(NodeSelection(argument: "4-5, 1") == .nodes([4, 5, 1]))
+        for bad in ["3-1", "1-", "-", "1-2-3", "0-99999999", "4096", "[1", "1]", "٣", "0x2", "+1"] {
+            #expect(NodeSelection(argument: bad) == nil, "\(bad.debugDescription)")
+        }
+    }
+
+    @Test("a selection prints back in Slurm form with runs folded")
+    func argumentText() {
+        #expect(NodeSelection.all.argument == "all")
+        #expect(NodeSelection.nodes([0, 1, 2, 3, 5]).argument == "0-3,5")
+        #expect(NodeSelection.nodes([2]).argument == "2")
+        #expect(NodeSelection.nodes([3, 1, 2]).argument == "3,1-2")
+        #expect(NodeSelection(argument: NodeSelection.nodes([0, 2, 3, 4, 9]).argument) == .nodes([0, 2, 3, 4, 9]))
+    }
 }

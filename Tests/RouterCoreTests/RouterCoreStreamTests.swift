@@ -73,7 +73,8 @@ struct RouterCoreStreamTests {
                     .usage(
                         TokenUsage(
                             totalTokens: 1200, inputTokens: 1180, cachedInputTokens: 0, outputTokens: 20,
-                            reasoningOutputTokens: 0, modelContextWindow: 258_400))))
+                            reasoningOutputTokens: 0, modelContextWindow: 258_400, turnTotalTokens: 1200,
+                            turnInputTokens: 1180, turnOutputTokens: 20))))
             #expect(stream.last?.body == .turnComplete(status: "completed", error: nil))
             #expect(events.first?.requestID == "inj-order")
         }
@@ -135,7 +136,8 @@ struct RouterCoreStreamTests {
                 .usage(
                     TokenUsage(
                         totalTokens: 650, inputTokens: 630, cachedInputTokens: 0, outputTokens: 20,
-                        reasoningOutputTokens: 0, modelContextWindow: 258_400))
+                        reasoningOutputTokens: 0, modelContextWindow: 258_400, turnTotalTokens: 650,
+                        turnInputTokens: 630, turnOutputTokens: 20))
             ])
 
         let otherNode = try harness.rpc(
@@ -241,7 +243,12 @@ struct RouterCoreStreamTests {
                         ]
                     ],
                 ],
-                [.usage(TokenUsage(totalTokens: 90, inputTokens: 80, outputTokens: 10))]
+                [
+                    .usage(
+                        TokenUsage(
+                            totalTokens: 90, inputTokens: 80, outputTokens: 10, turnTotalTokens: 90,
+                            turnInputTokens: 80, turnOutputTokens: 10))
+                ]
             ),
             (
                 ["method": "codex/event/error", "params": ["msg": ["message": "boom"]]],

@@ -6,7 +6,9 @@ struct AttachCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "attach", abstract: "Follow a swarm's events (history first) until Ctrl-C or the swarm ends.",
         discussion: """
-            Prints the conversation the router kept, then follows live events. Exits when the swarm ends (at once,             after the history, for a swarm that has already ended). Exit codes: 0 the swarm ended, 130 Ctrl-C,             1 unknown swarm, 2 bad config, 3 no router.
+            Prints the conversation the router kept, then follows live events. Exits when the swarm ends (at once, \
+            after the history, for a swarm that has already ended). With --json every event is one JSON line \
+            (JSON Lines). Exit codes: 0 the swarm ended, 130 Ctrl-C, 1 unknown swarm, 2 bad config, 3 no router.
             """)
 
     @OptionGroup var client: ClientOptions
@@ -14,7 +16,7 @@ struct AttachCommand: AsyncParsableCommand {
     @Argument(help: "The swarm id (see `codeswarm list`).")
     var swarmID: String
 
-    @Flag(name: .long, help: "Print raw event envelopes as JSON lines.")
+    @Flag(name: .long, help: "Print every event envelope as JSON Lines (one JSON object per line).")
     var json = false
 
     func run() async throws {

@@ -27,6 +27,9 @@ struct DashboardCommand: AsyncParsableCommand {
         let first: RouterConnection
         do {
             first = try await launcher.connect { message in Terminal.note(message) }
+        } catch let conflict as RouterLauncher.ConfigConflict {
+            Terminal.error(conflict.description)
+            throw ExitCode(ExitCodes.configuration)
         } catch {
             Terminal.error("\(error)")
             throw ExitCode(ExitCodes.unreachable)

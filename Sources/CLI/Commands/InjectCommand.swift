@@ -1,6 +1,8 @@
 import ArgumentParser
+import CodeswarmIO
 import CodeswarmProtocol
 import Foundation
+import Synchronization
 
 /// `codeswarm inject`: send a prompt to some or all nodes and stream each node's answer until its turn completes.
 struct InjectCommand: AsyncParsableCommand {
@@ -8,8 +10,11 @@ struct InjectCommand: AsyncParsableCommand {
         commandName: "inject",
         abstract: "Send a prompt to a swarm's nodes and print their answers as they stream.",
         discussion: """
-            Each line of an answer is labelled with its node. The command exits when every target node's turn is \
-            complete: 0 when all completed, 1 when a delivery or a turn failed, 4 on --timeout.
+            Each answer line is labelled with its node ([node 2]). On a terminal the text appears as it arrives; \
+            through a pipe each line is printed once it is complete. Delivery, token usage (per turn) and turn \
+            ends go to stderr. The command exits when every target node's turn is complete: 0 when all \
+            completed, 1 when a delivery or a turn failed, 4 on --timeout, 130 on Ctrl-C. Ctrl-C and --timeout \
+            stop only this command: the turns go on (follow them with `codeswarm attach`).
             """)
 
     @OptionGroup var client: ClientOptions
@@ -23,18 +28,23 @@ struct InjectCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Read the prompt from a file ('-' for stdin).", valueName: "file"))
     var promptFile: String?
 
-    @Option(name: [.customShort("w"), .long], help: "Target nodes: all, one index (2) or a list (0,2).")
+    @Option(
+        name: [.customShort("w"), .customLong("nodelist"), .customLong("nodes")],
+        help: ArgumentHelp(
+            "Target nodes: all, an index (2), a list (0,2) or Slurm-style ranges (0-3,5). --nodes is the seed's name.",
+            valueName: "nodes"))
     var nodes: String = "all"
 
     @Option(name: .long, help: "Give up after this many seconds (exit 4).")
     var timeout: Double?
 
-    @Flag(name: .long, help: "Print every event of this injection as a JSON line.")
+    @Flag(name: .long, help: "Print every event of this injection as JSON Lines (one event envelope per line).")
     var json = false
 
     func validate() throws {
         guard NodeSelection(argument: nodes) != nil else {
-            throw ValidationError("--nodes must be 'all', a node index or a comma-separated list such as 0,2")
+            throw ValidationError(
+                "--nodelist must be 'all', a node index, a comma-separated list such as 0,2, or ranges such as 0-3,5")
         }
         guard (prompt == nil) != (promptFile == nil) else {
             throw ValidationError("give exactly one of --prompt or --prompt-file")
@@ -47,28 +57,40 @@ struct InjectCommand: AsyncParsableCommand {
         let content = try promptFile.map(PromptSource.read) ?? prompt ?? ""
         let command = RouterCommand.inject(
             swarmID: SwarmID(swarmID), nodes: NodeSelection(argument: nodes) ?? .all, content: content)
+        let requestID = RequestIDs.make()
+        let progress = InjectProgress(
+            tracker: InjectionTracker(requestID: .string(requestID)),
+            printer: AnswerPrinter(mode: isatty(STDOUT_FILENO) == 1 ? .stream : .lines))
+        let interrupts = SignalWatcher.signals([SIGINT])
         let code = try await withThrowingTaskGroup(of: Int32.self) { [client, json, timeout, swarmID] group in
             group.addTask {
-                let requestID = RequestIDs.make()
-                var tracker = InjectionTracker(requestID: .string(requestID))
                 var conversation = try await Conversation(options: client)
                 return try await conversation.run(command, requestID: requestID, resumable: SwarmID(swarmID)) {
                     envelope in
-                    let lines = tracker.apply(envelope.event)
                     if json {
-                        if tracker.isRelevant(envelope.event) { Terminal.json(envelope) }
+                        if progress.isRelevant(envelope.event) { Terminal.json(envelope) }
+                        _ = progress.apply(envelope.event)
                     } else {
-                        for line in lines { line.write() }
+                        progress.apply(envelope.event).forEach(Terminal.write)
                     }
-                    return tracker.exitCode.map { .finish($0) } ?? .keepReading
+                    return progress.exitCode.map { .finish($0) } ?? .keepReading
                 }
+            }
+            group.addTask {
+                for await _ in interrupts {
+                    progress.finish().forEach(Terminal.write)
+                    Terminal.note(Self.stillRunning(progress.unfinishedNodes, swarm: swarmID, cause: "interrupted"))
+                    return 130
+                }
+                return ExitCodes.failed  // Only reached when the group is cancelled.
             }
             if let timeout {
                 group.addTask {
                     try await Task.sleep(for: .milliseconds(Int(timeout * 1000)))
+                    progress.finish().forEach(Terminal.write)
                     Terminal.error(
-                        "timed out after \(timeout) s; the turns go on (follow them with `codeswarm attach \(swarmID)`)"
-                    )
+                        Self.stillRunning(
+                            progress.unfinishedNodes, swarm: swarmID, cause: "timed out after \(timeout) s"))
                     return ExitCodes.timedOut
                 }
             }
@@ -78,4 +100,38 @@ struct InjectCommand: AsyncParsableCommand {
         }
         if code != 0 { throw ExitCode(code) }
     }
+
+    /// What an early exit leaves behind: the turns keep running, and how to follow or stop them.
+    static func stillRunning(_ nodes: [Int], swarm: String, cause: String) -> String {
+        let which =
+            nodes.isEmpty ? "the turns go on" : "the turn goes on on node(s) \(NodeSelection.nodes(nodes).argument)"
+        return
+            "\(cause): this command stopped, the agents did not: \(which). Follow it with `codeswarm attach \(swarm)`; "
+            + "to stop the agents, terminate the swarm with `codeswarm terminate \(swarm)`"
+    }
+}
+
+/// The tracker and printer of one inject, shared by the reading task and the Ctrl-C and timeout tasks.
+final class InjectProgress: Sendable {
+    private let state: Mutex<(tracker: InjectionTracker, printer: AnswerPrinter)>
+
+    init(tracker: InjectionTracker, printer: AnswerPrinter) {
+        state = Mutex((tracker, printer))
+    }
+
+    func isRelevant(_ event: RouterEvent) -> Bool { state.withLock { $0.tracker.isRelevant(event) } }
+
+    /// Applies an event and returns the writes it causes.
+    func apply(_ event: RouterEvent) -> [AnswerPrinter.Write] {
+        state.withLock { state in
+            let outputs = state.tracker.apply(event)
+            return state.printer.render(outputs)
+        }
+    }
+
+    var exitCode: Int32? { state.withLock { $0.tracker.exitCode } }
+    var unfinishedNodes: [Int] { state.withLock { $0.tracker.unfinishedNodes } }
+
+    /// Whatever the printer still holds, for an early exit.
+    func finish() -> [AnswerPrinter.Write] { state.withLock { $0.printer.finish() } }
 }

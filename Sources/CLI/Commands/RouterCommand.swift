@@ -36,7 +36,7 @@ struct RouterDaemonCommand: AsyncParsableCommand {
             configuration: configuration, stateDirectory: RouterEnvironment.stateDirectory(),
             host: configuration.router.host,
             port: port ?? RouterEnvironment.port(configured: configuration.router.port),
-            executable: PathSearch.currentExecutable, agentCommand: agent.command)
+            executable: PathSearch.currentExecutable, agentCommand: agent.command, configPath: config)
         do {
             try await RouterDaemon.run(options, logger: logger)
         } catch let error as RouterDaemon.StartError {

@@ -12,15 +12,16 @@ struct StatusCommand: AsyncParsableCommand {
     @Argument(help: "The swarm id (see `codeswarm list`).")
     var swarmID: String
 
-    @Flag(name: .long, help: "Print the swarm_status data as JSON.")
+    @Flag(name: .long, help: "Print the swarm_status data as one JSON document (nodes in node order).")
     var json = false
 
     func run() async throws {
         var conversation = try await Conversation(options: client)
-        guard case .swarmStatus(let status) = try await conversation.reply(to: .status(swarmID: SwarmID(swarmID)))
+        guard case .swarmStatus(var status) = try await conversation.reply(to: .status(swarmID: SwarmID(swarmID)))
         else {
             throw ExitCode(ExitCodes.failed)
         }
+        status.nodes?.sort { $0.nodeID < $1.nodeID }
         if json { Terminal.json(status) } else { Terminal.out(StatusFormatter.format(status)) }
     }
 }
@@ -28,11 +29,12 @@ struct StatusCommand: AsyncParsableCommand {
 /// `codeswarm list`: every swarm the router knows.
 struct ListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "list", abstract: "List swarms.", discussion: "Exit codes: 0 listed, 2 bad config, 3 no router.")
+        commandName: "list", abstract: "List swarms.",
+        discussion: "Every swarm the router knows, oldest first. Exit codes: 0 listed, 2 bad config, 3 no router.")
 
     @OptionGroup var client: ClientOptions
 
-    @Flag(name: .long, help: "Print the swarm_list data as JSON.")
+    @Flag(name: .long, help: "Print one JSON document: {\"swarms\": [...]}, oldest first, each with its swarm_id.")
     var json = false
 
     func run() async throws {
@@ -40,6 +42,6 @@ struct ListCommand: AsyncParsableCommand {
         guard case .swarmList(let list) = try await conversation.reply(to: .list) else {
             throw ExitCode(ExitCodes.failed)
         }
-        if json { Terminal.json(list) } else { Terminal.out(StatusFormatter.format(list)) }
+        if json { Terminal.json(SwarmListing(list)) } else { Terminal.out(StatusFormatter.format(list)) }
     }
 }

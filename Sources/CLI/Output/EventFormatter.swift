@@ -44,7 +44,7 @@ struct EventFormatter {
         case .turnComplete(let status, let error):
             return ["\(label) -- turn \(status ?? "complete")\(error.map { ": \($0)" } ?? "")"]
         case .usage(let usage):
-            return ["\(label) -- \(usage.totalTokens) tokens"]
+            return ["\(label) -- \(UsageText.describe(usage))"]
         case .commandStarted(let command, _):
             return ["\(label) $ \(command)"]
         case .commandCompleted(let command, let exitCode, _):

@@ -1,30 +1,15 @@
 import CodeswarmProtocol
 
-/// Follows one inject command's injections (one per target node) and renders their answers as labelled lines.
+/// Follows one inject command's injections (one per target node) and says what to print about them.
 ///
-/// Pure: events in, output lines and a final exit code out, so the whole CLI behaviour is testable as data.
+/// Pure: events in, `InjectOutput` and a final exit code out; `AnswerPrinter` turns the output into text for a
+/// terminal or a pipe. So the whole CLI behaviour is testable as data.
 struct InjectionTracker {
-    /// One line of output and where it goes.
-    struct OutputLine: Equatable {
-        enum Stream: Equatable { case out, err }
-        var stream: Stream
-        var text: String
-
-        func write() {
-            switch stream {
-            case .out: Terminal.out(text)
-            case .err: Terminal.note(text)
-            }
-        }
-    }
-
     /// Where one injection is.
     private struct Injection {
         var nodeID: Int
         var isFinished = false
         var failure: String?
-        /// Streamed text not yet printed because its line is not complete.
-        var pending = ""
         var sawDelta = false
     }
 
@@ -43,24 +28,26 @@ struct InjectionTracker {
         return false
     }
 
-    /// Applies an event and returns the lines to print.
-    mutating func apply(_ event: RouterEvent) -> [OutputLine] {
+    /// The nodes whose turn has not finished yet, in node order.
+    var unfinishedNodes: [Int] {
+        injections.values.filter { !$0.isFinished }.map(\.nodeID).sorted()
+    }
+
+    /// Applies an event and returns what to print.
+    mutating func apply(_ event: RouterEvent) -> [InjectOutput] {
         switch event {
         case .commandRejected(let rejection) where rejection.requestID == requestID:
             rejected = rejection.reason
-            return [OutputLine(stream: .err, text: "error: \(rejection.reason)")]
+            return [.note("error: \(rejection.reason)")]
         case .injectAck(let ack) where ack.requestID == requestID:
             injections[ack.injectionID] = Injection(nodeID: ack.nodeID)
             return []
         case .injectDelivered(let delivered) where delivered.requestID == requestID:
-            return [OutputLine(stream: .err, text: "node \(delivered.nodeID): delivered")]
+            return [.note("node \(delivered.nodeID): delivered")]
         case .injectFailed(let failed) where failed.requestID == requestID:
             injections[failed.injectionID, default: Injection(nodeID: failed.nodeID)].isFinished = true
             injections[failed.injectionID]?.failure = failed.error ?? "delivery failed"
-            return [
-                OutputLine(
-                    stream: .err, text: "node \(failed.nodeID): delivery failed: \(failed.error ?? "unknown error")")
-            ]
+            return [.note("node \(failed.nodeID): delivery failed: \(failed.error ?? "unknown error")")]
         case .stream(let stream):
             guard let id = stream.injectionID, var injection = injections[id] else { return [] }
             defer { injections[id] = injection }
@@ -77,59 +64,55 @@ struct InjectionTracker {
         return injections.values.contains { $0.failure != nil } ? ExitCodes.failed : 0
     }
 
-    private func render(_ body: StreamEvent.Body, injection: inout Injection) -> [OutputLine] {
-        let label = "[node \(injection.nodeID)]"
+    private func render(_ body: StreamEvent.Body, injection: inout Injection) -> [InjectOutput] {
+        let node = injection.nodeID
         switch body {
         case .assistantDelta(let content):
             injection.sawDelta = true
-            injection.pending += content
-            var lines: [OutputLine] = []
-            while let newline = injection.pending.firstIndex(of: "\n") {
-                lines.append(OutputLine(stream: .out, text: "\(label) \(injection.pending[..<newline])"))
-                injection.pending = String(injection.pending[injection.pending.index(after: newline)...])
-            }
-            return lines
+            return [.text(nodeID: node, content)]
         case .assistant(let content):
-            // Without deltas (older agents) the whole message is the answer.
-            if !injection.sawDelta {
-                return content.split(separator: "\n", omittingEmptySubsequences: false).map {
-                    OutputLine(stream: .out, text: "\(label) \($0)")
-                }
-            }
-            defer { injection.pending = "" }
-            return injection.pending.isEmpty ? [] : [OutputLine(stream: .out, text: "\(label) \(injection.pending)")]
+            // Without deltas (older agents) the whole message is the answer; with them it was already printed.
+            if injection.sawDelta { return [.endOfAnswer(nodeID: node)] }
+            return [.text(nodeID: node, content), .endOfAnswer(nodeID: node)]
         case .agentError(let message, let code, _):
-            return [
-                OutputLine(
-                    stream: .err,
-                    text: "node \(injection.nodeID): agent error\(code.map { " (\($0))" } ?? ""): \(message)")
-            ]
+            return [.note("node \(node): agent error\(code.map { " (\($0))" } ?? ""): \(message)")]
         case .approvalAnswered(let kind, let decision, let command):
-            return [
-                OutputLine(
-                    stream: .err,
-                    text: "node \(injection.nodeID): \(kind) answered \(decision)\(command.map { ": \($0)" } ?? "")")
-            ]
+            return [.note("node \(node): \(kind) answered \(decision)\(command.map { ": \($0)" } ?? "")")]
         case .usage(let usage):
-            return [OutputLine(stream: .err, text: "node \(injection.nodeID): \(usage.totalTokens) tokens")]
+            return [.note("node \(node): \(UsageText.describe(usage))")]
         case .turnComplete(let status, let error):
             injection.isFinished = true
-            var lines: [OutputLine] = []
-            if !injection.pending.isEmpty {
-                lines.append(OutputLine(stream: .out, text: "\(label) \(injection.pending)"))
-                injection.pending = ""
-            }
             if let status, status != "completed" {
                 injection.failure = error ?? status
-                lines.append(
-                    OutputLine(
-                        stream: .err, text: "node \(injection.nodeID): turn \(status)\(error.map { ": \($0)" } ?? "")"))
-            } else {
-                lines.append(OutputLine(stream: .err, text: "node \(injection.nodeID): turn complete"))
+                return [
+                    .endOfAnswer(nodeID: node), .note("node \(node): turn \(status)\(error.map { ": \($0)" } ?? "")"),
+                ]
             }
-            return lines
+            return [.endOfAnswer(nodeID: node), .note("node \(node): turn complete")]
         default:
             return []
         }
+    }
+}
+
+/// What `inject` prints, before it is laid out for a terminal or a pipe.
+enum InjectOutput: Equatable {
+    /// Answer text from one node as it streams: any length, possibly holding newlines.
+    case text(nodeID: Int, String)
+    /// The node's answer is complete: its last line ends here even without a newline.
+    case endOfAnswer(nodeID: Int)
+    /// A status line for stderr (delivery, usage, turn end, errors).
+    case note(String)
+}
+
+/// How token usage reads in the CLI.
+enum UsageText {
+    /// `1300 tokens this turn (1280 input, 20 output)`; the thread's total when the router sent no turn figures.
+    static func describe(_ usage: TokenUsage) -> String {
+        guard let turn = usage.turnTotalTokens else { return "\(usage.totalTokens) tokens (thread total)" }
+        var parts: [String] = []
+        if let input = usage.turnInputTokens { parts.append("\(input) input") }
+        if let output = usage.turnOutputTokens { parts.append("\(output) output") }
+        return "\(turn) tokens this turn" + (parts.isEmpty ? "" : " (\(parts.joined(separator: ", ")))")
     }
 }

@@ -28,9 +28,14 @@ enum StatusFormatter {
         return lines.joined(separator: "\n")
     }
 
+    /// The swarms oldest first (by launch time, then id): the order of `list` and `list --json`.
+    static func ordered(_ list: SwarmListReply) -> [(key: String, value: SwarmSummary)] {
+        list.swarms.sorted { ($0.value.createdAt ?? "", $0.key) < ($1.value.createdAt ?? "", $1.key) }
+    }
+
     static func format(_ list: SwarmListReply) -> String {
         guard !list.swarms.isEmpty else { return "no swarms (launch one with `codeswarm launch --nodes 4`)" }
-        let sorted = list.swarms.sorted { ($0.value.createdAt ?? "", $0.key) < ($1.value.createdAt ?? "", $1.key) }
+        let sorted = ordered(list)
         return table(
             header: ["SWARM", "JOB", "NODES", "PROVIDER", "STATUS", "SLURM", "TOKENS"],
             rows: sorted.map { id, swarm in
@@ -61,5 +66,28 @@ extension Duration {
         let (hours, minutes, seconds) = (total / 3600, total / 60 % 60, total % 60)
         return hours > 0
             ? "\(hours)h\(minutes < 10 ? "0" : "")\(minutes)m" : "\(minutes)m\(seconds < 10 ? "0" : "")\(seconds)s"
+    }
+}
+
+/// `list --json`: one JSON document, `{"swarms": [...]}`, oldest first; each entry is the `swarm_list` record
+/// plus its `swarm_id` (an array, unlike the wire's object keyed by id, so the order survives any JSON tool).
+struct SwarmListing: Encodable {
+    let swarms: [Entry]
+
+    init(_ list: SwarmListReply) {
+        swarms = StatusFormatter.ordered(list).map { Entry(swarmID: $0.key, summary: $0.value) }
+    }
+
+    struct Entry: Encodable {
+        let swarmID: String
+        let summary: SwarmSummary
+
+        enum CodingKeys: String, CodingKey { case swarmID = "swarm_id" }
+
+        func encode(to encoder: any Encoder) throws {
+            try summary.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(swarmID, forKey: .swarmID)
+        }
     }
 }

@@ -11,9 +11,11 @@ struct ClientOptions: ParsableArguments {
         help: ArgumentHelp("Configuration file (JSON). Without it the embedded default applies.", valueName: "file"))
     var config: String?
 
-    /// Loads the configuration (or the default), reporting problems with their key path.
+    /// Loads the configuration (or the one the state directory's router last ran with, or the default),
+    /// reporting problems with their key path.
     func loadConfiguration() throws -> Configuration {
-        try ConfigLoader.load(path: config)
+        try ConfigLoader.load(
+            path: config ?? RouterLauncher.lastConfigPath(stateDirectory: RouterEnvironment.stateDirectory()))
     }
 
     /// The launcher for the router this command talks to.
@@ -32,6 +34,9 @@ struct ClientOptions: ParsableArguments {
         let launcher = launcher(configuration: configuration)
         do {
             return try await launcher.connect { message in Terminal.note(message) }
+        } catch let conflict as RouterLauncher.ConfigConflict {
+            Terminal.error(conflict.description)
+            throw ExitCode(ExitCodes.configuration)
         } catch {
             Terminal.error("\(error)")
             throw ExitCode(ExitCodes.unreachable)

@@ -19,6 +19,11 @@ enum Terminal {
         write("codeswarm: error: " + text + "\n", to: STDERR_FILENO)
     }
 
+    /// One write laid out by `AnswerPrinter`, exactly as given.
+    static func write(_ write: AnswerPrinter.Write) {
+        Self.write(write.text, to: write.stream == .out ? STDOUT_FILENO : STDERR_FILENO)
+    }
+
     /// Writes all of `text`; when the reader has gone (`codeswarm attach | head`), exits quietly like other tools.
     private static func write(_ text: String, to fd: Int32) {
         var bytes = Array(text.utf8)[...]

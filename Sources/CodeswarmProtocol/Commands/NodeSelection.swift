@@ -32,19 +32,41 @@ package enum NodeSelection: Sendable, Hashable {
         }
     }
 
-    /// Parses the CLI form: `all`, `2` or `0,2`; nil when unreadable.
+    /// Parses the CLI form, Slurm's node-list syntax on node indices: `all`, `2`, `0,2`, `0-3,5` (or `[0-3,5]`);
+    /// nil when unreadable (an empty item, a reversed range, a negative or too large index).
     package init?(argument: String) {
         if argument == "all" {
             self = .all
             return
         }
-        let parts = argument.split(separator: ",", omittingEmptySubsequences: false)
+        var text = Substring(argument)
+        if text.first == "[", text.last == "]" { text = text.dropFirst().dropLast() }
         var ids: [Int] = []
-        for part in parts {
-            guard let id = Int(String(part.filter { !$0.isWhitespace })), id >= 0 else { return nil }
-            ids.append(id)
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let item = part.filter { !$0.isWhitespace }
+            let bounds = item.split(separator: "-", omittingEmptySubsequences: false)
+            guard (1...2).contains(bounds.count),
+                let low = Int(bounds[0]), let high = Int(bounds[bounds.count - 1]),
+                bounds.allSatisfy({ $0.allSatisfy(\.isASCII) && !$0.isEmpty && $0.allSatisfy(\.isNumber) }),
+                low <= high, high < LaunchRequest.maximumNodes
+            else { return nil }
+            ids.append(contentsOf: low...high)
         }
         guard !ids.isEmpty else { return nil }
         self = .nodes(ids)
+    }
+
+    /// The Slurm-style text of the selection: `all`, or indices with runs folded (`0-3,5`).
+    package var argument: String {
+        guard case .nodes(let ids) = self else { return "all" }
+        var parts: [String] = []
+        var index = ids.startIndex
+        while index < ids.endIndex {
+            var end = index
+            while end + 1 < ids.endIndex, ids[end + 1] == ids[end] + 1 { end += 1 }
+            parts.append(end > index ? "\(ids[index])-\(ids[end])" : "\(ids[index])")
+            index = end + 1
+        }
+        return parts.joined(separator: ",")
     }
 }

@@ -81,10 +81,15 @@ package struct TokenUsage: Sendable, Hashable, Codable {
     package var outputTokens: Int?
     package var reasoningOutputTokens: Int?
     package var modelContextWindow: Int?
+    /// Extension: what this turn used so far (the thread's totals above count every turn of the node's thread).
+    package var turnTotalTokens: Int?
+    package var turnInputTokens: Int?
+    package var turnOutputTokens: Int?
 
     package init(
         totalTokens: Int, inputTokens: Int? = nil, cachedInputTokens: Int? = nil, outputTokens: Int? = nil,
-        reasoningOutputTokens: Int? = nil, modelContextWindow: Int? = nil
+        reasoningOutputTokens: Int? = nil, modelContextWindow: Int? = nil, turnTotalTokens: Int? = nil,
+        turnInputTokens: Int? = nil, turnOutputTokens: Int? = nil
     ) {
         self.totalTokens = totalTokens
         self.inputTokens = inputTokens
@@ -92,6 +97,9 @@ package struct TokenUsage: Sendable, Hashable, Codable {
         self.outputTokens = outputTokens
         self.reasoningOutputTokens = reasoningOutputTokens
         self.modelContextWindow = modelContextWindow
+        self.turnTotalTokens = turnTotalTokens
+        self.turnInputTokens = turnInputTokens
+        self.turnOutputTokens = turnOutputTokens
     }
 
     enum CodingKeys: String, CodingKey {
@@ -101,6 +109,9 @@ package struct TokenUsage: Sendable, Hashable, Codable {
         case outputTokens = "output_tokens"
         case reasoningOutputTokens = "reasoning_output_tokens"
         case modelContextWindow = "model_context_window"
+        case turnTotalTokens = "turn_total_tokens"
+        case turnInputTokens = "turn_input_tokens"
+        case turnOutputTokens = "turn_output_tokens"
     }
 }
 
