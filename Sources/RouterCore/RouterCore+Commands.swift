@@ -12,9 +12,17 @@ extension RouterCore {
         }
     }
 
-    private mutating func handleCommand(_ command: RouterCommand, requestID: JSONValue, client: ClientID) {
+    private mutating func handleCommand(_ asked: RouterCommand, requestID: JSONValue, client: ClientID) {
         func reject(_ reason: String) {
             rejectNow(client, requestID: requestID, reason: reason)
+        }
+        // A unique prefix of a swarm id stands for the whole id, for every command and every client.
+        var command = asked
+        if let swarmID = asked.swarmID {
+            switch resolve(swarmID) {
+            case .success(let resolved): command = asked.replacingSwarmID(with: resolved)
+            case .failure(let problem): return reject(problem.reason)
+            }
         }
         if let failure = saveFailure, command.changesState {
             // Nothing may be accepted that could not be recorded: a crash would lose it after a client saw it.
@@ -100,6 +108,44 @@ extension RouterCore {
     func unknownSwarm(_ swarmID: SwarmID) -> String {
         "unknown swarm_id \"\(swarmID.rawValue)\": run `codeswarm list` to see the swarms this router knows"
     }
+
+    /// The shortest swarm id prefix the router resolves; shorter text must match an id exactly.
+    static let minimumSwarmPrefix = 4
+
+    /// Why a swarm id given by a client names no single swarm.
+    struct SwarmLookupProblem: Error, Equatable {
+        var reason: String
+    }
+
+    /// The swarm `swarmID` names: an exact id, or a unique prefix of at least `minimumSwarmPrefix` characters
+    /// (letters compared case-insensitively). Ambiguous prefixes are refused with the matching ids listed.
+    func resolve(_ swarmID: SwarmID) -> Result<SwarmID, SwarmLookupProblem> {
+        if index(of: swarmID) != nil { return .success(swarmID) }
+        let prefix = swarmID.rawValue.lowercased()
+        let matches = snapshot.swarms.map(\.id).filter { $0.rawValue.lowercased().hasPrefix(prefix) }
+        guard prefix.count >= Self.minimumSwarmPrefix else {
+            guard !matches.isEmpty else { return .failure(SwarmLookupProblem(reason: unknownSwarm(swarmID))) }
+            return .failure(
+                SwarmLookupProblem(
+                    reason:
+                        "swarm id prefix \"\(swarmID.rawValue)\" is too short: give at least \(Self.minimumSwarmPrefix) characters (the dashboard shows 8)"
+                ))
+        }
+        switch matches.count {
+        case 0:
+            return .failure(SwarmLookupProblem(reason: unknownSwarm(swarmID)))
+        case 1:
+            return .success(matches[0])
+        default:
+            let shown = matches.prefix(10).map(\.rawValue).joined(separator: ", ")
+            let more = matches.count > 10 ? " and \(matches.count - 10) more" : ""
+            return .failure(
+                SwarmLookupProblem(
+                    reason:
+                        "swarm id prefix \"\(swarmID.rawValue)\" is ambiguous: it matches \(shown)\(more); give more characters"
+                ))
+        }
+    }
 }
 
 extension RouterCommand {
@@ -108,6 +154,26 @@ extension RouterCommand {
         switch self {
         case .launch, .inject, .terminate: true
         case .list, .status, .replay, .providers, .queueList, .projectList: false
+        }
+    }
+
+    /// The swarm the command names, if any (the id or prefix as the client sent it).
+    var swarmID: SwarmID? {
+        switch self {
+        case .inject(let swarmID, _, _), .status(let swarmID, _), .terminate(let swarmID, _): swarmID
+        case .replay(_, let swarmID): swarmID
+        case .launch, .list, .providers, .queueList, .projectList: nil
+        }
+    }
+
+    /// The same command naming `swarmID` (the full id a prefix resolved to).
+    func replacingSwarmID(with swarmID: SwarmID) -> RouterCommand {
+        switch self {
+        case .inject(_, let nodes, let content): .inject(swarmID: swarmID, nodes: nodes, content: content)
+        case .status(_, let includeNodes): .status(swarmID: swarmID, includeNodes: includeNodes)
+        case .terminate(_, let force): .terminate(swarmID: swarmID, force: force)
+        case .replay(let sinceSeq, _): .replay(sinceSeq: sinceSeq, swarmID: swarmID)
+        case .launch, .list, .providers, .queueList, .projectList: self
         }
     }
 }

@@ -141,6 +141,34 @@ struct CLIBehaviourTests {
         #expect(nodes.map { $0["node_id"] as? Int } == [0, 1, 2])
     }
 
+    @Test("status, inject, terminate and attach take the 8-character prefix the dashboard shows")
+    func swarmIDPrefixes() async throws {
+        #expect(CodeswarmBinary.isBuilt)
+        let router = try RouterProcess(config: Demo.config())
+        defer { router.killLeftovers() }
+        let swarm = try router.plainClient().launch(nodes: 2).swarm
+        let prefix = String(swarm.prefix(8))
+        let config = ["--config", router.configPath ?? ""]
+
+        let status = try await cli(["status", prefix] + config, environment: router.clientEnvironment)
+        #expect(status.status == .exited(0), "\(status.standardError)")
+        #expect(status.standardOutput.contains("swarm:       \(swarm)"))
+        let inject = try await cli(
+            ["inject", prefix, "--prompt", "hello", "-w", "1"] + config, environment: router.clientEnvironment)
+        #expect(inject.status == .exited(0), "\(inject.standardError)")
+        #expect(inject.standardOutput.contains("[node 1] Demo answer"))
+        let terminate = try await cli(["terminate", prefix] + config, environment: router.clientEnvironment)
+        #expect(terminate.status == .exited(0), "\(terminate.standardError)")
+        #expect(terminate.standardOutput.contains("swarm \(swarm) terminated"))
+        let attach = try await cli(["attach", prefix] + config, environment: router.clientEnvironment)
+        #expect(attach.status == .exited(0), "\(attach.standardError)")
+        #expect(attach.standardOutput.contains("[node 1] >>> hello"))
+        let tooShort = try await cli(
+            ["status", String(swarm.prefix(2))] + config, environment: router.clientEnvironment)
+        #expect(tooShort.status == .exited(1))
+        #expect(tooShort.standardError.contains("at least 4"))
+    }
+
     @Test("a router restarted by a plain client keeps the config it ran with; another --config is refused with exit 2")
     func restartedRouterKeepsItsConfig() async throws {
         #expect(CodeswarmBinary.isBuilt)

@@ -43,7 +43,8 @@ struct RouterCoreCommandTests {
         var harness = RouterCoreHarness()
         let swarmID = try harness.runningSwarm(nodes: 2, job: Self.job)
         harness.handle {
-            .jobsObserved(provider: "slurm",
+            .jobsObserved(
+                provider: "slurm",
                 [Self.job: JobObservation(state: "RUNNING", isFinished: false, timeLeftSeconds: 3500)], at: $0)
         }
         let injections = try harness.injectDelivered(swarmID, nodes: 0, content: "go", id: "inj")
@@ -147,6 +148,73 @@ struct RouterCoreCommandTests {
         let projects = try harness.command("project_list", id: "p", from: 2)
         #expect(projects.sentEvents(to: 2) == [.projectList(ProjectListReply(requestID: "p"))])
         #expect((queue + projects).rejections.isEmpty)
+    }
+
+    @Test("every command takes a unique prefix of a swarm id (8 characters, as the dashboard shows) for the id")
+    func swarmIDPrefixes() throws {
+        var harness = RouterCoreHarness()
+        let swarmID = try harness.runningSwarm(nodes: 2, job: Self.job)
+        let short = String(swarmID.rawValue.prefix(8))
+
+        let status = try harness.command("swarm_status", id: "st", payload: ["swarm_id": .string(short)])
+        guard case .swarmStatus(let reply) = try #require(status.sentEvents(to: 1).first) else {
+            Issue.record("a prefix was not resolved for swarm_status: \(status.rejections)")
+            return
+        }
+        #expect(reply.swarmID == swarmID, "the reply names the whole id")
+        let upper = try harness.command(
+            "swarm_status", id: "st-up", payload: ["swarm_id": .string(short.uppercased())])
+        #expect(upper.rejections.isEmpty, "letters compare case-insensitively")
+
+        let inject = try harness.command(
+            "inject", id: "inj", payload: ["swarm_id": .string(short), "nodes": 1, "content": "go"])
+        #expect(inject.rejections.isEmpty)
+        #expect(inject.broadcastEvents.compactMap(\.injectAck).map(\.swarmID) == [swarmID])
+
+        let replay = try harness.command(
+            "events_replay", id: "rp", payload: ["since_seq": 0, "swarm_id": .string(short)], from: 3)
+        #expect(replay.rejections.isEmpty)
+
+        let terminate = try harness.command("swarm_terminate", id: "t", payload: ["swarm_id": .string(short)])
+        #expect(terminate.rejections.isEmpty)
+        #expect(terminate.broadcastEvents.compactMap(\.terminateProgress).first?.swarmID == swarmID)
+    }
+
+    @Test("an ambiguous prefix is rejected listing the matches; too short a prefix is rejected naming the minimum")
+    func ambiguousAndShortPrefixes() throws {
+        var harness = RouterCoreHarness()
+        _ = try harness.runningSwarm(nodes: 1, job: Self.job)
+        _ = try harness.runningSwarm(nodes: 1, job: "local_abcdef02", id: "launch-2")
+        // Two ids sharing a prefix: a core restored from a snapshot whose swarms carry chosen ids.
+        var snapshot = harness.snapshot
+        snapshot.swarms[0].id = "abcd1111-0000-4000-8000-000000000001"
+        snapshot.swarms[1].id = "abcd2222-0000-4000-8000-000000000002"
+        var core = RouterCore(settings: harness.settings, snapshot: snapshot)
+        func answer(_ command: String, _ payload: JSONValue) throws -> [RouterEvent] {
+            let envelope: JSONValue = [
+                "protocol": .string(ProtocolName.router), "command": .string(command), "request_id": "r",
+                "payload": payload,
+            ]
+            let line = Array(try WireCoding.encodeString(envelope).utf8)
+            return core.handle(.lineReceived(5, line, at: harness.now)).events
+        }
+
+        let reason = try #require(try answer("swarm_status", ["swarm_id": "abcd"]).compactMap(\.rejection).first).reason
+        #expect(reason.contains("ambiguous"))
+        #expect(reason.contains("abcd1111-0000-4000-8000-000000000001"))
+        #expect(reason.contains("abcd2222-0000-4000-8000-000000000002"))
+
+        let unique = try answer("swarm_status", ["swarm_id": "ABCD2"])
+        #expect(unique.compactMap(\.rejection).isEmpty)
+        #expect(unique.first?.swarmID == "abcd2222-0000-4000-8000-000000000002")
+
+        let short = try answer("inject", ["swarm_id": "abc", "content": "x"])
+        let tooShort = try #require(short.compactMap(\.rejection).first).reason
+        #expect(tooShort.contains("too short"))
+        #expect(tooShort.contains("at least 4"))
+
+        let none = try answer("swarm_status", ["swarm_id": "ffff"])
+        #expect(none.compactMap(\.rejection).first?.reason.contains("unknown swarm_id") == true)
     }
 
     @Test("swarm_status of an unknown swarm is rejected with the request id")

@@ -13,15 +13,16 @@ struct AttachCommand: AsyncParsableCommand {
 
     @OptionGroup var client: ClientOptions
 
-    @Argument(help: "The swarm id (see `codeswarm list`).")
+    @Argument(help: "The swarm id, or a unique prefix of it (at least 4 characters; see `codeswarm list`).")
     var swarmID: String
 
     @Flag(name: .long, help: "Print every event envelope as JSON Lines (one JSON object per line).")
     var json = false
 
     func run() async throws {
-        let swarm = SwarmID(swarmID)
-        let status = try await currentStatus(of: swarm)
+        // The router resolves a prefix; the status reply names the whole id, which the events carry.
+        let status = try await currentStatus(of: SwarmID(swarmID))
+        let swarm = status.swarmID
         var conversation = try await Conversation(options: client)
         let requestID = RequestIDs.make()
         var formatter = EventFormatter()

@@ -17,7 +17,7 @@ struct DashboardCommand: AsyncParsableCommand {
 
     @OptionGroup var client: ClientOptions
 
-    @Option(name: .long, help: "Select this swarm when the dashboard opens.")
+    @Option(name: .long, help: "Select this swarm (its id or a unique prefix of it) when the dashboard opens.")
     var swarm: String?
 
     func run() async throws {
@@ -35,8 +35,16 @@ struct DashboardCommand: AsyncParsableCommand {
             throw ExitCode(ExitCodes.unreachable)
         }
         let handoff = FirstConnection(first)
+        var initialSwarm: SwarmID?
+        if let swarm {
+            // A prefix is resolved by the router (exit 1 with its reason when unknown or ambiguous).
+            var conversation = try await Conversation(options: client)
+            guard case .swarmStatus(let status) = try await conversation.reply(to: .status(swarmID: SwarmID(swarm)))
+            else { throw ExitCode(ExitCodes.failed) }
+            initialSwarm = status.swarmID
+        }
         let options = DashboardOptions.fromEnvironment(
-            ProcessInfo.processInfo.environment, initialSwarmID: swarm.map(SwarmID.init(rawValue:)))
+            ProcessInfo.processInfo.environment, initialSwarmID: initialSwarm)
         do {
             try await DashboardApp.run(
                 connect: {

@@ -19,7 +19,7 @@ struct InjectCommand: AsyncParsableCommand {
 
     @OptionGroup var client: ClientOptions
 
-    @Argument(help: "The swarm id (see `codeswarm list`).")
+    @Argument(help: "The swarm id, or a unique prefix of it (at least 4 characters; see `codeswarm list`).")
     var swarmID: String
 
     @Option(name: .long, help: "The prompt text.")
@@ -79,7 +79,8 @@ struct InjectCommand: AsyncParsableCommand {
             group.addTask {
                 for await _ in interrupts {
                     progress.finish().forEach(Terminal.write)
-                    Terminal.note(Self.stillRunning(progress.unfinishedNodes, swarm: swarmID, cause: "interrupted"))
+                    let swarm = progress.swarmID?.rawValue ?? swarmID
+                    Terminal.note(Self.stillRunning(progress.unfinishedNodes, swarm: swarm, cause: "interrupted"))
                     return 130
                 }
                 return ExitCodes.failed  // Only reached when the group is cancelled.
@@ -90,7 +91,8 @@ struct InjectCommand: AsyncParsableCommand {
                     progress.finish().forEach(Terminal.write)
                     Terminal.error(
                         Self.stillRunning(
-                            progress.unfinishedNodes, swarm: swarmID, cause: "timed out after \(timeout) s"))
+                            progress.unfinishedNodes, swarm: progress.swarmID?.rawValue ?? swarmID,
+                            cause: "timed out after \(timeout) s"))
                     return ExitCodes.timedOut
                 }
             }
@@ -131,6 +133,8 @@ final class InjectProgress: Sendable {
 
     var exitCode: Int32? { state.withLock { $0.tracker.exitCode } }
     var unfinishedNodes: [Int] { state.withLock { $0.tracker.unfinishedNodes } }
+    /// The whole swarm id once the router acknowledged (the command may name a prefix).
+    var swarmID: SwarmID? { state.withLock { $0.tracker.swarmID } }
 
     /// Whatever the printer still holds, for an early exit.
     func finish() -> [AnswerPrinter.Write] { state.withLock { $0.printer.finish() } }

@@ -9,7 +9,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     @OptionGroup var client: ClientOptions
 
-    @Argument(help: "The swarm id (see `codeswarm list`).")
+    @Argument(help: "The swarm id, or a unique prefix of it (at least 4 characters; see `codeswarm list`).")
     var swarmID: String
 
     @Flag(name: .long, help: "Print the swarm_status data as one JSON document (nodes in node order).")

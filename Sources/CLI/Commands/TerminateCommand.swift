@@ -13,7 +13,7 @@ struct TerminateCommand: AsyncParsableCommand {
 
     @OptionGroup var client: ClientOptions
 
-    @Argument(help: "The swarm id (see `codeswarm list`).")
+    @Argument(help: "The swarm id, or a unique prefix of it (at least 4 characters; see `codeswarm list`).")
     var swarmID: String
 
     @Flag(name: .long, help: "Kill the workers now instead of letting them drain.")
@@ -25,9 +25,13 @@ struct TerminateCommand: AsyncParsableCommand {
     func run() async throws {
         var conversation = try await Conversation(options: client)
         let requestID = RequestIDs.make()
-        let swarm = SwarmID(swarmID)
-        let code = try await conversation.run(.terminate(swarmID: swarm, force: force), requestID: requestID) {
+        let mine = JSONValue.string(requestID)
+        // The argument may be a prefix: the router's first answer to this command names the whole id.
+        var swarm: SwarmID?
+        let code = try await conversation.run(.terminate(swarmID: SwarmID(swarmID), force: force), requestID: requestID)
+        {
             envelope in
+            if swarm == nil, envelope.event.requestID == mine { swarm = envelope.event.swarmID }
             switch envelope.event {
             case .swarmTerminateProgress(let progress) where progress.swarmID == swarm:
                 Terminal.note("terminate: \(progress.message)")
@@ -35,10 +39,10 @@ struct TerminateCommand: AsyncParsableCommand {
                 if json {
                     Terminal.json(terminated)
                 } else {
-                    Terminal.out("swarm \(swarm) terminated\(terminated.reason.map { ": \($0)" } ?? "")")
+                    Terminal.out("swarm \(terminated.swarmID) terminated\(terminated.reason.map { ": \($0)" } ?? "")")
                 }
                 return .finish(0)
-            case .commandRejected(let rejection) where rejection.requestID == .string(requestID):
+            case .commandRejected(let rejection) where rejection.requestID == mine:
                 Terminal.error(rejection.reason)
                 return .finish(ExitCodes.failed)
             default:

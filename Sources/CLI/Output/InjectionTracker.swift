@@ -14,6 +14,8 @@ struct InjectionTracker {
     }
 
     let requestID: JSONValue
+    /// The whole id of the swarm, from the first acknowledgement (the command may have named a prefix).
+    private(set) var swarmID: SwarmID?
     private var injections: [InjectionID: Injection] = [:]
     private var rejected: String?
 
@@ -41,6 +43,7 @@ struct InjectionTracker {
             return [.note("error: \(rejection.reason)")]
         case .injectAck(let ack) where ack.requestID == requestID:
             injections[ack.injectionID] = Injection(nodeID: ack.nodeID)
+            swarmID = swarmID ?? ack.swarmID
             return []
         case .injectDelivered(let delivered) where delivered.requestID == requestID:
             return [.note("node \(delivered.nodeID): delivered")]
