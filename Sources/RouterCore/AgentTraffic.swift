@@ -2,8 +2,8 @@ import CodeswarmProtocol
 
 /// Translates one app-server JSON-RPC message (from a `codex_rpc` outbox line) into stream event bodies.
 ///
-/// Current app-server notifications come first; the seed's `codex/event/*` forms are a fallback for old
-/// agents. Missing or oddly typed fields never crash: the message is simply not translated.
+/// The typed protocol (`AppServer`) reads current notifications; the seed's `codex/event/*` forms are a fallback for
+/// old agents. Missing or oddly typed fields never crash: the message is simply not translated.
 enum AgentTraffic {
     /// What one message means for the node.
     struct Translation: Equatable {
@@ -14,118 +14,160 @@ enum AgentTraffic {
         var agentState: AgentState?
         /// A server request to remember until answered (approvals).
         var serverRequest: (id: String, request: PendingServerRequest)?
+        /// The agent's version, from its `initialize` answer.
+        var agentVersion: String?
 
         static func == (lhs: Translation, rhs: Translation) -> Bool {
             lhs.bodies == rhs.bodies && lhs.turnID == rhs.turnID && lhs.agentState == rhs.agentState
                 && lhs.serverRequest?.id == rhs.serverRequest?.id
-                && lhs.serverRequest?.request == rhs.serverRequest?.request
+                && lhs.serverRequest?.request == rhs.serverRequest?.request && lhs.agentVersion == rhs.agentVersion
         }
     }
 
     static func translate(_ payload: JSONValue) -> Translation {
         var result = Translation()
-        guard let method = payload["method"]?.stringValue else { return result }
-        let params = payload["params"] ?? .null
-        result.turnID = params["turnId"]?.stringValue ?? params["turn"]?["id"]?.stringValue
-        if let id = payload["id"], !id.isNull {
+        let message = AppServer.Message(payload)
+        result.turnID = message.turnID
+        switch message {
+        case .response(_, let answer):
+            // Only the initialize answer has a `userAgent`; it tells the node's agent version.
+            result.agentVersion = AppServer.InitializeResponse(answer)?.agentVersion
+            return result
+        case .request(let id, let method, let params):
             // A server request: the agent waits for the worker's answer.
-            let command = params["command"].flatMap(commandText)
+            let command = params["command"].flatMap(AppServer.CommandExecution.commandText)
             result.serverRequest = (requestKey(id), PendingServerRequest(method: method, command: command))
-            if method.hasSuffix("requestApproval") || method == "execCommandApproval" || method == "applyPatchApproval"
-            {
+            if AppServer.ServerRequestMethod(rawValue: method)?.isApproval == true {
                 result.agentState = .waitingForApproval
             }
             return result
+        case .notification(let method, let params):
+            if let known = AppServer.NotificationMethod(rawValue: method) {
+                translate(known, params, into: &result)
+            } else if let legacy = AppServer.LegacyEventMethod(rawValue: method) {
+                result.bodies = translate(legacy, params)
+            }
+            return result
+        case .errorResponse, .unrecognised:
+            return result
         }
+    }
+
+    private static func translate(
+        _ method: AppServer.NotificationMethod, _ params: JSONValue, into result: inout Translation
+    ) {
         switch method {
-        case "turn/started":
+        case .turnStarted:
             result.bodies = [.turnStarted]
             result.agentState = .working
-        case "turn/completed":
+        case .turnCompleted:
+            // Read tolerantly: a status this version does not know is passed on as it came.
             let turn = params["turn"] ?? .null
-            let error = turn["error"]?["message"]?.stringValue
-            result.bodies = [.turnComplete(status: turn["status"]?.stringValue, error: error)]
+            result.bodies = [
+                .turnComplete(
+                    status: turn["status"]?.stringValue, error: turn["error"].flatMap(AppServer.TurnError.init)?.message
+                )
+            ]
             result.agentState = .idle
-        case "item/agentMessage/delta":
-            if let delta = params["delta"]?.stringValue { result.bodies = [.assistantDelta(content: delta)] }
-        case "item/started":
-            let item = params["item"] ?? .null
-            if item["type"]?.stringValue == "commandExecution" {
+        case .agentMessageDelta:
+            if let delta = AppServer.ItemDelta(params) { result.bodies = [.assistantDelta(content: delta.delta)] }
+        case .itemStarted:
+            if case .commandExecution(let command) = AppServer.ItemNotification(params)?.item {
                 result.bodies = [
-                    .commandStarted(command: commandText(item["command"] ?? .null) ?? "", cwd: item["cwd"]?.stringValue)
+                    .commandStarted(command: command.command, cwd: command.cwd.isEmpty ? nil : command.cwd)
                 ]
             }
-        case "item/completed":
-            let item = params["item"] ?? .null
-            switch item["type"]?.stringValue {
-            case "agentMessage":
-                if let text = item["text"]?.stringValue { result.bodies = [.assistant(content: text)] }
-            case "commandExecution":
+        case .itemCompleted:
+            switch AppServer.ItemNotification(params)?.item {
+            case .agentMessage(_, let text):
+                result.bodies = [.assistant(content: text)]
+            case .commandExecution(let command):
                 result.bodies = [
                     .commandCompleted(
-                        command: commandText(item["command"] ?? .null) ?? "", exitCode: item["exitCode"]?.intValue,
-                        output: item["aggregatedOutput"]?.stringValue)
+                        command: command.command, exitCode: command.exitCode, output: command.aggregatedOutput)
                 ]
             default:
                 break
             }
-        case "thread/tokenUsage/updated":
-            if let usage = tokenUsage(params["tokenUsage"]) { result.bodies = [.usage(usage)] }
-        case "thread/status/changed":
-            let status = params["status"] ?? .null
-            let type = status["type"]?.stringValue ?? "unknown"
-            let flags = status["activeFlags"]?.arrayValue?.compactMap(\.stringValue) ?? []
-            result.bodies = [.agentStatus(status: type, flags: flags)]
-            switch type {
-            case "idle": result.agentState = .idle
-            case "active": result.agentState = flags.contains("waitingOnApproval") ? .waitingForApproval : .working
-            case "systemError": result.agentState = .error
-            default: break
-            }
-        case "error":
-            let error = params["error"] ?? .null
-            let message = error["message"]?.stringValue ?? "agent error"
-            result.bodies = [
-                .agentError(
-                    message: message, code: error["codexErrorInfo"].flatMap(errorCode),
-                    willRetry: params["willRetry"]?.boolValue)
-            ]
-        case "codex/event/agent_message_content_delta", "codex/event/agent_message_delta":
-            if let delta = params["msg"]?["delta"]?.stringValue { result.bodies = [.assistantDelta(content: delta)] }
-        case "codex/event/agent_message":
-            if let message = params["msg"]?["message"]?.stringValue { result.bodies = [.assistant(content: message)] }
-        case "codex/event/token_count":
-            let total = params["msg"]?["info"]?["total_token_usage"]
-            if let tokens = total?["total_tokens"]?.intValue {
+        case .tokenUsageUpdated:
+            if let usage = AppServer.TokenUsageUpdated(params) {
                 result.bodies = [
                     .usage(
                         TokenUsage(
-                            totalTokens: tokens, inputTokens: total?["input_tokens"]?.intValue,
-                            cachedInputTokens: total?["cached_input_tokens"]?.intValue,
-                            outputTokens: total?["output_tokens"]?.intValue,
-                            reasoningOutputTokens: total?["reasoning_output_tokens"]?.intValue))
+                            totalTokens: usage.total.totalTokens, inputTokens: usage.total.inputTokens,
+                            cachedInputTokens: usage.total.cachedInputTokens, outputTokens: usage.total.outputTokens,
+                            reasoningOutputTokens: usage.total.reasoningOutputTokens,
+                            modelContextWindow: usage.modelContextWindow))
                 ]
             }
-        case "codex/event/error":
-            if let message = params["msg"]?["message"]?.stringValue {
-                result.bodies = [.agentError(message: message, code: nil, willRetry: nil)]
+        case .threadStatusChanged:
+            let status = AppServer.ThreadStatusChanged(params)?.status ?? .other("unknown")
+            result.bodies = [.agentStatus(status: status.type, flags: status.flags)]
+            switch status {
+            case .idle: result.agentState = .idle
+            case .active(let flags):
+                result.agentState =
+                    flags.contains(AppServer.ThreadStatus.waitingOnApproval) ? .waitingForApproval : .working
+            case .systemError: result.agentState = .error
+            case .notLoaded, .other: break
             }
-        default:
+        case .error:
+            if let error = AppServer.ErrorNotification(params) {
+                result.bodies = [
+                    .agentError(
+                        message: error.error.message, code: error.error.code,
+                        willRetry: params["willRetry"]?.boolValue)
+                ]
+            }
+        case .warning, .configWarning, .deprecationNotice:
+            if let warning = AppServer.Warning(method: method, params: params) {
+                result.bodies = [.agentWarning(message: warning.text, kind: method.rawValue)]
+            }
+        case .threadStarted, .reasoningSummaryTextDelta, .reasoningSummaryPartAdded, .commandExecutionOutputDelta,
+            .serverRequestResolved, .rateLimitsUpdated:
             break
         }
-        return result
+    }
+
+    private static func translate(_ method: AppServer.LegacyEventMethod, _ params: JSONValue) -> [StreamEvent.Body] {
+        let event = params["msg"] ?? .null
+        switch method {
+        case .agentMessageContentDelta, .agentMessageDelta:
+            return event["delta"]?.stringValue.map { [.assistantDelta(content: $0)] } ?? []
+        case .agentMessage:
+            return event["message"]?.stringValue.map { [.assistant(content: $0)] } ?? []
+        case .tokenCount:
+            let total = event["info"]?["total_token_usage"]
+            guard let tokens = total?["total_tokens"]?.intValue else { return [] }
+            return [
+                .usage(
+                    TokenUsage(
+                        totalTokens: tokens, inputTokens: total?["input_tokens"]?.intValue,
+                        cachedInputTokens: total?["cached_input_tokens"]?.intValue,
+                        outputTokens: total?["output_tokens"]?.intValue,
+                        reasoningOutputTokens: total?["reasoning_output_tokens"]?.intValue))
+            ]
+        case .error:
+            return event["message"]?.stringValue.map { [.agentError(message: $0, code: nil, willRetry: nil)] } ?? []
+        }
     }
 
     /// The worker's answer to a server request (`direction: to_agent`): the decision text, if any.
     static func answerDecision(_ payload: JSONValue) -> String? {
-        if let error = payload["error"], !error.isNull {
+        switch AppServer.Message(payload) {
+        case .errorResponse(_, let error):
             return "error: \(error["message"]?.stringValue ?? "rejected")"
+        case .response(_, let result):
+            if let decision = result["decision"].flatMap(AppServer.ApprovalDecision.name(of:)) { return decision }
+            return result["permissions"] != nil ? "permissions" : nil
+        default:
+            return nil
         }
-        let result = payload["result"] ?? .null
-        if let decision = result["decision"]?.stringValue { return decision }
-        if let decision = result["decision"]?.objectValue?.keys.first { return decision }
-        if result["permissions"] != nil { return "permissions" }
-        return nil
+    }
+
+    /// A `worker_error` that is a warning for people rather than a failure, as its stream event.
+    static func workerWarning(code: String?, message: String) -> StreamEvent.Body? {
+        code == "agent_version_untested" ? .agentWarning(message: message, kind: "agent_version_untested") : nil
     }
 
     /// The key under which a JSON-RPC id is remembered (ids may be strings or numbers).
@@ -135,27 +177,5 @@ enum AgentTraffic {
         case .number: "n:\(id.intValue.map(String.init) ?? "\(id)")"
         default: "v:\(id)"
         }
-    }
-
-    private static func tokenUsage(_ value: JSONValue?) -> TokenUsage? {
-        guard let value, let total = value["total"], let tokens = total["totalTokens"]?.intValue else { return nil }
-        return TokenUsage(
-            totalTokens: tokens, inputTokens: total["inputTokens"]?.intValue,
-            cachedInputTokens: total["cachedInputTokens"]?.intValue, outputTokens: total["outputTokens"]?.intValue,
-            reasoningOutputTokens: total["reasoningOutputTokens"]?.intValue,
-            modelContextWindow: value["modelContextWindow"]?.intValue)
-    }
-
-    private static func commandText(_ value: JSONValue) -> String? {
-        if let text = value.stringValue { return text }
-        if let parts = value.arrayValue?.compactMap(\.stringValue), !parts.isEmpty {
-            return parts.joined(separator: " ")
-        }
-        return nil
-    }
-
-    private static func errorCode(_ value: JSONValue) -> String? {
-        if let text = value.stringValue { return text }
-        return value.objectValue?.keys.sorted().first
     }
 }

@@ -119,6 +119,10 @@ extension RouterCore {
     /// An app-server message: translate, update the node through `NodeRecord.apply`, remember approvals.
     private mutating func agentSpoke(swarmIndex: Int, nodeID: Int, injectionID: InjectionID?, payload: JSONValue) {
         let translation = AgentTraffic.translate(payload)
+        if let version = translation.agentVersion, snapshot.swarms[swarmIndex].nodes[nodeID].agentVersion != version {
+            snapshot.swarms[swarmIndex].nodes[nodeID].agentVersion = version
+            effects.append(.persist)
+        }
         if let (id, request) = translation.serverRequest {
             // A request the agent waits on changes more than the journal can rebuild: save the snapshot.
             snapshot.swarms[swarmIndex].nodes[nodeID].pendingServerRequests[id] = request
@@ -161,6 +165,10 @@ extension RouterCore {
     /// A `worker_error` line: report it, and close the injection it killed so clients stop waiting.
     private mutating func workerFailed(swarmIndex: Int, nodeID: Int, record: OutboxRecord) {
         let message = record.error ?? "worker error"
+        if let warning = AgentTraffic.workerWarning(code: record.code, message: message) {
+            emitStream(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: record.injectionID, warning)
+            return
+        }
         snapshot.swarms[swarmIndex].nodes[nodeID].lastError = message
         emitStream(
             swarmIndex: swarmIndex, nodeID: nodeID, injectionID: record.injectionID,

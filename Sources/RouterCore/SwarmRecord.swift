@@ -70,6 +70,8 @@ package struct NodeRecord: Sendable, Hashable, Codable {
     package var lastActivityAt: Date?
     package var totalTokens = 0
     package var lastError: String?
+    /// The agent's version from its `initialize` answer, once seen.
+    package var agentVersion: String?
     /// The highest worker `seq` processed; lower or equal ones are duplicates.
     package var lastWorkerSeq = 0
     /// Last `total_tokens` reported per injection, to drop repeated usage notifications.
@@ -93,7 +95,7 @@ package struct NodeRecord: Sendable, Hashable, Codable {
             nodeID: id, hostname: hostname, state: agentState, injectionID: currentInjection,
             turnStartedAt: turnStartedAt.map(WireTimestamp.string(from:)),
             lastActivityAt: lastActivityAt.map(WireTimestamp.string(from:)), totalTokens: totalTokens,
-            lastError: lastError)
+            lastError: lastError, agentVersion: agentVersion)
     }
 }
 

@@ -1,51 +1,39 @@
 import CodeswarmProtocol
 
-/// The messages the worker sends to the agent, as JSON-RPC values without a `jsonrpc` member (as codex expects).
+/// The messages the worker sends to the agent, built from the typed app-server protocol (`AppServer`).
 enum AgentRequests {
     static func initialize(id: Int) -> JSONValue {
-        request(
-            id: id, method: "initialize",
-            params: [
-                "clientInfo": [
-                    "name": "codeswarm", "title": "Codeswarm",
-                    "version": .string(AgentSessionConfiguration.clientVersion),
-                ],
-                "capabilities": ["experimentalApi": false],
-            ])
+        AppServer.Message.request(
+            id: id, .initialize,
+            AppServer.InitializeParams(
+                clientName: "codeswarm", clientTitle: "Codeswarm",
+                clientVersion: AgentSessionConfiguration.clientVersion
+            ).json
+        ).json
     }
 
-    static let initialized: JSONValue = ["method": "initialized"]
+    static let initialized = AppServer.Message.notification(
+        method: AppServer.ClientNotificationMethod.initialized.rawValue, params: .null
+    ).json
 
     /// `thread/start`, or `thread/resume` of `resumingThread` after an agent restart (codex keeps the history).
     static func openThread(id: Int, configuration: AgentSessionConfiguration, resumingThread: String?) -> JSONValue {
-        var params: [String: JSONValue] = [
-            "cwd": .string(configuration.workingDirectory),
-            "sandbox": .string(configuration.sandbox),
-            "approvalPolicy": .string(configuration.approvalPolicy),
-        ]
-        if let model = configuration.model { params["model"] = .string(model) }
-        if let resumingThread {
-            params["threadId"] = .string(resumingThread)
-            return request(id: id, method: "thread/resume", params: .object(params))
-        }
-        return request(id: id, method: "thread/start", params: .object(params))
+        let params = AppServer.ThreadOpenParams(
+            threadID: resumingThread, cwd: configuration.workingDirectory, sandbox: configuration.sandbox,
+            approvalPolicy: configuration.approvalPolicy, model: configuration.model)
+        return AppServer.Message.request(id: id, resumingThread == nil ? .threadStart : .threadResume, params.json).json
     }
 
     static func turnStart(id: Int, threadID: String, text: String) -> JSONValue {
-        request(
-            id: id, method: "turn/start",
-            params: [
-                "threadId": .string(threadID),
-                "input": [["type": "text", "text": .string(text), "text_elements": []]],
-            ])
+        AppServer.Message.request(
+            id: id, .turnStart, AppServer.TurnStartParams(threadID: threadID, input: [.init(text: text)]).json
+        ).json
     }
 
     static func turnInterrupt(id: Int, threadID: String, turnID: String) -> JSONValue {
-        request(id: id, method: "turn/interrupt", params: ["threadId": .string(threadID), "turnId": .string(turnID)])
-    }
-
-    private static func request(id: Int, method: String, params: JSONValue) -> JSONValue {
-        ["id": .number(Double(id)), "method": .string(method), "params": params]
+        AppServer.Message.request(
+            id: id, .turnInterrupt, AppServer.TurnInterruptParams(threadID: threadID, turnID: turnID).json
+        ).json
     }
 
     /// The message as one line: compact JSON and a newline.

@@ -26,7 +26,7 @@ extension AgentSession {
                 injection: turn?.injectionID)
             return
         }
-        let message = JSONRPCMessage(value)
+        let message = AppServer.Message(value)
         let injection = label(message)
         emit(.appendOutbox(record(.codexRPC, injection: injection, payload: value)))
         switch message {
@@ -57,10 +57,12 @@ extension AgentSession {
     /// The injection a message belongs to, decided by the turn it names, never by which prompt was sent last.
     ///
     /// Responses are labelled by the request they answer. Requests and notifications naming a known turn get that
-    /// turn's injection; one naming an unknown turn while our `turn/start` awaits its response is that turn (and
-    /// the id is learnt). Messages naming no turn (thread status, rate limits) belong to the turn running now,
-    /// or to none; `serverRequest/resolved` follows the request it resolves.
-    mutating func label(_ message: JSONRPCMessage) -> InjectionID? {
+    /// turn's injection. A `turn/started` naming an unknown turn while ours has no id yet is that turn (and the id is
+    /// learnt); any other message naming an unknown turn belongs to no injection: after `thread/resume` codex
+    /// repeats the last usage of an earlier turn, which must not be taken for the new one. Messages naming no turn
+    /// (thread status, rate limits) belong to the turn running now, or to none; `serverRequest/resolved` follows
+    /// the request it resolves.
+    mutating func label(_ message: AppServer.Message) -> InjectionID? {
         switch message {
         case .response(let id, _), .errorResponse(let id, _):
             guard let number = id.intValue, let pending = pendingRequests[number] else { return nil }
@@ -71,13 +73,17 @@ extension AgentSession {
         case .request, .notification:
             if let turnID = message.turnID {
                 if let known = turnInjections[turnID] { return known }
-                guard var running = turn, running.turnID == nil else { return nil }
+                guard message.notificationMethod == .turnStarted, var running = turn, running.turnID == nil else {
+                    return nil
+                }
                 running.turnID = turnID
                 turn = running
                 turnInjections[turnID] = running.injectionID
                 return running.injectionID
             }
-            if case .notification("serverRequest/resolved", let params) = message, let requestID = params["requestId"] {
+            if message.notificationMethod == .serverRequestResolved,
+                let requestID = AppServer.ServerRequestResolved(message.params)?.requestID
+            {
                 return answeredRequests.removeValue(forKey: requestID) ?? turn?.injectionID
             }
             return turn?.injectionID
@@ -90,10 +96,11 @@ extension AgentSession {
         guard let number = id.intValue, let pending = pendingRequests.removeValue(forKey: number) else { return }
         switch pending {
         case .initialize:
+            checkVersion(AppServer.InitializeResponse(result))
             emit(.writeToAgent(AgentRequests.line(AgentRequests.initialized)))
             openThread()
         case .openThread:
-            guard let thread = result["thread"]?["id"]?.stringValue else {
+            guard let thread = AppServer.ThreadOpenResponse.threadID(in: result) else {
                 reportError(.agentError, "the agent opened a thread without an id; stopping it")
                 stopAgent()
                 return
@@ -103,7 +110,7 @@ extension AgentSession {
             agent = .ready
             startNextTurn(now: now)
         case .turnStart(let injection):
-            guard let turnID = result["turn"]?["id"]?.stringValue else { return }
+            guard let turnID = result["turn"].flatMap(AppServer.Turn.init)?.id else { return }
             turnInjections[turnID] = injection
             if var running = turn, running.requestID == number {
                 running.turnID = turnID
@@ -116,7 +123,7 @@ extension AgentSession {
 
     private mutating func errorArrived(id: JSONValue, error: JSONValue, now: Duration) {
         guard let number = id.intValue, let pending = pendingRequests.removeValue(forKey: number) else { return }
-        let text = JSONRPCMessage.describe(error: error)
+        let text = AppServer.Message.describe(error: error)
         switch pending {
         case .initialize:
             reportError(.agentError, "the agent refused initialize: \(text); stopping it")
@@ -140,8 +147,8 @@ extension AgentSession {
     }
 
     private mutating func notificationArrived(method: String, params: JSONValue, now: Duration) {
-        guard method == "turn/completed", let turnID = params["turn"]?["id"]?.stringValue,
-            let running = turn, running.turnID == turnID
+        guard AppServer.NotificationMethod(rawValue: method) == .turnCompleted,
+            let turnID = AppServer.TurnNotification(params)?.turn.id, let running = turn, running.turnID == turnID
         else { return }
         // A completed turn shows the agent works again, so the restart backoff starts over.
         consecutiveRestarts = 0
@@ -154,6 +161,19 @@ extension AgentSession {
         if let injection { answeredRequests[id] = injection }
         emit(.writeToAgent(AgentRequests.line(reply)))
         emit(.appendOutbox(record(.codexRPC, injection: injection, payload: reply, direction: "to_agent")))
+    }
+
+    /// Warns once per version when the agent's version (from `initialize`) is outside the tested range.
+    private mutating func checkVersion(_ response: AppServer.InitializeResponse?) {
+        let text = response?.agentVersion ?? "unknown"
+        guard text != checkedAgentVersion else { return }
+        checkedAgentVersion = text
+        if let version = AppServer.Version(text), AppServer.TestedVersions.contains(version) { return }
+        reportError(
+            .agentVersionUntested,
+            "the agent reports version \(text) (user agent \"\(response?.userAgent ?? "")\"), outside the tested "
+                + "range \(AppServer.TestedVersions.text) (CI runs codex \(AppServer.TestedVersions.pinned)); "
+                + "events may be missing or misread; see USER_GUIDE \"Running codex on a cluster\"")
     }
 
     private mutating func openThread() {

@@ -71,6 +71,8 @@ package struct AgentSession: Sendable {
     var turnInjections: [String: InjectionID] = [:]
     /// Server requests we answered, by request id, so `serverRequest/resolved` (which names no turn) is labelled.
     var answeredRequests: [JSONValue: InjectionID] = [:]
+    /// The agent version last checked against the tested range (each version is reported once).
+    var checkedAgentVersion: String?
     /// Agent exits since the last completed turn; drives the backoff and the restart limit.
     var consecutiveRestarts = 0
     var shutdown: ShutdownPhase = .running

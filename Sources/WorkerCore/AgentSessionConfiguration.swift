@@ -7,9 +7,6 @@ package struct AgentSessionConfiguration: Sendable, Hashable {
         package var description: String
     }
 
-    /// The decisions an approval request can be answered with (`CommandExecutionApprovalDecision` strings).
-    package static let approvalDecisions: Set<String> = ["accept", "acceptForSession", "decline", "cancel"]
-
     /// The version the worker reports in `initialize.clientInfo`.
     package static let clientVersion = "0.1.0"
 
@@ -20,7 +17,7 @@ package struct AgentSessionConfiguration: Sendable, Hashable {
     package var sandbox: String
     package var approvalPolicy: String
     /// The answer to every approval request: `accept`, `acceptForSession`, `decline` or `cancel`.
-    package var approvalDecision: String
+    package var approvalDecision: AppServer.ApprovalDecision
     package var model: String?
     /// Agent silence during a turn after which the turn is reported stalled.
     package var stallTimeout: Duration
@@ -37,10 +34,10 @@ package struct AgentSessionConfiguration: Sendable, Hashable {
     package init(
         settings: WorkerSettings, jobID: JobID, nodeID: Int, workingDirectory: String, stopGrace: Duration = .seconds(5)
     ) throws(InvalidSetting) {
-        guard Self.approvalDecisions.contains(settings.approvalDecision) else {
+        guard let decision = AppServer.ApprovalDecision(rawValue: settings.approvalDecision) else {
             throw InvalidSetting(
                 description: "approval_decision \"\(settings.approvalDecision)\" is not one of "
-                    + Self.approvalDecisions.sorted().joined(separator: ", "))
+                    + AppServer.ApprovalDecision.allCases.map(\.rawValue).sorted().joined(separator: ", "))
         }
         if let heartbeat = settings.heartbeatSeconds, !(0.1...3600).contains(heartbeat) {
             throw InvalidSetting(description: "heartbeat_seconds must be between 0.1 and 3600, got \(heartbeat)")
@@ -54,7 +51,7 @@ package struct AgentSessionConfiguration: Sendable, Hashable {
         self.workingDirectory = workingDirectory
         self.sandbox = settings.sandbox
         self.approvalPolicy = settings.approvalPolicy
-        self.approvalDecision = settings.approvalDecision
+        self.approvalDecision = decision
         self.model = settings.model
         self.stallTimeout = .seconds(settings.stallTimeoutSeconds)
         self.restartLimit = settings.restartLimit

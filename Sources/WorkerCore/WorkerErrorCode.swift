@@ -24,6 +24,9 @@ package enum WorkerErrorCode: String, Sendable, Hashable, CaseIterable {
     case inboxReset = "inbox_reset"
     /// A queued injection that never started because the worker is stopping.
     case injectionDropped = "injection_dropped"
+    /// A warning, not a failure: the agent's version (from `initialize`) is outside the tested range
+    /// (`AppServer.TestedVersions`); the router shows it as `agent_warning`.
+    case agentVersionUntested = "agent_version_untested"
     /// On shutdown the interrupted turn did not complete within `drainSeconds`.
     case drainTimeout = "drain_timeout"
 }

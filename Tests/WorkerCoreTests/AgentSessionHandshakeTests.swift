@@ -33,7 +33,8 @@ import Testing
         #expect(initialize["jsonrpc"] == nil)
         #expect(started.errorCodes.isEmpty)
 
-        let initialized = harness.agent(#"{"id":0,"result":{"userAgent":"codex"}}"#)
+        let initialized = harness.agent(
+            #"{"id":0,"result":{"userAgent":"codeswarm/0.163.0 (Debian 12.0.0; x86_64) xterm (codeswarm; 0.1.0)"}}"#)
         #expect(initialized.agentMethods == ["initialized", "thread/start"])
         #expect(initialized.agentMessages[0]["params"] == nil)
         let params = try #require(initialized.agentMessages[1]["params"])

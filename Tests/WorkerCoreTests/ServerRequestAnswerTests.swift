@@ -24,9 +24,13 @@ import Testing
         Case(method: "item/fileChange/requestApproval", decision: "decline", result: ["decision": "decline"]),
         Case(method: "execCommandApproval", decision: "accept", result: ["decision": "approved"]),
         Case(method: "execCommandApproval", decision: "acceptForSession", result: ["decision": "approved_for_session"]),
-        Case(method: "execCommandApproval", decision: "decline", result: ["decision": "denied"]),
+        Case(
+            method: "execCommandApproval", decision: "decline",
+            result: ["decision": ["denied": ["rejection": "declined by the Codeswarm worker's approval policy"]]]),
         Case(method: "applyPatchApproval", decision: "cancel", result: ["decision": "abort"]),
-        Case(method: "applyPatchApproval", decision: "decline", result: ["decision": "denied"]),
+        Case(
+            method: "applyPatchApproval", decision: "decline",
+            result: ["decision": ["denied": ["rejection": "declined by the Codeswarm worker's approval policy"]]]),
         Case(
             method: "item/permissions/requestApproval", decision: "decline",
             result: ["permissions": [:], "scope": "turn"]),

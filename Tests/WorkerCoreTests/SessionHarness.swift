@@ -43,7 +43,7 @@ struct SessionHarness {
     mutating func ready() {
         _ = session.handle(.workerStarted(hostname: "node-a", pid: 42, now: now))
         _ = session.handle(.agentStarted(pid: 100, now: now))
-        _ = agent(#"{"id":0,"result":{"userAgent":"x"}}"#)
+        _ = agent(#"{"id":0,"result":{"userAgent":"codeswarm/0.163.0 (Debian 12.0.0; x86_64)"}}"#)
         _ = agent(#"{"id":1,"result":{"thread":{"id":"thr_1"}}}"#)
     }
 

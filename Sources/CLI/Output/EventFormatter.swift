@@ -53,6 +53,8 @@ struct EventFormatter {
             return ["\(label) -- \(kind): \(decision)\(command.map { " (\($0))" } ?? "")"]
         case .agentError(let message, let code, _):
             return ["\(label) !! \(code.map { "\($0): " } ?? "")\(message)"]
+        case .agentWarning(let message, let kind):
+            return ["\(label) -- warning (\(kind)): \(message)"]
         case .nodeStarted(let hostname):
             return ["\(label) -- worker started on \(hostname ?? "?")"]
         case .nodeEnded(let reason):

@@ -79,6 +79,8 @@ struct InjectionTracker {
             return [.text(nodeID: node, content), .endOfAnswer(nodeID: node)]
         case .agentError(let message, let code, _):
             return [.note("node \(node): agent error\(code.map { " (\($0))" } ?? ""): \(message)")]
+        case .agentWarning(let message, _):
+            return [.note("node \(node): warning: \(message)")]
         case .approvalAnswered(let kind, let decision, let command):
             return [.note("node \(node): \(kind) answered \(decision)\(command.map { ": \($0)" } ?? "")")]
         case .usage(let usage):

@@ -9,11 +9,10 @@ extension AppServer {
             self.turn = turn
         }
 
+        /// Reads the params; nil without a readable turn (a missing thread id reads as empty: decode tolerantly).
         package init?(_ json: JSONValue) {
-            guard let threadID = json["threadId"]?.stringValue, let turn = json["turn"].flatMap(Turn.init) else {
-                return nil
-            }
-            self.init(threadID: threadID, turn: turn)
+            guard let turn = json["turn"].flatMap(Turn.init) else { return nil }
+            self.init(threadID: json["threadId"]?.stringValue ?? "", turn: turn)
         }
 
         package var json: JSONValue { ["threadId": .string(threadID), "turn": turn.json] }
@@ -34,11 +33,10 @@ extension AppServer {
         }
 
         package init?(_ json: JSONValue) {
-            guard let item = json["item"], let threadID = json["threadId"]?.stringValue,
-                let turnID = json["turnId"]?.stringValue
-            else { return nil }
+            guard let item = json["item"] else { return nil }
             self.init(
-                item: ThreadItem(item), threadID: threadID, turnID: turnID,
+                item: ThreadItem(item), threadID: json["threadId"]?.stringValue ?? "",
+                turnID: json["turnId"]?.stringValue ?? "",
                 atMs: (json["startedAtMs"] ?? json["completedAtMs"])?.intValue ?? 0)
         }
 

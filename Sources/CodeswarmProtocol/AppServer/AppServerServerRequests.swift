@@ -64,12 +64,12 @@ extension AppServer {
         case decline
         case cancel
 
-        /// The legacy v1 `ReviewDecision` (snake_case) for this decision.
-        package var legacyReviewDecision: String {
+        /// The legacy v1 `ReviewDecision` (snake_case) for this decision; a denial carries its reason.
+        package var legacyReviewDecision: JSONValue {
             switch self {
             case .accept: "approved"
             case .acceptForSession: "approved_for_session"
-            case .decline: "denied"
+            case .decline: ["denied": ["rejection": "declined by the Codeswarm worker's approval policy"]]
             case .cancel: "abort"
             }
         }

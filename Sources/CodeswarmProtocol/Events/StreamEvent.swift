@@ -42,6 +42,9 @@ package struct StreamEvent: Sendable, Hashable {
         case approvalAnswered(kind: String, decision: String, command: String?)
         /// Extension: an error from the agent or the worker (stall, crash, restart, bad inbox line).
         case agentError(message: String, code: String?, willRetry: Bool?)
+        /// Extension: a warning for people, not a failure: codex's own `warning`, `configWarning` or
+        /// `deprecationNotice` (`kind` names which), or the worker's `agent_version_untested`.
+        case agentWarning(message: String, kind: String)
         /// Extension: the node's worker wrote `start`.
         case nodeStarted(hostname: String?)
         /// Extension: the node's worker wrote `complete` or vanished.
@@ -60,6 +63,7 @@ package struct StreamEvent: Sendable, Hashable {
             case .commandCompleted: "command_completed"
             case .approvalAnswered: "approval_answered"
             case .agentError: "agent_error"
+            case .agentWarning: "agent_warning"
             case .nodeStarted: "node_started"
             case .nodeEnded: "node_ended"
             }
@@ -68,7 +72,8 @@ package struct StreamEvent: Sendable, Hashable {
         /// Every stream event name.
         package static let names: Set<String> = [
             "turn_started", "assistant_delta", "assistant", "turn_complete", "usage", "agent_status",
-            "command_started", "command_completed", "approval_answered", "agent_error", "node_started", "node_ended",
+            "command_started", "command_completed", "approval_answered", "agent_error", "agent_warning", "node_started",
+            "node_ended",
         ]
     }
 }
@@ -153,6 +158,9 @@ extension StreamEvent {
             try container.encode(message, forKey: "message")
             try container.encodeIfPresent(code, forKey: "code")
             try container.encodeIfPresent(willRetry, forKey: "will_retry")
+        case .agentWarning(let message, let kind):
+            try container.encode(message, forKey: "message")
+            try container.encode(kind, forKey: "kind")
         case .nodeStarted(let hostname):
             try container.encodeIfPresent(hostname, forKey: "hostname")
         case .nodeEnded(let reason):
@@ -187,6 +195,7 @@ extension StreamEvent {
             body = .agentError(
                 message: try text("message"), code: try optionalText("code"),
                 willRetry: try container.decodeIfPresent(Bool.self, forKey: "will_retry"))
+        case "agent_warning": body = .agentWarning(message: try text("message"), kind: try text("kind"))
         case "node_started": body = .nodeStarted(hostname: try optionalText("hostname"))
         case "node_ended": body = .nodeEnded(reason: try text("reason"))
         default:

@@ -69,10 +69,13 @@ package struct NodeSummary: Sendable, Hashable, Codable {
     package var totalTokens: Int
     /// The last error the node reported.
     package var lastError: String?
+    /// The agent's version from its `initialize` answer (`0.163.0`; the demo agent says `0.163.0-demo`).
+    package var agentVersion: String?
 
     package init(
         nodeID: Int, hostname: String? = nil, state: AgentState, injectionID: InjectionID? = nil,
-        turnStartedAt: String? = nil, lastActivityAt: String? = nil, totalTokens: Int = 0, lastError: String? = nil
+        turnStartedAt: String? = nil, lastActivityAt: String? = nil, totalTokens: Int = 0, lastError: String? = nil,
+        agentVersion: String? = nil
     ) {
         self.nodeID = nodeID
         self.hostname = hostname
@@ -82,11 +85,13 @@ package struct NodeSummary: Sendable, Hashable, Codable {
         self.lastActivityAt = lastActivityAt
         self.totalTokens = totalTokens
         self.lastError = lastError
+        self.agentVersion = agentVersion
     }
 
     enum CodingKeys: String, CodingKey {
         case hostname, state
         case nodeID = "node_id"
+        case agentVersion = "agent_version"
         case injectionID = "injection_id"
         case turnStartedAt = "turn_started_at"
         case lastActivityAt = "last_activity_at"

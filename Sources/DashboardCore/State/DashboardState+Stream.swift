@@ -80,6 +80,9 @@ extension DashboardState {
             transcript.append(.error, message + suffix, turnKey: turnKey, injectionID: injection)
             node.lastError = message
             if willRetry != true { node.state = .error }
+        case .agentWarning(let message, _):
+            // Codex's own warnings (bubblewrap missing, unknown model, deprecations): shown, the state unchanged.
+            transcript.append(.info, "warning: \(message)", turnKey: turnKey)
         case .nodeStarted(let hostname):
             node.hostname = hostname ?? node.hostname
             if node.state == .starting { node.state = .idle }
