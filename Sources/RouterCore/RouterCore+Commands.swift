@@ -52,7 +52,7 @@ extension RouterCore {
                     SwarmStatusReply(
                         requestID: requestID, swarmID: swarm.id, jobID: swarm.jobID ?? JobID(""),
                         nodeCount: swarm.request.nodes, status: swarm.status,
-                        slurmState: swarm.slurmState ?? "UNKNOWN", provider: swarm.provider,
+                        slurmState: swarm.slurmState ?? "UNKNOWN", provider: ProviderName(rawValue: swarm.provider),
                         nodes: includeNodes ? swarm.nodes.map { $0.summary() } : nil, endedReason: swarm.endedReason,
                         timeLeftSeconds: swarm.timeLeftSeconds)))
         case .terminate(let swarmID, let force):

@@ -4,13 +4,13 @@ import Foundation
 extension RouterCore {
     /// Registers a swarm and asks the provider to start it; returns a rejection reason instead when it cannot.
     mutating func startLaunch(_ request: LaunchRequest, requestID: JSONValue) -> String? {
-        let provider = request.provider ?? settings.defaultProvider
+        let provider = request.provider?.rawValue ?? settings.defaultProvider
         guard settings.availableProviders.contains(provider) else {
             let known = settings.availableProviders.sorted().joined(separator: ", ")
             return "unknown provider \"\(provider)\": this router offers \(known) (set \"provider\" in the config)"
         }
         var resolved = request
-        resolved.provider = provider
+        resolved.provider = ProviderName(rawValue: provider)
         if provider == "slurm" {
             resolved.partition = request.partition ?? settings.defaultPartition
             resolved.time = request.time ?? settings.defaultTime
@@ -28,7 +28,7 @@ extension RouterCore {
         broadcast(
             .swarmLaunchProgress(
                 SwarmLaunchProgress(
-                    requestID: requestID, swarmID: swarmID, stage: "accepted",
+                    requestID: requestID, swarmID: swarmID, stage: .accepted,
                     message: "launching \(resolved.nodes) node(s) with the \(provider) provider",
                     nodeCount: resolved.nodes)))
         // The runtime starts it only once the record is saved (`RouterEffect` performs actions after the save).
@@ -57,7 +57,7 @@ extension RouterCore {
         broadcast(
             .swarmLaunchProgress(
                 SwarmLaunchProgress(
-                    requestID: swarm.launchRequestID, swarmID: swarmID, jobID: jobID, stage: "submitted",
+                    requestID: swarm.launchRequestID, swarmID: swarmID, jobID: jobID, stage: .submitted,
                     message: "job \(jobID) submitted; waiting for \(swarm.request.nodes) worker(s) to start",
                     nodesStarted: 0, nodeCount: swarm.request.nodes)))
         effects.append(.persist)
@@ -68,7 +68,7 @@ extension RouterCore {
     }
 
     mutating func handleLaunchProgress(
-        swarmID: SwarmID, stage: String, message: String, slurmState: String?, reason: String?
+        swarmID: SwarmID, stage: LaunchStage, message: String, slurmState: String?, reason: String?
     ) {
         guard let index = index(of: swarmID), snapshot.swarms[index].status == .starting else { return }
         if let slurmState { snapshot.swarms[index].slurmState = slurmState }
@@ -111,7 +111,7 @@ extension RouterCore {
                 .swarmLaunchProgress(
                     SwarmLaunchProgress(
                         requestID: swarm.launchRequestID, swarmID: swarm.id, jobID: swarm.jobID,
-                        stage: "workers_starting",
+                        stage: .workersStarting,
                         message: "\(started)/\(swarm.request.nodes) workers started", slurmState: swarm.slurmState,
                         nodesStarted: started, nodeCount: swarm.request.nodes)))
             return
@@ -130,7 +130,8 @@ extension RouterCore {
                 SwarmLaunched(
                     requestID: swarm.launchRequestID, swarmID: swarm.id, jobID: jobID, nodeCount: swarm.request.nodes,
                     partition: swarm.request.partition, time: swarm.request.time, account: swarm.request.account,
-                    qos: swarm.request.qos, provider: swarm.provider, agent: settings.agentDescription)))
+                    qos: swarm.request.qos, provider: ProviderName(rawValue: swarm.provider),
+                    agent: settings.agentDescription)))
         if !swarm.request.systemPrompt.isEmpty {
             for node in swarm.nodes {
                 enqueueInjection(

@@ -164,7 +164,7 @@ extension RouterCore {
             if snapshot.swarms[index].status == .starting, previous != observation.state, !observation.isFinished {
                 let reason = observation.reason.flatMap { $0 == "None" ? nil : $0 }
                 handleLaunchProgress(
-                    swarmID: snapshot.swarms[index].id, stage: observation.state.lowercased(),
+                    swarmID: snapshot.swarms[index].id, stage: LaunchStage(rawValue: observation.state.lowercased()),
                     message: "job \(jobID) is \(observation.state)" + (reason.map { " (\($0))" } ?? ""),
                     slurmState: observation.state, reason: reason)
             }

@@ -17,7 +17,7 @@ package enum RouterInput: Sendable {
     /// The provider has a job id for a launch (workers may not have started yet).
     case launchSubmitted(SwarmID, JobID, at: Date)
     /// The provider reports launch progress (queued in Slurm with a reason, running, …).
-    case launchProgressed(SwarmID, stage: String, message: String, slurmState: String?, reason: String?, at: Date)
+    case launchProgressed(SwarmID, stage: LaunchStage, message: String, slurmState: String?, reason: String?, at: Date)
     /// The provider could not launch.
     case launchFailed(SwarmID, reason: String, at: Date)
     /// The mailbox relay of `site` reported something.

@@ -51,8 +51,9 @@ package struct SwarmRecord: Sendable, Hashable, Codable {
         SwarmSummary(
             jobID: jobID ?? JobID(""), nodeCount: request.nodes, systemPrompt: request.systemPrompt,
             partition: request.partition, time: request.time, account: request.account, qos: request.qos,
-            status: status, provider: provider, slurmState: slurmState, endedReason: endedReason,
-            createdAt: WireTimestamp.string(from: createdAt), totalTokens: totalTokens, timeLeftSeconds: timeLeftSeconds
+            status: status, provider: ProviderName(rawValue: provider), slurmState: slurmState,
+            endedReason: endedReason, createdAt: WireTimestamp.string(from: createdAt), totalTokens: totalTokens,
+            timeLeftSeconds: timeLeftSeconds
         )
     }
 }

@@ -45,6 +45,13 @@ struct CommandTextTests {
         #expect(try LaunchCommand.parse(["--nodes", "2"]).nodes == 2)
     }
 
+    @Test("launch --provider is a ProviderName; help lists the known ones")
+    func launchProvider() throws {
+        #expect(try LaunchCommand.parse(["--provider", "slurm"]).provider == .slurm)
+        #expect(try LaunchCommand.parse(["--provider", "aws"]).provider == .other("aws"), "the router decides")
+        #expect(LaunchCommand.helpMessage().contains("local"))
+    }
+
     @Test("list --json is one document whose swarms are an array, oldest first, each with its id")
     func listJSONOrder() throws {
         let summary = { (created: String) in

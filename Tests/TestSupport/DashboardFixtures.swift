@@ -19,7 +19,7 @@ package enum DashboardFixtures {
 
     /// A running swarm summary.
     package static func summary(
-        job: String = "4242", nodes: Int = 4, status: SwarmState = .running, provider: String = "slurm",
+        job: String = "4242", nodes: Int = 4, status: SwarmState = .running, provider: ProviderName = .slurm,
         slurmState: String? = "RUNNING", createdSecondsAgo: Int = 600, tokens: Int? = 12_345, timeLeft: Int? = 3130,
         endedReason: String? = nil
     ) -> SwarmSummary {

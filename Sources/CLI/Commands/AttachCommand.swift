@@ -32,24 +32,24 @@ struct AttachCommand: AsyncParsableCommand {
         ) {
             envelope in
             if case .commandRejected(let rejection) = envelope.event, rejection.requestID == .string(requestID) {
-                Terminal.error(rejection.reason)
+                Console.error(rejection.reason)
                 return .finish(ExitCodes.failed)
             }
             if case .replayComplete = envelope.event, !announced {
                 announced = true
                 if status.status == .terminated {
                     // Nothing more will come: its end was before this replay.
-                    if !json { Terminal.out("== swarm \(swarm) ended\(status.endedReason.map { ": \($0)" } ?? "")") }
+                    if !json { Console.out("== swarm \(swarm) ended\(status.endedReason.map { ": \($0)" } ?? "")") }
                     return .finish(0)
                 }
-                if !json { Terminal.note("attached to swarm \(swarm); press Ctrl-C to detach") }
+                if !json { Console.note("attached to swarm \(swarm); press Ctrl-C to detach") }
                 return .keepReading
             }
             guard envelope.event.swarmID == swarm else { return .keepReading }
             if json {
-                Terminal.json(envelope)
+                Console.json(envelope)
             } else {
-                for line in formatter.format(envelope.event) { Terminal.out(line) }
+                for line in formatter.format(envelope.event) { Console.out(line) }
             }
             if case .swarmTerminated = envelope.event { return .finish(0) }
             return .keepReading

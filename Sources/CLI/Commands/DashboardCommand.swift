@@ -26,12 +26,12 @@ struct DashboardCommand: AsyncParsableCommand {
         // Connect once up front so a missing router is reported on a normal terminal, not inside curses.
         let first: RouterConnection
         do {
-            first = try await launcher.connect { message in Terminal.note(message) }
+            first = try await launcher.connect { message in Console.note(message) }
         } catch let conflict as RouterLauncher.ConfigConflict {
-            Terminal.error(conflict.description)
+            Console.error(conflict.description)
             throw ExitCode(ExitCodes.configuration)
         } catch {
-            Terminal.error("\(error)")
+            Console.error("\(error)")
             throw ExitCode(ExitCodes.unreachable)
         }
         let handoff = FirstConnection(first)
@@ -56,7 +56,7 @@ struct DashboardCommand: AsyncParsableCommand {
                 // Like any tool stopped by a signal: 128 + the signal number, after the terminal was restored.
                 throw ExitCode(128 + signal)
             }
-            Terminal.error("\(error)")
+            Console.error("\(error)")
             throw ExitCode(ExitCodes.failed)
         }
     }

@@ -68,19 +68,19 @@ struct InjectCommand: AsyncParsableCommand {
                 return try await conversation.run(command, requestID: requestID, resumable: SwarmID(swarmID)) {
                     envelope in
                     if json {
-                        if progress.isRelevant(envelope.event) { Terminal.json(envelope) }
+                        if progress.isRelevant(envelope.event) { Console.json(envelope) }
                         _ = progress.apply(envelope.event)
                     } else {
-                        progress.apply(envelope.event).forEach(Terminal.write)
+                        progress.apply(envelope.event).forEach(Console.write)
                     }
                     return progress.exitCode.map { .finish($0) } ?? .keepReading
                 }
             }
             group.addTask {
                 for await _ in interrupts {
-                    progress.finish().forEach(Terminal.write)
+                    progress.finish().forEach(Console.write)
                     let swarm = progress.swarmID?.rawValue ?? swarmID
-                    Terminal.note(Self.stillRunning(progress.unfinishedNodes, swarm: swarm, cause: "interrupted"))
+                    Console.note(Self.stillRunning(progress.unfinishedNodes, swarm: swarm, cause: "interrupted"))
                     return 130
                 }
                 return ExitCodes.failed  // Only reached when the group is cancelled.
@@ -88,8 +88,8 @@ struct InjectCommand: AsyncParsableCommand {
             if let timeout {
                 group.addTask {
                     try await Task.sleep(for: .milliseconds(Int(timeout * 1000)))
-                    progress.finish().forEach(Terminal.write)
-                    Terminal.error(
+                    progress.finish().forEach(Console.write)
+                    Console.error(
                         Self.stillRunning(
                             progress.unfinishedNodes, swarm: progress.swarmID?.rawValue ?? swarmID,
                             cause: "timed out after \(timeout) s"))

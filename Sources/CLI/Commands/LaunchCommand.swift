@@ -39,7 +39,7 @@ struct LaunchCommand: AsyncParsableCommand {
     var qos: String?
 
     @Option(name: .long, help: "Provider: local or slurm (default: the config's provider).")
-    var provider: String?
+    var provider: ProviderName?
 
     @Flag(name: .long, help: "Print the swarm_launched fields as JSON.")
     var json = false
@@ -68,20 +68,20 @@ struct LaunchCommand: AsyncParsableCommand {
             guard envelope.event.requestID == mine else { return .keepReading }
             switch envelope.event {
             case .swarmLaunchProgress(let progress):
-                Terminal.note("launch: \(progress.message)")
+                Console.note("launch: \(progress.message)")
             case .swarmLaunched(let launched):
                 if json {
-                    Terminal.json(launched)
+                    Console.json(launched)
                 } else {
-                    Terminal.note(
+                    Console.note(
                         "swarm \(launched.swarmID) launched: job \(launched.jobID), \(launched.nodeCount) node(s), agent: \(launched.agent ?? "unknown")"
                     )
-                    Terminal.out(launched.swarmID.rawValue)
+                    Console.out(launched.swarmID.rawValue)
                 }
                 return .finish(0)
             case .commandRejected(let rejection):
-                Terminal.error(rejection.reason)
-                if json { Terminal.json(rejection) }
+                Console.error(rejection.reason)
+                if json { Console.json(rejection) }
                 return .finish(ExitCodes.failed)
             default:
                 break
@@ -100,4 +100,14 @@ enum PromptSource {
         guard let data else { throw ValidationError("cannot read the prompt file \(path)") }
         return String(decoding: data, as: UTF8.self)
     }
+}
+
+extension ProviderName: ExpressibleByArgument {
+    /// Any name is passed on: the router answers for the providers it was configured with.
+    package init?(argument: String) {
+        guard !argument.isEmpty else { return nil }
+        self.init(rawValue: argument)
+    }
+
+    package static var allValueStrings: [String] { known.map(\.rawValue) }
 }

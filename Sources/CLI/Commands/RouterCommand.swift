@@ -40,7 +40,7 @@ struct RouterDaemonCommand: AsyncParsableCommand {
         do {
             try await RouterDaemon.run(options, logger: logger)
         } catch let error as RouterDaemon.StartError {
-            Terminal.error(error.description)
+            Console.error(error.description)
             throw ExitCode(error.exitCode)
         }
     }

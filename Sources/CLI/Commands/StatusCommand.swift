@@ -22,7 +22,7 @@ struct StatusCommand: AsyncParsableCommand {
             throw ExitCode(ExitCodes.failed)
         }
         status.nodes?.sort { $0.nodeID < $1.nodeID }
-        if json { Terminal.json(status) } else { Terminal.out(StatusFormatter.format(status)) }
+        if json { Console.json(status) } else { Console.out(StatusFormatter.format(status)) }
     }
 }
 
@@ -42,6 +42,6 @@ struct ListCommand: AsyncParsableCommand {
         guard case .swarmList(let list) = try await conversation.reply(to: .list) else {
             throw ExitCode(ExitCodes.failed)
         }
-        if json { Terminal.json(SwarmListing(list)) } else { Terminal.out(StatusFormatter.format(list)) }
+        if json { Console.json(SwarmListing(list)) } else { Console.out(StatusFormatter.format(list)) }
     }
 }

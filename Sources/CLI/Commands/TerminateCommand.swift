@@ -34,16 +34,16 @@ struct TerminateCommand: AsyncParsableCommand {
             if swarm == nil, envelope.event.requestID == mine { swarm = envelope.event.swarmID }
             switch envelope.event {
             case .swarmTerminateProgress(let progress) where progress.swarmID == swarm:
-                Terminal.note("terminate: \(progress.message)")
+                Console.note("terminate: \(progress.message)")
             case .swarmTerminated(let terminated) where terminated.swarmID == swarm:
                 if json {
-                    Terminal.json(terminated)
+                    Console.json(terminated)
                 } else {
-                    Terminal.out("swarm \(terminated.swarmID) terminated\(terminated.reason.map { ": \($0)" } ?? "")")
+                    Console.out("swarm \(terminated.swarmID) terminated\(terminated.reason.map { ": \($0)" } ?? "")")
                 }
                 return .finish(0)
             case .commandRejected(let rejection) where rejection.requestID == mine:
-                Terminal.error(rejection.reason)
+                Console.error(rejection.reason)
                 return .finish(ExitCodes.failed)
             default:
                 break

@@ -6,7 +6,7 @@ enum StatusFormatter {
         var lines = [
             "swarm:       \(status.swarmID)",
             "job:         \(status.jobID)",
-            "provider:    \(status.provider ?? "-")",
+            "provider:    \(status.provider?.rawValue ?? "-")",
             "status:      \(status.status.rawValue)\(status.endedReason.map { " (\($0))" } ?? "")",
             "slurm state: \(status.slurmState)",
             "nodes:       \(status.nodeCount)",
@@ -41,7 +41,7 @@ enum StatusFormatter {
             rows: sorted.map { id, swarm in
                 [
                     id, swarm.jobID.rawValue.isEmpty ? "-" : swarm.jobID.rawValue, String(swarm.nodeCount),
-                    swarm.provider,
+                    swarm.provider.rawValue,
                     swarm.status.rawValue, swarm.slurmState ?? "-", String(swarm.totalTokens ?? 0),
                 ]
             })

@@ -33,12 +33,12 @@ struct ClientOptions: ParsableArguments {
         let configuration = try loadConfiguration()
         let launcher = launcher(configuration: configuration)
         do {
-            return try await launcher.connect { message in Terminal.note(message) }
+            return try await launcher.connect { message in Console.note(message) }
         } catch let conflict as RouterLauncher.ConfigConflict {
-            Terminal.error(conflict.description)
+            Console.error(conflict.description)
             throw ExitCode(ExitCodes.configuration)
         } catch {
-            Terminal.error("\(error)")
+            Console.error("\(error)")
             throw ExitCode(ExitCodes.unreachable)
         }
     }
@@ -49,13 +49,13 @@ enum ConfigLoader {
     static func load(path: String?) throws -> Configuration {
         guard let path else { return Configuration() }
         guard let data = FileManager.default.contents(atPath: path) else {
-            Terminal.error("cannot read the config file \(path): check the path")
+            Console.error("cannot read the config file \(path): check the path")
             throw ExitCode(ExitCodes.configuration)
         }
         do {
             return try ConfigurationParser.parse(json: String(decoding: data, as: UTF8.self))
         } catch {
-            Terminal.error("config \(path): \(error)")
+            Console.error("config \(path): \(error)")
             throw ExitCode(ExitCodes.configuration)
         }
     }

@@ -53,16 +53,16 @@ struct Conversation {
             }
             if Task.isCancelled { return ExitCodes.failed }
             guard let swarmID else {
-                Terminal.error("the router closed the connection; check `codeswarm list` and the router log")
+                Console.error("the router closed the connection; check `codeswarm list` and the router log")
                 return ExitCodes.unreachable
             }
             fruitlessReconnects += 1
             guard fruitlessReconnects <= 5 else {
-                Terminal.error(
+                Console.error(
                     "the router keeps closing the connection without answering; is another program on its port?")
                 return ExitCodes.unreachable
             }
-            Terminal.note("connection to the router lost; reconnecting")
+            Console.note("connection to the router lost; reconnecting")
             try await Task.sleep(for: .milliseconds(200 * fruitlessReconnects))
             connection = try await options.connect()
             // Ask from the lowest seq that may be missing; what was already handled is skipped by `seen`.
@@ -77,7 +77,7 @@ struct Conversation {
         let code = try await run(command, requestID: requestID) { envelope in
             guard envelope.event.requestID == .string(requestID) else { return .keepReading }
             if case .commandRejected(let rejection) = envelope.event {
-                Terminal.error(rejection.reason)
+                Console.error(rejection.reason)
                 return .finish(ExitCodes.failed)
             }
             reply = envelope.event

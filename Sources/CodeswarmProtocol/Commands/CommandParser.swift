@@ -85,7 +85,7 @@ package enum CommandParser {
             request.account = try reader.schedulerValue("account") ?? params?.schedulerValue("account")
             request.qos = try reader.schedulerValue("qos") ?? params?.schedulerValue("qos")
             request.systemPrompt = try reader.string("system_prompt") ?? ""
-            request.provider = try reader.string("provider")
+            request.provider = try reader.string("provider").map(ProviderName.init(rawValue:))
             return .launch(request)
         case "inject":
             let swarmID = try reader.swarmID()

@@ -13,11 +13,11 @@ package struct LaunchRequest: Sendable, Hashable, Codable {
     /// Injected as the first turn on every node when non-empty.
     package var systemPrompt: String
     /// Provider name (`local` or `slurm`), an extension; nil uses the configured provider.
-    package var provider: String?
+    package var provider: ProviderName?
 
     package init(
         nodes: Int, partition: String? = nil, time: String? = nil, account: String? = nil, qos: String? = nil,
-        systemPrompt: String = "", provider: String? = nil
+        systemPrompt: String = "", provider: ProviderName? = nil
     ) {
         self.nodes = nodes
         self.partition = partition

@@ -48,7 +48,7 @@ package enum RouterCommand: Sendable, Hashable {
             if let value = request.time { members["time"] = .string(value) }
             if let value = request.account { members["account"] = .string(value) }
             if let value = request.qos { members["qos"] = .string(value) }
-            if let value = request.provider { members["provider"] = .string(value) }
+            if let value = request.provider { members["provider"] = .string(value.rawValue) }
             return .object(members)
         case .inject(let swarmID, let nodes, let content):
             return ["swarm_id": .string(swarmID.rawValue), "nodes": nodes.jsonValue, "content": .string(content)]

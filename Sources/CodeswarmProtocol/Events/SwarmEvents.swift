@@ -8,13 +8,14 @@ package struct SwarmLaunched: Sendable, Hashable, Codable {
     package var time: String?
     package var account: String?
     package var qos: String?
-    package var provider: String?
+    package var provider: ProviderName?
     /// A description of the agent command the workers run (extension).
     package var agent: String?
 
     package init(
         requestID: JSONValue, swarmID: SwarmID, jobID: JobID, nodeCount: Int, partition: String? = nil,
-        time: String? = nil, account: String? = nil, qos: String? = nil, provider: String? = nil, agent: String? = nil
+        time: String? = nil, account: String? = nil, qos: String? = nil, provider: ProviderName? = nil,
+        agent: String? = nil
     ) {
         self.requestID = requestID
         self.swarmID = swarmID
@@ -47,7 +48,7 @@ package struct SwarmLaunchProgress: Sendable, Hashable, Codable {
     package var swarmID: SwarmID?
     package var jobID: JobID?
     /// `accepted`, `submitted`, `pending`, `running`, `workers_starting`.
-    package var stage: String
+    package var stage: LaunchStage
     package var message: String
     package var slurmState: String?
     package var reason: String?
@@ -55,7 +56,7 @@ package struct SwarmLaunchProgress: Sendable, Hashable, Codable {
     package var nodeCount: Int?
 
     package init(
-        requestID: JSONValue, swarmID: SwarmID? = nil, jobID: JobID? = nil, stage: String, message: String,
+        requestID: JSONValue, swarmID: SwarmID? = nil, jobID: JobID? = nil, stage: LaunchStage, message: String,
         slurmState: String? = nil, reason: String? = nil, nodesStarted: Int? = nil, nodeCount: Int? = nil
     ) {
         self.requestID = requestID
@@ -87,7 +88,7 @@ package struct SwarmLaunchProgress: Sendable, Hashable, Codable {
             ?? container.decodeIfPresent(JSONValue.self, forKey: .legacyRequestID) ?? .null
         swarmID = try container.decodeIfPresent(SwarmID.self, forKey: .swarmID)
         jobID = try container.decodeIfPresent(JobID.self, forKey: .jobID)
-        stage = try container.decode(String.self, forKey: .stage)
+        stage = try container.decode(LaunchStage.self, forKey: .stage)
         message = try container.decodeIfPresent(String.self, forKey: .message) ?? ""
         slurmState = try container.decodeIfPresent(String.self, forKey: .slurmState)
         reason = try container.decodeIfPresent(String.self, forKey: .reason)
@@ -215,14 +216,15 @@ package struct SwarmStatusReply: Sendable, Hashable, Codable {
     package var nodeCount: Int
     package var status: SwarmState
     package var slurmState: String
-    package var provider: String?
+    package var provider: ProviderName?
     package var nodes: [NodeSummary]?
     package var endedReason: String?
     package var timeLeftSeconds: Int?
 
     package init(
         requestID: JSONValue, swarmID: SwarmID, jobID: JobID, nodeCount: Int, status: SwarmState, slurmState: String,
-        provider: String? = nil, nodes: [NodeSummary]? = nil, endedReason: String? = nil, timeLeftSeconds: Int? = nil
+        provider: ProviderName? = nil, nodes: [NodeSummary]? = nil, endedReason: String? = nil,
+        timeLeftSeconds: Int? = nil
     ) {
         self.requestID = requestID
         self.swarmID = swarmID

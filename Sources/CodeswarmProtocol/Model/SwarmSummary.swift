@@ -8,7 +8,7 @@ package struct SwarmSummary: Sendable, Hashable, Codable {
     package var account: String?
     package var qos: String?
     package var status: SwarmState
-    package var provider: String
+    package var provider: ProviderName
     /// Slurm's state for the job (`PENDING`, `RUNNING`, …) or the local provider's equivalent.
     package var slurmState: String?
     /// Why the swarm ended, once it has.
@@ -22,7 +22,8 @@ package struct SwarmSummary: Sendable, Hashable, Codable {
 
     package init(
         jobID: JobID, nodeCount: Int, systemPrompt: String, partition: String? = nil, time: String? = nil,
-        account: String? = nil, qos: String? = nil, status: SwarmState, provider: String, slurmState: String? = nil,
+        account: String? = nil, qos: String? = nil, status: SwarmState, provider: ProviderName,
+        slurmState: String? = nil,
         endedReason: String? = nil, createdAt: String? = nil, totalTokens: Int? = nil, timeLeftSeconds: Int? = nil
     ) {
         self.jobID = jobID

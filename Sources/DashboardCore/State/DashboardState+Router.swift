@@ -87,7 +87,7 @@ extension DashboardState {
         var record = swarms[data.swarmID] ?? SwarmRecord(id: data.swarmID, nodeCount: data.nodeCount)
         record.jobID = data.jobID
         record.nodeCount = data.nodeCount
-        record.provider = data.provider.map(SwarmProvider.init(wire:)) ?? record.provider
+        record.provider = data.provider ?? record.provider
         record.partition = data.partition ?? record.partition
         record.createdAt = record.createdAt ?? now
         if record.status == .starting { record.status = .running }
@@ -109,7 +109,7 @@ extension DashboardState {
             var record = swarms[id] ?? SwarmRecord(id: id, nodeCount: data.nodeCount ?? 0)
             record.jobID = data.jobID ?? record.jobID
             record.slurmState = data.slurmState ?? record.slurmState
-            record.progress = data.reason.map { "\(data.stage) (\($0))" } ?? data.stage
+            record.progress = data.reason.map { "\(data.stage) (\($0))" } ?? data.stage.rawValue
             record.createdAt = record.createdAt ?? now
             swarms[id] = record
         }

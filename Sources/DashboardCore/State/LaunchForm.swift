@@ -42,7 +42,7 @@ package struct LaunchForm: Sendable, Hashable {
             .partition: TextField(defaults.partition ?? ""),
             .time: TextField(defaults.time ?? ""),
             .account: TextField(defaults.account ?? ""),
-            .provider: TextField(defaults.provider ?? ""),
+            .provider: TextField(defaults.provider?.rawValue ?? ""),
             .systemPrompt: TextField(defaults.systemPrompt),
         ]
     }
@@ -94,7 +94,7 @@ package struct LaunchForm: Sendable, Hashable {
                 error = "Provider must be local or slurm (or empty for the configured one)."
                 return nil
             }
-            request.provider = provider
+            request.provider = ProviderName(rawValue: provider)
         }
         error = nil
         return request

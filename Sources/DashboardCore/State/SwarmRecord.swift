@@ -33,7 +33,7 @@ package struct SwarmRecord: Sendable, Hashable {
     /// Takes a `swarm_list` entry.
     mutating func apply(_ summary: SwarmSummary, now: Date) {
         jobID = summary.jobID
-        provider = SwarmProvider(wire: summary.provider)
+        provider = summary.provider
         nodeCount = summary.nodeCount
         status = summary.status
         slurmState = summary.slurmState ?? slurmState
@@ -51,7 +51,7 @@ package struct SwarmRecord: Sendable, Hashable {
         nodeCount = reply.nodeCount
         status = reply.status
         slurmState = reply.slurmState
-        provider = reply.provider.map(SwarmProvider.init(wire:)) ?? provider
+        provider = reply.provider ?? provider
         endedReason = reply.endedReason
         setTimeLeft(reply.timeLeftSeconds, now: now)
         for summary in reply.nodes ?? [] {

@@ -1,29 +1,14 @@
-/// Which provider runs a swarm's workers; the wire spells it as a string.
-package enum SwarmProvider: Sendable, Hashable {
-    /// Worker processes on the router's machine.
-    case local
-    /// A Slurm job on the cluster.
-    case slurm
-    /// A provider this build does not know (a newer router), by its wire name.
-    case other(String)
+import CodeswarmProtocol
 
+/// Which provider runs a swarm's workers: the protocol's `ProviderName` (`local`, `slurm`, or a newer one kept).
+package typealias SwarmProvider = ProviderName
+
+extension ProviderName {
     /// The provider the wire names `name`.
-    package init(wire name: String) {
-        switch name {
-        case "local": self = .local
-        case "slurm": self = .slurm
-        default: self = .other(name)
-        }
-    }
+    package init(wire name: String) { self.init(rawValue: name) }
 
     /// The wire name, as the tables show it.
-    package var name: String {
-        switch self {
-        case .local: "local"
-        case .slurm: "slurm"
-        case .other(let name): name
-        }
-    }
+    package var name: String { rawValue }
 
     /// What terminating a swarm of this provider does to its workers, for the confirm dialog.
     package var terminationEffect: String {

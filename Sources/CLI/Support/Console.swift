@@ -4,8 +4,8 @@ import Foundation
     import Glibc
 #endif
 
-/// Writes to stdout and stderr without buffering surprises (lines appear as events arrive, even in a pipe).
-enum Terminal {
+/// The CLI's stdout and stderr, written without buffering surprises: lines appear as events arrive, even in a pipe.
+enum Console {
     static func out(_ text: String) {
         write(text + "\n", to: STDOUT_FILENO)
     }
