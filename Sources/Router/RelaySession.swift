@@ -2,6 +2,7 @@ import CodeswarmIO
 import CodeswarmProtocol
 import Foundation
 import Logging
+import NIOPosix
 import RouterCore
 import Synchronization
 
@@ -73,7 +74,12 @@ final class RelaySession: Sendable {
                 for await request in requests {
                     guard let line = try? WireCoding.encodeLine(request) else { continue }
                     while !Task.isCancelled {
-                        if let writer = current.withLock({ $0 }), (try? writer.write(line)) != nil { break }
+                        // A full pipe blocks the write: do it on NIO's thread pool, never on the cooperative pool.
+                        if let writer = current.withLock({ $0 }),
+                            (try? await NIOThreadPool.singleton.runIfActive { try writer.write(line) }) != nil
+                        {
+                            break
+                        }
                         // No relay, or it died mid-write: the core re-sends appends and watches on the next `ready`,
                         // and commands were failed when the relay went.
                         if case .append = request { break }
