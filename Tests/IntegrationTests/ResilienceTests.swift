@@ -154,7 +154,11 @@ struct ResilienceTests {
             agentFlags: ["--deltas", "40", "--delay-ms", "40"], router: ["transcript_events_per_node": 4000],
             local: ["base_dir": "\(root)/base"])
         let router = try RouterProcess(config: config, stateDirectory: state)
-        defer { router.killLeftovers() }
+        defer {
+            router.killLeftovers()
+            // The workers live under the base folder, outside the state directory killLeftovers looks for.
+            for pid in ProcessScan.pids(where: { $0.contains(root) }) { kill(pid, SIGKILL) }
+        }
         let client = try router.plainClient()
         client.readInBackground()
         let (swarm, _) = try client.launch(nodes: 2)
