@@ -90,6 +90,15 @@ final class RecordingClients: ClientOutlet {
     private struct State {
         var clients: [ClientID: Client] = [:]
         var waiters: [(id: ClientID, atMost: Int, continuation: CheckedContinuation<Bool, Never>)] = []
+        /// Tests waiting for a client's unread bytes to reach a level.
+        var fillWaiters: [(id: ClientID, atLeast: Int, continuation: CheckedContinuation<Void, Never>)] = []
+
+        /// Removes and returns the fill waiters whose level was reached (or whose client is gone).
+        mutating func takeFilled() -> [CheckedContinuation<Void, Never>] {
+            let ready = fillWaiters.filter { (clients[$0.id]?.queued ?? Int.max) >= $0.atLeast }
+            fillWaiters.removeAll { (clients[$0.id]?.queued ?? Int.max) >= $0.atLeast }
+            return ready.map(\.continuation)
+        }
 
         /// Removes and returns the waiters that may go on, with the answer each gets.
         mutating func takeReady() -> [(CheckedContinuation<Bool, Never>, Bool)] {
@@ -131,6 +140,7 @@ final class RecordingClients: ClientOutlet {
             return (false, [])
         }
         for (continuation, value) in ready { continuation.resume(returning: value) }
+        for continuation in state.withLock({ $0.takeFilled() }) { continuation.resume() }
         return dropped ? id : nil
     }
 
@@ -167,6 +177,18 @@ final class RecordingClients: ClientOutlet {
             return state.takeReady()
         }
         for (continuation, value) in ready { continuation.resume(returning: value) }
+    }
+
+    /// Suspends until the client has at least `bytes` unread (or is gone).
+    func waitUntilQueued(_ id: ClientID, atLeast bytes: Int) async {
+        await withCheckedContinuation { continuation in
+            let now = state.withLock { state -> Bool in
+                if (state.clients[id]?.queued ?? Int.max) >= bytes { return true }
+                state.fillWaiters.append((id, bytes, continuation))
+                return false
+            }
+            if now { continuation.resume() }
+        }
     }
 
     /// Bytes sent to the client and not read yet.
