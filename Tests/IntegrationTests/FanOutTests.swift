@@ -48,7 +48,9 @@ struct FanOutTests {
         let elapsed = Date().timeIntervalSince(started)
         #expect(elapsed < 30, "the reading client finished its work in \(elapsed) s")
         // The stalled client was cut off: it gets what its socket held, then end of file.
-        try stalled.drain(for: 3)
+        // What the router's socket still held drains through a 16 KiB window first; on a loaded machine that takes
+        // a while, so wait for the end of file rather than a fixed time.
+        for _ in 0..<30 where !stalled.isClosed { try stalled.drain(for: 1) }
         #expect(stalled.isClosed)
         let log = String(
             decoding: FileManager.default.contents(atPath: "\(router.stateDirectory)/router-test.log") ?? Data(),
