@@ -16,7 +16,8 @@ package struct CodeswarmCommand: AsyncParsableCommand {
         subcommands: [
             LaunchCommand.self, InjectCommand.self, StatusCommand.self, ListCommand.self, TerminateCommand.self,
             AttachCommand.self, DashboardCommand.self, RouterDaemonCommand.self, RelayCommand.self, WorkerCommand.self,
-            DemoAgentCommand.self,
+            DemoAgentCommand.self, InterruptCommand.self, ApprovalsCommand.self, ApproveCommand.self,
+            DeclineCommand.self,
         ])
 
     package init() {}

@@ -118,7 +118,11 @@ package enum RouterDaemon {
             transcriptEventsPerNode: config.router.transcriptEventsPerNode,
             agentDescription: options.agentCommand.joined(separator: " "))
         settings.workerHeartbeatSeconds = config.router.workerHeartbeatSeconds
-        settings.workerSilenceSeconds = max(config.router.heartbeatTimeoutSeconds, 2 * config.router.workerHeartbeatSeconds)
+        settings.approvalRules = config.agent.approvalRules
+        settings.approvalTimeoutSeconds = config.agent.approvalTimeoutSeconds
+        settings.approvalTimeoutDecision = config.agent.approvalTimeoutDecision
+        settings.workerSilenceSeconds = max(
+            config.router.heartbeatTimeoutSeconds, 2 * config.router.workerHeartbeatSeconds)
         settings.pollIntervalSeconds["slurm"] = max(
             config.slurm.pollIntervalSeconds, config.slurm.minimumPollIntervalSeconds)
         let core = RouterCore(settings: settings, snapshot: contents.snapshot, recovered: contents.recovered)

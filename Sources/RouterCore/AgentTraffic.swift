@@ -16,11 +16,14 @@ enum AgentTraffic {
         var serverRequest: (id: String, request: PendingServerRequest)?
         /// The agent's version, from its `initialize` answer.
         var agentVersion: String?
+        /// The key of a server request the agent reports resolved (`serverRequest/resolved`).
+        var resolvedRequest: String?
 
         static func == (lhs: Translation, rhs: Translation) -> Bool {
             lhs.bodies == rhs.bodies && lhs.turnID == rhs.turnID && lhs.agentState == rhs.agentState
                 && lhs.serverRequest?.id == rhs.serverRequest?.id
                 && lhs.serverRequest?.request == rhs.serverRequest?.request && lhs.agentVersion == rhs.agentVersion
+                && lhs.resolvedRequest == rhs.resolvedRequest
         }
     }
 
@@ -72,10 +75,15 @@ enum AgentTraffic {
         case .agentMessageDelta:
             if let delta = AppServer.ItemDelta(params) { result.bodies = [.assistantDelta(content: delta.delta)] }
         case .itemStarted:
-            if case .commandExecution(let command) = AppServer.ItemNotification(params)?.item {
+            switch AppServer.ItemNotification(params)?.item {
+            case .commandExecution(let command):
                 result.bodies = [
                     .commandStarted(command: command.command, cwd: command.cwd.isEmpty ? nil : command.cwd)
                 ]
+            case .other(let item) where item["type"]?.stringValue == "fileChange":
+                result.bodies = [fileChange(item, status: "inProgress")]
+            default:
+                break
             }
         case .itemCompleted:
             switch AppServer.ItemNotification(params)?.item {
@@ -86,8 +94,32 @@ enum AgentTraffic {
                     .commandCompleted(
                         command: command.command, exitCode: command.exitCode, output: command.aggregatedOutput)
                 ]
+            case .reasoning(let id, let summary, _) where !summary.isEmpty:
+                result.bodies = [.reasoning(itemID: id, content: summary.joined(separator: "\n\n"))]
+            case .other(let item) where item["type"]?.stringValue == "fileChange":
+                result.bodies = [fileChange(item, status: item["status"]?.stringValue)]
             default:
                 break
+            }
+        case .commandExecutionOutputDelta:
+            if let delta = params["delta"]?.stringValue, !delta.isEmpty {
+                result.bodies = [.commandOutput(itemID: params["itemId"]?.stringValue, content: delta)]
+            }
+        case .reasoningSummaryTextDelta:
+            if let delta = params["delta"]?.stringValue, !delta.isEmpty {
+                result.bodies = [.reasoningDelta(itemID: params["itemId"]?.stringValue, content: delta)]
+            }
+        case .turnDiffUpdated:
+            if let diff = params["diff"]?.stringValue { result.bodies = [.turnDiff(diff: diff)] }
+        case .turnPlanUpdated:
+            let plan = (params["plan"]?.arrayValue ?? []).compactMap { step -> PlanStep? in
+                guard let text = step["step"]?.stringValue else { return nil }
+                return PlanStep(step: text, status: step["status"]?.stringValue ?? "pending")
+            }
+            result.bodies = [.planUpdated(explanation: params["explanation"]?.stringValue, plan: plan)]
+        case .serverRequestResolved:
+            if let resolved = AppServer.ServerRequestResolved(params) {
+                result.resolvedRequest = requestKey(resolved.requestID)
             }
         case .tokenUsageUpdated:
             if let usage = AppServer.TokenUsageUpdated(params) {
@@ -123,8 +155,7 @@ enum AgentTraffic {
             if let warning = AppServer.Warning(method: method, params: params) {
                 result.bodies = [.agentWarning(message: warning.text, kind: method.rawValue)]
             }
-        case .threadStarted, .reasoningSummaryTextDelta, .reasoningSummaryPartAdded, .commandExecutionOutputDelta,
-            .serverRequestResolved, .rateLimitsUpdated:
+        case .threadStarted, .reasoningSummaryPartAdded, .rateLimitsUpdated:
             break
         }
     }
@@ -150,6 +181,10 @@ enum AgentTraffic {
         case .error:
             return event["message"]?.stringValue.map { [.agentError(message: $0, code: nil, willRetry: nil)] } ?? []
         }
+    }
+
+    private static func fileChange(_ item: JSONValue, status: String?) -> StreamEvent.Body {
+        .fileChange(itemID: item["id"]?.stringValue, status: status, changes: FileChange.list(from: item["changes"]))
     }
 
     /// The worker's answer to a server request (`direction: to_agent`): the decision text, if any.

@@ -15,9 +15,14 @@ extension NodeRecord {
             self.turnID = turnID
             turnStartedAt = date
             turnBaseUsage = lastUsage ?? TokenUsage(totalTokens: 0)
+            steered = nil
         case .turnComplete:
             if !isEnded { agentState = .idle }
-            if let injectionID { openInjections.removeAll { $0 == injectionID } }
+            if let injectionID {
+                openInjections.removeAll { $0 == injectionID }
+                steered?.removeAll { $0 == injectionID }
+                if steered?.isEmpty == true { steered = nil }
+            }
             currentInjection = nil
             turnStartedAt = nil
             turnBaseUsage = nil
@@ -40,6 +45,19 @@ extension NodeRecord {
             case "systemError": agentState = .error
             default: break
             }
+        case .injectionRouted(let how, _):
+            // A steered injection ends with the turn it joined (the core emits its own `turn_complete` then).
+            if how == "steered", let injectionID, turnID == self.turnID, currentInjection != nil,
+                currentInjection != injectionID, steered?.contains(injectionID) != true
+            {
+                steered = (steered ?? []) + [injectionID]
+            }
+        case .fileChange(let itemID, _, let changes):
+            guard let itemID else { return }
+            var known = fileChanges ?? [:]
+            if known.count >= 8, known[itemID] == nil { known = [:] }
+            known[itemID] = changes
+            fileChanges = known
         default:
             break
         }
@@ -49,7 +67,7 @@ extension NodeRecord {
     /// changes other state with it, a snapshot save).
     static func isStateless(_ body: StreamEvent.Body) -> Bool {
         switch body {
-        case .turnStarted, .turnComplete, .usage, .agentStatus: false
+        case .turnStarted, .turnComplete, .usage, .agentStatus, .injectionRouted, .fileChange: false
         default: true
         }
     }

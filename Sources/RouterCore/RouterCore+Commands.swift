@@ -33,10 +33,26 @@ extension RouterCore {
         switch command {
         case .launch(let request):
             if let reason = startLaunch(request, requestID: requestID) { reject(reason) }
-        case .inject(let swarmID, let nodes, let content):
-            if let reason = inject(swarmID: swarmID, selection: nodes, content: content, requestID: requestID) {
+        case .inject(let swarmID, let nodes, let content, let mode):
+            if let reason = inject(
+                swarmID: swarmID, selection: nodes, content: content, mode: mode, requestID: requestID)
+            {
                 reject(reason)
             }
+        case .interrupt(let swarmID, let nodes):
+            if let reason = interrupt(swarmID: swarmID, selection: nodes, requestID: requestID, client: client) {
+                reject(reason)
+            }
+        case .approvals:
+            reply(to: client, .approvalsList(approvalsList(requestID: requestID)))
+        case .decideApproval(let approvalID, let decision):
+            if let reason = decideApproval(
+                reference: approvalID, decision: decision, requestID: requestID, client: client)
+            {
+                reject(reason)
+            }
+        case .approveExecution(let request):
+            if let reason = approveExecution(request, requestID: requestID, client: client) { reject(reason) }
         case .list:
             var swarms: [String: SwarmSummary] = [:]
             for swarm in snapshot.swarms { swarms[swarm.id.rawValue] = swarm.summary() }
@@ -152,28 +168,32 @@ extension RouterCommand {
     /// True for commands that change what the router must save (refused while saving fails).
     var changesState: Bool {
         switch self {
-        case .launch, .inject, .terminate: true
-        case .list, .status, .replay, .providers, .queueList, .projectList: false
+        case .launch, .inject, .terminate, .interrupt, .decideApproval, .approveExecution: true
+        case .list, .status, .replay, .providers, .queueList, .projectList, .approvals: false
         }
     }
 
     /// The swarm the command names, if any (the id or prefix as the client sent it).
     var swarmID: SwarmID? {
         switch self {
-        case .inject(let swarmID, _, _), .status(let swarmID, _), .terminate(let swarmID, _): swarmID
+        case .inject(let swarmID, _, _, _), .status(let swarmID, _), .terminate(let swarmID, _),
+            .interrupt(let swarmID, _):
+            swarmID
         case .replay(_, let swarmID): swarmID
-        case .launch, .list, .providers, .queueList, .projectList: nil
+        case .launch, .list, .providers, .queueList, .projectList, .approvals, .decideApproval, .approveExecution: nil
         }
     }
 
     /// The same command naming `swarmID` (the full id a prefix resolved to).
     func replacingSwarmID(with swarmID: SwarmID) -> RouterCommand {
         switch self {
-        case .inject(_, let nodes, let content): .inject(swarmID: swarmID, nodes: nodes, content: content)
+        case .inject(_, let nodes, let content, let mode):
+            .inject(swarmID: swarmID, nodes: nodes, content: content, mode: mode)
+        case .interrupt(_, let nodes): .interrupt(swarmID: swarmID, nodes: nodes)
         case .status(_, let includeNodes): .status(swarmID: swarmID, includeNodes: includeNodes)
         case .terminate(_, let force): .terminate(swarmID: swarmID, force: force)
         case .replay(let sinceSeq, _): .replay(sinceSeq: sinceSeq, swarmID: swarmID)
-        case .launch, .list, .providers, .queueList, .projectList: self
+        case .launch, .list, .providers, .queueList, .projectList, .approvals, .decideApproval, .approveExecution: self
         }
     }
 }

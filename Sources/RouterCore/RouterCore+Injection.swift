@@ -3,7 +3,9 @@ import Foundation
 
 extension RouterCore {
     /// Queues `content` for the selected nodes; returns a rejection reason instead when it cannot.
-    mutating func inject(swarmID: SwarmID, selection: NodeSelection, content: String, requestID: JSONValue) -> String? {
+    mutating func inject(
+        swarmID: SwarmID, selection: NodeSelection, content: String, mode: InjectMode = .steer, requestID: JSONValue
+    ) -> String? {
         guard let index = index(of: swarmID) else { return unknownSwarm(swarmID) }
         let swarm = snapshot.swarms[index]
         switch swarm.status {
@@ -24,19 +26,21 @@ extension RouterCore {
             return "node \(ended) of swarm \(swarmID) has ended; target the running nodes"
         }
         for node in targets {
-            enqueueInjection(swarmIndex: index, nodeID: node, content: content, requestID: requestID)
+            enqueueInjection(swarmIndex: index, nodeID: node, content: content, mode: mode, requestID: requestID)
         }
         effects.append(.persist)
         return nil
     }
 
     /// Announces one injection (`inject_ack`) and queues its inbox append behind any in flight for that node.
-    mutating func enqueueInjection(swarmIndex: Int, nodeID: Int, content: String, requestID: JSONValue) {
+    mutating func enqueueInjection(
+        swarmIndex: Int, nodeID: Int, content: String, mode: InjectMode = .steer, requestID: JSONValue
+    ) {
         let swarmID = snapshot.swarms[swarmIndex].id
         let injectionID = InjectionID(newID())
         let line: String
         do {
-            line = try WireCoding.encodeString(InboxLine(userContent: content, injectionID: injectionID))
+            line = try WireCoding.encodeString(InboxLine(userContent: content, injectionID: injectionID, mode: mode))
         } catch {
             broadcastJournaled { seq in
                 .injectFailed(
@@ -101,7 +105,9 @@ extension RouterCore {
                 }
                 snapshot.swarms[swarmIndex].nodes[nodeIndex].appendInFlight = nil
                 let swarmID = snapshot.swarms[swarmIndex].id
-                if let error {
+                if append.control != nil {
+                    controlAppendAnswered(swarmIndex: swarmIndex, nodeID: nodeIndex, append: append, error: error)
+                } else if let error {
                     broadcastJournaled { seq in
                         .injectFailed(
                             InjectionEvent(
@@ -132,7 +138,7 @@ extension RouterCore {
         node.appendQueue = []
         snapshot.swarms[swarmIndex].nodes[nodeID] = node
         let swarmID = snapshot.swarms[swarmIndex].id
-        for append in pending {
+        for append in pending where append.control == nil {
             broadcastJournaled { seq in
                 .injectFailed(
                     InjectionEvent(

@@ -27,6 +27,7 @@ extension RouterCore {
         effects.append(.scheduleTimer(.retentionSweep, at: now.addingTimeInterval(60)))
         effects.append(.scheduleTimer(.livenessCheck, at: now.addingTimeInterval(settings.workerHeartbeatSeconds)))
         for provider in settings.availableProviders.sorted() { schedulePoll(provider) }
+        restartApprovals()
     }
 
     /// Arms the next poll of `provider`: its interval, doubled per consecutive failure up to 60 s.
@@ -266,6 +267,8 @@ extension RouterCore {
             nodeCompleted(
                 swarmIndex: index, nodeID: node,
                 reason: "the worker process exited without writing `complete` (killed?)")
+        case .approvalTimeout(let approvalID):
+            approvalTimedOut(approvalID)
         case .saveRetry:
             if saveFailure != nil { effects.append(.retrySave) }
         }

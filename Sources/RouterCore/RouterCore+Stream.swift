@@ -86,7 +86,7 @@ extension RouterCore {
         snapshot.swarms[swarmIndex].nodes[nodeID].lastActivityAt = now
         if let injectionID = record.injectionID,
             let inFlight = snapshot.swarms[swarmIndex].nodes[nodeID].appendInFlight,
-            inFlight.injectionID == injectionID
+            inFlight.injectionID == injectionID, inFlight.control == nil
         {
             // The worker already acted on the line, so it is in the inbox even if the relay's acknowledgement is
             // still on its way (a relay restart re-sends it): report delivery before anything the line caused.
@@ -103,8 +103,12 @@ extension RouterCore {
                 workerAnswered(
                     swarmIndex: swarmIndex, nodeID: nodeID, injectionID: record.injectionID, payload: payload)
             } else {
-                agentSpoke(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: record.injectionID, payload: payload)
+                agentSpoke(
+                    swarmIndex: swarmIndex, nodeID: nodeID, injectionID: record.injectionID, payload: payload,
+                    held: record.held == true)
             }
+        case .injectionRouted:
+            injectionRouted(swarmIndex: swarmIndex, nodeID: nodeID, record: record)
         case .codexStderr, .heartbeat:
             break  // A sign of life (`lastActivityAt`), nothing for clients.
         case .workerError:
@@ -117,11 +121,16 @@ extension RouterCore {
     }
 
     /// An app-server message: translate, update the node through `NodeRecord.apply`, remember approvals.
-    private mutating func agentSpoke(swarmIndex: Int, nodeID: Int, injectionID: InjectionID?, payload: JSONValue) {
+    private mutating func agentSpoke(
+        swarmIndex: Int, nodeID: Int, injectionID: InjectionID?, payload: JSONValue, held: Bool
+    ) {
         let translation = AgentTraffic.translate(payload)
         if let version = translation.agentVersion, snapshot.swarms[swarmIndex].nodes[nodeID].agentVersion != version {
             snapshot.swarms[swarmIndex].nodes[nodeID].agentVersion = version
             effects.append(.persist)
+        }
+        if held, translation.serverRequest != nil {
+            approvalRequested(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: injectionID, payload: payload)
         }
         if let (id, request) = translation.serverRequest {
             // A request the agent waits on changes more than the journal can rebuild: save the snapshot.
@@ -140,10 +149,26 @@ extension RouterCore {
                 // Agents report the thread's running totals; clients want what this turn cost too.
                 body = .usage(usage.turn(since: node.turnBaseUsage ?? node.lastUsage ?? TokenUsage(totalTokens: 0)))
             }
+            var group: [InjectionID] = []
+            if case .turnComplete = body {
+                group = turnGroup(
+                    swarmIndex: swarmIndex, nodeID: nodeID, completing: injectionID, turnID: translation.turnID)
+            }
             snapshot.swarms[swarmIndex].nodes[nodeID].apply(
                 body, injectionID: injectionID, turnID: translation.turnID, at: now)
             emitStream(
                 swarmIndex: swarmIndex, nodeID: nodeID, injectionID: injectionID, turnID: translation.turnID, body)
+            if case .turnComplete(let status, let error) = body {
+                completeTurnGroup(
+                    swarmIndex: swarmIndex, nodeID: nodeID, group: group, turnID: translation.turnID, status: status,
+                    error: error)
+                closeApprovals(
+                    swarmIndex: swarmIndex, nodeID: nodeID, turnID: translation.turnID,
+                    reason: "its turn ended (\(status ?? "completed"))")
+            }
+        }
+        if let resolved = translation.resolvedRequest {
+            approvalWithdrawn(swarmIndex: swarmIndex, nodeID: nodeID, rpcKey: resolved)
         }
     }
 
@@ -156,6 +181,7 @@ extension RouterCore {
         if snapshot.swarms[swarmIndex].nodes[nodeID].agentState == .waitingForApproval {
             snapshot.swarms[swarmIndex].nodes[nodeID].agentState = .working
         }
+        approvalDelivered(swarmIndex: swarmIndex, nodeID: nodeID, rpcKey: key, payload: payload)
         let decision = AgentTraffic.answerDecision(payload) ?? "answered"
         emitStream(
             swarmIndex: swarmIndex, nodeID: nodeID, injectionID: injectionID,
@@ -183,12 +209,22 @@ extension RouterCore {
             closeInjection(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: injectionID, error: message)
         }
         if record.code == "agent_exited" || record.code == "agent_restart_limit" {
+            closeApprovals(swarmIndex: swarmIndex, nodeID: nodeID, turnID: nil, reason: "the agent stopped")
             snapshot.swarms[swarmIndex].nodes[nodeID].agentState = record.code == "agent_exited" ? .starting : .error
         }
     }
 
     /// Emits a failed `turn_complete` for an injection whose turn can no longer complete.
     mutating func closeInjection(swarmIndex: Int, nodeID: Int, injectionID: InjectionID, error: String) {
+        // Injections steered into this one's turn can no longer complete either.
+        let steered =
+            snapshot.swarms[swarmIndex].nodes[nodeID].currentInjection == injectionID
+            ? snapshot.swarms[swarmIndex].nodes[nodeID].steered ?? [] : []
+        defer {
+            for member in steered where snapshot.swarms[swarmIndex].nodes[nodeID].openInjections.contains(member) {
+                closeInjection(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: member, error: error)
+            }
+        }
         snapshot.swarms[swarmIndex].nodes[nodeID].openInjections.removeAll { $0 == injectionID }
         if snapshot.swarms[swarmIndex].nodes[nodeID].currentInjection == injectionID {
             snapshot.swarms[swarmIndex].nodes[nodeID].currentInjection = nil
@@ -250,6 +286,7 @@ extension RouterCore {
                 swarmIndex: swarmIndex, nodeID: nodeID, injectionID: injectionID, error: "node ended: \(reason)")
         }
         failPendingAppends(swarmIndex: swarmIndex, nodeID: nodeID, reason: "node ended before delivery: \(reason)")
+        closeApprovals(swarmIndex: swarmIndex, nodeID: nodeID, turnID: nil, reason: "the node ended: \(reason)")
         emitStream(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: nil, .nodeEnded(reason: reason))
         effects.append(.persist)
     }

@@ -1,3 +1,5 @@
+import CodeswarmProtocol
+
 /// The parts of the configuration the core's decisions depend on.
 package struct RouterCoreSettings: Sendable, Hashable {
     /// The provider used when a launch names none.
@@ -27,6 +29,11 @@ package struct RouterCoreSettings: Sendable, Hashable {
     package var workerSilenceSeconds: Double = 35
     /// How long after a worker process is seen gone its last outbox lines may still arrive.
     package var nodeGoneGraceSeconds: Double = 2
+    /// Rules that answer approvals by command prefix before a person is asked (`agent.approval_rules`).
+    package var approvalRules: [ApprovalRule] = []
+    /// Seconds an approval waits for a person before `approvalTimeoutDecision` answers it; nil waits forever.
+    package var approvalTimeoutSeconds: Double?
+    package var approvalTimeoutDecision = "decline"
 
     package init(
         defaultProvider: String = "local", availableProviders: Set<String> = ["local"], defaultPartition: String? = nil,

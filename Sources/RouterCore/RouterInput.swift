@@ -79,4 +79,6 @@ package enum RouterTimer: Sendable, Hashable {
     case nodeGone(SwarmID, node: Int)
     /// Try again to save state that could not be saved.
     case saveRetry
+    /// An approval has waited `approval_timeout_seconds` for a person; the timeout decision answers it.
+    case approvalTimeout(approvalID: String)
 }

@@ -16,6 +16,9 @@ package struct RouterSnapshot: Sendable, Hashable, Codable {
     package var lastAppendID = 0
     /// The last journal batch this snapshot includes; later batches are applied again on load (nil: none yet).
     package var journalBatch: Int?
+    /// Bumped whenever an approval appears or changes (`approvals_list.approvals_version`); optional so older
+    /// snapshots load.
+    package var approvalsVersion: Int?
 
     package init(idSeed: UInt64) {
         ids = IDGenerator(seed: idSeed)

@@ -87,6 +87,13 @@ package struct NodeRecord: Sendable, Hashable, Codable {
     /// Inbox appends waiting for the one in flight (appends to one node are serialised to keep their order).
     package var appendQueue: [PendingAppend] = []
     package var appendInFlight: PendingAppend?
+    /// Injections steered into the running turn (`injection_routed` `steered`); each gets its own end with the turn.
+    /// Optional so snapshots written before steering existed still load.
+    package var steered: [InjectionID]?
+    /// Approvals waiting for a person, and the last ones answered or closed (for "already answered" replies).
+    package var approvalRecords: [ApprovalRecord]?
+    /// The changes of this node's latest `fileChange` items, by item id, so a file-change approval shows its diff.
+    package var fileChanges: [String: [FileChange]]?
 
     init(id: Int) { self.id = id }
 
@@ -109,8 +116,13 @@ package struct PendingServerRequest: Sendable, Hashable, Codable {
 /// An inbox line waiting to be appended, or appended and waiting for the relay's acknowledgement.
 package struct PendingAppend: Sendable, Hashable, Codable {
     package var appendID: Int
+    /// The injection the line carries; for a control line, the injection it concerns (or an empty id).
     package var injectionID: InjectionID
     package var requestID: JSONValue
     /// The encoded inbox line (without newline).
     package var line: String
+    /// Set for control lines (`interrupt`, `approval`, `resync`): their delivery is no injection's lifecycle.
+    package var control: String?
+    /// For an `approval` line: the approval it answers.
+    package var approvalID: String?
 }

@@ -24,9 +24,19 @@ enum AgentRequests {
         return AppServer.Message.request(id: id, resumingThread == nil ? .threadStart : .threadResume, params.json).json
     }
 
+    /// `turn/start`, asking for reasoning summaries (`summary: auto`) so people see what the model is thinking.
     static func turnStart(id: Int, threadID: String, text: String) -> JSONValue {
         AppServer.Message.request(
-            id: id, .turnStart, AppServer.TurnStartParams(threadID: threadID, input: [.init(text: text)]).json
+            id: id, .turnStart,
+            AppServer.TurnStartParams(threadID: threadID, input: [.init(text: text)], summary: "auto").json
+        ).json
+    }
+
+    /// `turn/steer`: more input for the running turn `turnID` (codex refuses when another turn runs by then).
+    static func turnSteer(id: Int, threadID: String, turnID: String, text: String) -> JSONValue {
+        AppServer.Message.request(
+            id: id, .turnSteer,
+            AppServer.TurnSteerParams(threadID: threadID, expectedTurnID: turnID, input: [.init(text: text)]).json
         ).json
     }
 

@@ -28,7 +28,9 @@ extension AgentSession {
         }
         let message = AppServer.Message(value)
         let injection = label(message)
-        emit(.appendOutbox(record(.codexRPC, injection: injection, payload: value)))
+        var held: Bool?
+        if case .request(_, let method, _) = message, holds(method: method) { held = true }
+        emit(.appendOutbox(record(.codexRPC, injection: injection, payload: value, held: held)))
         switch message {
         case .response(let id, let result):
             responseArrived(id: id, result: result, now: now)
@@ -67,11 +69,13 @@ extension AgentSession {
         case .response(let id, _), .errorResponse(let id, _):
             guard let number = id.intValue, let pending = pendingRequests[number] else { return nil }
             switch pending {
-            case .turnStart(let injection), .turnInterrupt(let injection): return injection
+            case .turnStart(let injection), .turnInterrupt(let injection), .turnSteer(let injection, _):
+                return injection
             case .initialize, .openThread: return nil
             }
         case .request, .notification:
             if let turnID = message.turnID {
+                if let running = turn, running.turnID == turnID { return labelInRunningTurn(message) }
                 if let known = turnInjections[turnID] { return known }
                 guard message.notificationMethod == .turnStarted, var running = turn, running.turnID == nil else {
                     return nil
@@ -79,7 +83,8 @@ extension AgentSession {
                 running.turnID = turnID
                 turn = running
                 turnInjections[turnID] = running.injectionID
-                return running.injectionID
+                reportNewTurn()
+                return labelInRunningTurn(message)
             }
             if message.notificationMethod == .serverRequestResolved,
                 let requestID = AppServer.ServerRequestResolved(message.params)?.requestID
@@ -115,9 +120,12 @@ extension AgentSession {
             if var running = turn, running.requestID == number {
                 running.turnID = turnID
                 turn = running
+                reportNewTurn()
             }
         case .turnInterrupt:
             break
+        case .turnSteer(let injection, let turnID):
+            steerAccepted(injection, turnID: result["turnId"]?.stringValue ?? turnID)
         }
     }
 
@@ -143,6 +151,8 @@ extension AgentSession {
         case .turnInterrupt:
             // Usually the turn finished just before the interrupt arrived; its turn/completed ends the drain.
             break
+        case .turnSteer(let injection, _):
+            steerRefused(injection, reason: text, now: now)
         }
     }
 
@@ -156,8 +166,10 @@ extension AgentSession {
     }
 
     private mutating func answer(id: JSONValue, method: String, params: JSONValue, injection: InjectionID?) {
-        let reply = ServerRequestPolicy.answer(
-            id: id, method: method, params: params, decision: configuration.approvalDecision)
+        if hold(id: id, method: method, params: params, injection: injection) { return }
+        // Under `ask`, requests nobody is asked about (the legacy v1 approvals) get `decline` (the configured default).
+        let decision = configuration.approvalDecision
+        let reply = ServerRequestPolicy.answer(id: id, method: method, params: params, decision: decision)
         if let injection { answeredRequests[id] = injection }
         emit(.writeToAgent(AgentRequests.line(reply)))
         emit(.appendOutbox(record(.codexRPC, injection: injection, payload: reply, direction: "to_agent")))
@@ -187,6 +199,10 @@ extension AgentSession {
 
     /// Ends the running turn and starts the next one, or continues the shutdown.
     mutating func endTurn(now: Duration) {
+        if let ended = turn?.turnID {
+            // The agent resolves what it still asked in this turn; a late answer would name nothing.
+            heldRequests = heldRequests.filter { $0.value.turnID != ended }
+        }
         turn = nil
         disarm(.stallCheck)
         if case .draining = shutdown {

@@ -7,6 +7,13 @@ extension AgentSession {
         let interrupted = turn?.injectionID
         turn = nil
         pendingRequests = [:]
+        heldRequests = [:]
+        for (injection, _) in pendingSteers.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            reportError(
+                .injectionDropped, "the agent stopped before it took this steered prompt; it was not run",
+                injection: injection)
+        }
+        pendingSteers = [:]
         threadID = nil
         agent = .stopped
         disarm(.stallCheck, .terminateAgent, .killAgent)
@@ -52,6 +59,11 @@ extension AgentSession {
         switch timer.kind {
         case .stallCheck:
             guard var running = turn, !running.isStallReported else { return }
+            if !heldRequests.isEmpty {
+                // Waiting for a person is not a stall; look again later.
+                arm(.stallCheck, after: configuration.stallTimeout)
+                return
+            }
             let silence = now - running.lastOutput
             guard silence >= configuration.stallTimeout else {
                 arm(.stallCheck, after: configuration.stallTimeout - silence)

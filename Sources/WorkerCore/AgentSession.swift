@@ -27,6 +27,8 @@ package struct AgentSession: Sendable {
         case openThread(isResume: Bool)
         case turnStart(InjectionID)
         case turnInterrupt(InjectionID)
+        /// `turn/steer` of this injection into the running turn `turnID`.
+        case turnSteer(InjectionID, turnID: String)
     }
 
     /// The one turn in flight: started by `turnStart` and ended by its `turn/completed` or an error response.
@@ -40,12 +42,32 @@ package struct AgentSession: Sendable {
         /// Shutdown wants this turn interrupted as soon as its turn id is known.
         var isInterruptWanted = false
         var isInterruptSent = false
+        /// The injection new items of this turn are labelled with: the starter, then the last one steered in.
+        var label: InjectionID
+        /// The label of each item seen in this turn, so an item started before a steer keeps its injection.
+        var itemLabels: [String: InjectionID] = [:]
+        /// Why this injection got a turn of its own although it asked to steer (reported with `injection_routed`).
+        var routeReason: String?
+        /// True once `injection_routed` (`new_turn`) was written for this turn.
+        var isRouteReported = false
     }
 
     /// An inbox prompt waiting for its turn.
     struct QueuedInjection: Sendable, Hashable {
         var injectionID: InjectionID
         var content: String
+        /// Why it waits although it asked to steer, for its `injection_routed` record.
+        var reason: String?
+    }
+
+    /// A server request held for a person's answer (`approval_decision: ask`).
+    struct HeldRequest: Sendable, Hashable {
+        var method: String
+        var params: JSONValue
+        /// The request as the agent sent it, written again on `resync`.
+        var message: JSONValue
+        var injectionID: InjectionID?
+        var turnID: String?
     }
 
     /// How far a shutdown has got.
@@ -73,6 +95,10 @@ package struct AgentSession: Sendable {
     var answeredRequests: [JSONValue: InjectionID] = [:]
     /// The agent version last checked against the tested range (each version is reported once).
     var checkedAgentVersion: String?
+    /// Server requests waiting for a person's answer from the inbox, by JSON-RPC id.
+    var heldRequests: [JSONValue: HeldRequest] = [:]
+    /// Prompts sent with `turn/steer` whose answer has not come yet, by injection (a refusal runs them as a turn).
+    var pendingSteers: [InjectionID: String] = [:]
     /// Agent exits since the last completed turn; drives the backoff and the restart limit.
     var consecutiveRestarts = 0
     var shutdown: ShutdownPhase = .running
@@ -151,10 +177,19 @@ package struct AgentSession: Sendable {
                 "an inbox line (\(bytes.count) bytes) is not a valid inbox record; skipped: \(Self.preview(bytes))")
             return
         }
-        guard line.type == "user" else {
+        switch line.kind {
+        case .user:
+            break
+        case .interrupt:
+            return interruptRequested()
+        case .approval:
+            return approvalAnswered(line)
+        case .resync:
+            return resyncHeldRequests()
+        case nil:
             reportError(
                 .inboxUnsupportedType,
-                "an inbox line of type \"\(line.type)\" is not supported (only \"user\"); skipped",
+                "an inbox line of type \"\(line.type)\" is not supported (user, interrupt, approval, resync); skipped",
                 injection: line.injectionID)
             return
         }
@@ -162,6 +197,14 @@ package struct AgentSession: Sendable {
             reportError(
                 .inboxCorruptLine, "a user inbox line needs both content and injection_id; skipped",
                 injection: line.injectionID)
+            return
+        }
+        if line.mode == .steer, steer(injectionID: injectionID, content: content) { return }
+        if turn != nil {
+            // It waits for the running turn; tell the router when that is not what was asked.
+            let reason = line.mode == .steer ? "the running turn has no id yet; it runs next" : nil
+            queue.append(QueuedInjection(injectionID: injectionID, content: content, reason: reason))
+            reportRoute(injectionID, how: "queued", turnID: nil, reason: reason)
             return
         }
         queue.append(QueuedInjection(injectionID: injectionID, content: content))
@@ -175,7 +218,9 @@ package struct AgentSession: Sendable {
         let requestID = sendRequest(.turnStart(next.injectionID)) { id in
             AgentRequests.turnStart(id: id, threadID: threadID, text: next.content)
         }
-        turn = RunningTurn(injectionID: next.injectionID, requestID: requestID, lastOutput: now)
+        turn = RunningTurn(
+            injectionID: next.injectionID, requestID: requestID, lastOutput: now, label: next.injectionID,
+            routeReason: next.reason)
         arm(.stallCheck, after: configuration.stallTimeout)
     }
 
@@ -208,12 +253,12 @@ package struct AgentSession: Sendable {
     func record(
         _ type: OutboxRecord.Kind, injection: InjectionID? = nil, payload: JSONValue? = nil, hostname: String? = nil,
         line: String? = nil, error: String? = nil, code: WorkerErrorCode? = nil, reason: String? = nil,
-        pid: Int? = nil, direction: String? = nil
+        pid: Int? = nil, direction: String? = nil, held: Bool? = nil, how: String? = nil, turnID: String? = nil
     ) -> OutboxRecord {
         OutboxRecord(
             type: type, jobID: configuration.jobID, nodeID: configuration.nodeID, injectionID: injection,
             payload: payload, hostname: hostname, line: line, error: error, code: code?.rawValue, reason: reason,
-            pid: pid, direction: direction)
+            pid: pid, direction: direction, held: held, how: how, turnID: turnID)
     }
 
     mutating func reportError(

@@ -16,8 +16,11 @@ package struct AgentSessionConfiguration: Sendable, Hashable {
     package var workingDirectory: String
     package var sandbox: String
     package var approvalPolicy: String
-    /// The answer to every approval request: `accept`, `acceptForSession`, `decline` or `cancel`.
+    /// The answer to every approval request: `accept`, `acceptForSession`, `decline` or `cancel` (under `ask`,
+    /// the answer to requests no person can be asked about).
     package var approvalDecision: AppServer.ApprovalDecision
+    /// True under `approval_decision: ask`: approvals are held until a person's answer arrives in the inbox.
+    package var holdsApprovals: Bool
     package var model: String?
     /// Agent silence during a turn after which the turn is reported stalled.
     package var stallTimeout: Duration
@@ -34,10 +37,11 @@ package struct AgentSessionConfiguration: Sendable, Hashable {
     package init(
         settings: WorkerSettings, jobID: JobID, nodeID: Int, workingDirectory: String, stopGrace: Duration = .seconds(5)
     ) throws(InvalidSetting) {
-        guard let decision = AppServer.ApprovalDecision(rawValue: settings.approvalDecision) else {
+        let asks = settings.approvalDecision == "ask"
+        guard let decision = asks ? .decline : AppServer.ApprovalDecision(rawValue: settings.approvalDecision) else {
             throw InvalidSetting(
                 description: "approval_decision \"\(settings.approvalDecision)\" is not one of "
-                    + AppServer.ApprovalDecision.allCases.map(\.rawValue).sorted().joined(separator: ", "))
+                    + (AppServer.ApprovalDecision.allCases.map(\.rawValue) + ["ask"]).sorted().joined(separator: ", "))
         }
         if let heartbeat = settings.heartbeatSeconds, !(0.1...3600).contains(heartbeat) {
             throw InvalidSetting(description: "heartbeat_seconds must be between 0.1 and 3600, got \(heartbeat)")
@@ -52,6 +56,7 @@ package struct AgentSessionConfiguration: Sendable, Hashable {
         self.sandbox = settings.sandbox
         self.approvalPolicy = settings.approvalPolicy
         self.approvalDecision = decision
+        self.holdsApprovals = asks
         self.model = settings.model
         self.stallTimeout = .seconds(settings.stallTimeoutSeconds)
         self.restartLimit = settings.restartLimit

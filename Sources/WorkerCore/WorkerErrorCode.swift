@@ -29,4 +29,6 @@ package enum WorkerErrorCode: String, Sendable, Hashable, CaseIterable {
     case agentVersionUntested = "agent_version_untested"
     /// On shutdown the interrupted turn did not complete within `drainSeconds`.
     case drainTimeout = "drain_timeout"
+    /// A person's approval answer arrived for a request the agent no longer waits for.
+    case approvalNotPending = "approval_not_pending"
 }

@@ -41,20 +41,32 @@ struct GoldenFixtureTests {
             #expect(try WireCoding.encodeString(record) == line, "OutboxRecord round trip of \(line)")
             kinds.insert(record.type.rawValue)
         }
-        #expect(kinds == ["start", "codex_rpc", "codex_stderr", "worker_error", "complete", "heartbeat"])
+        #expect(
+            kinds == [
+                "start", "codex_rpc", "codex_stderr", "worker_error", "complete", "heartbeat", "injection_routed",
+            ])
     }
 
     @Test("inbox lines decode and re-encode byte for byte")
     func inboxRoundTrip() throws {
+        var kinds: Set<InboxLine.Kind> = []
         for line in try Fixture.lines("inbox.jsonl") {
             let inbox = try WireCoding.decode(InboxLine.self, from: line)
-            #expect(inbox.type == "user")
             #expect(try WireCoding.encodeString(inbox) == line, "InboxLine round trip of \(line)")
-            let content = try #require(inbox.content)
-            let injectionID = try #require(inbox.injectionID)
-            let rebuilt = InboxLine(userContent: content, injectionID: injectionID)
+            let kind = try #require(inbox.kind, "unknown inbox type in \(line)")
+            kinds.insert(kind)
+            let rebuilt: InboxLine
+            if kind == .user {
+                rebuilt = InboxLine(
+                    userContent: try #require(inbox.content), injectionID: try #require(inbox.injectionID),
+                    mode: inbox.mode)
+            } else {
+                rebuilt = InboxLine(
+                    control: kind, rpcID: inbox.rpcID, decision: inbox.decision, approvalID: inbox.approvalID)
+            }
             #expect(try WireCoding.encodeString(rebuilt) == line)
         }
+        #expect(kinds == Set(InboxLine.Kind.allCases), "inbox.jsonl must hold a line of every type")
     }
 
     @Test("relay requests of every op decode and re-encode byte for byte")
@@ -137,12 +149,13 @@ struct GoldenFixtureTests {
     @Test("inject fixtures decode their node selections: all, one index, a list")
     func injectFixtureSelections() throws {
         let selections = try Fixture.lines("commands.jsonl").compactMap { line -> NodeSelection? in
-            guard case .inject(_, let nodes, _) = try CommandParser.parse(line: Array(line.utf8)).get().command else {
+            guard case .inject(_, let nodes, _, _) = try CommandParser.parse(line: Array(line.utf8)).get().command
+            else {
                 return nil
             }
             return nodes
         }
-        #expect(selections == [.all, .nodes([2]), .nodes([1, 3])])
+        #expect(selections == [.all, .nodes([2]), .nodes([1, 3]), .nodes([0, 2])])
     }
 
     @Test("the usage fixture carries the total and the whole breakdown")
@@ -233,6 +246,10 @@ extension RouterEvent {
         case .queueList: "queue_list"
         case .projectList: "project_list"
         case .notice: "router_notice"
+        case .interruptSent: "interrupt_sent"
+        case .approvalsList: "approvals_list"
+        case .approvalSubmitted: "approval_submitted"
+        case .execApproval(let kind, _): kind.rawValue
         case .unknown: "unknown"
         case .stream(let event): "stream.\(event.body.name)"
         }
@@ -244,6 +261,8 @@ extension RouterEvent {
             "swarm_launched", "swarm_launch_progress", "swarm_list", "swarm_status", "swarm_terminated",
             "swarm_terminate_progress", "command_rejected", "inject_ack", "inject_delivered", "inject_failed",
             "replay_complete", "router_notice", "unknown", "providers_list", "queue_list", "project_list",
+            "interrupt_sent", "approvals_list", "approval_submitted", "exec_approval_required",
+            "exec_approval_submitted", "exec_approval_resolved",
         ]).union(StreamEvent.Body.names.map { "stream.\($0)" })
     }
 }

@@ -34,7 +34,7 @@ struct RouterCoreInjectionTests {
         for (append, ack) in zip(appends, acks) {
             #expect(
                 try WireCoding.decode(InboxLine.self, from: append.line)
-                    == InboxLine(userContent: content, injectionID: ack.injectionID))
+                    == InboxLine(userContent: content, injectionID: ack.injectionID, mode: .steer))
         }
         #expect(effects.last == .persist)
 

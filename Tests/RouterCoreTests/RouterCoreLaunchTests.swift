@@ -96,7 +96,7 @@ struct RouterCoreLaunchTests {
         #expect(appends.map(\.jobID) == [Self.job, Self.job])
         for (append, ack) in zip(appends, acks) {
             let inbox = try WireCoding.decode(InboxLine.self, from: append.line)
-            #expect(inbox == InboxLine(userContent: "Be brief.", injectionID: ack.injectionID))
+            #expect(inbox == InboxLine(userContent: "Be brief.", injectionID: ack.injectionID, mode: .steer))
         }
         // Effects keep the order ack → its append, node by node, and end with a persist.
         #expect(last.last == .persist)
@@ -188,7 +188,9 @@ struct RouterCoreLaunchTests {
         let (swarmID, _) = try harness.launch(nodes: 1)
         harness.submitted(swarmID, job: Self.job)
         let pending = harness.handle {
-            .jobsObserved(provider: "slurm", [Self.job: JobObservation(state: "PENDING", isFinished: false, reason: "Resources")], at: $0)
+            .jobsObserved(
+                provider: "slurm", [Self.job: JobObservation(state: "PENDING", isFinished: false, reason: "Resources")],
+                at: $0)
         }
         let progress = try #require(pending.broadcastEvents.compactMap(\.launchProgress).first)
         #expect(progress.stage == "pending")
@@ -198,7 +200,9 @@ struct RouterCoreLaunchTests {
         #expect(pending.contains(.persist))
 
         let again = harness.handle {
-            .jobsObserved(provider: "slurm", [Self.job: JobObservation(state: "PENDING", isFinished: false, reason: "Resources")], at: $0)
+            .jobsObserved(
+                provider: "slurm", [Self.job: JobObservation(state: "PENDING", isFinished: false, reason: "Resources")],
+                at: $0)
         }
         #expect(again.broadcastEvents.isEmpty, "an unchanged state is not reported again")
     }

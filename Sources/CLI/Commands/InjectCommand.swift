@@ -10,7 +10,9 @@ struct InjectCommand: AsyncParsableCommand {
         commandName: "inject",
         abstract: "Send a prompt to a swarm's nodes and print their answers as they stream.",
         discussion: """
-            Each answer line is labelled with its node ([node 2]). On a terminal the text appears as it arrives; \
+            Each answer line is labelled with its node ([node 2]). A node whose turn is running gets the prompt \
+            steered into that turn (codex's turn/steer; --queue waits for the next turn instead); an idle node \
+            starts a turn, and stderr says which happened. On a terminal the text appears as it arrives; \
             through a pipe each line is printed once it is complete. Delivery, token usage (per turn) and turn \
             ends go to stderr. The command exits when every target node's turn is complete: 0 when all \
             completed, 1 when a delivery or a turn failed, 4 on --timeout, 130 on Ctrl-C. Ctrl-C and --timeout \
@@ -41,6 +43,11 @@ struct InjectCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print every event of this injection as JSON Lines (one event envelope per line).")
     var json = false
 
+    @Flag(
+        name: .long,
+        help: "Wait for a busy node's running turn to end instead of steering the prompt into it.")
+    var queue = false
+
     func validate() throws {
         guard NodeSelection(argument: nodes) != nil else {
             throw ValidationError(
@@ -56,7 +63,8 @@ struct InjectCommand: AsyncParsableCommand {
     func run() async throws {
         let content = try promptFile.map(PromptSource.read) ?? prompt ?? ""
         let command = RouterCommand.inject(
-            swarmID: SwarmID(swarmID), nodes: NodeSelection(argument: nodes) ?? .all, content: content)
+            swarmID: SwarmID(swarmID), nodes: NodeSelection(argument: nodes) ?? .all, content: content,
+            mode: queue ? .queue : .steer)
         let requestID = RequestIDs.make()
         let progress = InjectProgress(
             tracker: InjectionTracker(requestID: .string(requestID)),

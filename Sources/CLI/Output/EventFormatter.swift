@@ -61,6 +61,9 @@ struct EventFormatter {
             return ["\(label) -- worker ended: \(reason)"]
         case .agentStatus:
             return []
+        case .injectionRouted, .commandOutput, .reasoningDelta, .reasoning, .fileChange, .turnDiff, .planUpdated,
+            .approvalRequested, .approvalDecided, .approvalClosed:
+            return CockpitLines.lines(stream.body, nodeID: stream.nodeID, turnID: stream.turnID) ?? []
         }
     }
 }

@@ -54,6 +54,9 @@ struct InjectionTracker {
         case .stream(let stream):
             guard let id = stream.injectionID, var injection = injections[id] else { return [] }
             defer { injections[id] = injection }
+            if let lines = CockpitLines.lines(stream.body, nodeID: stream.nodeID, turnID: stream.turnID) {
+                return lines.map { .note($0) }
+            }
             return render(stream.body, injection: &injection)
         default:
             return []

@@ -103,6 +103,16 @@ extension AppServer {
             }
         }
 
+        /// The item a request or notification names: `params.itemId`, else `params.item.id`.
+        package var itemID: String? {
+            switch self {
+            case .request(_, _, let params), .notification(_, let params):
+                params["itemId"]?.stringValue ?? params["item"]?["id"]?.stringValue
+            default:
+                nil
+            }
+        }
+
         /// The text of an error response's `error.message` (with its code), or a description of the error value.
         package static func describe(error: JSONValue) -> String {
             if let message = error["message"]?.stringValue {

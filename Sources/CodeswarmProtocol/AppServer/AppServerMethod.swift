@@ -32,6 +32,10 @@ extension AppServer {
         case reasoningSummaryTextDelta = "item/reasoning/summaryTextDelta"
         case reasoningSummaryPartAdded = "item/reasoning/summaryPartAdded"
         case commandExecutionOutputDelta = "item/commandExecution/outputDelta"
+        /// The turn's aggregated unified diff so far.
+        case turnDiffUpdated = "turn/diff/updated"
+        /// The agent's plan for the turn: `{explanation?, plan: [{step, status}]}`.
+        case turnPlanUpdated = "turn/plan/updated"
         case tokenUsageUpdated = "thread/tokenUsage/updated"
         case serverRequestResolved = "serverRequest/resolved"
         case rateLimitsUpdated = "account/rateLimits/updated"

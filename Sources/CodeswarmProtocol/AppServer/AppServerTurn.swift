@@ -109,18 +109,27 @@ extension AppServer {
     package struct TurnStartParams: Sendable, Hashable {
         package var threadID: String
         package var input: [UserInput]
+        /// `ReasoningSummary` (`auto`, `concise`, `detailed`, `none`): whether codex streams reasoning summaries.
+        package var summary: String?
 
-        package init(threadID: String, input: [UserInput]) {
+        package init(threadID: String, input: [UserInput], summary: String? = nil) {
             self.threadID = threadID
             self.input = input
+            self.summary = summary
         }
 
         package init?(_ json: JSONValue) {
             guard let threadID = json["threadId"]?.stringValue else { return nil }
-            self.init(threadID: threadID, input: UserInput.texts(in: json["input"] ?? .null).map(UserInput.init))
+            self.init(
+                threadID: threadID, input: UserInput.texts(in: json["input"] ?? .null).map(UserInput.init),
+                summary: json["summary"]?.stringValue)
         }
 
-        package var json: JSONValue { ["threadId": .string(threadID), "input": .array(input.map(\.json))] }
+        package var json: JSONValue {
+            var members: [String: JSONValue] = ["threadId": .string(threadID), "input": .array(input.map(\.json))]
+            if let summary { members["summary"] = .string(summary) }
+            return .object(members)
+        }
     }
 
     /// `turn/steer` params: more input for the running turn, which must be `expectedTurnID`.

@@ -96,7 +96,20 @@ package enum CommandParser {
             guard !content.isEmpty else {
                 throw PayloadReader.Problem(reason: "payload.content is empty: give the prompt text to inject")
             }
-            return .inject(swarmID: swarmID, nodes: nodes, content: content)
+            let mode = try reader.choice("mode", InjectMode.allCases.map(\.rawValue)).flatMap(InjectMode.init) ?? .steer
+            return .inject(swarmID: swarmID, nodes: nodes, content: content, mode: mode)
+        case "swarm_interrupt":
+            return .interrupt(swarmID: try reader.swarmID(), nodes: try reader.nodeSelection("nodes"))
+        case "approvals_list":
+            return .approvals
+        case "approval_decide":
+            guard let id = try reader.string("approval_id"), !id.isEmpty else {
+                throw PayloadReader.Problem(
+                    reason: "payload.approval_id is required: an approval id or a unique prefix (see approvals_list)")
+            }
+            return .decideApproval(approvalID: id, decision: try reader.decision("decision"))
+        case "approve_execution":
+            return .approveExecution(try ApproveExecution(reader: reader))
         case "swarm_list":
             return .list
         case "swarm_status":
@@ -140,6 +153,33 @@ struct PayloadReader {
             throw Problem(reason: "\(prefix)\(key) must be a string, got \(value.typeDescription)")
         }
         return text
+    }
+
+    /// A string that must be one of `choices`; nil when absent.
+    func choice(_ key: String, _ choices: [String]) throws -> String? {
+        guard let text = try string(key) else { return nil }
+        guard choices.contains(text) else {
+            throw Problem(
+                reason: "\(prefix)\(key) must be one of \(choices.joined(separator: ", ")), got \"\(text)\"")
+        }
+        return text
+    }
+
+    /// An approval decision: a name (`accept`, `acceptForSession`, `acceptWithExecpolicyAmendment`, `decline`,
+    /// `cancel`) or a decision object with one key (`{"acceptWithExecpolicyAmendment": {…}}`).
+    func decision(_ key: String) throws -> JSONValue {
+        let hint =
+            "\(prefix)\(key) must be a decision: accept, acceptForSession, acceptWithExecpolicyAmendment, "
+            + "decline or cancel (or a decision object with one key)"
+        guard let value = members[key], !value.isNull else { throw Problem(reason: "\(hint); it is missing") }
+        switch value {
+        case .string(let text) where !text.isEmpty:
+            return value
+        case .object(let object) where object.count == 1:
+            return value
+        default:
+            throw Problem(reason: "\(hint), got \(value.typeDescription)")
+        }
     }
 
     func bool(_ key: String) throws -> Bool? {

@@ -1,7 +1,8 @@
 /// A command a client sends to the router, already validated.
 package enum RouterCommand: Sendable, Hashable {
     case launch(LaunchRequest)
-    case inject(swarmID: SwarmID, nodes: NodeSelection, content: String)
+    /// `mode` (extension): `steer` (the default) joins a running turn, `queue` waits for the next turn.
+    case inject(swarmID: SwarmID, nodes: NodeSelection, content: String, mode: InjectMode = .steer)
     case list
     /// `includeNodes` asks for the per-node detail (`payload.include_nodes`); our clients always want it, a seed
     /// client never sends it and gets the seed's flat reply.
@@ -15,6 +16,14 @@ package enum RouterCommand: Sendable, Hashable {
     case queueList
     /// The original protocol's orchestrated projects (not implemented here: always empty).
     case projectList
+    /// Extension: interrupt the running turn of the selected nodes (`turn/interrupt`); queued prompts then run.
+    case interrupt(swarmID: SwarmID, nodes: NodeSelection)
+    /// The approvals waiting for a person, in the original protocol's `approvals_list` shape plus a flat list.
+    case approvals
+    /// Extension: answer one approval by its id (or a unique prefix of it) with a decision name or object.
+    case decideApproval(approvalID: String, decision: JSONValue)
+    /// The original protocol's answer to an approval, named by job and call (item) id.
+    case approveExecution(ApproveExecution)
 
     /// The wire name (`command` field).
     package var name: String {
@@ -28,13 +37,17 @@ package enum RouterCommand: Sendable, Hashable {
         case .providers: "providers_list"
         case .queueList: "queue_list"
         case .projectList: "project_list"
+        case .interrupt: "swarm_interrupt"
+        case .approvals: "approvals_list"
+        case .decideApproval: "approval_decide"
+        case .approveExecution: "approve_execution"
         }
     }
 
     /// Every command name the router knows, for the "unknown command" reason.
     package static let knownNames = [
         "swarm_launch", "inject", "swarm_list", "swarm_status", "swarm_terminate", "events_replay", "providers_list",
-        "queue_list", "project_list",
+        "queue_list", "project_list", "swarm_interrupt", "approvals_list", "approval_decide", "approve_execution",
     ]
 
     /// The `payload` object for this command.
@@ -50,9 +63,19 @@ package enum RouterCommand: Sendable, Hashable {
             if let value = request.qos { members["qos"] = .string(value) }
             if let value = request.provider { members["provider"] = .string(value.rawValue) }
             return .object(members)
-        case .inject(let swarmID, let nodes, let content):
-            return ["swarm_id": .string(swarmID.rawValue), "nodes": nodes.jsonValue, "content": .string(content)]
-        case .list, .providers, .queueList, .projectList:
+        case .inject(let swarmID, let nodes, let content, let mode):
+            var members: [String: JSONValue] = [
+                "swarm_id": .string(swarmID.rawValue), "nodes": nodes.jsonValue, "content": .string(content),
+            ]
+            if mode != .steer { members["mode"] = .string(mode.rawValue) }
+            return .object(members)
+        case .interrupt(let swarmID, let nodes):
+            return ["swarm_id": .string(swarmID.rawValue), "nodes": nodes.jsonValue]
+        case .decideApproval(let approvalID, let decision):
+            return ["approval_id": .string(approvalID), "decision": decision]
+        case .approveExecution(let request):
+            return request.payload
+        case .list, .providers, .queueList, .projectList, .approvals:
             return [:]
         case .status(let swarmID, let includeNodes):
             var members: [String: JSONValue] = ["swarm_id": .string(swarmID.rawValue)]

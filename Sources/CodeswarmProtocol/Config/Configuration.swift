@@ -89,8 +89,15 @@ package struct Configuration: Sendable, Hashable {
         package var sandbox: String = "workspace-write"
         /// `untrusted`, `on-request` or `never` (codex 0.163 refuses `on-failure`).
         package var approvalPolicy: String = "never"
-        /// How the worker answers approval requests: `accept`, `acceptForSession`, `decline` or `cancel`.
+        /// How the worker answers approval requests: `accept`, `acceptForSession`, `decline` or `cancel`, or `ask`
+        /// (hold it and ask a person; the default when `approval_policy` is not `never`).
         package var approvalDecision: String = "decline"
+        /// Rules the router applies to approvals before asking a person (first match wins).
+        package var approvalRules: [ApprovalRule] = []
+        /// Seconds an approval waits for a person before `approvalTimeoutDecision` answers it; nil waits forever.
+        package var approvalTimeoutSeconds: Double?
+        /// The answer given when an approval times out (`decline` by default: the turn goes on without it).
+        package var approvalTimeoutDecision: String = "decline"
         package var model: String?
         /// Seconds without agent output during a turn before the worker reports it stalled.
         package var stallTimeoutSeconds: Double = 300

@@ -96,7 +96,8 @@ package enum ConfigurationParser {
         if let agent = try root.section("agent") {
             try agent.checkKeys([
                 "command", "sandbox", "approval_policy", "approval_decision", "model", "stall_timeout_seconds",
-                "restart_limit", "environment",
+                "restart_limit", "environment", "approval_rules", "approval_timeout_seconds",
+                "approval_timeout_decision",
             ])
             if let command = try agent.stringArray("command") {
                 guard !command.isEmpty else { throw Problem(path: "agent.command", message: "must not be empty") }
@@ -114,9 +115,22 @@ package enum ConfigurationParser {
             config.agent.approvalPolicy =
                 try agent.choice("approval_policy", AppServer.ApprovalPolicy.allCases.map(\.rawValue))
                 ?? config.agent.approvalPolicy
+            // A policy that asks gets a person by default; `never` never asks, so the decision does not matter.
             config.agent.approvalDecision =
-                try agent.choice("approval_decision", AppServer.ApprovalDecision.allCases.map(\.rawValue))
-                ?? config.agent.approvalDecision
+                try agent.choice("approval_decision", AppServer.ApprovalDecision.allCases.map(\.rawValue) + ["ask"])
+                ?? (config.agent.approvalPolicy == "never" ? config.agent.approvalDecision : "ask")
+            config.agent.approvalRules = try agent.approvalRules("approval_rules")
+            if let timeout = try agent.double("approval_timeout_seconds") {
+                guard timeout > 0 else {
+                    throw Problem(
+                        path: "agent.approval_timeout_seconds",
+                        message: "must be positive (leave it out to wait forever)")
+                }
+                config.agent.approvalTimeoutSeconds = timeout
+            }
+            config.agent.approvalTimeoutDecision =
+                try agent.choice("approval_timeout_decision", ApprovalRule.decisions)
+                ?? config.agent.approvalTimeoutDecision
             config.agent.model = try agent.string("model")
             config.agent.stallTimeoutSeconds =
                 try agent.double("stall_timeout_seconds") ?? config.agent.stallTimeoutSeconds
@@ -207,6 +221,30 @@ package enum ConfigurationParser {
             var map: [String: String] = [:]
             for name in section.members.keys { map[name] = try section.string(name) }
             return map
+        }
+
+        /// `[{"prefix": "…", "decision": "accept"|…}]`; empty when absent.
+        func approvalRules(_ key: String) throws(Problem) -> [ApprovalRule] {
+            guard let value = members[key], !value.isNull else { return [] }
+            guard let elements = value.arrayValue else {
+                throw Problem(
+                    path: keyPath(key),
+                    message: "must be an array of {\"prefix\", \"decision\"} objects, got \(value.typeDescription)")
+            }
+            var rules: [ApprovalRule] = []
+            for (index, element) in elements.enumerated() {
+                let rule = try Section(value: element, path: "\(keyPath(key))[\(index)]")
+                try rule.checkKeys(["prefix", "decision"])
+                guard let prefix = try rule.string("prefix"), !prefix.trimmingCharacters(in: .whitespaces).isEmpty
+                else { throw Problem(path: rule.keyPath("prefix"), message: "is required and must not be empty") }
+                guard let decision = try rule.choice("decision", ApprovalRule.decisions) else {
+                    throw Problem(
+                        path: rule.keyPath("decision"),
+                        message: "is required: one of \(ApprovalRule.decisions.joined(separator: ", "))")
+                }
+                rules.append(ApprovalRule(prefix: prefix, decision: decision))
+            }
+            return rules
         }
 
         func choice(_ key: String, _ choices: [String]) throws(Problem) -> String? {

@@ -20,6 +20,14 @@ package enum RouterEvent: Sendable, Hashable {
     case projectList(ProjectListReply)
     /// Extension: a router-wide notice (connection to a cluster lost or back).
     case notice(RouterNotice)
+    /// Extension: the reply to `swarm_interrupt`.
+    case interruptSent(InterruptSent)
+    /// The reply to `approvals_list`.
+    case approvalsList(ApprovalsListReply)
+    /// Extension: the reply to `approval_decide`.
+    case approvalSubmitted(ApprovalSubmitted)
+    /// The original protocol's approval events, for its clients.
+    case execApproval(ExecApprovalEvent.Kind, ExecApprovalEvent)
     /// An event this build does not know (a newer router); kept so clients can ignore it gracefully.
     case unknown(name: String, data: JSONValue)
 
@@ -42,6 +50,10 @@ package enum RouterEvent: Sendable, Hashable {
         case .queueList: "queue_list"
         case .projectList: "project_list"
         case .notice: "router_notice"
+        case .interruptSent: "interrupt_sent"
+        case .approvalsList: "approvals_list"
+        case .approvalSubmitted: "approval_submitted"
+        case .execApproval(let kind, _): kind.rawValue
         case .unknown(let name, _): name
         }
     }
@@ -62,6 +74,10 @@ package enum RouterEvent: Sendable, Hashable {
         case .providersList(let data): data.requestID
         case .queueList(let data): data.requestID
         case .projectList(let data): data.requestID
+        case .interruptSent(let data): data.requestID
+        case .approvalsList(let data): data.requestID
+        case .approvalSubmitted(let data): data.requestID
+        case .execApproval(_, let data): data.requestID
         case .stream, .notice: nil
         case .unknown(_, let data): data["request_id"]
         }
@@ -86,6 +102,10 @@ package enum RouterEvent: Sendable, Hashable {
         case .swarmTerminateProgress(let data): data.swarmID
         case .injectAck(let data), .injectDelivered(let data), .injectFailed(let data): data.swarmID
         case .stream(let event): event.swarmID
+        case .interruptSent(let data): data.swarmID
+        case .approvalSubmitted(let data): data.swarmID
+        case .execApproval(_, let data): data.swarmID
+        case .approvalsList: nil
         case .swarmList, .commandRejected, .replayComplete, .notice, .providersList, .queueList, .projectList: nil
         case .unknown(_, let data): data["swarm_id"]?.stringValue.map(SwarmID.init(rawValue:))
         }
@@ -132,6 +152,10 @@ package struct EventEnvelope: Sendable, Hashable, Codable {
         case .queueList(let data): try container.encode(data, forKey: .data)
         case .projectList(let data): try container.encode(data, forKey: .data)
         case .notice(let data): try container.encode(data, forKey: .data)
+        case .interruptSent(let data): try container.encode(data, forKey: .data)
+        case .approvalsList(let data): try container.encode(data, forKey: .data)
+        case .approvalSubmitted(let data): try container.encode(data, forKey: .data)
+        case .execApproval(_, let data): try container.encode(data, forKey: .data)
         case .unknown(_, let data): try container.encode(data, forKey: .data)
         }
     }
@@ -158,6 +182,13 @@ package struct EventEnvelope: Sendable, Hashable, Codable {
         case "providers_list": event = .providersList(try container.decode(ProvidersListReply.self, forKey: .data))
         case "queue_list": event = .queueList(try container.decode(QueueListReply.self, forKey: .data))
         case "project_list": event = .projectList(try container.decode(ProjectListReply.self, forKey: .data))
+        case "interrupt_sent": event = .interruptSent(try container.decode(InterruptSent.self, forKey: .data))
+        case "approvals_list": event = .approvalsList(try container.decode(ApprovalsListReply.self, forKey: .data))
+        case "approval_submitted":
+            event = .approvalSubmitted(try container.decode(ApprovalSubmitted.self, forKey: .data))
+        case _ where ExecApprovalEvent.Kind(rawValue: name) != nil:
+            let kind = ExecApprovalEvent.Kind(rawValue: name) ?? .required
+            event = .execApproval(kind, try container.decode(ExecApprovalEvent.self, forKey: .data))
         case _ where StreamEvent.Body.names.contains(name):
             let decoderForData = try container.superDecoder(forKey: .data)
             event = .stream(try StreamEvent(name: name, from: decoderForData))

@@ -49,6 +49,28 @@ package struct StreamEvent: Sendable, Hashable {
         case nodeStarted(hostname: String?)
         /// Extension: the node's worker wrote `complete` or vanished.
         case nodeEnded(reason: String)
+        /// Extension: how the worker routed the injection: `steered` into the running turn `turn_id`, `new_turn`
+        /// (`turn_id` started for it) or `queued` for the next turn; `reason` says why when it was not steered.
+        case injectionRouted(how: String, reason: String?)
+        /// Extension: output a running command printed (`item/commandExecution/outputDelta`).
+        case commandOutput(itemID: String?, content: String)
+        /// Extension: a piece of the model's reasoning summary (`item/reasoning/summaryTextDelta`).
+        case reasoningDelta(itemID: String?, content: String)
+        /// Extension: the whole reasoning summary of one item, once it is complete.
+        case reasoning(itemID: String?, content: String)
+        /// Extension: a `fileChange` item started (`inProgress`) or ended (`completed`, `failed`, `declined`).
+        case fileChange(itemID: String?, status: String?, changes: [FileChange])
+        /// Extension: the turn's whole unified diff so far (`turn/diff/updated`); each event replaces the last.
+        case turnDiff(diff: String)
+        /// Extension: the agent's plan for the turn (`turn/plan/updated`).
+        case planUpdated(explanation: String?, plan: [PlanStep])
+        /// Extension: the agent waits for a person to approve something (the worker holds the request).
+        case approvalRequested(ApprovalRequest)
+        /// Extension: an approval got its decision (`by`: `person`, `rule` (with `rule`), `timeout`); the worker
+        /// then answers the agent (`approval_answered`).
+        case approvalDecided(approvalID: String, decision: JSONValue, by: String, rule: String?)
+        /// Extension: an approval ended without a decision (its turn ended, the agent withdrew it, the node ended).
+        case approvalClosed(approvalID: String, reason: String)
 
         /// The wire event name.
         package var name: String {
@@ -66,14 +88,25 @@ package struct StreamEvent: Sendable, Hashable {
             case .agentWarning: "agent_warning"
             case .nodeStarted: "node_started"
             case .nodeEnded: "node_ended"
+            case .injectionRouted: "injection_routed"
+            case .commandOutput: "command_output"
+            case .reasoningDelta: "reasoning_delta"
+            case .reasoning: "reasoning"
+            case .fileChange: "file_change"
+            case .turnDiff: "turn_diff"
+            case .planUpdated: "plan_updated"
+            case .approvalRequested: "approval_requested"
+            case .approvalDecided: "approval_decided"
+            case .approvalClosed: "approval_closed"
             }
         }
 
         /// Every stream event name.
         package static let names: Set<String> = [
             "turn_started", "assistant_delta", "assistant", "turn_complete", "usage", "agent_status",
-            "command_started", "command_completed", "approval_answered", "agent_error", "agent_warning", "node_started",
-            "node_ended",
+            "command_started", "command_completed", "approval_answered", "agent_error", "node_started", "node_ended",
+            "injection_routed", "command_output", "reasoning_delta", "reasoning", "file_change", "turn_diff",
+            "plan_updated", "agent_warning", "approval_requested", "approval_decided", "approval_closed",
         ]
     }
 }
@@ -165,6 +198,32 @@ extension StreamEvent {
             try container.encodeIfPresent(hostname, forKey: "hostname")
         case .nodeEnded(let reason):
             try container.encode(reason, forKey: "reason")
+        case .injectionRouted(let how, let reason):
+            try container.encode(how, forKey: "how")
+            try container.encodeIfPresent(reason, forKey: "reason")
+        case .commandOutput(let itemID, let content), .reasoningDelta(let itemID, let content),
+            .reasoning(let itemID, let content):
+            try container.encodeIfPresent(itemID, forKey: "item_id")
+            try container.encode(content, forKey: "content")
+        case .fileChange(let itemID, let status, let changes):
+            try container.encodeIfPresent(itemID, forKey: "item_id")
+            try container.encodeIfPresent(status, forKey: "status")
+            try container.encode(changes, forKey: "changes")
+        case .turnDiff(let diff):
+            try container.encode(diff, forKey: "diff")
+        case .planUpdated(let explanation, let plan):
+            try container.encodeIfPresent(explanation, forKey: "explanation")
+            try container.encode(plan, forKey: "plan")
+        case .approvalRequested(let request):
+            try request.encode(to: encoder)
+        case .approvalDecided(let approvalID, let decision, let by, let rule):
+            try container.encode(approvalID, forKey: "approval_id")
+            try container.encode(decision, forKey: "decision")
+            try container.encode(by, forKey: "by")
+            try container.encodeIfPresent(rule, forKey: "rule")
+        case .approvalClosed(let approvalID, let reason):
+            try container.encode(approvalID, forKey: "approval_id")
+            try container.encode(reason, forKey: "reason")
         }
     }
 
@@ -198,6 +257,26 @@ extension StreamEvent {
         case "agent_warning": body = .agentWarning(message: try text("message"), kind: try text("kind"))
         case "node_started": body = .nodeStarted(hostname: try optionalText("hostname"))
         case "node_ended": body = .nodeEnded(reason: try text("reason"))
+        case "injection_routed": body = .injectionRouted(how: try text("how"), reason: try optionalText("reason"))
+        case "command_output": body = .commandOutput(itemID: try optionalText("item_id"), content: try text("content"))
+        case "reasoning_delta":
+            body = .reasoningDelta(itemID: try optionalText("item_id"), content: try text("content"))
+        case "reasoning": body = .reasoning(itemID: try optionalText("item_id"), content: try text("content"))
+        case "file_change":
+            body = .fileChange(
+                itemID: try optionalText("item_id"), status: try optionalText("status"),
+                changes: try container.decodeIfPresent([FileChange].self, forKey: "changes") ?? [])
+        case "turn_diff": body = .turnDiff(diff: try text("diff"))
+        case "plan_updated":
+            body = .planUpdated(
+                explanation: try optionalText("explanation"),
+                plan: try container.decodeIfPresent([PlanStep].self, forKey: "plan") ?? [])
+        case "approval_requested": body = .approvalRequested(try ApprovalRequest(from: decoder))
+        case "approval_decided":
+            body = .approvalDecided(
+                approvalID: try text("approval_id"), decision: try container.decode(JSONValue.self, forKey: "decision"),
+                by: try text("by"), rule: try optionalText("rule"))
+        case "approval_closed": body = .approvalClosed(approvalID: try text("approval_id"), reason: try text("reason"))
         default:
             throw DecodingError.dataCorrupted(
                 .init(codingPath: decoder.codingPath, debugDescription: "not a stream event: \(name)"))

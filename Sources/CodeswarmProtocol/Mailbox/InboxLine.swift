@@ -1,20 +1,62 @@
-/// One line of a node's inbox file: `{"type":"user","content","injection_id"}` (the seed's format).
+/// One line of a node's inbox file: `{"type":"user","content","injection_id"}` (the seed's format), plus the
+/// control lines of this router: `interrupt`, `approval` (a person's answer to a held request) and `resync`.
 package struct InboxLine: Sendable, Hashable, Codable {
-    /// `user` for a prompt; other types are reported by the worker and skipped.
+    /// The line types a worker acts on.
+    package enum Kind: String, Sendable, Hashable, CaseIterable {
+        /// A prompt (`content`, `injection_id`, optional `mode`).
+        case user
+        /// Interrupt the running turn (`turn/interrupt`); queued prompts then run.
+        case interrupt
+        /// Answer the held server request `rpc_id` with `decision` (`approval_id` names it for messages).
+        case approval
+        /// Write every held server request to the outbox again (the router lost track of them).
+        case resync
+    }
+
+    /// `user` for a prompt, or a `Kind` control line; other types are reported by the worker and skipped.
     package var type: String
     package var content: String?
     package var injectionID: InjectionID?
+    /// `user` (extension): `steer` joins a running turn (`turn/steer`), `queue` waits for the next turn; absent
+    /// means `queue`, the seed's behaviour.
+    package var mode: InjectMode?
+    /// `approval`: the JSON-RPC id of the agent's request, as the agent sent it (string or number).
+    package var rpcID: JSONValue?
+    /// `approval`: the decision, a string (`accept`, `decline`, …) or an object (`{acceptWithExecpolicyAmendment…}`).
+    package var decision: JSONValue?
+    /// `approval`: the router's approval id.
+    package var approvalID: String?
 
-    package init(userContent: String, injectionID: InjectionID) {
-        self.type = "user"
+    package init(userContent: String, injectionID: InjectionID, mode: InjectMode? = nil) {
+        self.type = Kind.user.rawValue
         self.content = userContent
         self.injectionID = injectionID
+        self.mode = mode
     }
 
-    enum CodingKeys: String, CodingKey {
-        case type, content
-        case injectionID = "injection_id"
+    /// A control line of `kind` (not `user`).
+    package init(control kind: Kind, rpcID: JSONValue? = nil, decision: JSONValue? = nil, approvalID: String? = nil) {
+        self.type = kind.rawValue
+        self.rpcID = rpcID
+        self.decision = decision
+        self.approvalID = approvalID
     }
+
+    /// The line's kind, nil for a type this build does not know.
+    package var kind: Kind? { Kind(rawValue: type) }
+
+    enum CodingKeys: String, CodingKey {
+        case type, content, mode, decision
+        case injectionID = "injection_id"
+        case rpcID = "rpc_id"
+        case approvalID = "approval_id"
+    }
+}
+
+/// How an injection meets a node whose turn is running: `steer` joins that turn, `queue` waits for the next one.
+package enum InjectMode: String, Sendable, Hashable, Codable, CaseIterable {
+    case steer
+    case queue
 }
 
 /// File names of the shared-filesystem mailbox: `<base>/mailbox/{inbox,outbox,archive}/<job>_<NN>.jsonl`.

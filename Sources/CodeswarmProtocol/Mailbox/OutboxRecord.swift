@@ -13,6 +13,9 @@ package struct OutboxRecord: Sendable, Hashable, Codable {
         /// Extension: written by an idle worker every `heartbeat_seconds`, so the router notices a worker that died
         /// without `complete` (kill -9, a lost node) even when no process check can see it.
         case heartbeat
+        /// Extension: how the worker routed an injection (`how`: `steered` into turn `turn_id`, `new_turn`, or
+        /// `queued` for the next turn; `reason` says why when it was not what the router asked).
+        case injectionRouted = "injection_routed"
     }
 
     package var type: Kind
@@ -42,11 +45,19 @@ package struct OutboxRecord: Sendable, Hashable, Codable {
     /// Extension, `codex_rpc` only: `to_agent` for a message the worker sent (an answer to a server request);
     /// absent for messages the agent sent.
     package var direction: String?
+    /// Extension, `codex_rpc` only: true for a server request the worker holds for a person's answer
+    /// (`approval_decision: ask`); it answers when an `approval` inbox line arrives.
+    package var held: Bool?
+    /// Extension, `injection_routed`: `steered`, `new_turn` or `queued`.
+    package var how: String?
+    /// Extension, `injection_routed`: the turn the injection steered or started.
+    package var turnID: String?
 
     package init(
         type: Kind, jobID: JobID?, nodeID: Int?, injectionID: InjectionID? = nil, payload: JSONValue? = nil,
         hostname: String? = nil, timestamp: String? = nil, line: String? = nil, error: String? = nil,
-        code: String? = nil, reason: String? = nil, seq: Int? = nil, pid: Int? = nil, direction: String? = nil
+        code: String? = nil, reason: String? = nil, seq: Int? = nil, pid: Int? = nil, direction: String? = nil,
+        held: Bool? = nil, how: String? = nil, turnID: String? = nil
     ) {
         self.type = type
         self.jobID = jobID
@@ -62,10 +73,14 @@ package struct OutboxRecord: Sendable, Hashable, Codable {
         self.seq = seq
         self.pid = pid
         self.direction = direction
+        self.held = held
+        self.how = how
+        self.turnID = turnID
     }
 
     enum CodingKeys: String, CodingKey {
-        case type, payload, hostname, timestamp, line, error, code, reason, seq, pid, direction
+        case type, payload, hostname, timestamp, line, error, code, reason, seq, pid, direction, held, how
+        case turnID = "turn_id"
         case jobID = "job_id"
         case nodeID = "node_id"
         case injectionID = "injection_id"
@@ -92,5 +107,8 @@ package struct OutboxRecord: Sendable, Hashable, Codable {
         try container.encodeIfPresent(seq, forKey: .seq)
         try container.encodeIfPresent(pid, forKey: .pid)
         try container.encodeIfPresent(direction, forKey: .direction)
+        try container.encodeIfPresent(held, forKey: .held)
+        try container.encodeIfPresent(how, forKey: .how)
+        try container.encodeIfPresent(turnID, forKey: .turnID)
     }
 }

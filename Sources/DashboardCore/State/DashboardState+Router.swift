@@ -52,7 +52,8 @@ extension DashboardState {
             }
         case .notice(let notice):
             showFlash(notice.message, isError: notice.level != "info")
-        case .unknown, .providersList, .queueList, .projectList:
+        case .unknown, .providersList, .queueList, .projectList, .interruptSent, .approvalsList, .approvalSubmitted,
+            .execApproval:
             break
         }
         return []

@@ -90,6 +90,10 @@ extension DashboardState {
         case .nodeEnded(let reason):
             node.state = .ended
             transcript.append(.info, "worker ended: \(reason)")
+        case .injectionRouted, .commandOutput, .reasoningDelta, .reasoning, .fileChange, .turnDiff, .planUpdated,
+            .approvalRequested, .approvalDecided, .approvalClosed:
+            // Shown by the cockpit views (approvals inbox, command output, reasoning, diffs); not in this transcript yet.
+            break
         }
 
         swarms[event.swarmID]?.nodes[event.nodeID] = node
