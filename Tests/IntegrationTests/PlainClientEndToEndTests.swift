@@ -14,6 +14,11 @@ struct PlainClientEndToEndTests {
 
         let (swarm, job) = try client.launch(nodes: 4, systemPrompt: "You are a focused autonomous agent.")
         #expect(job.hasPrefix("local_"))
+        // Let the system prompt's turns end first: a prompt sent to a node whose turn runs would be steered into it
+        // (no turn_started of its own), and this test checks the sequence of a turn of its own.
+        _ = try client.waitFor(timeout: 60, "the system prompt's 4 turns") { _ in
+            client.received.filter { $0.eventName == "turn_complete" }.count >= 4
+        }
         let all = try client.injectAndWait(swarm: swarm, content: "Optimize GEMM tiling.")
         #expect(all.count == 4)
         let subset = try client.injectAndWait(swarm: swarm, nodes: [1, 3], content: "Only odd nodes.")
@@ -24,10 +29,12 @@ struct PlainClientEndToEndTests {
         ]
         for injection in all + subset {
             let names = client.eventNames(injection: injection)
+            #expect(names.filter { $0 == "injection_routed" }.count == 1, "one routing event per injection: \(names)")
             // Collapse the run of deltas, then the sequence must be exactly the expected one.
             let collapsed = names.reduce(into: [String]()) { result, name in
                 if name == "assistant_delta", result.last == "assistant_delta" { return }
-                if name == "agent_status" { return }
+                // Status and routing are checked on their own: they may come before or after turn_started.
+                if name == "agent_status" || name == "injection_routed" { return }
                 result.append(name)
             }
             #expect(collapsed == expectedOrder, "injection \(injection): \(names)")

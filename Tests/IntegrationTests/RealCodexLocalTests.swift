@@ -22,7 +22,7 @@ struct RealCodexLocalTests {
 
         for injection in all + subset {
             let names = swarm.events(injection: injection).compactMap(\.eventName).filter {
-                !["agent_status", "agent_warning"].contains($0)
+                !["agent_status", "agent_warning", "injection_routed"].contains($0)
             }
             let collapsed = names.reduce(into: [String]()) { result, name in
                 if name == "assistant_delta", result.last == "assistant_delta" { return }
@@ -33,6 +33,8 @@ struct RealCodexLocalTests {
                     "inject_ack", "inject_delivered", "turn_started", "assistant_delta", "assistant", "usage",
                     "turn_complete",
                 ], "injection \(injection): \(names)")
+            let routed = swarm.events(injection: injection).filter { $0.eventName == "injection_routed" }
+            #expect(routed.map { $0.data["how"] as? String } == ["new_turn"], "injection \(injection) routed once")
             // The deltas add up to the final answer, which the stand-in derived from this very prompt.
             let final = swarm.events(injection: injection).last { $0.eventName == "assistant" }?.data["content"]
             #expect(swarm.streamedText(injection: injection) == final as? String)

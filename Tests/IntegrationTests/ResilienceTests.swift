@@ -39,7 +39,8 @@ struct ResilienceTests {
 
     // MARK: - Item 3
 
-    @Test("kill -9 of one worker mid-turn: its injection ends failed within seconds, the node shows ended, others go on")
+    @Test(
+        "kill -9 of one worker mid-turn: its injection ends failed within seconds, the node shows ended, others go on")
     func killedWorkerEndsItsInjection() async throws {
         try Self.requireBinary()
         let router = try RouterProcess(config: Demo.config(agentFlags: ["--deltas", "60", "--delay-ms", "100"]))
@@ -121,7 +122,8 @@ struct ResilienceTests {
         }
         #expect(listed.values.allSatisfy { ($0["status"] as? String) != "starting" }, "every launch was settled")
         for (swarm, record) in listed where record["status"] as? String == "running" {
-            _ = try client.reply(to: try client.command("swarm_terminate", payload: ["swarm_id": swarm, "force": true]))
+            _ = try client.reply(
+                to: try client.command("swarm_terminate", payload: ["swarm_id": swarm, "force": true]))
         }
         // Every worker any launch started belongs to a listed swarm, so terminating them all leaves none.
         var orphans: [Int32] = []
@@ -195,7 +197,9 @@ struct ResilienceTests {
             $0.eventName == "replay_complete" && $0.data["request_id"] as? String == request
         }
         let replayed = Set(fresh.events.compactMap { $0.data["seq"] as? Int })
-        print("full disk: \(seen.count) events seen live, \(replayed.count) replayed, \(seen.subtracting(replayed).count) missing")
+        print(
+            "full disk: \(seen.count) events seen live, \(replayed.count) replayed, \(seen.subtracting(replayed).count) missing"
+        )
         #expect(seen.subtracting(replayed).isEmpty, "every event a client saw is in the replay")
     }
 
