@@ -22,11 +22,11 @@ struct ApprovalsCommand: AsyncParsableCommand {
         guard case .approvalsList(let list) = try await conversation.reply(to: .approvals) else {
             throw ExitCode(ExitCodes.failed)
         }
-        if json { return Terminal.json(list.pending) }
-        guard !list.pending.isEmpty else { return Terminal.out("no approvals waiting") }
+        if json { return Console.json(list.pending) }
+        guard !list.pending.isEmpty else { return Console.out("no approvals waiting") }
         let now = Date()
         for entry in list.pending {
-            Terminal.out(Self.describe(entry, now: now))
+            Console.out(Self.describe(entry, now: now))
         }
     }
 
@@ -113,9 +113,9 @@ enum ApprovalAnswer {
         guard case .approvalSubmitted(let submitted) = try await conversation.reply(to: command) else {
             throw ExitCode(ExitCodes.failed)
         }
-        if json { return Terminal.json(submitted) }
+        if json { return Console.json(submitted) }
         let name = AppServer.ApprovalDecision.name(of: submitted.decision) ?? decision
-        Terminal.out(
+        Console.out(
             "approval \(submitted.approvalID.prefix(8)) (\(submitted.swarmID.rawValue.prefix(8))/node "
                 + "\(submitted.nodeID)): \(name) sent")
     }

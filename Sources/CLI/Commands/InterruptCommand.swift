@@ -36,14 +36,14 @@ struct InterruptCommand: AsyncParsableCommand {
         guard case .interruptSent(let sent) = try await conversation.reply(to: command) else {
             throw ExitCode(ExitCodes.failed)
         }
-        if json { return Terminal.json(sent) }
+        if json { return Console.json(sent) }
         if sent.nodes.isEmpty {
-            Terminal.out("no node of \(sent.swarmID) had a turn running; nothing to interrupt")
+            Console.out("no node of \(sent.swarmID) had a turn running; nothing to interrupt")
         } else {
-            Terminal.out("interrupt sent to node(s) \(sent.nodes.map(String.init).joined(separator: ","))")
+            Console.out("interrupt sent to node(s) \(sent.nodes.map(String.init).joined(separator: ","))")
         }
         if !sent.idleNodes.isEmpty, !sent.nodes.isEmpty {
-            Terminal.note("idle, left alone: \(sent.idleNodes.map(String.init).joined(separator: ","))")
+            Console.note("idle, left alone: \(sent.idleNodes.map(String.init).joined(separator: ","))")
         }
     }
 }
