@@ -81,7 +81,9 @@ struct RealCodexCockpitTests {
         }
     }
 
-    @Test("command output and a reasoning summary reach clients as they stream")
+    @Test(
+        "command output and a reasoning summary reach clients as they stream; a patch shows as a file change and a diff"
+    )
     func wholeStream() throws {
         try RealCodex.require()
         let swarm = try RealCodexSwarm(nodes: 1)
@@ -96,6 +98,18 @@ struct RealCodexCockpitTests {
         #expect((completed?.data["output"] as? String)?.contains("hello-output") == true)
         let reasoning = Self.events(swarm, injection, "reasoning_delta").compactMap { $0.data["content"] as? String }
         #expect(reasoning.joined().contains("Weighing the options"), "reasoning deltas: \(reasoning)")
+
+        // A patch codex applies (apply_patch run as a command) shows as a file change and the turn's diff.
+        let patch =
+            "apply_patch <<'PATCH'\n*** Begin Patch\n*** Add File: hello.txt\n+hello from the patch\n*** End Patch\nPATCH"
+        let patched = try #require(try swarm.inject("Add the file [sim:exec=\(patch)]", nodes: [0]).first)
+        let changes = Self.events(swarm, patched, "file_change").flatMap {
+            $0.data["changes"] as? [[String: Any]] ?? []
+        }
+        #expect(
+            changes.contains { ($0["path"] as? String)?.hasSuffix("hello.txt") == true }, "file changes: \(changes)")
+        let diff = Self.events(swarm, patched, "turn_diff").last?.data["diff"] as? String
+        #expect(diff?.contains("+hello from the patch") == true, "turn diff: \(diff ?? "none")")
     }
 
     @Test(
