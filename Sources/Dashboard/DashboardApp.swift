@@ -31,7 +31,8 @@ package enum DashboardApp {
     ) async throws {
         let state = DashboardState(
             size: terminal.size, now: timing.now(), isMonochrome: options.isMonochrome,
-            launchDefaults: options.launchDefaults, initialSwarmID: options.initialSwarmID)
+            launchDefaults: options.launchDefaults, initialSwarmID: options.initialSwarmID,
+            confirmsMultiNodeSends: options.confirmsMultiNodeSends)
         let exporter = ExportWriter(
             directory: options.exportDirectory, home: ProcessInfo.processInfo.environment["HOME"])
         var session = DashboardSession(

@@ -23,12 +23,15 @@ package struct DashboardOptions: Sendable {
     package var clipboard: ClipboardSetting
     /// Where `y` and `Y` write their files: `exports` in the state directory.
     package var exportDirectory: String
+    /// Whether a prompt for more than one node asks first (y/n).
+    package var confirmsMultiNodeSends: Bool
 
     package init(
         isMonochrome: Bool = false, initialSwarmID: SwarmID? = nil,
         launchDefaults: LaunchRequest = LaunchRequest(nodes: 4), clipboard: ClipboardSetting = .auto,
-        exportDirectory: String = RouterEnvironment.stateDirectory() + "/exports"
+        exportDirectory: String = RouterEnvironment.stateDirectory() + "/exports", confirmsMultiNodeSends: Bool = true
     ) {
+        self.confirmsMultiNodeSends = confirmsMultiNodeSends
         self.isMonochrome = isMonochrome
         self.initialSwarmID = initialSwarmID
         self.launchDefaults = launchDefaults
@@ -39,7 +42,8 @@ package struct DashboardOptions: Sendable {
     /// Options from the environment.
     ///
     /// `NO_COLOR` set to anything non-empty means monochrome (no-color.org); `CODESWARM_CLIPBOARD` is
-    /// `auto`, `osc52` or `off`; exports go to `$CODESWARM_STATE_DIR/exports` (default
+    /// `auto`, `osc52` or `off`; `CODESWARM_CONFIRM_MULTI_SEND=0` (or `no`, `off`, `false`) sends prompts for
+    /// several nodes without asking first; exports go to `$CODESWARM_STATE_DIR/exports` (default
     /// `$XDG_STATE_HOME/codeswarm/exports`), the same state directory every client uses.
     package static func fromEnvironment(
         _ environment: [String: String], initialSwarmID: SwarmID? = nil,
@@ -47,9 +51,13 @@ package struct DashboardOptions: Sendable {
     ) -> DashboardOptions {
         let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
         let clipboard = environment["CODESWARM_CLIPBOARD"].flatMap { ClipboardSetting(rawValue: $0.lowercased()) }
+        let confirm = environment["CODESWARM_CONFIRM_MULTI_SEND"].map { value in
+            !["0", "no", "off", "false"].contains(value.lowercased())
+        }
         return DashboardOptions(
             isMonochrome: noColor, initialSwarmID: initialSwarmID, launchDefaults: launchDefaults,
             clipboard: clipboard ?? .auto,
-            exportDirectory: RouterEnvironment.stateDirectory(environment: environment) + "/exports")
+            exportDirectory: RouterEnvironment.stateDirectory(environment: environment) + "/exports",
+            confirmsMultiNodeSends: confirm ?? true)
     }
 }

@@ -177,27 +177,28 @@ import Testing
         harness.clearSent()
         harness.press(.character("i"))
         harness.type("a")
-        harness.press(.enter)
+        // Two nodes: the send asks first.
+        harness.press(.enter, .character("y"))
         #expect(harness.sent.last?.command == .inject(swarmID: SwarmID(swarm), nodes: .nodes([0, 2]), content: "a"))
         harness.press(.tab)
         #expect(harness.state.prompt.target == .all)
         harness.type("b")
-        harness.press(.enter)
+        harness.press(.enter, .character("y"))
         #expect(harness.sent.last?.command == .inject(swarmID: SwarmID(swarm), nodes: .all, content: "b"))
         harness.press(.tab)
         #expect(harness.state.prompt.target == .focused)
     }
 
-    @Test("marked target with no marks refuses with a reason and keeps the text")
+    @Test("the marked target without marks is refused with a reason and the target stays")
     func markedWithoutMarks() {
         var harness = DashboardFixtures.harness(swarm: swarm)
-        harness.press(.character("t"), .character("i"))
-        harness.type("x")
+        harness.press(.character(":"))
+        harness.type("target marked")
         harness.clearSent()
         harness.press(.enter)
         #expect(harness.sent.isEmpty)
-        #expect(harness.state.prompt.field.text == "x")
-        #expect(harness.state.flash?.isError == true)
+        #expect(harness.state.prompt.target == .focused)
+        #expect(harness.state.palette.error?.hasPrefix("No nodes are marked") == true)
     }
 
     @Test("inject lifecycle: ack adds the prompt to the transcript, delivered and failed update the node")

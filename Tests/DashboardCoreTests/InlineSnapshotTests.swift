@@ -33,7 +33,7 @@ import Testing
                 │                                  ││                                          │|
                 └──────────────────────────────────┘└──────────────────────────────────────────┘|
                 [no swarm] › launch a swarm with n                                              |
-                 ? help  q quit  s split  / filter  n launch  Tab pane             ◌ connecting |
+                 ? help  q quit  : command  s split  / filter  n launch  Tab pane  ◌ connecting |
                 """)
     }
 

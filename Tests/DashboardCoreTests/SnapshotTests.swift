@@ -36,6 +36,25 @@ import Testing
             }
         ),
         (
+            "palette",
+            { size in
+                var harness = SnapshotScenarios.oneSwarm(size)
+                harness.press(.character(":"))
+                harness.type("t")
+                return harness
+            }
+        ),
+        (
+            "send-confirm",
+            { size in
+                var harness = SnapshotScenarios.oneSwarm(size)
+                harness.press(.character("t"), .character("i"))
+                harness.type("run the whole test suite on every node")
+                harness.press(.enter)
+                return harness
+            }
+        ),
+        (
             "launch-form",
             { size in
                 var harness = SnapshotScenarios.oneSwarm(size)

@@ -58,14 +58,14 @@ import Testing
         #expect(prompt.field.text == "second")
         prompt.showNext()
         #expect(prompt.field.text == "draft")
-        #expect(prompt.historyIndex == nil)
+        #expect(prompt.editor.historyIndex == nil)
     }
 
     @Test("history keeps at most its limit")
     func historyLimit() {
         var prompt = PromptState()
-        for index in 0..<(PromptState.historyLimit + 10) { prompt.remember("p\(index)") }
-        #expect(prompt.history.count == PromptState.historyLimit)
+        for index in 0..<(LineEditor.historyLimit + 10) { prompt.remember("p\(index)") }
+        #expect(prompt.history.count == LineEditor.historyLimit)
         #expect(prompt.history.first == "p10")
     }
 }

@@ -41,6 +41,11 @@ package enum DashboardAction: Sendable, Hashable {
     case launchSwarm
     case terminateSwarm
 
+    // Command palette
+    case openPalette
+    case runPalette
+    case completePalette
+
     // Prompt line
     case startPrompt
     case sendPrompt

@@ -4,6 +4,8 @@ package enum KeyContext: String, Sendable, Hashable, CaseIterable {
     case nodes
     case output
     case prompt
+    /// The `:` command palette's line.
+    case palette
     case filter
     case help
     case confirm
@@ -16,7 +18,7 @@ package enum KeyContext: String, Sendable, Hashable, CaseIterable {
     /// The three browsing panes, where most single-letter keys act.
     package static let browsing: Set<KeyContext> = [.swarms, .nodes, .output]
     /// The contexts that edit text, where printable keys are typed rather than looked up.
-    package static let textEntry: Set<KeyContext> = [.prompt, .filter, .launch]
+    package static let textEntry: Set<KeyContext> = [.prompt, .palette, .filter, .launch]
 }
 
 /// The help overlay's sections, in display order.
@@ -25,6 +27,7 @@ package enum KeyGroup: String, Sendable, Hashable, CaseIterable {
     case navigation = "Moving around"
     case nodes = "Nodes and targets"
     case swarms = "Swarms"
+    case palette = "Command palette"
     case prompt = "Prompt line"
     case editing = "Editing text"
     case filter = "Filter"

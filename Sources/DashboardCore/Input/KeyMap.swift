@@ -99,9 +99,13 @@ package struct KeyMap: Sendable {
             [.character("q")], .quit, hint: "quit", hintRank: HintRank.quit,
             help: "Quit the dashboard (swarms keep running)", group: .general, contexts: KeyContext.browsing),
         B(
-            [.character("i"), .character(":")], .startPrompt, hint: "prompt",
+            [.character("i")], .startPrompt, hint: "prompt",
             help: "Type a prompt on the prompt line for the target nodes", group: .prompt, contexts: KeyContext.browsing
         ),
+        B(
+            [.character(":")], .openPalette, hint: "command",
+            help: "Command palette: type a verb (inject, launch, terminate, filter, quit, …); Tab completes",
+            group: .palette, contexts: KeyContext.browsing),
         B(
             [.character("t")], .cycleTarget, hint: "target",
             help: "Change the prompt's target: focused node, marked nodes, all nodes", group: .nodes,
@@ -195,6 +199,20 @@ package struct KeyMap: Sendable {
         B(
             [.escape, .character("v"), .character("q")], .closeOverlay, hint: "close", hintRank: HintRank.help,
             help: "Plain view: close it", group: .copying, contexts: [.plainView]),
+
+        // Command palette
+        B([.enter], .runPalette, hint: "run", help: "Run the command", group: .palette, contexts: [.palette]),
+        B(
+            [.tab], .completePalette, hint: "complete",
+            help: "Complete the command or its argument; again: the next candidate", group: .palette,
+            contexts: [.palette]),
+        B(
+            [.up], .historyPrevious, hint: "history", help: "Recall the previous command", group: .palette,
+            contexts: [.palette]),
+        B([.down], .historyNext, help: "Recall the next command", group: .palette, contexts: [.palette]),
+        B(
+            [.escape], .cancel, hint: "close", help: "Close the palette (nothing runs)", group: .palette,
+            contexts: [.palette]),
 
         // Prompt line
         B(

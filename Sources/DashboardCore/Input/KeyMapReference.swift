@@ -17,6 +17,18 @@ extension KeyMap {
         return sections.joined(separator: "\n\n") + "\n"
     }
 
+    /// The palette's verbs as a Markdown table, for `docs/DASHBOARD.md`.
+    package static func markdownReference(for palette: CommandPalette) -> String {
+        var lines = ["| Command | What it does |", "|---|---|"]
+        for command in palette.commands {
+            let names = ([command.name] + command.aliases).map { "`:\($0)`" }.joined(separator: " ")
+            let usage = command.usage.isEmpty ? "" : " `\(command.usage)`"
+            let notYet = command.unavailable.map { " Not yet: \($0)." } ?? ""
+            lines.append("| \(names)\(usage) | \(command.summary).\(notYet) |")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     /// `anywhere`, `browsing`, or the contexts by name.
     private static func describe(_ contexts: Set<KeyContext>) -> String {
         if contexts == Set(KeyContext.allCases) { return "anywhere" }
@@ -32,6 +44,7 @@ extension KeyMap {
         }
         let labels: [KeyContext: String] = [
             .swarms: "swarm table", .nodes: "node table", .output: "response pane", .prompt: "prompt line",
+            .palette: "palette",
             .filter: "filter line", .help: "help", .confirm: "confirm dialog", .launch: "launch form",
             .plainView: "plain view", .messages: "messages",
         ]

@@ -54,6 +54,23 @@ extension DashboardState {
             swarms[swarmID]?.progress = "requested"
             showFlash("Terminating swarm \(TextFormat.shortID(swarmID.rawValue))…", isError: false)
             return [.send(.terminate(swarmID: swarmID, force: false), requestID: requestID)]
+        case .send(let send):
+            guard connection.isConnected else {
+                if send.fromPromptLine { mode = .prompt }
+                showFlash(
+                    "Not connected to the router: nothing was sent; send it again once reconnected.", isError: true)
+                return []
+            }
+            return dispatch(send)
+        }
+    }
+
+    /// `n` or Esc in a dialog or form: nothing happens; a prompt waiting for its yes goes back to the prompt line.
+    mutating func cancelDialog() {
+        if case .confirm(let dialog) = mode, case .send(let send) = dialog.pending, send.fromPromptLine {
+            mode = .prompt
+        } else {
+            mode = .browse
         }
     }
 

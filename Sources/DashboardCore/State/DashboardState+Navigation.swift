@@ -132,7 +132,7 @@ extension DashboardState {
 
     /// How far the help overlay can scroll at the current size.
     var maxHelpScroll: Int {
-        HelpOverlayView.maximumScroll(for: keyMap, screen: Rect(size: size))
+        HelpOverlayView.maximumScroll(for: keyMap, palette: commandPalette, screen: Rect(size: size))
     }
 
     /// How far the messages overlay can scroll at the current size.

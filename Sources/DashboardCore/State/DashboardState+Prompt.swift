@@ -8,6 +8,9 @@ extension DashboardState {
         case .prompt:
             prompt.field.insert(text)
             prompt.didEdit()
+        case .palette:
+            palette.editor.field.insert(TextSanitizer.singleLine(text))
+            paletteEdited()
         case .filter:
             editActiveField { $0.insert(TextSanitizer.singleLine(text)) }
         case .launch(let form):
@@ -34,6 +37,14 @@ extension DashboardState {
             }
         }
         if mode == .prompt { prompt.didEdit() }
+        if mode == .palette { paletteEdited() }
+    }
+
+    /// Typing in the palette ends Tab's cycle and the last error, which were about the old text.
+    mutating func paletteEdited() {
+        palette.editor.didEdit()
+        palette.cycle = nil
+        palette.error = nil
     }
 
     /// Runs `body` on the text field that has the keyboard.
@@ -41,6 +52,8 @@ extension DashboardState {
         switch mode {
         case .prompt:
             body(&prompt.field)
+        case .palette:
+            body(&palette.editor.field)
         case .filter:
             if filterTarget == .swarms {
                 body(&swarmFilter)
@@ -54,11 +67,11 @@ extension DashboardState {
         }
     }
 
-    /// Focused → marked → all → focused.
+    /// Focused → marked (only while some are marked) → all → focused.
     mutating func cycleTarget() {
-        let all = PromptTarget.allCases
-        let index = all.firstIndex(of: prompt.target) ?? 0
-        prompt.target = all[(index + 1) % all.count]
+        let order: [PromptTarget] = markedNodeIDs.isEmpty ? [.focused, .all] : [.focused, .marked, .all]
+        let index = order.firstIndex(of: prompt.target) ?? 0
+        prompt.target = order[(index + 1) % order.count]
     }
 
     /// Marks or unmarks the focused node.
@@ -70,9 +83,7 @@ extension DashboardState {
         } else {
             set.insert(key.nodeID)
         }
-        marks[key.swarmID] = set
-        if !set.isEmpty, prompt.target == .focused { prompt.target = .marked }
-        if set.isEmpty, prompt.target == .marked { prompt.target = .focused }
+        setMarks(set, in: key.swarmID)
     }
 
     /// Marks every visible node, or clears the marks when all are already marked.
@@ -80,32 +91,49 @@ extension DashboardState {
         guard let swarm = selectedSwarm else { return }
         let ids = Set(visibleNodes(of: swarm).map(\.nodeID))
         if let current = marks[swarm.id], ids.isSubset(of: current) {
-            marks[swarm.id] = []
-            if prompt.target == .marked { prompt.target = .focused }
+            setMarks([], in: swarm.id)
         } else {
-            marks[swarm.id] = ids
-            if prompt.target == .focused { prompt.target = .marked }
+            setMarks(ids, in: swarm.id)
         }
     }
 
-    /// The nodes the prompt would go to, or why it cannot be sent.
-    package func promptRecipients() -> Result<
-        (swarm: SwarmRecord, selection: NodeSelection, nodeIDs: [Int]), PromptProblem
-    > {
+    /// Sets the marks of a swarm; marking retargets the prompt to the marked set, whatever the target was,
+    /// and clearing the last mark brings it back to the focused node.
+    mutating func setMarks(_ ids: Set<Int>, in swarmID: SwarmID) {
+        marks[swarmID] = ids
+        guard swarmID == selectedSwarm?.id else { return }
+        if !ids.isEmpty {
+            prompt.target = .marked
+        } else if prompt.target == .marked {
+            prompt.target = .focused
+        }
+    }
+
+    /// The nodes the prompt would go to (or `nodes`, when given), or why it cannot be sent.
+    package func promptRecipients(overriding nodes: NodeSelection? = nil) -> Result<PromptRecipients, PromptProblem> {
         guard let swarm = selectedSwarm else { return .failure(.init("No swarm selected: launch one with n.")) }
-        guard swarm.isActive else { return .failure(.init("Swarm \(swarm.id) has ended; it cannot take prompts.")) }
+        let name = TextFormat.shortID(swarm.id.rawValue)
+        guard swarm.isActive else { return .failure(.init("Swarm \(name) has ended; it cannot take prompts.")) }
+        if let nodes {
+            switch nodes.resolve(nodeCount: swarm.allNodes.count) {
+            case .success(let ids): return .success(PromptRecipients(swarm: swarm, selection: nodes, nodeIDs: ids))
+            case .failure(let bad):
+                return .failure(
+                    .init("Swarm \(name) has no node \(bad.nodeID) (it has \(bad.nodeCount): 0–\(bad.nodeCount - 1))."))
+            }
+        }
         switch prompt.target {
         case .focused:
             guard let node = focusedNode else { return .failure(.init("The swarm has no nodes yet.")) }
-            return .success((swarm, .nodes([node.nodeID]), [node.nodeID]))
+            return .success(PromptRecipients(swarm: swarm, selection: .nodes([node.nodeID]), nodeIDs: [node.nodeID]))
         case .marked:
             let ids = markedNodeIDs
             guard !ids.isEmpty else {
                 return .failure(.init("No nodes are marked: Space marks a node, Tab picks another target."))
             }
-            return .success((swarm, .nodes(ids), ids))
+            return .success(PromptRecipients(swarm: swarm, selection: .nodes(ids), nodeIDs: ids))
         case .all:
-            return .success((swarm, .all, swarm.allNodes.map(\.nodeID)))
+            return .success(PromptRecipients(swarm: swarm, selection: .all, nodeIDs: swarm.allNodes.map(\.nodeID)))
         }
     }
 
@@ -119,7 +147,7 @@ extension DashboardState {
         }
     }
 
-    /// Sends the prompt line's text to the target nodes.
+    /// Enter on the prompt line: sends its text to the target nodes (asking first when they are several).
     mutating func sendPrompt() -> [DashboardCommand] {
         let text = prompt.field.text
         guard !text.trimmingWhitespace().isEmpty else { return [] }
@@ -127,24 +155,65 @@ extension DashboardState {
             showFlash("Not connected to the router: the prompt is kept; send it again once reconnected.", isError: true)
             return []
         }
-        let recipients: (swarm: SwarmRecord, selection: NodeSelection, nodeIDs: [Int])
         switch promptRecipients() {
-        case .success(let value): recipients = value
+        case .success(let recipients): return requestSend(text, to: recipients, fromPromptLine: true)
         case .failure(let problem):
             showFlash(problem.message, isError: true)
             return []
         }
-        let requestID = ledger.open(.inject(recipients.swarm.id, nodes: recipients.nodeIDs, text: text), at: now)
-        for nodeID in recipients.nodeIDs {
-            swarms[recipients.swarm.id]?.nodes[nodeID, default: NodeRecord(nodeID: nodeID)].inject = .sending
-        }
-        prompt.remember(text)
-        prompt.field.clear()
-        return [
-            .send(
-                .inject(swarmID: recipients.swarm.id, nodes: recipients.selection, content: text), requestID: requestID)
-        ]
     }
+
+    /// Sends `text`, or first asks once (y/n) when it goes to more than one node and that question is on.
+    mutating func requestSend(_ text: String, to recipients: PromptRecipients, fromPromptLine: Bool)
+        -> [DashboardCommand]
+    {
+        let send = PendingSend(
+            swarmID: recipients.swarm.id, selection: recipients.selection, nodeIDs: recipients.nodeIDs, text: text,
+            fromPromptLine: fromPromptLine)
+        guard confirmsMultiNodeSends, recipients.nodeIDs.count > 1 else { return dispatch(send) }
+        let firstLine = TextSanitizer.singleLine(text.split(separator: "\n").first.map(String.init) ?? text)
+        let nodes = recipients.selection == .all ? "all \(send.nodeIDs.count) nodes" : "\(send.nodeIDs.count) nodes"
+        mode = .confirm(
+            ConfirmDialog(
+                title: "Send to \(send.nodeIDs.count) nodes?",
+                message: "Send “\(TextFormat.truncate(firstLine, to: 80))” to \(nodes) of swarm "
+                    + "\(TextFormat.shortID(send.swarmID.rawValue))? (CODESWARM_CONFIRM_MULTI_SEND=0 stops this question.)",
+                confirmLabel: "send", pending: .send(send)))
+        return []
+    }
+
+    /// Sends the inject now: the nodes show `sending`, the prompt line is cleared, an old error goes away.
+    mutating func dispatch(_ send: PendingSend) -> [DashboardCommand] {
+        let requestID = ledger.open(.inject(send.swarmID, nodes: send.nodeIDs, text: send.text), at: now)
+        for nodeID in send.nodeIDs {
+            swarms[send.swarmID]?.nodes[nodeID, default: NodeRecord(nodeID: nodeID)].inject = .sending
+        }
+        if send.fromPromptLine {
+            prompt.remember(send.text)
+            prompt.field.clear()
+            mode = .prompt
+        }
+        // A new send supersedes the error of an earlier one; if this one fails, it says so itself.
+        if flash?.isError == true { flash = nil }
+        return [.send(.inject(swarmID: send.swarmID, nodes: send.selection, content: send.text), requestID: requestID)]
+    }
+}
+
+/// The nodes a prompt goes to.
+package struct PromptRecipients: Sendable, Hashable {
+    package var swarm: SwarmRecord
+    package var selection: NodeSelection
+    package var nodeIDs: [Int]
+}
+
+/// An inject waiting for its confirmation.
+package struct PendingSend: Sendable, Hashable {
+    package var swarmID: SwarmID
+    package var selection: NodeSelection
+    package var nodeIDs: [Int]
+    package var text: String
+    /// True when the text is the prompt line's (kept there until it is sent).
+    package var fromPromptLine: Bool
 }
 
 /// Why the prompt cannot be sent, in words for the user.

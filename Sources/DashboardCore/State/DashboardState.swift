@@ -7,6 +7,9 @@ import Foundation
 /// counter, so every behaviour can be tested by feeding events and reading the commands and the screen.
 package struct DashboardState: Sendable {
     package let keyMap: KeyMap
+    package let commandPalette: CommandPalette
+    /// Whether a prompt for more than one node asks first (y/n); `CODESWARM_CONFIRM_MULTI_SEND=0` turns it off.
+    package var confirmsMultiNodeSends: Bool
     package var size: ScreenSize
     /// The time of the last tick; all ages and countdowns are measured against it.
     package var now: Date
@@ -31,6 +34,7 @@ package struct DashboardState: Sendable {
     /// Which table the filter line edits.
     package var filterTarget: PaneFocus = .swarms
     package var prompt = PromptState()
+    package var palette = PaletteState()
     package var helpScroll = 0
     package var messagesScroll = 0
     package var flash: Flash?
@@ -63,8 +67,11 @@ package struct DashboardState: Sendable {
     package init(
         size: ScreenSize, now: Date, isMonochrome: Bool = false,
         launchDefaults: LaunchRequest = LaunchRequest(nodes: 4),
-        initialSwarmID: SwarmID? = nil, keyMap: KeyMap = .standard
+        initialSwarmID: SwarmID? = nil, keyMap: KeyMap = .standard, commandPalette: CommandPalette = .standard,
+        confirmsMultiNodeSends: Bool = true
     ) {
+        self.commandPalette = commandPalette
+        self.confirmsMultiNodeSends = confirmsMultiNodeSends
         self.size = size
         self.now = now
         self.isMonochrome = isMonochrome
@@ -115,6 +122,7 @@ package struct DashboardState: Sendable {
             case .output: .output
             }
         case .prompt: .prompt
+        case .palette: .palette
         case .filter: .filter
         case .help: .help
         case .confirm: .confirm
@@ -141,7 +149,7 @@ package struct DashboardState: Sendable {
 
     private mutating func handlePaste(_ text: String) -> [DashboardCommand] {
         switch keyContext {
-        case .prompt, .filter, .launch:
+        case .prompt, .palette, .filter, .launch:
             insertText(text)
         case .swarms, .nodes, .output:
             // Pasting while browsing is almost always a prompt: start one with the text.
@@ -175,7 +183,8 @@ package struct DashboardState: Sendable {
         case .showHelp:
             helpScroll = 0
             mode = .help
-        case .closeOverlay, .cancel: mode = .browse
+        case .closeOverlay: mode = .browse
+        case .cancel: cancelDialog()
         case .back: back()
         case .refresh: return refresh()
         case .showMessages:
@@ -204,10 +213,15 @@ package struct DashboardState: Sendable {
         case .cycleTarget: cycleTarget()
         case .launchSwarm: mode = .launch(LaunchForm(defaults: launchDefaults))
         case .terminateSwarm: return terminateSelected()
+        case .openPalette: openPalette()
+        case .runPalette: return runPalette()
+        case .completePalette: completePalette()
         case .startPrompt: mode = .prompt
         case .sendPrompt: return sendPrompt()
-        case .historyPrevious: prompt.showPrevious()
-        case .historyNext: prompt.showNext()
+        case .historyPrevious:
+            if mode == .palette { palette.editor.showPrevious() } else { prompt.showPrevious() }
+        case .historyNext:
+            if mode == .palette { palette.editor.showNext() } else { prompt.showNext() }
         case .cursorLeft, .cursorRight, .cursorHome, .cursorEnd, .deleteBackward, .deleteForward, .deleteWord,
             .clearLine:
             edit(action)

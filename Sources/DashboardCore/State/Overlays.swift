@@ -6,6 +6,8 @@ package struct ConfirmDialog: Sendable, Hashable {
     /// The action waiting for a yes.
     package enum Pending: Sendable, Hashable {
         case terminate(SwarmID)
+        /// A prompt for several nodes.
+        case send(PendingSend)
     }
 
     package var title: String
@@ -31,6 +33,8 @@ package struct Flash: Sendable, Hashable {
 package enum DashboardMode: Sendable, Hashable {
     case browse
     case prompt
+    /// The `:` command palette.
+    case palette
     case filter
     case help
     case confirm(ConfirmDialog)

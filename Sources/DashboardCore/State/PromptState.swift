@@ -10,23 +10,22 @@ package enum PromptTarget: Sendable, Hashable, CaseIterable {
     case all
 }
 
-/// The prompt line: the text being typed, its target, and the history of sent prompts.
-package struct PromptState: Sendable, Hashable {
+/// A line of text being typed, with the history of lines entered before (the prompt line, the palette).
+package struct LineEditor: Sendable, Hashable {
     package var field = TextField()
-    package var target: PromptTarget = .focused
-    /// Sent prompts, oldest first.
+    /// Entered lines, oldest first.
     package private(set) var history: [String] = []
     /// The history entry shown while browsing with ↑/↓; nil while editing the draft.
     package private(set) var historyIndex: Int?
     /// The text typed before browsing the history, restored by ↓ past the newest entry.
     private var draft = ""
 
-    /// The most prompts remembered.
+    /// The most lines remembered.
     package static let historyLimit = 100
 
     package init() {}
 
-    /// Records a sent prompt (skipping an immediate repeat) and leaves history browsing.
+    /// Records an entered line (skipping an immediate repeat) and leaves history browsing.
     package mutating func remember(_ text: String) {
         if history.last != text { history.append(text) }
         if history.count > Self.historyLimit { history.removeFirst(history.count - Self.historyLimit) }
@@ -34,7 +33,7 @@ package struct PromptState: Sendable, Hashable {
         draft = ""
     }
 
-    /// Shows the previous (older) prompt.
+    /// Shows the previous (older) line.
     package mutating func showPrevious() {
         guard !history.isEmpty else { return }
         if let index = historyIndex {
@@ -46,7 +45,7 @@ package struct PromptState: Sendable, Hashable {
         if let index = historyIndex { field.set(history[index]) }
     }
 
-    /// Shows the next (newer) prompt, or the draft after the newest.
+    /// Shows the next (newer) line, or the draft after the newest.
     package mutating func showNext() {
         guard let index = historyIndex else { return }
         if index + 1 < history.count {
@@ -60,4 +59,30 @@ package struct PromptState: Sendable, Hashable {
 
     /// Leaves history browsing after an edit, so the edited text becomes the draft.
     package mutating func didEdit() { historyIndex = nil }
+}
+
+/// The prompt line: the text being typed, its target, and the history of sent prompts.
+package struct PromptState: Sendable, Hashable {
+    package var editor = LineEditor()
+    package var target: PromptTarget = .focused
+
+    package init() {}
+
+    /// The text being typed.
+    package var field: TextField {
+        get { editor.field }
+        set { editor.field = newValue }
+    }
+
+    /// Sent prompts, oldest first.
+    package var history: [String] { editor.history }
+
+    /// Records a sent prompt.
+    package mutating func remember(_ text: String) { editor.remember(text) }
+    /// Shows the previous (older) prompt.
+    package mutating func showPrevious() { editor.showPrevious() }
+    /// Shows the next (newer) prompt, or the draft.
+    package mutating func showNext() { editor.showNext() }
+    /// Leaves history browsing after an edit.
+    package mutating func didEdit() { editor.didEdit() }
 }

@@ -25,10 +25,31 @@ struct HelpOverlayView {
         return lines
     }
 
+    /// The palette's verbs, from its table: name and usage, then the summary wrapped under it.
+    static func lines(for palette: CommandPalette, width: Int) -> [StyledLine] {
+        guard width > keyWidth + 4 else { return [] }
+        var lines = [StyledLine("Commands (type : then the verb)", role: .tableHeader)]
+        for command in palette.commands {
+            let names = ([command.name] + command.aliases.prefix(1)).joined(separator: ", ")
+            lines.append(
+                StyledLine("  :" + TextFormat.truncate(names + " " + command.usage, to: width - 3), role: .overlay))
+            var summary = command.summary
+            if let reason = command.unavailable { summary += " (not yet: \(reason))" }
+            for text in TextWrap.lines(summary, width: max(1, width - 6)) {
+                lines.append(StyledLine("      " + text, role: command.unavailable == nil ? .overlay : .dim))
+            }
+        }
+        return lines
+    }
+
     /// All groups in one or two columns: each column is a list of lines.
-    static func columns(for keyMap: KeyMap, width: Int, twoColumns: Bool) -> [[StyledLine]] {
+    static func columns(for keyMap: KeyMap, palette: CommandPalette = .standard, width: Int, twoColumns: Bool)
+        -> [[StyledLine]]
+    {
         let columnWidth = twoColumns ? (width - 2) / 2 : width
-        let groups = KeyGroup.allCases.map { lines(for: $0, in: keyMap, width: columnWidth) }.filter { !$0.isEmpty }
+        let groups =
+            (KeyGroup.allCases.map { lines(for: $0, in: keyMap, width: columnWidth) }
+            + [lines(for: palette, width: columnWidth)]).filter { !$0.isEmpty }
         let total = groups.reduce(0) { $0 + $1.count + 1 }
         var result: [[StyledLine]] = [[]]
         for group in groups {
@@ -51,10 +72,12 @@ struct HelpOverlayView {
     }
 
     /// How many lines the overlay can scroll on `screen`.
-    static func maximumScroll(for keyMap: KeyMap, screen: Rect) -> Int {
+    static func maximumScroll(for keyMap: KeyMap, palette: CommandPalette = .standard, screen: Rect) -> Int {
         let body = body(of: frame(on: screen))
         guard body.width > 0, body.height > 0 else { return 0 }
-        let longest = columns(for: keyMap, width: body.width, twoColumns: body.width >= 120).map(\.count).max() ?? 0
+        let longest =
+            columns(for: keyMap, palette: palette, width: body.width, twoColumns: body.width >= 120).map(\.count).max()
+            ?? 0
         return max(0, longest - body.height)
     }
 
@@ -63,7 +86,8 @@ struct HelpOverlayView {
         guard rect.width > 24, rect.height > 4 else { return }
         grid.fill(rect, role: .overlay)
         let body = Self.body(of: rect)
-        let columns = Self.columns(for: state.keyMap, width: body.width, twoColumns: body.width >= 120)
+        let columns = Self.columns(
+            for: state.keyMap, palette: state.commandPalette, width: body.width, twoColumns: body.width >= 120)
         let columnWidth = columns.count > 1 ? (body.width - 2) / 2 : body.width
         let longest = columns.map(\.count).max() ?? 0
         let maxScroll = max(0, longest - body.height)

@@ -5,6 +5,15 @@ struct PromptLineView {
     /// Draws the line and returns the cursor position when it has the keyboard.
     func render(in rect: Rect, grid: inout ScreenGrid) -> Point? {
         grid.fill(rect, role: .normal)
+        if state.mode == .palette {
+            let x = grid.put(":", x: rect.x, y: rect.y, role: .promptLabel, clip: rect)
+            let area = Rect(x: x, y: rect.y, width: rect.maxX - x, height: 1)
+            return TextFieldView(
+                field: state.palette.editor.field, role: .input,
+                placeholder: "a command: inject, launch, terminate, filter, quit… · Tab completes · Esc closes",
+                hasCursor: true
+            ).render(in: area, grid: &grid)
+        }
         if state.mode == .filter {
             let what = state.filterTarget == .swarms ? "swarms" : "nodes"
             let x = grid.put("/ filter \(what): ", x: rect.x, y: rect.y, role: .promptLabel, clip: rect)
