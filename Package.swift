@@ -10,6 +10,7 @@ let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let deque = Target.Dependency.product(name: "DequeModule", package: "swift-collections")
+let orderedCollections = Target.Dependency.product(name: "OrderedCollections", package: "swift-collections")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 
 let package = Package(
@@ -31,7 +32,9 @@ let package = Package(
         .target(name: "CodeswarmProtocol", swiftSettings: strictSettings),
         .target(name: "RouterCore", dependencies: ["CodeswarmProtocol", deque], swiftSettings: strictSettings),
         .target(name: "WorkerCore", dependencies: ["CodeswarmProtocol"], swiftSettings: strictSettings),
-        .target(name: "DashboardCore", dependencies: ["CodeswarmProtocol", deque], swiftSettings: strictSettings),
+        .target(
+            name: "DashboardCore", dependencies: ["CodeswarmProtocol", deque, orderedCollections],
+            swiftSettings: strictSettings),
 
         // IO targets.
         .target(name: "CSystemShims"),

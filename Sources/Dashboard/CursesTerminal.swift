@@ -13,7 +13,7 @@ import Synchronization
 /// waiting), draws the latest posted grid, and restores the terminal on every way out: `restore()`,
 /// SIGTERM/SIGHUP/SIGINT, or the tty hanging up. Other threads only post frames and read the size
 /// through `shared`, and wake the thread through a pipe, so an idle dashboard sleeps in `poll`.
-package final class CursesTerminal: Terminal {
+package final class CursesTerminal: TerminalDevice {
     /// What the curses thread and its callers share, behind `shared`'s mutex.
     fileprivate struct Shared {
         var size = ScreenSize(width: 80, height: 24)

@@ -26,7 +26,7 @@ package enum DashboardApp {
 
     /// Runs the dashboard on any terminal (a `FakeTerminal` in tests) with the given pacing.
     package static func run(
-        on terminal: any Terminal, connect: @escaping @Sendable () async throws -> any DashboardLink,
+        on terminal: any TerminalDevice, connect: @escaping @Sendable () async throws -> any DashboardLink,
         options: DashboardOptions, timing: SessionTiming
     ) async throws {
         let state = DashboardState(

@@ -25,7 +25,7 @@ struct DashboardSession {
         case frameDue
     }
 
-    let terminal: any Terminal
+    let terminal: any TerminalDevice
     let connect: @Sendable () async throws -> any DashboardLink
     let timing: SessionTiming
     /// Where exports are written.
@@ -186,7 +186,7 @@ private final class LinkBox: Sendable {
 
 /// Decides when to draw: at once if the last frame is old enough, else after the rest of the interval.
 private struct FramePainter {
-    let terminal: any Terminal
+    let terminal: any TerminalDevice
     let interval: Duration
     var isDirty = false
     var isScheduled = false
@@ -194,7 +194,7 @@ private struct FramePainter {
     private var lastPaint: ContinuousClock.Instant?
     private let clock = ContinuousClock()
 
-    init(terminal: any Terminal, interval: Duration) {
+    init(terminal: any TerminalDevice, interval: Duration) {
         self.terminal = terminal
         self.interval = interval
     }

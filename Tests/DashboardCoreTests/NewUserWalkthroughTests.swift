@@ -21,7 +21,7 @@ import Testing
                     reason: "waiting for node 3")))
         let screen = harness.screen
         let row = try #require(screen.textLines.first { $0.contains("local_38c1f2ab") })
-        #expect(row.contains("starting: workers_starting (waiting for node 3)"))
+        #expect(row.contains("starting: workers starting (waiting for node 3)"))
         #expect(row.contains("7:00:00"))
         #expect(row.contains("38c1f2ab "))
         #expect(!row.contains("38c1f2ab-"))

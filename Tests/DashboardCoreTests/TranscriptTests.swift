@@ -6,7 +6,7 @@ import Testing
 @Suite struct TranscriptTests {
     @Test("deltas build one streaming entry; the final message replaces it")
     func deltas() {
-        var transcript = Transcript()
+        var transcript = NodeTranscript()
         transcript.appendDelta("Hel", turnKey: "t1")
         transcript.appendDelta("lo", turnKey: "t1")
         #expect(transcript.entries.count == 1)
@@ -20,7 +20,7 @@ import Testing
 
     @Test("a command between deltas starts a new assistant entry, keeping the order")
     func interleaved() {
-        var transcript = Transcript()
+        var transcript = NodeTranscript()
         transcript.appendDelta("Let me build.", turnKey: "t1")
         transcript.append(.command, "swift build", turnKey: "t1")
         transcript.appendDelta("Done.", turnKey: "t1")
@@ -29,7 +29,7 @@ import Testing
 
     @Test("a final message without deltas is appended; prompts are added once per injection")
     func finalOnly() {
-        var transcript = Transcript()
+        var transcript = NodeTranscript()
         transcript.appendPrompt("hi", injectionID: "inj-1")
         transcript.appendPrompt("hi", injectionID: "inj-1")
         transcript.finishAssistant("Answer", turnKey: "t9")
@@ -38,9 +38,9 @@ import Testing
 
     @Test("old entries fall off the top; ids keep increasing")
     func eviction() {
-        var transcript = Transcript()
-        for index in 0..<(Transcript.maximumEntries + 5) { transcript.append(.info, "line \(index)") }
-        #expect(transcript.entries.count == Transcript.maximumEntries)
+        var transcript = NodeTranscript()
+        for index in 0..<(NodeTranscript.maximumEntries + 5) { transcript.append(.info, "line \(index)") }
+        #expect(transcript.entries.count == NodeTranscript.maximumEntries)
         #expect(transcript.entries.first?.id == 5)
         #expect(transcript.index(ofID: 2) == 0)
         #expect(transcript.index(ofID: 10) == 5)
@@ -48,18 +48,18 @@ import Testing
 
     @Test("one huge stream keeps its newest part")
     func hugeEntry() {
-        var transcript = Transcript()
-        transcript.appendDelta(String(repeating: "x", count: Transcript.maximumEntryBytes * 2), turnKey: nil)
+        var transcript = NodeTranscript()
+        transcript.appendDelta(String(repeating: "x", count: NodeTranscript.maximumEntryBytes * 2), turnKey: nil)
         transcript.appendDelta("END", turnKey: nil)
         let text = transcript.entries[0].text
-        #expect(text.utf8.count <= Transcript.maximumEntryBytes)
+        #expect(text.utf8.count <= NodeTranscript.maximumEntryBytes)
         #expect(text.hasPrefix("… "))
         #expect(text.hasSuffix("END"))
     }
 
     @Test("the window shows the newest lines when following")
     func windowFollowing() {
-        var transcript = Transcript()
+        var transcript = NodeTranscript()
         for index in 0..<10 { transcript.append(.info, "n\(index)") }
         let window = TranscriptLines.window(of: transcript, width: 10, height: 3, position: .following)
         #expect(window.lines.map(\.text) == ["· n7", "· n8", "· n9"])
@@ -68,7 +68,7 @@ import Testing
 
     @Test("scrolling up pins the view; new text below does not move it; scrolling back down follows again")
     func pinning() {
-        var transcript = Transcript()
+        var transcript = NodeTranscript()
         for index in 0..<10 { transcript.append(.info, "n\(index)") }
         let up = TranscriptLines.scrolled(.following, by: -2, in: transcript, width: 10, height: 3)
         #expect(up == .pinned(entryID: 7, linesBelow: 0))
@@ -83,7 +83,7 @@ import Testing
 
     @Test("the paused footer counts wrapped lines below the pane, not entries")
     func linesBelowCountsLines() {
-        var transcript = Transcript()
+        var transcript = NodeTranscript()
         for index in 0..<6 { transcript.append(.info, "n\(index)") }
         let up = TranscriptLines.scrolled(.following, by: -1, in: transcript, width: 10, height: 3)
         // One entry below the pane, eight words that wrap to four lines at width 10.
@@ -95,7 +95,7 @@ import Testing
 
     @Test("scrolling to the top shows the first screenful and stops there")
     func top() {
-        var transcript = Transcript()
+        var transcript = NodeTranscript()
         for index in 0..<10 { transcript.append(.info, "n\(index)") }
         let top = TranscriptLines.scrolled(.following, by: -1000, in: transcript, width: 10, height: 3)
         let window = TranscriptLines.window(of: transcript, width: 10, height: 3, position: top)

@@ -2,7 +2,7 @@ import DashboardCore
 import Synchronization
 
 /// A terminal for tests: records every drawn grid and replays scripted events; it never touches a tty.
-package final class FakeTerminal: Terminal {
+package final class FakeTerminal: TerminalDevice {
     /// Everything mutable, behind `state`'s mutex.
     private struct Shared {
         var size: ScreenSize

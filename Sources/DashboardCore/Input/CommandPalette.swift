@@ -12,7 +12,7 @@ package enum PaletteArgument: Sendable, Hashable {
 /// What running a palette command came to.
 package enum PaletteOutcome: Sendable, Hashable {
     /// It ran; these are the commands for the runtime.
-    case done([DashboardCommand])
+    case done([DashboardEffect])
     /// It could not run; the palette stays open with this reason.
     case failed(String)
 }

@@ -10,7 +10,7 @@ extension DashboardState {
     }
 
     /// `y`: the turn at the bottom of the view (the newest while following) to a file and the clipboard.
-    mutating func copyTurn() -> [DashboardCommand] {
+    mutating func copyTurn() -> [DashboardEffect] {
         guard let key = copySourceKey, let transcript = transcripts[key], !transcript.entries.isEmpty else {
             return []
         }
@@ -21,7 +21,7 @@ extension DashboardState {
     }
 
     /// `Y`: the node's whole conversation (as far as the dashboard keeps it) to a file and the clipboard.
-    mutating func exportTranscript() -> [DashboardCommand] {
+    mutating func exportTranscript() -> [DashboardEffect] {
         guard let key = copySourceKey, let transcript = transcripts[key], !transcript.entries.isEmpty else {
             return []
         }
@@ -32,7 +32,7 @@ extension DashboardState {
     }
 
     private func export(_ entries: [TranscriptEntry], of key: NodeKey, kind: String, subject: String)
-        -> DashboardCommand
+        -> DashboardEffect
     {
         let host = swarms[key.swarmID]?.nodes[key.nodeID]?.hostname.map { " (\($0))" } ?? ""
         let heading = "# Swarm \(key.swarmID.rawValue), node \(key.nodeID)\(host): \(kind)\n\n"
@@ -42,7 +42,7 @@ extension DashboardState {
     }
 
     /// The entry shown on the last line of the node's pane (or the plain view): where a copy is taken from.
-    private func bottomEntryIndex(of key: NodeKey, in transcript: Transcript) -> Int? {
+    private func bottomEntryIndex(of key: NodeKey, in transcript: NodeTranscript) -> Int? {
         if case .plainView(let position) = mode, let first = position.firstLine {
             let lines = PlainTranscript.lines(of: transcript)
             let last = min(lines.count - 1, first + plainViewHeight - 1)
@@ -79,7 +79,7 @@ extension DashboardState {
     /// Scrolls the plain view by `delta` lines; reaching the end follows again.
     mutating func scrollPlainView(by delta: Int) {
         guard case .plainView(var position) = mode else { return }
-        let count = PlainTranscript.lines(of: transcripts[position.node] ?? Transcript()).count
+        let count = PlainTranscript.lines(of: transcripts[position.node] ?? NodeTranscript()).count
         let lastFirst = max(0, count - plainViewHeight)
         let current = position.firstLine ?? lastFirst
         let target = min(max(0, current + delta), lastFirst)

@@ -35,13 +35,13 @@ extension DashboardState {
     }
 
     /// `T`: asks before terminating the selected swarm.
-    mutating func terminateSelected() -> [DashboardCommand] {
+    mutating func terminateSelected() -> [DashboardEffect] {
         if let dialog = confirmation(for: .terminateSwarm) { mode = .confirm(dialog) }
         return []
     }
 
     /// `y` in the confirm dialog: runs the pending action.
-    mutating func confirmPending() -> [DashboardCommand] {
+    mutating func confirmPending() -> [DashboardEffect] {
         guard case .confirm(let dialog) = mode else { return [] }
         mode = .browse
         switch dialog.pending {
@@ -51,7 +51,7 @@ extension DashboardState {
                 return []
             }
             let requestID = ledger.open(.terminate(swarmID), at: now)
-            swarms[swarmID]?.progress = "requested"
+            swarms[swarmID]?.progress = .terminate(.requested)
             showFlash("Terminating swarm \(TextFormat.shortID(swarmID.rawValue))…", isError: false)
             return [.send(.terminate(swarmID: swarmID, force: false), requestID: requestID)]
         case .send(let send):
@@ -82,7 +82,7 @@ extension DashboardState {
     }
 
     /// Enter in the launch form: validates and sends the launch.
-    mutating func submitLaunchForm() -> [DashboardCommand] {
+    mutating func submitLaunchForm() -> [DashboardEffect] {
         guard case .launch(var form) = mode else { return [] }
         guard let request = form.validated() else {
             mode = .launch(form)

@@ -48,7 +48,7 @@ extension DashboardState {
     /// Scrolls the focused node's response pane; reaching the bottom resumes following.
     mutating func scrollFocusedPane(by delta: Int) {
         guard let key = focusedNodeKey, let pane = ScreenLayout(state: self).paneRect(for: key.nodeID) else { return }
-        let transcript = transcripts[key] ?? Transcript()
+        let transcript = transcripts[key] ?? NodeTranscript()
         let inner = pane.inset(by: 1)
         scroll[key] = TranscriptLines.scrolled(
             scroll[key] ?? .following, by: delta, in: transcript, width: inner.width, height: inner.height)

@@ -9,7 +9,7 @@ extension DashboardState {
     }
 
     /// Enter in the palette: runs the verb; an unknown or unavailable one keeps the palette open with why.
-    mutating func runPalette() -> [DashboardCommand] {
+    mutating func runPalette() -> [DashboardEffect] {
         let line = palette.text.trimmingWhitespace()
         guard !line.isEmpty else {
             mode = .browse

@@ -148,7 +148,7 @@ extension DashboardState {
     }
 
     /// Enter on the prompt line: sends its text to the target nodes (asking first when they are several).
-    mutating func sendPrompt() -> [DashboardCommand] {
+    mutating func sendPrompt() -> [DashboardEffect] {
         let text = prompt.field.text
         guard !text.trimmingWhitespace().isEmpty else { return [] }
         guard connection.isConnected else {
@@ -165,7 +165,7 @@ extension DashboardState {
 
     /// Sends `text`, or first asks once (y/n) when it goes to more than one node and that question is on.
     mutating func requestSend(_ text: String, to recipients: PromptRecipients, fromPromptLine: Bool)
-        -> [DashboardCommand]
+        -> [DashboardEffect]
     {
         let send = PendingSend(
             swarmID: recipients.swarm.id, selection: recipients.selection, nodeIDs: recipients.nodeIDs, text: text,
@@ -183,10 +183,10 @@ extension DashboardState {
     }
 
     /// Sends the inject now: the nodes show `sending`, the prompt line is cleared, an old error goes away.
-    mutating func dispatch(_ send: PendingSend) -> [DashboardCommand] {
+    mutating func dispatch(_ send: PendingSend) -> [DashboardEffect] {
         let requestID = ledger.open(.inject(send.swarmID, nodes: send.nodeIDs, text: send.text), at: now)
         for nodeID in send.nodeIDs {
-            swarms[send.swarmID]?.nodes[nodeID, default: NodeRecord(nodeID: nodeID)].inject = .sending
+            swarms[send.swarmID]?.nodes[nodeID, default: NodeRow(nodeID: nodeID)].inject = .sending
         }
         if send.fromPromptLine {
             prompt.remember(send.text)
@@ -201,7 +201,7 @@ extension DashboardState {
 
 /// The nodes a prompt goes to.
 package struct PromptRecipients: Sendable, Hashable {
-    package var swarm: SwarmRecord
+    package var swarm: SwarmRow
     package var selection: NodeSelection
     package var nodeIDs: [Int]
 }

@@ -22,20 +22,20 @@ extension DashboardState {
     }
 
     /// Applies the held events in seq order and ends the replay.
-    mutating func finishReplay() -> [DashboardCommand] {
+    mutating func finishReplay() -> [DashboardEffect] {
         let commands = applyReplayBuffer()
         replayRequestID = nil
         return commands
     }
 
-    private mutating func applyReplayBuffer() -> [DashboardCommand] {
+    private mutating func applyReplayBuffer() -> [DashboardEffect] {
         let held = replayBuffer.enumerated().sorted { left, right in
             (left.element.seq ?? 0, left.offset) < (right.element.seq ?? 0, right.offset)
         }
         replayBuffer = []
         isFlushingReplay = true
         defer { isFlushingReplay = false }
-        var commands: [DashboardCommand] = []
+        var commands: [DashboardEffect] = []
         for (_, event) in held { commands += apply(event) }
         return commands
     }

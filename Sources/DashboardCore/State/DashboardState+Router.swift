@@ -4,7 +4,7 @@ import Foundation
 /// Router replies, injection lifecycle events, the connection, and the periodic refresh.
 extension DashboardState {
     /// Applies one router event.
-    mutating func apply(_ event: RouterEvent) -> [DashboardCommand] {
+    mutating func apply(_ event: RouterEvent) -> [DashboardEffect] {
         if holdForReplay(event) { return [] }
         let requestID = event.requestID?.stringValue
         switch event {
@@ -14,7 +14,7 @@ extension DashboardState {
             return applyList(reply, forceStatus: !isProbe)
         case .swarmStatus(let reply):
             requestID.map { ledger.close($0) }
-            swarms[reply.swarmID, default: SwarmRecord(id: reply.swarmID)].apply(reply, now: now)
+            swarms[reply.swarmID, default: SwarmRow(id: reply.swarmID)].apply(reply, now: now)
             lastStatusAt[reply.swarmID] = now
         case .swarmLaunched(let data):
             return launched(data, requestID: requestID)
@@ -24,7 +24,7 @@ extension DashboardState {
             terminated(data, requestID: requestID)
         case .swarmTerminateProgress(let data):
             swarms[data.swarmID]?.status = .terminating
-            swarms[data.swarmID]?.progress = data.stage
+            swarms[data.swarmID]?.progress = .terminate(TerminateStage(wire: data.stage))
         case .commandRejected(let data):
             return rejected(data, requestID: requestID)
         case .injectAck(let data):
@@ -37,7 +37,7 @@ extension DashboardState {
             guard sequences.admit(data.seq) else { return [] }
             let reason = data.error ?? "no reason given"
             injection(data, status: .failed(data.injectionID, reason: reason))
-            transcripts[NodeKey(data.swarmID, data.nodeID), default: Transcript()]
+            transcripts[NodeKey(data.swarmID, data.nodeID), default: NodeTranscript()]
                 .append(.error, "Prompt not delivered: \(reason)")
             showFlash(
                 "Prompt to node \(data.nodeID) of \(TextFormat.shortID(data.swarmID.rawValue)) failed: \(reason)",
@@ -51,7 +51,7 @@ extension DashboardState {
                 if requestID == replayRequestID { return finishReplay() }
             }
         case .notice(let notice):
-            showFlash(notice.message, isError: notice.level != "info")
+            showFlash(notice.message, isError: NoticeLevel(wire: notice.level) == .problem)
         case .unknown, .providersList, .queueList, .projectList, .interruptSent, .approvalsList, .approvalSubmitted,
             .execApproval:
             break
@@ -59,12 +59,12 @@ extension DashboardState {
         return []
     }
 
-    private mutating func applyList(_ reply: SwarmListReply, forceStatus: Bool) -> [DashboardCommand] {
+    private mutating func applyList(_ reply: SwarmListReply, forceStatus: Bool) -> [DashboardEffect] {
         let previousIndex = selectedSwarmIndex
         let listed = Set(reply.swarms.keys.map(SwarmID.init(rawValue:)))
         for (key, summary) in reply.swarms {
             let id = SwarmID(rawValue: key)
-            swarms[id, default: SwarmRecord(id: id)].apply(summary, now: now)
+            swarms[id, default: SwarmRow(id: id)].apply(summary, now: now)
         }
         // The router no longer knows these; drop them and everything kept for them.
         for id in swarms.keys where !listed.contains(id) {
@@ -75,6 +75,8 @@ extension DashboardState {
             scroll = scroll.filter { $0.key.swarmID != id }
         }
         lastListAt = now
+        // The selection below goes by table position.
+        keepSwarmsInOrder()
         if let id = selectedSwarmID, swarms[id] == nil {
             // The selected swarm vanished: keep the cursor where it was rather than jumping to the top.
             selectSwarm(at: previousIndex ?? 0)
@@ -84,8 +86,8 @@ extension DashboardState {
         return statusRequestIfDue(force: forceStatus)
     }
 
-    private mutating func launched(_ data: SwarmLaunched, requestID: String?) -> [DashboardCommand] {
-        var record = swarms[data.swarmID] ?? SwarmRecord(id: data.swarmID, nodeCount: data.nodeCount)
+    private mutating func launched(_ data: SwarmLaunched, requestID: String?) -> [DashboardEffect] {
+        var record = swarms[data.swarmID] ?? SwarmRow(id: data.swarmID, nodeCount: data.nodeCount)
         record.jobID = data.jobID
         record.nodeCount = data.nodeCount
         record.provider = data.provider ?? record.provider
@@ -107,10 +109,10 @@ extension DashboardState {
 
     private mutating func launchProgress(_ data: SwarmLaunchProgress, requestID: String?) {
         if let id = data.swarmID {
-            var record = swarms[id] ?? SwarmRecord(id: id, nodeCount: data.nodeCount ?? 0)
+            var record = swarms[id] ?? SwarmRow(id: id, nodeCount: data.nodeCount ?? 0)
             record.jobID = data.jobID ?? record.jobID
             record.slurmState = data.slurmState ?? record.slurmState
-            record.progress = data.reason.map { "\(data.stage) (\($0))" } ?? data.stage.rawValue
+            record.progress = .launch(data.stage, reason: data.reason)
             record.createdAt = record.createdAt ?? now
             swarms[id] = record
         }
@@ -134,7 +136,7 @@ extension DashboardState {
         }
     }
 
-    private mutating func rejected(_ data: CommandRejected, requestID: String?) -> [DashboardCommand] {
+    private mutating func rejected(_ data: CommandRejected, requestID: String?) -> [DashboardEffect] {
         let reason = TextSanitizer.singleLine(data.reason)
         guard let requestID, let purpose = ledger.purpose(of: requestID) else {
             showFlash("Router: \(reason)", isError: true)
@@ -147,7 +149,7 @@ extension DashboardState {
             return requestID == replayRequestID ? finishReplay() : []
         case .inject(let swarmID, let nodes, _):
             for nodeID in nodes {
-                swarms[swarmID]?.nodes[nodeID, default: NodeRecord(nodeID: nodeID)].inject = .failed(
+                swarms[swarmID]?.nodes[nodeID, default: NodeRow(nodeID: nodeID)].inject = .failed(
                     nil, reason: reason)
             }
         case .status(let swarmID):
@@ -161,7 +163,7 @@ extension DashboardState {
     }
 
     private mutating func injection(_ data: InjectionEvent, status: InjectStatus) {
-        var node = swarms[data.swarmID]?.nodes[data.nodeID] ?? NodeRecord(nodeID: data.nodeID)
+        var node = swarms[data.swarmID]?.nodes[data.nodeID] ?? NodeRow(nodeID: data.nodeID)
         // Delivery can be reported before the ack reaches us; never step a final state back.
         switch (node.inject, status) {
         case (.delivered(let old), .acknowledged(let new)) where old == new: break
@@ -177,21 +179,21 @@ extension DashboardState {
                 text = sent
             }
             if let text {
-                transcripts[NodeKey(data.swarmID, data.nodeID), default: Transcript()]
+                transcripts[NodeKey(data.swarmID, data.nodeID), default: NodeTranscript()]
                     .appendPrompt(text, injectionID: data.injectionID)
             }
         }
     }
 
     /// Records the link's new state and, on connecting, asks for the list and the history since the last event.
-    mutating func connectionChanged(to state: ConnectionState) -> [DashboardCommand] {
+    mutating func connectionChanged(to state: ConnectionState) -> [DashboardEffect] {
         let wasConnected = connection.isConnected
         connection = state
         if case .disconnected(let reason, _) = state {
             messageLog.record("No link to the router: \(reason)", isError: true, at: now)
         }
         guard state.isConnected else {
-            var commands: [DashboardCommand] = []
+            var commands: [DashboardEffect] = []
             if replayRequestID != nil { commands = finishReplay() }
             if wasConnected {
                 // Prompts the router never answered will not be answered on this link.
@@ -218,8 +220,8 @@ extension DashboardState {
     }
 
     /// On each tick: the list now and then, and the selected swarm's status more often.
-    mutating func periodicRequests() -> [DashboardCommand] {
-        var commands: [DashboardCommand] = []
+    mutating func periodicRequests() -> [DashboardEffect] {
+        var commands: [DashboardEffect] = []
         if replayRequestID != nil, let started = replayStartedAt, now.timeIntervalSince(started) >= Self.replayPatience
         {
             commands += finishReplay()
@@ -245,13 +247,13 @@ extension DashboardState {
     }
 
     /// `r`: the list and the selected swarm's status, now.
-    mutating func refresh() -> [DashboardCommand] {
+    mutating func refresh() -> [DashboardEffect] {
         lastListAt = now
         showFlash("Refreshing…", isError: false)
         return [.send(.list, requestID: ledger.open(.list, at: now))] + statusRequestIfDue(force: true)
     }
 
-    private mutating func statusRequestIfDue(force: Bool) -> [DashboardCommand] {
+    private mutating func statusRequestIfDue(force: Bool) -> [DashboardEffect] {
         guard connection.isConnected, let swarm = selectedSwarm else { return [] }
         if !force {
             guard swarm.isActive else { return [] }
@@ -261,21 +263,24 @@ extension DashboardState {
         return statusRequest(for: swarm.id)
     }
 
-    private mutating func statusRequest(for swarmID: SwarmID) -> [DashboardCommand] {
+    private mutating func statusRequest(for swarmID: SwarmID) -> [DashboardEffect] {
         guard connection.isConnected else { return [] }
         lastStatusAt[swarmID] = now
         return [.send(.status(swarmID: swarmID), requestID: ledger.open(.status(swarmID), at: now))]
     }
 
     /// A command never reached the router.
-    mutating func sendFailed(requestID: String, reason: String) -> [DashboardCommand] {
+    mutating func sendFailed(requestID: String, reason: String) -> [DashboardEffect] {
         guard let purpose = ledger.purpose(of: requestID) else { return [] }
         ledger.close(requestID)
         if requestID == replayRequestID { return finishReplay() }
         if case .inject(let swarmID, let nodes, _) = purpose {
             for nodeID in nodes { swarms[swarmID]?.nodes[nodeID]?.inject = .failed(nil, reason: reason) }
         }
-        if purpose == .replay || purpose == .list || purpose == .heartbeat || purpose.noun == "status" { return [] }
+        switch purpose {
+        case .replay, .list, .heartbeat, .status: return []
+        case .inject, .launch, .terminate: break
+        }
         showFlash("Could not send the \(purpose.noun): \(reason)", isError: true)
         return []
     }

@@ -4,23 +4,31 @@ import Foundation
 /// Derived lists and the current selection: what the tables show and which row is chosen.
 extension DashboardState {
     /// Every swarm, active ones first, newest first within each group.
-    package var orderedSwarms: [SwarmRecord] {
-        swarms.values.sorted { left, right in
-            if left.isActive != right.isActive { return left.isActive }
-            let leftDate = left.createdAt ?? .distantPast
-            let rightDate = right.createdAt ?? .distantPast
-            if leftDate != rightDate { return leftDate > rightDate }
-            return left.id < right.id
-        }
+    package var orderedSwarms: [SwarmRow] { Array(swarms.values) }
+
+    /// True when `left` comes before `right` in the swarm table.
+    static func isListedBefore(_ left: SwarmRow, _ right: SwarmRow) -> Bool {
+        if left.isActive != right.isActive { return left.isActive }
+        let leftDate = left.createdAt ?? .distantPast
+        let rightDate = right.createdAt ?? .distantPast
+        if leftDate != rightDate { return leftDate > rightDate }
+        return left.id < right.id
+    }
+
+    /// Restores table order after router events; most events (a stream's deltas) change nothing, so it checks first.
+    mutating func keepSwarmsInOrder() {
+        let values = swarms.values
+        guard zip(values, values.dropFirst()).contains(where: { !Self.isListedBefore($0, $1) }) else { return }
+        swarms.sort { Self.isListedBefore($0.value, $1.value) }
     }
 
     /// The swarms that pass the swarm filter, in table order.
-    package var visibleSwarms: [SwarmRecord] {
+    package var visibleSwarms: [SwarmRow] {
         let needle = swarmFilter.text.lowercased()
         guard !needle.isEmpty else { return orderedSwarms }
         return orderedSwarms.filter { swarm in
             [
-                swarm.id.rawValue, swarm.provider?.name ?? "", swarm.jobID?.rawValue ?? "", swarm.statusLabel,
+                swarm.id.rawValue, swarm.provider?.rawValue ?? "", swarm.jobID?.rawValue ?? "", swarm.statusLabel,
                 swarm.slurmState ?? "", swarm.partition ?? "",
             ]
             .contains { $0.lowercased().contains(needle) }
@@ -28,14 +36,14 @@ extension DashboardState {
     }
 
     /// The selected swarm, if it is visible; otherwise the first visible one.
-    package var selectedSwarm: SwarmRecord? {
+    package var selectedSwarm: SwarmRow? {
         let visible = visibleSwarms
         if let id = selectedSwarmID, let swarm = visible.first(where: { $0.id == id }) { return swarm }
         return visible.first
     }
 
     /// The nodes of `swarm` that pass the node filter, by node id.
-    package func visibleNodes(of swarm: SwarmRecord) -> [NodeRecord] {
+    package func visibleNodes(of swarm: SwarmRow) -> [NodeRow] {
         let needle = nodeFilter.text.lowercased()
         guard !needle.isEmpty else { return swarm.allNodes }
         return swarm.allNodes.filter { node in
@@ -45,7 +53,7 @@ extension DashboardState {
     }
 
     /// The focused node of the selected swarm: the remembered one if visible, else the first visible.
-    package var focusedNode: NodeRecord? {
+    package var focusedNode: NodeRow? {
         guard let swarm = selectedSwarm else { return nil }
         let nodes = visibleNodes(of: swarm)
         if let id = selectedNodes[swarm.id], let node = nodes.first(where: { $0.nodeID == id }) { return node }
@@ -65,7 +73,7 @@ extension DashboardState {
     }
 
     /// The nodes the split view shows: the marked ones if any, else every visible node.
-    package var splitNodes: [NodeRecord] {
+    package var splitNodes: [NodeRow] {
         guard let swarm = selectedSwarm else { return [] }
         let visible = visibleNodes(of: swarm)
         let marked = Set(markedNodeIDs)

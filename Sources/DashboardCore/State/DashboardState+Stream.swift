@@ -4,12 +4,12 @@ import Foundation
 /// Stream events: each updates its node's state and appends to its transcript.
 extension DashboardState {
     /// Applies a stream event once (replays after a reconnect are skipped by sequence number).
-    mutating func applyStream(_ event: StreamEvent) -> [DashboardCommand] {
+    mutating func applyStream(_ event: StreamEvent) -> [DashboardEffect] {
         guard sequences.admit(event.seq) else { return [] }
-        var commands: [DashboardCommand] = []
+        var commands: [DashboardEffect] = []
         if swarms[event.swarmID] == nil {
             // A swarm we have not listed yet (launched by another client): show it and ask for the list.
-            var record = SwarmRecord(id: event.swarmID, nodeCount: event.nodeID + 1, status: .running)
+            var record = SwarmRow(id: event.swarmID, nodeCount: event.nodeID + 1, status: .running)
             record.jobID = event.jobID
             record.createdAt = now
             swarms[event.swarmID] = record
@@ -20,9 +20,9 @@ extension DashboardState {
         }
         let isLive = replayRequestID == nil
         let key = NodeKey(event.swarmID, event.nodeID)
-        var node = swarms[event.swarmID]?.nodes[event.nodeID] ?? NodeRecord(nodeID: event.nodeID)
+        var node = swarms[event.swarmID]?.nodes[event.nodeID] ?? NodeRow(nodeID: event.nodeID)
         // Taken out of the dictionary so appending mutates the only copy instead of copying the scrollback.
-        var transcript = transcripts.removeValue(forKey: key) ?? Transcript()
+        var transcript = transcripts.removeValue(forKey: key) ?? NodeTranscript()
         let turnKey = event.turnID ?? event.injectionID?.rawValue
         let injection = event.injectionID
         if isLive { node.lastActivityAt = now }
@@ -38,8 +38,9 @@ extension DashboardState {
         case .assistant(let content):
             transcript.finishAssistant(content, turnKey: turnKey, injectionID: injection)
         case .turnComplete(let status, let error):
+            let outcome = TurnOutcome(wire: status)
             transcript.closeStreams(turnKey: turnKey)
-            var line = "turn \(status ?? "complete")"
+            var line = "turn \(outcome.label)"
             if let started = node.turnStartedAt, isLive {
                 line += " · \(TextFormat.duration(seconds: Int(now.timeIntervalSince(started))))"
             }
@@ -47,21 +48,13 @@ extension DashboardState {
             let isRepeat = error.map(transcript.hasRecentError) ?? false
             transcript.append(.turnEnded, line, turnKey: turnKey, injectionID: injection)
             if let error, !isRepeat { transcript.append(.error, error, turnKey: turnKey, injectionID: injection) }
-            if node.state != .ended { node.state = status == "failed" ? .error : .idle }
+            if node.state != .ended { node.state = outcome == .failed ? .error : .idle }
             node.injectionID = nil
             node.turnStartedAt = nil
         case .usage(let usage):
             node.totalTokens = usage.totalTokens
         case .agentStatus(let status, let flags):
-            if flags.contains("waitingOnApproval") {
-                node.state = .waitingForApproval
-            } else if status == "systemError" {
-                node.state = .error
-            } else if status == "active" {
-                node.state = .working
-            } else if status == "idle" {
-                node.state = .idle
-            }
+            if let state = AgentState(threadStatus: status, flags: flags) { node.state = state }
         case .commandStarted(let command, _):
             transcript.append(.command, command, turnKey: turnKey, injectionID: injection)
         case .commandCompleted(_, let exitCode, let output):

@@ -1,5 +1,6 @@
 import CodeswarmProtocol
 import Foundation
+import OrderedCollections
 
 /// Everything the dashboard shows and remembers, as plain values; `handle` is its only way to change.
 ///
@@ -18,8 +19,9 @@ package struct DashboardState: Sendable {
     /// True once a connection has succeeded, so a later one is announced as a reconnect.
     package var hasEverConnected = false
 
-    package var swarms: [SwarmID: SwarmRecord] = [:]
-    package var transcripts: [NodeKey: Transcript] = [:]
+    /// Every swarm by id, kept in table order (active first, newest first), so no view sorts them again.
+    package var swarms: OrderedDictionary<SwarmID, SwarmRow> = [:]
+    package var transcripts: [NodeKey: NodeTranscript] = [:]
     package var scroll: [NodeKey: ScrollPosition] = [:]
 
     package var mode: DashboardMode = .browse
@@ -82,7 +84,7 @@ package struct DashboardState: Sendable {
     }
 
     /// Applies one event and returns what the runtime must do.
-    package mutating func handle(_ event: DashboardEvent) -> [DashboardCommand] {
+    package mutating func handle(_ event: DashboardEvent) -> [DashboardEffect] {
         switch event {
         case .key(let key):
             return handleKey(key)
@@ -96,6 +98,7 @@ package struct DashboardState: Sendable {
             if let flash, flash.expiresAt <= now { self.flash = nil }
             return periodicRequests()
         case .router(let event):
+            defer { keepSwarmsInOrder() }
             if let silence = heartbeat.heard(at: now) {
                 showFlash(
                     "The router answers again (after \(TextFormat.duration(seconds: Int(silence))) without an answer).",
@@ -132,7 +135,7 @@ package struct DashboardState: Sendable {
         }
     }
 
-    private mutating func handleKey(_ key: Key) -> [DashboardCommand] {
+    private mutating func handleKey(_ key: Key) -> [DashboardEffect] {
         let context = keyContext
         if let binding = keyMap.binding(for: key, in: context) {
             return perform(binding, in: context)
@@ -147,7 +150,7 @@ package struct DashboardState: Sendable {
         return []
     }
 
-    private mutating func handlePaste(_ text: String) -> [DashboardCommand] {
+    private mutating func handlePaste(_ text: String) -> [DashboardEffect] {
         switch keyContext {
         case .prompt, .palette, .filter, .launch:
             insertText(text)
@@ -164,7 +167,7 @@ package struct DashboardState: Sendable {
     }
 
     /// Runs a binding: refuses with a reason when disabled, asks first when dangerous.
-    private mutating func perform(_ binding: KeyBinding, in context: KeyContext) -> [DashboardCommand] {
+    private mutating func perform(_ binding: KeyBinding, in context: KeyContext) -> [DashboardEffect] {
         if let reason = disabledReason(binding.action) {
             showFlash(reason, isError: false)
             return []
@@ -177,7 +180,7 @@ package struct DashboardState: Sendable {
     }
 
     /// Carries out `action`; every key ends up here.
-    package mutating func apply(_ action: DashboardAction) -> [DashboardCommand] {
+    package mutating func apply(_ action: DashboardAction) -> [DashboardEffect] {
         switch action {
         case .quit: return [.quit]
         case .showHelp:

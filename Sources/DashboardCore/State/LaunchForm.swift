@@ -89,7 +89,7 @@ package struct LaunchForm: Sendable, Hashable {
         }
         let provider = text(.provider)
         if !provider.isEmpty {
-            guard provider == "local" || provider == "slurm" else {
+            if case .other = ProviderName(rawValue: provider) {
                 focused = .provider
                 error = "Provider must be local or slurm (or empty for the configured one)."
                 return nil

@@ -1,15 +1,6 @@
 import CodeswarmProtocol
 
-/// Which provider runs a swarm's workers: the protocol's `ProviderName` (`local`, `slurm`, or a newer one kept).
-package typealias SwarmProvider = ProviderName
-
 extension ProviderName {
-    /// The provider the wire names `name`.
-    package init(wire name: String) { self.init(rawValue: name) }
-
-    /// The wire name, as the tables show it.
-    package var name: String { rawValue }
-
     /// What terminating a swarm of this provider does to its workers, for the confirm dialog.
     package var terminationEffect: String {
         switch self {
@@ -29,5 +20,115 @@ package enum AgentErrorKind: Sendable, Hashable {
     /// The kind of the event whose code is `code`.
     package init(code: String?) {
         self = code == "agent_restarted" ? .recovery : .error
+    }
+}
+
+extension LaunchStage {
+    /// How the status column writes the stage: `workers starting`, a Slurm state as Slurm names it.
+    package var label: String { rawValue.replacingOccurrences(of: "_", with: " ") }
+}
+
+/// A step of a terminate, from `swarm_terminate_progress.stage` (or the dashboard's own request).
+package enum TerminateStage: Sendable, Hashable {
+    /// This dashboard asked; the router has not reported a step yet.
+    case requested
+    case cancelling
+    case signalling
+    case draining
+    case killing
+    case other(String)
+
+    /// The stage the wire names `name`.
+    package init(wire name: String) {
+        switch name {
+        case "cancelling": self = .cancelling
+        case "signalling": self = .signalling
+        case "draining": self = .draining
+        case "killing": self = .killing
+        default: self = .other(name)
+        }
+    }
+
+    /// How the status column writes it.
+    package var label: String {
+        switch self {
+        case .requested: "requested"
+        case .cancelling: "cancelling"
+        case .signalling: "signalling"
+        case .draining: "draining"
+        case .killing: "killing"
+        case .other(let name): name.replacingOccurrences(of: "_", with: " ")
+        }
+    }
+}
+
+/// The launch or terminate step a swarm is at, shown until it is running or has ended.
+package enum SwarmStep: Sendable, Hashable {
+    case launch(LaunchStage, reason: String?)
+    case terminate(TerminateStage)
+
+    /// `workers starting (waiting for node 3)`, `draining`.
+    package var label: String {
+        switch self {
+        case .launch(let stage, let reason): stage.label + (reason.map { " (\($0))" } ?? "")
+        case .terminate(let stage): stage.label
+        }
+    }
+}
+
+/// How a turn ended, from `turn_complete.status`.
+package enum TurnOutcome: Sendable, Hashable {
+    case completed
+    case interrupted
+    case failed
+    case other(String)
+
+    /// The outcome the wire names `name` (a turn without a status completed).
+    package init(wire name: String?) {
+        switch name {
+        case nil, "completed": self = .completed
+        case "interrupted": self = .interrupted
+        case "failed": self = .failed
+        case .some(let other): self = .other(other)
+        }
+    }
+
+    /// The word in the turn's closing line: `turn completed`.
+    package var label: String {
+        switch self {
+        case .completed: "completed"
+        case .interrupted: "interrupted"
+        case .failed: "failed"
+        case .other(let name): name
+        }
+    }
+}
+
+extension AgentState {
+    /// The state an `agent_status` event (codex's thread status and its active flags) puts the node in; nil
+    /// for a status this build does not know (the node keeps its state).
+    package init?(threadStatus status: String, flags: [String]) {
+        if flags.contains("waitingOnApproval") {
+            self = .waitingForApproval
+            return
+        }
+        switch status {
+        case "systemError": self = .error
+        case "active": self = .working
+        case "idle": self = .idle
+        default: return nil
+        }
+    }
+}
+
+/// How loud a `router_notice` is, from its `level`.
+package enum NoticeLevel: Sendable, Hashable {
+    case info
+    /// `warning`, `error` or a level this build does not know: shown as an error, to be safe.
+    case problem
+
+    /// The level the wire names `name`.
+    package init(wire name: String) {
+        self = name == "info" ? .info : .problem
     }
 }

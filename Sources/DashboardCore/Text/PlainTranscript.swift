@@ -24,7 +24,7 @@ package enum PlainTranscript {
     }
 
     /// Every line of `transcript`, oldest first.
-    package static func lines(of transcript: Transcript) -> [PlainLine] {
+    package static func lines(of transcript: NodeTranscript) -> [PlainLine] {
         var result: [PlainLine] = []
         for (index, entry) in transcript.entries.enumerated() {
             let role = TranscriptLines.style(of: entry.kind).role
@@ -35,14 +35,14 @@ package enum PlainTranscript {
 
     /// The entries of the turn that entry `index` belongs to: all entries of its injection (the prompt, the
     /// answer, commands, errors and the turn's end); an entry outside any injection stands alone.
-    package static func turn(in transcript: Transcript, at index: Int) -> [TranscriptEntry] {
+    package static func turn(in transcript: NodeTranscript, at index: Int) -> [TranscriptEntry] {
         guard transcript.entries.indices.contains(index) else { return [] }
         guard let injection = transcript.entries[index].injectionID else { return [transcript.entries[index]] }
         return transcript.entries.filter { $0.injectionID == injection }
     }
 
     /// The index of the newest entry that belongs to a turn, the one copied while a pane follows its text.
-    package static func latestTurnIndex(in transcript: Transcript) -> Int? {
+    package static func latestTurnIndex(in transcript: NodeTranscript) -> Int? {
         transcript.entries.lastIndex { $0.injectionID != nil } ?? transcript.entries.indices.last
     }
 

@@ -27,7 +27,7 @@ package enum DashboardScreen {
             }
         } else if let swarm = state.selectedSwarm {
             for pane in layout.panes {
-                let node = swarm.nodes[pane.nodeID] ?? NodeRecord(nodeID: pane.nodeID)
+                let node = swarm.nodes[pane.nodeID] ?? NodeRow(nodeID: pane.nodeID)
                 ResponsePaneView(
                     state: state, node: node, isFocused: outputFocused && pane.nodeID == focusedID, isCompact: true
                 ).render(in: pane.rect, grid: &grid)

@@ -8,7 +8,7 @@ struct PlainTextView {
 
     func render(in screen: Rect, grid: inout ScreenGrid) {
         grid.fill(screen, role: .normal)
-        let lines = PlainTranscript.lines(of: state.transcripts[position.node] ?? Transcript())
+        let lines = PlainTranscript.lines(of: state.transcripts[position.node] ?? NodeTranscript())
         let height = state.plainViewHeight
         let first = position.firstLine ?? max(0, lines.count - height)
         let area = Rect(x: screen.x, y: screen.y, width: screen.width, height: height)

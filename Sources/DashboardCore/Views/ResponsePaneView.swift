@@ -4,7 +4,7 @@
 /// the footer says when the pane is paused on older text and how much has arrived below.
 struct ResponsePaneView {
     let state: DashboardState
-    let node: NodeRecord
+    let node: NodeRow
     let isFocused: Bool
     /// The split view uses a denser title.
     let isCompact: Bool
@@ -13,7 +13,7 @@ struct ResponsePaneView {
         guard let swarm = state.selectedSwarm else { return }
         let key = NodeKey(swarm.id, node.nodeID)
         let inner = rect.inset(by: 1)
-        let transcript = state.transcripts[key] ?? Transcript()
+        let transcript = state.transcripts[key] ?? NodeTranscript()
         let position = state.scroll[key] ?? .following
         let window = TranscriptLines.window(
             of: transcript, width: inner.width, height: inner.height, position: position)

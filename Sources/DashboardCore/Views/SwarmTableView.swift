@@ -25,7 +25,7 @@ struct SwarmTableView {
         let rows = visible.map { swarm -> [TableCell] in
             [
                 TableCell(labels[swarm.id.rawValue] ?? swarm.id.rawValue),
-                TableCell(swarm.provider?.name ?? "-"),
+                TableCell(swarm.provider?.rawValue ?? "-"),
                 TableCell(swarm.jobID?.rawValue ?? "-"),
                 TableCell(String(swarm.nodeCount)),
                 TableCell(swarm.statusLabel, role: swarm.statusRole),

@@ -52,7 +52,7 @@ package enum TranscriptLines {
 
     /// What a pane shows: up to `height` lines ending at `position`, and how many wrapped lines lie below it.
     package static func window(
-        of transcript: Transcript, width: Int, height: Int, position: ScrollPosition
+        of transcript: NodeTranscript, width: Int, height: Int, position: ScrollPosition
     ) -> (lines: [StyledLine], linesBelow: Int) {
         guard width > 0, height > 0, !transcript.entries.isEmpty else { return ([], 0) }
         let entries = transcript.entries
@@ -95,7 +95,7 @@ package enum TranscriptLines {
 
     /// `position` moved by `delta` lines (negative is up); reaching the newest line means following again.
     package static func scrolled(
-        _ position: ScrollPosition, by delta: Int, in transcript: Transcript, width: Int, height: Int
+        _ position: ScrollPosition, by delta: Int, in transcript: NodeTranscript, width: Int, height: Int
     ) -> ScrollPosition {
         guard width > 0, !transcript.entries.isEmpty else { return .following }
         let counts = transcript.entries.map { lineCount(for: $0, width: width) }

@@ -2,10 +2,10 @@ import CodeswarmProtocol
 import Foundation
 
 /// What the dashboard knows about one swarm: list and status replies plus launch and terminate progress.
-package struct SwarmRecord: Sendable, Hashable {
+package struct SwarmRow: Sendable, Hashable {
     package var id: SwarmID
     package var jobID: JobID?
-    package var provider: SwarmProvider?
+    package var provider: ProviderName?
     package var nodeCount: Int
     package var status: SwarmState
     package var slurmState: String?
@@ -17,8 +17,8 @@ package struct SwarmRecord: Sendable, Hashable {
     package var timeLeftSeconds: Int?
     package var timeLeftObservedAt: Date?
     /// The latest launch or terminate step, shown until the swarm is running or ended.
-    package var progress: String?
-    package var nodes: [Int: NodeRecord]
+    package var progress: SwarmStep?
+    package var nodes: [Int: NodeRow]
 
     package init(id: SwarmID, nodeCount: Int = 0, status: SwarmState = .starting) {
         self.id = id
@@ -55,7 +55,7 @@ package struct SwarmRecord: Sendable, Hashable {
         endedReason = reply.endedReason
         setTimeLeft(reply.timeLeftSeconds, now: now)
         for summary in reply.nodes ?? [] {
-            nodes[summary.nodeID, default: NodeRecord(nodeID: summary.nodeID)].apply(summary)
+            nodes[summary.nodeID, default: NodeRow(nodeID: summary.nodeID)].apply(summary)
         }
         if let nodes = reply.nodes, !nodes.isEmpty {
             totalTokens = nodes.reduce(0) { $0 + $1.totalTokens }
@@ -77,9 +77,9 @@ package struct SwarmRecord: Sendable, Hashable {
     }
 
     /// Every node to show: the known records plus placeholders up to `nodeCount`, by node id.
-    package var allNodes: [NodeRecord] {
+    package var allNodes: [NodeRow] {
         let count = max(nodeCount, (nodes.keys.max() ?? -1) + 1)
-        return (0..<count).map { nodes[$0] ?? NodeRecord(nodeID: $0) }
+        return (0..<count).map { nodes[$0] ?? NodeRow(nodeID: $0) }
     }
 
     /// The status column: `running`, or `ended: timeout` once over.
@@ -87,7 +87,9 @@ package struct SwarmRecord: Sendable, Hashable {
         if status == .terminated {
             return endedReason.map { "ended: \($0)" } ?? "ended"
         }
-        if let progress, status == .starting || status == .terminating { return "\(status.rawValue): \(progress)" }
+        if let progress, status == .starting || status == .terminating {
+            return "\(status.rawValue): \(progress.label)"
+        }
         return status.rawValue
     }
 

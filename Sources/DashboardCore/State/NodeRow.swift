@@ -1,49 +1,8 @@
 import CodeswarmProtocol
 import Foundation
 
-/// Identifies one node of one swarm.
-package struct NodeKey: Sendable, Hashable {
-    package var swarmID: SwarmID
-    package var nodeID: Int
-
-    package init(_ swarmID: SwarmID, _ nodeID: Int) {
-        self.swarmID = swarmID
-        self.nodeID = nodeID
-    }
-}
-
-/// Where the node's most recent prompt from this dashboard (or any client) has got to.
-package enum InjectStatus: Sendable, Hashable {
-    /// Sent by this dashboard; the router has not answered yet.
-    case sending
-    /// The router accepted it for this node.
-    case acknowledged(InjectionID)
-    /// It is durably in the node's inbox.
-    case delivered(InjectionID)
-    case failed(InjectionID?, reason: String)
-
-    /// The short form for tables: `… sending`, `✓ acked`, `✓ delivered`, `✗ failed`.
-    package var label: String {
-        switch self {
-        case .sending: "… sending"
-        case .acknowledged: "• acked"
-        case .delivered: "✓ delivered"
-        case .failed: "✗ failed"
-        }
-    }
-
-    /// The semantic role for the label.
-    package var role: StyleRole {
-        switch self {
-        case .sending, .acknowledged: .warning
-        case .delivered: .good
-        case .failed: .error
-        }
-    }
-}
-
 /// What the dashboard knows about one node: the router's summary, refined by the live stream.
-package struct NodeRecord: Sendable, Hashable {
+package struct NodeRow: Sendable, Hashable {
     package var nodeID: Int
     package var hostname: String?
     package var state: AgentState

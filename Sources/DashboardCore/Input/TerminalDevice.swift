@@ -1,14 +1,5 @@
-/// What a terminal reports: keys, pastes, size changes, and the end of the session by a signal.
-package enum TerminalEvent: Sendable, Hashable {
-    case key(Key)
-    case paste(String)
-    case resized(ScreenSize)
-    /// SIGTERM, SIGHUP or SIGINT arrived; the terminal has already been restored.
-    case interrupted(signal: Int32)
-}
-
 /// A full-screen terminal the dashboard draws on; `CursesTerminal` in production, `FakeTerminal` in tests.
-package protocol Terminal: AnyObject, Sendable {
+package protocol TerminalDevice: AnyObject, Sendable {
     /// The current size in cells.
     var size: ScreenSize { get }
     /// Input and size changes, in order; finishes when the terminal is restored.
