@@ -55,7 +55,11 @@ struct DashboardTmuxPaletteTests {
         try shell.waitFor("the palette") { $0.contains("┌─ Commands") }
         try shell.literal("term")
         try shell.keys("Tab")
-        try shell.waitFor("the completed verb") { $0.contains(":terminate ") }
+        // capture-pane drops the trailing space; the swarm ids offered next show the verb is complete.
+        let prefix = String(swarm.prefix(8))
+        try shell.waitFor("the completed verb") { screen in
+            screen.contains(":terminate") && screen.split(separator: "\n").contains { $0.contains("│  \(prefix)") }
+        }
         try shell.keys("C-u")
         try shell.literal("fix the tests")
         try shell.keys("Enter")

@@ -36,6 +36,9 @@ struct DashboardTmuxTests {
         try shell.waitFor("target: all nodes") { $0.lowercased().contains("all") }
         try shell.literal("Optimize GEMM tiling please")
         try shell.keys("Enter")
+        // Every node: the dashboard asks once before sending.
+        try shell.waitFor("the question before a broadcast") { $0.contains("Send to 4 nodes?") }
+        try shell.keys("y")
         try shell.waitFor("the streamed answer in the focused pane") {
             $0.contains("Optimize GEMM tiling please") && $0.contains("Demo answer")
         }
