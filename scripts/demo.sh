@@ -16,6 +16,13 @@ first_build=
 swift build --product codeswarm 2>&1 | bash scripts/lib/build-progress.sh $first_build || { echo "build failed" >&2; exit 1; }
 [ -x "$bin" ] || { echo "build failed" >&2; exit 1; }
 
+if [ "${CODESWARM_DEMO_AGENT:-}" = codex ]; then
+  # The real codex (pinned, installed into .tools/) on every node, with the offline model stand-in for a model.
+  export CODESWARM_STATE_DIR=${CODESWARM_STATE_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/codeswarm-demo-codex}
+  export CODESWARM_ROUTER_PORT=${CODESWARM_ROUTER_PORT:-8766}
+  codex_config=$(bash scripts/codex/demo-config.sh "$$")
+  export CODESWARM_DEMO_CONFIG=${CODESWARM_DEMO_CONFIG:-$codex_config}
+fi
 export CODESWARM_STATE_DIR=${CODESWARM_STATE_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/codeswarm-demo}
 export CODESWARM_ROUTER_PORT=${CODESWARM_ROUTER_PORT:-8765}
 config=${CODESWARM_DEMO_CONFIG:-configs/local.json}

@@ -42,10 +42,12 @@ package struct ChildProcess: Sendable {
     package let standardError: Int32?
 
     /// Starts `executable` (a path, or a name looked up in PATH) with `arguments` (not including argv[0]).
+    ///
+    /// The child starts with an empty signal mask, or with `blockedSignals` blocked (a mask survives `exec`).
     package static func spawn(
         executable: String, arguments: [String], environment: [String: String]? = nil,
         workingDirectory: String? = nil, stdin: Stdio = .pipe, stdout: Stdio = .pipe, stderr: Stdio = .pipe,
-        newSession: Bool = false
+        newSession: Bool = false, blockedSignals: [Int32] = []
     ) throws -> ChildProcess {
         let path = executable.contains("/") ? executable : (PathSearch.find(executable) ?? executable)
         var actions = posix_spawn_file_actions_t()
@@ -55,9 +57,10 @@ package struct ChildProcess: Sendable {
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
 
-        var emptyMask = sigset_t()
-        sigemptyset(&emptyMask)
-        posix_spawnattr_setsigmask(&attributes, &emptyMask)
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        for signal in blockedSignals { sigaddset(&mask, signal) }
+        posix_spawnattr_setsigmask(&attributes, &mask)
         var defaults = sigset_t()
         sigemptyset(&defaults)
         for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD, SIGQUIT, SIGUSR1, SIGUSR2] {

@@ -22,6 +22,11 @@ struct AgentProcess: Sendable {
     ///
     /// The agent stays in the worker's process group: the router's forced stop kills the group (worker and
     /// agent together), while its graceful SIGTERM goes to the worker alone, which then drains the agent.
+    ///
+    /// The agent starts with SIGTERM and SIGINT blocked: Slurm's `scancel --signal=TERM` and its time-limit
+    /// `--signal=TERM@60` signal every process of the job step, and codex exits at once on SIGTERM, before the
+    /// worker's `turn/interrupt` could end the turn. Blocked, the signal reaches only the worker, which drains the
+    /// agent and stops it by closing its stdin (then SIGHUP, then SIGKILL).
     static func spawn(command: [String], environment: [String: String], workingDirectory: String) throws
         -> AgentProcess
     {
@@ -31,7 +36,8 @@ struct AgentProcess: Sendable {
         merged.merge(environment) { _, configured in configured }
         let child = try ChildProcess.spawn(
             executable: executable, arguments: Array(command.dropFirst()), environment: merged,
-            workingDirectory: workingDirectory, stdin: .pipe, stdout: .pipe, stderr: .pipe)
+            workingDirectory: workingDirectory, stdin: .pipe, stdout: .pipe, stderr: .pipe,
+            blockedSignals: [SIGTERM, SIGINT])
         guard let stdin = child.standardInput, let stdout = child.standardOutput, let stderr = child.standardError
         else {
             throw WorkerRuntimeError("the agent's pipes were not created")

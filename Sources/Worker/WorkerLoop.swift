@@ -166,7 +166,8 @@ struct WorkerLoop {
         case .closeAgentInput:
             agent?.input.close()
         case .signalAgent(let signal):
-            agent?.send(signal: signal == .kill ? SIGKILL : SIGTERM)
+            // SIGHUP, not SIGTERM: the agent runs with SIGTERM blocked (AgentProcess.spawn).
+            agent?.send(signal: signal == .kill ? SIGKILL : SIGHUP)
         case .appendOutbox(let record):
             do {
                 try outbox.append(record)

@@ -22,7 +22,7 @@ package enum AgentSessionEffect: Sendable, Hashable {
 
 /// The signals the session sends to the agent.
 package enum AgentSignal: Sendable, Hashable {
-    /// SIGTERM.
+    /// SIGHUP (the agent runs with SIGTERM blocked, so Slurm's step-wide SIGTERM cannot cut the drain short).
     case terminate
     /// SIGKILL.
     case kill

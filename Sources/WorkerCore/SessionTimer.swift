@@ -11,7 +11,7 @@ package struct SessionTimer: Sendable, Hashable {
         case restart
         /// Ends the wait for an interrupted turn on shutdown.
         case drainDeadline
-        /// Sends SIGTERM when the agent did not exit after its stdin was closed.
+        /// Sends SIGHUP when the agent did not exit after its stdin was closed.
         case terminateAgent
         /// Sends SIGKILL when the agent ignored SIGTERM.
         case killAgent

@@ -48,5 +48,48 @@ struct RealCodexLocalTests {
         // Codex sent the model each prompt exactly as injected.
         #expect(swarm.standIn.responsesRequests(mentioning: "Describe your plan").count == 4)
         #expect(swarm.standIn.responsesRequests(mentioning: "Only odd nodes").count == 2)
+        try RealCodexChecks.warningsAndVersions(swarm, nodes: 4)
+    }
+
+    @Test("a command runs with its real output and exit code, approved per policy; a declined one never runs")
+    func commandsAndApprovals() throws {
+        try RealCodex.require()
+        let accepting = try RealCodexSwarm(
+            nodes: 1, agent: ["approval_policy": "untrusted", "approval_decision": "accept"])
+        defer { accepting.close() }
+        try accepting.waitForSystemPrompt(nodes: 1)
+        try RealCodexChecks.acceptedCommand(accepting, node: 0)
+
+        let declining = try RealCodexSwarm(
+            nodes: 1, agent: ["approval_policy": "untrusted", "approval_decision": "decline"],
+            standIn: accepting.standIn)
+        defer { declining.close() }
+        try declining.waitForSystemPrompt(nodes: 1)
+        let marker = "\(declining.codexHome)/declined-command-ran"
+        let injection = try #require(declining.inject("Touch it [sim:exec=touch \(marker)]").first)
+        let answered = declining.events(injection: injection).first { $0.eventName == "approval_answered" }
+        #expect(answered?.data["decision"] as? String == "decline")
+        let completed = declining.events(injection: injection).first { $0.eventName == "command_completed" }
+        #expect(completed != nil && completed?.data["exit_code"] == nil)
+        #expect(!FileManager.default.fileExists(atPath: marker), "a declined command must not run")
+        #expect(declining.events(injection: injection).last?.data["status"] as? String == "completed")
+    }
+
+    @Test("a stream that stops mid-turn is reported stalled; terminate drains it through turn/interrupt")
+    func stallThenDrain() throws {
+        try RealCodex.require()
+        let swarm = try RealCodexSwarm(nodes: 2, agent: ["stall_timeout_seconds": 2])
+        defer { swarm.close() }
+        try swarm.waitForSystemPrompt(nodes: 2)
+        try RealCodexChecks.stallAndDrain(swarm, node: 1)
+    }
+
+    @Test("codex killed mid-session is restarted by the worker and resumes its thread with the whole history")
+    func killedCodexResumes() throws {
+        try RealCodex.require()
+        let swarm = try RealCodexSwarm(nodes: 1)
+        defer { swarm.close() }
+        try swarm.waitForSystemPrompt(nodes: 1)
+        try RealCodexChecks.killAndResume(swarm, node: 0)
     }
 }

@@ -45,6 +45,7 @@ final class RealCodexSwarm: @unchecked Sendable {
         self.provider = provider
         self.standIn = try standIn ?? ModelStandIn()
         codexHome = try CodexHome.make(standIn: self.standIn, extraConfig: codexConfig)
+        try Self.prepare(codexHome: codexHome)
         var agentSection: [String: Any] = [
             "command": [RealCodex.binary ?? "codex", "app-server", "--listen", "stdio://"],
             "environment": ["CODEX_HOME": codexHome],
@@ -83,6 +84,25 @@ final class RealCodexSwarm: @unchecked Sendable {
         swarm = launched.data["swarm_id"] as? String ?? ""
         job = launched.data["job_id"] as? String ?? ""
         launchRequest = request
+    }
+
+    /// Runs codex once on the new `CODEX_HOME`, as a user does on the login node before the first swarm: codex 0.163
+    /// processes that create a fresh home at the same moment race on its sqlite state, and some exit 1 ("failed to
+    /// initialize sqlite state runtime"); the worker restarts them, but a clean run should show no such error.
+    static func prepare(codexHome: String) throws {
+        var environment = ProcessInfo.processInfo.environment
+        environment["CODEX_HOME"] = codexHome
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: RealCodex.binary ?? "codex")
+        process.arguments = ["app-server", "--listen", "stdio://"]
+        process.environment = environment
+        process.currentDirectoryURL = URL(fileURLWithPath: codexHome)
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "codex did not start on \(codexHome)")
     }
 
     /// Waits until every node answered the system prompt (its `turn_complete`).

@@ -347,6 +347,7 @@ def main():
     parser.add_argument("--record", help="append every request as one JSON line to this file")
     parser.add_argument("--rules", help="JSON file with a list of rules")
     parser.add_argument("--verbose", action="store_true", help="log each request to stderr")
+    parser.add_argument("--exit-with", type=int, help="exit when the process with this pid is gone")
     args = parser.parse_args()
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
@@ -359,6 +360,20 @@ def main():
             handle.write("%d\n" % port)
         os.replace(args.port_file + ".tmp", args.port_file)
     print("listening %d" % port, flush=True)
+    if args.exit_with:
+        def watch():
+            while True:
+                try:
+                    os.kill(args.exit_with, 0)
+                except ProcessLookupError:
+                    server.stopping.set()
+                    server.shutdown()
+                    return
+                except PermissionError:
+                    pass
+                time.sleep(1)
+
+        threading.Thread(target=watch, daemon=True).start()
     try:
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
