@@ -9,7 +9,8 @@ import Foundation
 /// Reads new complete lines from a node's inbox by byte offset, and persists the offset once they are handled.
 ///
 /// A partial last line (no newline yet) is left for a later poll. The offset and the file's inode are saved
-/// in the agent folder, so a restarted worker resumes after the last handled line instead of replaying them.
+/// in the run folder (`MailboxLayout.inboxOffsetPath`), so a restarted worker resumes after the last handled line
+/// instead of replaying them.
 struct InboxReader {
     /// What one poll found.
     struct Poll {
@@ -39,6 +40,20 @@ struct InboxReader {
         }
         position = stored
         saved = stored
+    }
+
+    /// Moves a position saved at `legacyPath` by an older worker (in the agent's working directory) to `statePath`.
+    ///
+    /// The new file is written before the old one is removed, so a crash in between leaves a position to resume
+    /// from. Nothing happens when `statePath` already exists or there is nothing to move.
+    static func migrate(from legacyPath: String, to statePath: String) throws {
+        guard access(statePath, F_OK) != 0, let bytes = try AtomicFile.read(legacyPath) else { return }
+        if (try? WireCoding.decode(Position.self, from: bytes)) != nil {
+            try AtomicFile.write(bytes, to: statePath)
+        }
+        guard unlink(legacyPath) == 0 || errno == ENOENT else {
+            throw WorkerRuntimeError("cannot remove \(legacyPath): \(String(cString: strerror(errno)))")
+        }
     }
 
     /// The complete lines appended since the last poll (nothing while the file is missing).

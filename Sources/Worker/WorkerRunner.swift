@@ -8,13 +8,14 @@ import WorkerCore
 
 /// Runs one node's worker: prepares the mailbox and agent folder, then drives the agent until `complete`.
 package enum WorkerRunner {
-    /// The file in the agent folder that remembers how far the inbox was read.
-    package static let inboxOffsetFileName = ".codeswarm-inbox-offset.json"
+    /// Where workers before round 2 kept the inbox offset: in the agent folder, in sight of the agent. Moved on start.
+    package static let legacyInboxOffsetFileName = ".codeswarm-inbox-offset.json"
 
     /// Runs the worker for node `nodeID` of job `jobID` and returns the process exit code.
     ///
     /// Creates `<base>/mailbox/{inbox,outbox,archive}` and `<base>/runs/<job>/agent_<NN>` (0700), changes the
-    /// process's working directory to the agent folder, writes `start`, runs the agent, and returns after
+    /// process's working directory to the agent folder (which holds nothing of the worker's: its inbox offset is
+    /// `<base>/runs/<job>/worker_<NN>.inbox-offset.json`), writes `start`, runs the agent, and returns after
     /// `complete` was written and the outbox archived: 0 after SIGTERM/SIGINT, 1 when the agent kept exiting.
     /// Throws, before anything is written, when the ids, settings or folders are unusable.
     package static func run(settings: WorkerSettings, jobID: JobID, nodeID: Int) async throws -> Int32 {
@@ -45,9 +46,10 @@ package enum WorkerRunner {
         let outbox = try OutboxWriter(
             path: MailboxLayout.path(base: base, box: .outbox, jobID: jobID, nodeID: nodeID),
             archivePath: MailboxLayout.path(base: base, box: .archive, jobID: jobID, nodeID: nodeID))
+        let offsetPath = MailboxLayout.inboxOffsetPath(base: base, jobID: jobID, nodeID: nodeID)
+        try InboxReader.migrate(from: "\(agentDirectory)/\(legacyInboxOffsetFileName)", to: offsetPath)
         let inbox = InboxReader(
-            path: MailboxLayout.path(base: base, box: .inbox, jobID: jobID, nodeID: nodeID),
-            statePath: "\(agentDirectory)/\(inboxOffsetFileName)")
+            path: MailboxLayout.path(base: base, box: .inbox, jobID: jobID, nodeID: nodeID), statePath: offsetPath)
         var loop = WorkerLoop(
             session: AgentSession(configuration: configuration), outbox: outbox, inbox: inbox, settings: settings,
             workingDirectory: agentDirectory, hostname: hostname())

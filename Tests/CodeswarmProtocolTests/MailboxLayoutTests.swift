@@ -25,6 +25,9 @@ struct MailboxLayoutTests {
         #expect(
             MailboxLayout.agentDirectory(base: "/b", jobID: "local_ad6a3e6b", nodeID: 2)
                 == "/b/runs/local_ad6a3e6b/agent_02")
+        #expect(
+            MailboxLayout.inboxOffsetPath(base: "/b", jobID: "local_ad6a3e6b", nodeID: 2)
+                == "/b/runs/local_ad6a3e6b/worker_02.inbox-offset.json")
         #expect(MailboxLayout.Box.allCases.map(\.rawValue) == ["inbox", "outbox", "archive"])
     }
 

@@ -55,8 +55,7 @@ struct WorkerInboxTests {
         let during = try await worker.waitFor("the first turn") { $0.turnCompleted("inj-1") }
         #expect(during.errors("inbox_corrupt_line").isEmpty)
         #expect(during.agentMessages("turn/started").count == 1)
-        let offsetFile = "\(worker.agentDirectory)/.codeswarm-inbox-offset.json"
-        let saved = try #require(FileManager.default.contents(atPath: offsetFile))
+        let saved = try #require(FileManager.default.contents(atPath: worker.inboxOffsetPath))
         let offset = try WireCoding.decode(JSONValue.self, from: Array(saved))["offset"]
         #expect(offset == .number(Double(first.count)))
 
@@ -66,6 +65,49 @@ struct WorkerInboxTests {
         #expect(records.errors("inbox_corrupt_line").isEmpty)
         #expect(
             records.answer(of: "inj-2")?.contains(PromptDigest.text(of: Array("split across two writes".utf8))) == true)
+        worker.send(signal: SIGTERM)
+        #expect(try await worker.waitForExit() == .exited(0))
+    }
+
+    @Test("the inbox offset is kept in the run folder: the agent's working directory holds nothing of the worker's")
+    func offsetOutsideTheAgentFolder() async throws {
+        let worker = try WorkerProcessFixture(agent: ["codeswarm", "demo-agent", "--delay-ms", "0"])
+        try worker.start()
+        try worker.inject("list your folder", id: "inj-ls")
+        try await worker.waitFor("the turn") { $0.turnCompleted("inj-ls") }
+
+        // Only what the agent itself keeps there (the demo agent stores its threads, as codex its rollouts).
+        let contents = try FileManager.default.contentsOfDirectory(atPath: worker.agentDirectory)
+        #expect(contents.filter { $0 != ".codeswarm-demo-threads" } == [])
+        let saved = try #require(FileManager.default.contents(atPath: worker.inboxOffsetPath))
+        let inboxSize = try #require(FileManager.default.attributesOfItem(atPath: worker.inboxPath)[.size] as? Int)
+        #expect(try WireCoding.decode(JSONValue.self, from: Array(saved))["offset"] == .number(Double(inboxSize)))
+        worker.send(signal: SIGTERM)
+        #expect(try await worker.waitForExit() == .exited(0))
+    }
+
+    @Test("an offset an older worker left in the agent folder is moved to the run folder and nothing is replayed")
+    func legacyOffsetMigrated() async throws {
+        let worker = try WorkerProcessFixture(agent: ["codeswarm", "demo-agent", "--delay-ms", "0"])
+        // What an older worker left behind: one handled prompt, and its offset in the agent folder.
+        try worker.inject("handled before the upgrade", id: "inj-old")
+        var status = stat()
+        #expect(stat(worker.inboxPath, &status) == 0)
+        let legacyPath = "\(worker.agentDirectory)/.codeswarm-inbox-offset.json"
+        try FileManager.default.createDirectory(atPath: worker.agentDirectory, withIntermediateDirectories: true)
+        let legacy = #"{"inode":\#(status.st_ino),"offset":\#(status.st_size)}"#
+        try Data(legacy.utf8).write(to: URL(fileURLWithPath: legacyPath))
+
+        try worker.start()
+        try worker.inject("after the upgrade", id: "inj-new")
+        let records = try await worker.waitFor("the new turn") { $0.turnCompleted("inj-new") }
+
+        #expect(records.agentMessages("turn/started").map(\.injectionID) == ["inj-new"])
+        #expect(!FileManager.default.fileExists(atPath: legacyPath))
+        let saved = try #require(FileManager.default.contents(atPath: worker.inboxOffsetPath))
+        let moved = try WireCoding.decode(JSONValue.self, from: Array(saved))
+        #expect(moved["inode"] == .number(Double(status.st_ino)))
+        #expect((moved["offset"]?.intValue ?? 0) > Int(status.st_size))
         worker.send(signal: SIGTERM)
         #expect(try await worker.waitForExit() == .exited(0))
     }

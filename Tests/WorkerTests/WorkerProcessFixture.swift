@@ -45,6 +45,7 @@ final class WorkerProcessFixture: @unchecked Sendable {
     var outboxPath: String { MailboxLayout.path(base: base, box: .outbox, jobID: jobID, nodeID: nodeID) }
     var archivePath: String { MailboxLayout.path(base: base, box: .archive, jobID: jobID, nodeID: nodeID) }
     var agentDirectory: String { MailboxLayout.agentDirectory(base: base, jobID: jobID, nodeID: nodeID) }
+    var inboxOffsetPath: String { MailboxLayout.inboxOffsetPath(base: base, jobID: jobID, nodeID: nodeID) }
     var logPath: String { "\(base)/worker.log" }
 
     /// Starts the worker in its own session as the router does (same command line), or with `identityEnvironment` instead of the

@@ -93,6 +93,15 @@ package enum MailboxLayout {
         return "\(base)/runs/\(jobID.rawValue)/agent_\(digits.count < 2 ? "0" + digits : digits)"
     }
 
+    /// `<base>/runs/<job>/worker_<NN>.inbox-offset.json`: how far node NN's worker has read its inbox.
+    ///
+    /// The worker's own bookkeeping lives in the run folder beside the agent's working directory, never inside it:
+    /// the agent lists, edits and commits files in its working directory, and must not see (or delete) this one.
+    package static func inboxOffsetPath(base: String, jobID: JobID, nodeID: Int) -> String {
+        let digits = String(nodeID)
+        return "\(base)/runs/\(jobID.rawValue)/worker_\(digits.count < 2 ? "0" + digits : digits).inbox-offset.json"
+    }
+
     /// The three mailbox folders.
     package enum Box: String, Sendable, CaseIterable {
         case inbox, outbox, archive
