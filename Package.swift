@@ -125,6 +125,10 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "RelayTests", dependencies: ["Relay", "CodeswarmIO", "CodeswarmProtocol", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "IntegrationTests",
             dependencies: ["CodeswarmProtocol", "CodeswarmIO", "ClientKit", "TestSupport"],
             swiftSettings: strictSettings

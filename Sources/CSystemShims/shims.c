@@ -3,6 +3,7 @@
 #include <spawn.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "CSystemShims.h"
@@ -21,4 +22,10 @@ int cs_set_parent_death_signal(int signal) { return prctl(PR_SET_PDEATHSIG, sign
 
 const void *cs_memmem(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length) {
     return memmem(haystack, haystack_length, needle, needle_length);
+}
+
+long cs_filesystem_magic(const char *path) {
+    struct statfs info;
+    if (statfs(path, &info) != 0) return -1;
+    return (long)info.f_type;
 }

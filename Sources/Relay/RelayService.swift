@@ -12,21 +12,34 @@ import Foundation
 /// keeps no durable state: the router sends the cursors it persisted, and the relay reports every line with
 /// its file identity and byte range, so the router can resume without loss or duplicates. It exits when its
 /// stdin closes, which is how it dies with the router (or with the SSH session) instead of lingering.
+///
+/// Outboxes are read when inotify reports a write (local filesystems, and writes made on this host) and on each
+/// file's adaptive poll (`RelayState`): fast while the node streams or an inject to it is in flight, a few looks
+/// per second when idle, so writes from other hosts of a shared filesystem are seen too.
 package struct RelayService: Sendable {
     package let base: String
-    package let pollInterval: Duration
+    /// The poll interval while a node streams or its answer is due.
+    package let activeInterval: Duration
+    /// The longest poll interval of an idle node.
+    package let idleInterval: Duration
+    /// Whether to watch the outbox and archive folders with inotify as well.
+    package let usesInotify: Bool
     /// Relay lines carry whole prompts and outbox lines, escaped once more: far more room than a client frame.
     package static let maximumLineLength = 80 * 1024 * 1024
 
-    package init(base: String, pollInterval: Duration = .milliseconds(50)) {
+    package init(
+        base: String, activeInterval: Duration = MailboxPolling.defaultActive,
+        idleInterval: Duration = MailboxPolling.defaultIdle, usesInotify: Bool = true
+    ) {
         self.base = base
-        self.pollInterval = pollInterval
+        self.activeInterval = activeInterval
+        self.idleInterval = idleInterval
+        self.usesInotify = usesInotify
     }
 
     /// Runs until stdin closes; returns the exit code.
     package func run() async -> Int32 {
         let output = FileDescriptorWriter(fileDescriptor: dup(STDOUT_FILENO))
-        let state = RelayState()
         func emit(_ event: RelayEvent) {
             guard let line = try? WireCoding.encodeLine(event) else { return }
             try? output.write(line)
@@ -38,10 +51,21 @@ package struct RelayService: Sendable {
         } catch {
             emit(.error(message: "cannot create the mailbox under \(base): \(error)"))
         }
+        let folders = ["\(base)/mailbox/outbox", "\(base)/mailbox/archive"]
+        let changes = usesInotify ? InotifyWatcher.changes(in: folders) : nil
+        let settings = MailboxPolling.settings(
+            filesystem: FilesystemKind.of(path: folders[0]), watching: changes != nil, active: activeInterval,
+            idle: idleInterval)
+        let state = RelayState(settings: settings)
+        let wakeup = RelayWakeup()
+        let appender = InboxAppender()
+        let clock = ContinuousClock()
+        let origin = clock.now
         emit(.ready(base: base, pid: Int(getpid())))
         return await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                // Commands run as child tasks, concurrently: a slow sbatch must not hold up appends.
+                // Commands and appends run as child tasks, concurrently: a slow sbatch must not hold up appends, and
+                // one node's fsync must not hold up the next node's append.
                 await withDiscardingTaskGroup { commands in
                     for await line in FileDescriptorReader.lines(
                         dup(STDIN_FILENO), name: "relay stdin", maximumLineLength: RelayService.maximumLineLength)
@@ -56,9 +80,21 @@ package struct RelayService: Sendable {
                         }
                         switch request {
                         case .append(let id, let jobID, let nodeID, let line):
-                            emit(Self.append(base: base, id: id, jobID: jobID, nodeID: nodeID, line: line))
+                            // Concurrently with other nodes' appends (their fsyncs are then committed together).
+                            let outcome = appender.enqueue(
+                                base: base, id: id, jobID: jobID, nodeID: nodeID, line: line)
+                            commands.addTask {
+                                for await event in outcome {
+                                    emit(event)
+                                    guard case .appended = event else { continue }
+                                    let file = MailboxLayout.fileName(jobID: jobID, nodeID: nodeID)
+                                    await state.expectAnswer(file: file, now: clock.now - origin)
+                                    wakeup.signal([file])
+                                }
+                            }
                         case .watch, .unwatch:
-                            await state.apply(request)
+                            await state.apply(request, now: clock.now - origin)
+                            wakeup.signalEverything()
                         case .run(let id, let argv, let input, let timeoutSeconds):
                             commands.addTask {
                                 emit(await Self.run(id: id, argv: argv, input: input, timeoutSeconds: timeoutSeconds))
@@ -69,10 +105,24 @@ package struct RelayService: Sendable {
                     commands.cancelAll()
                 }
             }
+            if let changes {
+                group.addTask {
+                    for await change in changes {
+                        switch change {
+                        case .files(let names): wakeup.signal(names)
+                        case .watchedFile, .overflow: wakeup.signalEverything()
+                        }
+                    }
+                }
+            }
             group.addTask {
+                var changed: Set<String>? = []
                 while !Task.isCancelled {
-                    for event in await state.poll(base: base) { emit(event) }
-                    try? await Task.sleep(for: pollInterval)
+                    let (events, nextDue) = await state.poll(base: base, now: clock.now - origin, changed: changed)
+                    for event in events { emit(event) }
+                    // Nothing followed: sleep until a watch arrives (it signals).
+                    let timeout = nextDue.map { $0 - (clock.now - origin) } ?? .seconds(60)
+                    changed = await wakeup.wait(timeout: timeout)
                 }
             }
             // Stdin closed: the router is gone. Stop following and exit.

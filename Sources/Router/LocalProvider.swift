@@ -18,18 +18,24 @@ final class LocalProvider: Provider {
     let base: String
     let executable: String
     let settingsTemplate: WorkerSettings
+    /// The mailbox polling options the relay is started with.
+    let relayArguments: [String]
     let logger: Logger
     private let jobs = Mutex<[JobID: [ProcessInspector.Identity]]>([:])
 
-    init(base: String, executable: String, settingsTemplate: WorkerSettings, logger: Logger) {
+    init(
+        base: String, executable: String, settingsTemplate: WorkerSettings, relayArguments: [String] = [],
+        logger: Logger
+    ) {
         self.base = base
         self.executable = executable
         self.settingsTemplate = settingsTemplate
+        self.relayArguments = relayArguments
         self.logger = logger
     }
 
     /// The relay for the local mailbox: a plain child process.
-    var relayCommand: [String] { [executable, "relay", "--base", base] }
+    var relayCommand: [String] { [executable, "relay", "--base", base] + relayArguments }
 
     func launch(swarmID: SwarmID, plan: LaunchPlan, report: @escaping @Sendable (RouterInput) -> Void) async {
         var random = SystemRandomNumberGenerator()

@@ -95,10 +95,13 @@ package enum RouterDaemon {
             base: localBase, agentCommand: options.agentCommand, agentEnvironment: config.agent.environment,
             sandbox: config.agent.sandbox, approvalPolicy: config.agent.approvalPolicy,
             approvalDecision: config.agent.approvalDecision, model: config.agent.model,
-            stallTimeoutSeconds: config.agent.stallTimeoutSeconds, restartLimit: config.agent.restartLimit)
+            stallTimeoutSeconds: config.agent.stallTimeoutSeconds, restartLimit: config.agent.restartLimit,
+            inboxPollMilliseconds: config.mailbox.pollActiveMilliseconds,
+            inboxIdlePollMilliseconds: config.mailbox.pollIdleMilliseconds, inotify: config.mailbox.inotify)
         workerSettings.heartbeatSeconds = config.router.workerHeartbeatSeconds
         let local = LocalProvider(
-            base: localBase, executable: options.executable, settingsTemplate: workerSettings, logger: logger)
+            base: localBase, executable: options.executable, settingsTemplate: workerSettings,
+            relayArguments: config.mailbox.relayArguments, logger: logger)
         var providers: [any Provider] = [local]
         var relays = [RelaySession(site: local.name, command: local.relayCommand, logger: logger)]
         var shell: ClusterShell?
@@ -230,7 +233,8 @@ package enum RouterDaemon {
         let deployer = SlurmDeployer(source: source, layout: layout, shell: shell, logger: logger)
         let relayCommand: [String]
         do {
-            relayCommand = try shell.argv(SlurmProvider.relayCommand(layout: layout))
+            relayCommand = try shell.argv(
+                SlurmProvider.relayCommand(layout: layout, arguments: options.configuration.mailbox.relayArguments))
         } catch {
             throw StartError(description: "ssh settings: \(error)")
         }

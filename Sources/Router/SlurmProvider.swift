@@ -29,8 +29,8 @@ final class SlurmProvider: Provider {
     }
 
     /// The relay command on the login node (before any SSH wrapping).
-    static func relayCommand(layout: SlurmLayout) -> [String] {
-        [layout.binary, "relay", "--base", layout.base]
+    static func relayCommand(layout: SlurmLayout, arguments: [String] = []) -> [String] {
+        [layout.binary, "relay", "--base", layout.base] + arguments
     }
 
     func launch(swarmID: SwarmID, plan: LaunchPlan, report: @escaping @Sendable (RouterInput) -> Void) async {

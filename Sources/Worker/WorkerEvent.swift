@@ -10,6 +10,8 @@ enum WorkerEvent: Sendable {
     case agentExited(ChildProcess.ExitStatus)
     case timerFired(SessionTimer)
     case signal(Int32)
-    /// Time to look at the inbox again.
-    case inboxPollDue
+    /// Time to look at the inbox again (the poll armed as number `generation`).
+    case inboxPollDue(Int)
+    /// inotify saw a write to the inbox.
+    case inboxChanged
 }

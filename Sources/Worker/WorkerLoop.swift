@@ -8,9 +8,13 @@ import WorkerCore
 
 /// The worker's one event loop: it turns events into `AgentSession` inputs and performs the session's effects.
 ///
-/// Every decision is the session's; this type only does IO. Readers, timers, the signal watcher and the inbox
-/// ticker are child tasks of one discarding task group and feed a single `AsyncStream`, so inputs reach the
-/// session one at a time and in the order they happened.
+/// Every decision is the session's; this type only does IO. Readers, timers, the signal watcher, the inbox watcher
+/// and the inbox poll timer are child tasks of one discarding task group and feed a single `AsyncStream`, so inputs
+/// reach the session one at a time and in the order they happened.
+///
+/// The inbox is read when inotify reports a write to it (a local filesystem, or a write from this host) and on an
+/// adaptive poll (`AdaptivePollSchedule`): fast while a turn runs, backing off to a few looks per second when idle,
+/// so an idle worker costs its shared filesystem almost nothing and a prompt written on another host is still seen.
 struct WorkerLoop {
     var session: AgentSession
     var outbox: OutboxWriter
@@ -19,10 +23,13 @@ struct WorkerLoop {
     let agentEnvironment: [String: String]
     let workingDirectory: String
     let hostname: String
-    let pollInterval: Duration
+    let polling: InboxPolling
     private var agent: AgentProcess?
     private var isReadingInbox = true
     private var lastInboxProblem: String?
+    private var schedule: AdaptivePollSchedule
+    /// Only the newest scheduled poll counts; an earlier one (overtaken by an inotify wake-up) is ignored.
+    private var pollGeneration = 0
     private var exitCode: Int32?
     private let clock = ContinuousClock()
     private let started: ContinuousClock.Instant
@@ -38,7 +45,8 @@ struct WorkerLoop {
         self.agentEnvironment = settings.agentEnvironment
         self.workingDirectory = workingDirectory
         self.hostname = hostname
-        self.pollInterval = .milliseconds(max(settings.inboxPollMilliseconds, 1))
+        self.polling = InboxPolling(settings: settings)
+        schedule = AdaptivePollSchedule(settings: polling.schedule(filesystem: .shared, watching: false))
         started = clock.now
     }
 
@@ -47,19 +55,24 @@ struct WorkerLoop {
         // Watch signals first: from here on SIGTERM starts a drain instead of killing the worker.
         let signals = SignalWatcher.signals([SIGTERM, SIGINT])
         let (events, continuation) = AsyncStream.makeStream(of: WorkerEvent.self)
-        let pollInterval = self.pollInterval
+        // Watch before the first look, so no write falls between the two.
+        let changes = polling.usesInotify ? Self.watch(inbox: inbox.path) : nil
+        schedule = AdaptivePollSchedule(
+            settings: polling.schedule(
+                filesystem: FilesystemKind.of(path: InboxPolling.split(inbox.path).folder), watching: changes != nil))
         return await withDiscardingTaskGroup(returning: Int32.self) { group in
             group.addTask {
                 for await number in signals { continuation.yield(.signal(number)) }
             }
-            group.addTask {
-                while true {
-                    do { try await Task.sleep(for: pollInterval) } catch { return }
-                    continuation.yield(.inboxPollDue)
+            if let changes {
+                group.addTask {
+                    for await _ in changes { continuation.yield(.inboxChanged) }
                 }
             }
             process(
                 [.workerStarted(hostname: hostname, pid: Int(getpid()), now: now)], group: &group, events: continuation)
+            // Prompts written before the worker started (the system prompt) are read at once.
+            pollInbox(group: &group, events: continuation)
             for await event in events {
                 process(event, group: &group, events: continuation)
                 if exitCode != nil { break }
@@ -71,6 +84,15 @@ struct WorkerLoop {
     }
 
     private var now: Duration { clock.now - started }
+
+    /// Watches the inbox file itself, creating it empty if the relay has not yet (a watch on the inbox folder would
+    /// wake every worker of the swarm for every prompt). A replaced inbox loses the watch; the poll still finds it.
+    private static func watch(inbox path: String) -> AsyncStream<InotifyWatcher.Change>? {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { return nil }
+        close(descriptor)
+        return InotifyWatcher.changes(ofFile: path)
+    }
 
     private mutating func process(
         _ event: WorkerEvent, group: inout DiscardingTaskGroup, events: AsyncStream<WorkerEvent>.Continuation
@@ -93,14 +115,34 @@ struct WorkerLoop {
         case .signal(let number):
             let reason = number == SIGINT ? "sigint" : "sigterm"
             process([.shutdownRequested(reason: reason, now: now)], group: &group, events: events)
-        case .inboxPollDue:
+        case .inboxPollDue(let generation):
+            guard generation == pollGeneration else { return }
+            pollInbox(group: &group, events: events)
+        case .inboxChanged:
             pollInbox(group: &group, events: events)
         }
     }
 
+    /// Arms the next inbox poll: soon while a turn runs or just ran, later when idle.
+    private mutating func scheduleInboxPoll(
+        group: inout DiscardingTaskGroup, events: AsyncStream<WorkerEvent>.Continuation
+    ) {
+        guard isReadingInbox else { return }
+        pollGeneration += 1
+        let generation = pollGeneration
+        let busy = session.runningInjection != nil || !session.queuedInjections.isEmpty
+        let delay = schedule.nextDelay(at: now, busy: busy)
+        group.addTask {
+            do { try await Task.sleep(for: delay) } catch { return }
+            events.yield(.inboxPollDue(generation))
+        }
+    }
+
     /// Hands new inbox lines to the session, then saves the offset: a line counts as read once it was handled.
+    /// Arms the next poll afterwards.
     private mutating func pollInbox(group: inout DiscardingTaskGroup, events: AsyncStream<WorkerEvent>.Continuation) {
         guard isReadingInbox else { return }
+        defer { scheduleInboxPoll(group: &group, events: events) }
         let poll: InboxReader.Poll
         do {
             poll = try inbox.poll()
@@ -117,6 +159,7 @@ struct WorkerLoop {
             }
         }
         guard !inputs.isEmpty else { return }
+        schedule.noteActivity(at: now)
         process(inputs, group: &group, events: events)
         do {
             try inbox.commit()

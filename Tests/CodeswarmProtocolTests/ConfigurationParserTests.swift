@@ -57,6 +57,15 @@ struct ConfigurationParserTests {
         #expect(config.router == Configuration.Router())
     }
 
+    @Test("mailbox defaults: 50 ms while busy, 300 ms when idle, inotify on, passed to the relay as options")
+    func mailboxDefaults() {
+        let mailbox = Configuration.Mailbox()
+        #expect(mailbox.pollActiveMilliseconds == 50)
+        #expect(mailbox.pollIdleMilliseconds == 300)
+        #expect(mailbox.inotify)
+        #expect(mailbox.relayArguments == ["--poll-active-ms", "50", "--poll-idle-ms", "300"])
+    }
+
     @Test("every documented key is read into its setting")
     func everyKey() throws {
         let json = """
@@ -70,7 +79,8 @@ struct ConfigurationParserTests {
                        "transcript_events_per_node":10,"launch_timeout_seconds":30,"ended_retention_seconds":60},
              "agent":{"command":["codex","app-server","--listen","stdio://"],"sandbox":"read-only","approval_policy":"on-request",
                       "approval_decision":"accept","model":"gpt-5","stall_timeout_seconds":12,"restart_limit":2,"environment":{"A":"b"}},
-             "local":{"base_dir":"/tmp/cs"}}
+             "local":{"base_dir":"/tmp/cs"},
+             "mailbox":{"poll_active_milliseconds":20,"poll_idle_milliseconds":1000,"inotify":false}}
             """
         let config = try ConfigurationParser.parse(json: json)
         var expected = Configuration()
@@ -108,7 +118,11 @@ struct ConfigurationParserTests {
         expected.agent.restartLimit = 2
         expected.agent.environment = ["A": "b"]
         expected.local.baseDirectory = "/tmp/cs"
+        expected.mailbox.pollActiveMilliseconds = 20
+        expected.mailbox.pollIdleMilliseconds = 1000
+        expected.mailbox.inotify = false
         #expect(config == expected)
+        #expect(config.mailbox.relayArguments == ["--poll-active-ms", "20", "--poll-idle-ms", "1000", "--no-inotify"])
     }
 
     /// A config that must be refused, with the path and message fragment the problem must carry.
@@ -146,6 +160,13 @@ struct ConfigurationParserTests {
             json: #"{"agent":{"approval_policy":"on-failure"}}"#, path: "agent.approval_policy",
             message: "no longer accepted by codex; use \"on-request\""),
         Bad(json: #"{"provider":"aws"}"#, path: "provider", message: "is not one of local, slurm"),
+        Bad(json: #"{"mailbox":{"inotify":"yes"}}"#, path: "mailbox.inotify", message: "must be true or false"),
+        Bad(
+            json: #"{"mailbox":{"poll_active_milliseconds":0}}"#, path: "mailbox.poll_active_milliseconds",
+            message: "1-60000"),
+        Bad(
+            json: #"{"mailbox":{"poll_active_milliseconds":500,"poll_idle_milliseconds":100}}"#,
+            path: "mailbox.poll_idle_milliseconds", message: "at least poll_active_milliseconds"),
         Bad(json: "[]", path: "", message: "must be an object, got an array"),
         Bad(json: #"{"router": {"port": 1}"#, path: "", message: "not valid JSON"),
         Bad(json: #"{"router": {"port": 1} "extra"}"#, path: "", message: "not valid JSON"),

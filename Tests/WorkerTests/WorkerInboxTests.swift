@@ -112,6 +112,20 @@ struct WorkerInboxTests {
         #expect(try await worker.waitForExit() == .exited(0))
     }
 
+    @Test("with inotify off (a prompt written on another host of a shared filesystem) the poll alone finds it")
+    func pollWithoutInotify() async throws {
+        let worker = try WorkerProcessFixture(
+            agent: ["codeswarm", "demo-agent", "--delay-ms", "0"], inotify: false, idlePollMilliseconds: 100)
+        try worker.start()
+        try worker.inject("first", id: "inj-1")
+        try await worker.waitFor("the first turn") { $0.turnCompleted("inj-1") }
+        try worker.inject("second", id: "inj-2")
+        let records = try await worker.waitFor("the second turn") { $0.turnCompleted("inj-2") }
+        #expect(records.agentMessages("turn/started").map(\.injectionID) == ["inj-1", "inj-2"])
+        worker.send(signal: SIGTERM)
+        #expect(try await worker.waitForExit() == .exited(0))
+    }
+
     @Test("corrupt and unsupported inbox lines are reported and skipped; the next good line runs")
     func corruptLinesSkipped() async throws {
         let worker = try WorkerProcessFixture(agent: ["codeswarm", "demo-agent", "--delay-ms", "0"])

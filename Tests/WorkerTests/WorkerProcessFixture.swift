@@ -24,7 +24,8 @@ final class WorkerProcessFixture: @unchecked Sendable {
     /// settings, without starting the worker.
     init(
         agent: [String], approvalDecision: String = "decline", stallTimeoutSeconds: Double = 60, restartLimit: Int = 3,
-        drainSeconds: Double = 10, jobID: JobID = "local_test", nodeID: Int = 0
+        drainSeconds: Double = 10, jobID: JobID = "local_test", nodeID: Int = 0, inotify: Bool? = nil,
+        idlePollMilliseconds: Int? = nil
     ) throws {
         self.jobID = jobID
         self.nodeID = nodeID
@@ -37,7 +38,7 @@ final class WorkerProcessFixture: @unchecked Sendable {
             base: base, agentCommand: agent.map { $0.replacingOccurrences(of: "$BASE", with: base) },
             approvalPolicy: "on-request", approvalDecision: approvalDecision,
             stallTimeoutSeconds: stallTimeoutSeconds, restartLimit: restartLimit, inboxPollMilliseconds: 20,
-            drainSeconds: drainSeconds)
+            drainSeconds: drainSeconds, inboxIdlePollMilliseconds: idlePollMilliseconds, inotify: inotify)
         try Data(try WireCoding.encode(settings)).write(to: URL(fileURLWithPath: settingsPath))
     }
 

@@ -67,8 +67,29 @@ struct RelayCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The shared base directory holding mailbox/.", valueName: "dir"))
     var base: String
 
+    @Option(
+        name: .customLong("poll-active-ms"),
+        help: "Milliseconds between looks at an outbox while its node streams or an inject to it is in flight.")
+    var pollActiveMilliseconds: Int = Configuration.Mailbox().pollActiveMilliseconds
+
+    @Option(
+        name: .customLong("poll-idle-ms"), help: "The longest pause between looks at an idle node's outbox.")
+    var pollIdleMilliseconds: Int = Configuration.Mailbox().pollIdleMilliseconds
+
+    @Flag(name: .customLong("no-inotify"), help: "Poll only; do not watch the mailbox folders with inotify.")
+    var noInotify = false
+
+    func validate() throws {
+        guard pollActiveMilliseconds >= 1, pollIdleMilliseconds >= pollActiveMilliseconds else {
+            throw ValidationError("--poll-active-ms must be at least 1 and --poll-idle-ms at least --poll-active-ms")
+        }
+    }
+
     func run() async throws {
-        let code = await RelayService(base: base).run()
+        let service = RelayService(
+            base: base, activeInterval: .milliseconds(pollActiveMilliseconds),
+            idleInterval: .milliseconds(pollIdleMilliseconds), usesInotify: !noInotify)
+        let code = await service.run()
         if code != 0 { throw ExitCode(code) }
     }
 }

@@ -22,4 +22,7 @@ int cs_set_parent_death_signal(int signal);
 /* memmem: the first occurrence of a byte string in a buffer (the socket-owner lookup scans /proc/net/tcp with it). */
 const void *cs_memmem(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length);
 
+/* statfs(path)->f_type: which filesystem holds `path` (NFS, Lustre, ext4, ...), or -1. */
+long cs_filesystem_magic(const char *path);
+
 #endif

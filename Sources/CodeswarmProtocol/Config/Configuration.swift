@@ -10,6 +10,7 @@ package struct Configuration: Sendable, Hashable {
     package var router = Router()
     package var agent = Agent()
     package var local = Local()
+    package var mailbox = Mailbox()
 
     package init() {}
 
@@ -106,6 +107,24 @@ package struct Configuration: Sendable, Hashable {
         /// Extra environment for the agent.
         package var environment: [String: String] = [:]
         package init() {}
+    }
+
+    /// `mailbox`: how the workers and the relay look for changes in mailbox files (see docs/PERFORMANCE.md).
+    package struct Mailbox: Sendable, Hashable {
+        /// Milliseconds between looks at a file while its node streams or an answer is due.
+        package var pollActiveMilliseconds: Int = 50
+        /// The longest pause between looks at an idle node's file: each look is one `open` on the shared filesystem.
+        package var pollIdleMilliseconds: Int = 300
+        /// Also watch the mailbox folders with inotify (instant on local filesystems; writes from other hosts of
+        /// NFS, Lustre or GPFS raise no event there, so the poll stays on).
+        package var inotify: Bool = true
+        package init() {}
+
+        /// The `codeswarm relay` options that carry these settings.
+        package var relayArguments: [String] {
+            ["--poll-active-ms", String(pollActiveMilliseconds), "--poll-idle-ms", String(pollIdleMilliseconds)]
+                + (inotify ? [] : ["--no-inotify"])
+        }
     }
 
     /// `local`: the local provider.

@@ -24,7 +24,7 @@ package enum ConfigurationParser {
     package static func parse(value: JSONValue) throws(Problem) -> Configuration {
         var config = Configuration()
         let root = try Section(value: value, path: "")
-        try root.checkKeys(["provider", "ssh", "cluster", "slurm", "router", "agent", "local"])
+        try root.checkKeys(["provider", "ssh", "cluster", "slurm", "router", "agent", "local", "mailbox"])
         if let ssh = try root.section("ssh") {
             try ssh.checkKeys([
                 "login_alias", "config_file", "port", "identity_file", "user", "control_persist_seconds",
@@ -141,6 +141,22 @@ package enum ConfigurationParser {
             try local.checkKeys(["base_dir"])
             config.local.baseDirectory = try local.string("base_dir")
         }
+        if let mailbox = try root.section("mailbox") {
+            try mailbox.checkKeys(["poll_active_milliseconds", "poll_idle_milliseconds", "inotify"])
+            config.mailbox.pollActiveMilliseconds =
+                try mailbox.int("poll_active_milliseconds") ?? config.mailbox.pollActiveMilliseconds
+            config.mailbox.pollIdleMilliseconds =
+                try mailbox.int("poll_idle_milliseconds") ?? config.mailbox.pollIdleMilliseconds
+            config.mailbox.inotify = try mailbox.bool("inotify") ?? config.mailbox.inotify
+            guard (1...60_000).contains(config.mailbox.pollActiveMilliseconds) else {
+                throw Problem(path: "mailbox.poll_active_milliseconds", message: "must be 1-60000")
+            }
+            guard (config.mailbox.pollActiveMilliseconds...60_000).contains(config.mailbox.pollIdleMilliseconds) else {
+                throw Problem(
+                    path: "mailbox.poll_idle_milliseconds",
+                    message: "must be at least poll_active_milliseconds, at most 60000")
+            }
+        }
         // Without an explicit provider, a config that names a cluster is a Slurm config (as the seed's are).
         let inferred = value["ssh"] != nil || value["slurm"] != nil || value["cluster"] != nil ? "slurm" : "local"
         config.provider = try root.choice("provider", ["local", "slurm"]) ?? inferred
@@ -198,6 +214,14 @@ package enum ConfigurationParser {
                     path: keyPath(key), message: "must be a non-negative number, got \(value.typeDescription)")
             }
             return number
+        }
+
+        func bool(_ key: String) throws(Problem) -> Bool? {
+            guard let value = members[key], !value.isNull else { return nil }
+            guard let flag = value.boolValue else {
+                throw Problem(path: keyPath(key), message: "must be true or false, got \(value.typeDescription)")
+            }
+            return flag
         }
 
         func stringArray(_ key: String) throws(Problem) -> [String]? {

@@ -17,8 +17,12 @@ package struct WorkerSettings: Sendable, Hashable, Codable {
     package var stallTimeoutSeconds: Double
     /// Agent restarts allowed before the worker gives up and completes.
     package var restartLimit: Int
-    /// Milliseconds between inbox polls.
+    /// Milliseconds between inbox polls while a turn runs (and right after one).
     package var inboxPollMilliseconds: Int
+    /// The longest pause between inbox polls when idle; nil means the built-in default (300 ms).
+    package var inboxIdlePollMilliseconds: Int?
+    /// Whether to watch the inbox with inotify as well as polling; nil means yes.
+    package var inotify: Bool?
     /// Seconds the worker waits on SIGTERM for the running turn to finish before stopping the agent.
     package var drainSeconds: Double
     /// Extension: seconds of outbox silence after which the worker writes a `heartbeat` line (default 10).
@@ -28,7 +32,7 @@ package struct WorkerSettings: Sendable, Hashable, Codable {
         base: String, agentCommand: [String], agentEnvironment: [String: String] = [:],
         sandbox: String = "workspace-write", approvalPolicy: String = "never", approvalDecision: String = "decline",
         model: String? = nil, stallTimeoutSeconds: Double = 300, restartLimit: Int = 5, inboxPollMilliseconds: Int = 50,
-        drainSeconds: Double = 20
+        drainSeconds: Double = 20, inboxIdlePollMilliseconds: Int? = nil, inotify: Bool? = nil
     ) {
         self.base = base
         self.agentCommand = agentCommand
@@ -41,10 +45,12 @@ package struct WorkerSettings: Sendable, Hashable, Codable {
         self.restartLimit = restartLimit
         self.inboxPollMilliseconds = inboxPollMilliseconds
         self.drainSeconds = drainSeconds
+        self.inboxIdlePollMilliseconds = inboxIdlePollMilliseconds
+        self.inotify = inotify
     }
 
     enum CodingKeys: String, CodingKey {
-        case base, sandbox, model
+        case base, sandbox, model, inotify
         case agentCommand = "agent_command"
         case agentEnvironment = "agent_environment"
         case approvalPolicy = "approval_policy"
@@ -52,6 +58,7 @@ package struct WorkerSettings: Sendable, Hashable, Codable {
         case stallTimeoutSeconds = "stall_timeout_seconds"
         case restartLimit = "restart_limit"
         case inboxPollMilliseconds = "inbox_poll_milliseconds"
+        case inboxIdlePollMilliseconds = "inbox_idle_poll_milliseconds"
         case drainSeconds = "drain_seconds"
         case heartbeatSeconds = "heartbeat_seconds"
     }
