@@ -326,6 +326,8 @@ class Router:
             # Every prompt steers the demo agent with [demo:slow=…][demo:deltas=…]; these are only defaults.
             "agent": {"command": ["codeswarm", "demo-agent", "--delay-ms", "0", "--deltas", "2"]},
         }
+        for key, value in json.loads(self.args.router_config or "{}").items():
+            config[key] = {**config.get(key, {}), **value} if isinstance(value, dict) else value
         with open(f"{self.root}/config.json", "w") as f:
             json.dump(config, f)
         environment = dict(os.environ, CODESWARM_STATE_DIR=self.state_dir)
@@ -813,11 +815,17 @@ def measure_replay(router):
     elapsed = time.perf_counter() - start
     client.close()
     journal = None
-    if router.state_dir and os.path.exists(f"{router.state_dir}/journal.jsonl"):
-        size = os.path.getsize(f"{router.state_dir}/journal.jsonl")
+    if router.state_dir:
+        # Everything the router keeps (a journal file, or segments and checkpoints), not the mailbox under local/.
+        size = 0
+        for folder, subfolders, files in os.walk(router.state_dir):
+            if folder == router.state_dir and "local" in subfolders:
+                subfolders.remove("local")
+            size += sum(os.path.getsize(os.path.join(folder, name)) for name in files
+                        if os.path.exists(os.path.join(folder, name)))
         journal = round(size / 2**20, 1)
     return {"events": count, "seconds": round(elapsed, 2), "outcome": outcome,
-            "events_per_s": round(count / elapsed) if elapsed > 0 else None, "journal_mib": journal,
+            "events_per_s": round(count / elapsed) if elapsed > 0 else None, "state_mib": journal,
             **window.finish()}
 
 
@@ -971,7 +979,7 @@ def print_table(results):
                   f"{r['swarm_list_ms_during_burst']['p50']} {b['errors'] or ''}")
         elif s == "replay":
             print(f"  replay: {r['events']} events in {r['seconds']} s ({r['outcome']}, journal "
-                  f"{r['journal_mib']} MiB)")
+                  f"{r['state_mib']} MiB state)")
         elif s == "soak":
             print(f"  soak {r['seconds']} s: {r['rounds']} bursts, rss {r['router_rss']}")
 
@@ -985,6 +993,8 @@ def main():
     parser.add_argument("--router-pid", type=int, help="the router's pid (default: whoever listens on the port)")
     parser.add_argument("--mailbox", help="the mailbox base of an external router (for filesystem counts)")
     parser.add_argument("--token-file", help="a token to put in every command (field `token`)")
+    parser.add_argument("--router-config", metavar="JSON",
+                        help='merged into the config of a router we start, e.g. \'{"mailbox":{"inotify":false}}\'')
     parser.add_argument("--scenarios", default="launch,rtt,latency,idle,burst,multi,replay")
     parser.add_argument("--sizes", default="4,16,64,256", help="swarm sizes for launch/rtt/latency/idle")
     parser.add_argument("--repeats", type=int, default=20, help="injects per latency measurement")
