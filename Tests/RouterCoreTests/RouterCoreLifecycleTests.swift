@@ -56,7 +56,9 @@ struct RouterCoreLifecycleTests {
         var harness = RouterCoreHarness()
         _ = try harness.runningSwarm(nodes: 1, job: Self.job)
         harness.handle {
-            .jobsObserved(provider: "slurm", [Self.job: JobObservation(state: "RUNNING", isFinished: false, timeLeftSeconds: 30)], at: $0)
+            .jobsObserved(
+                provider: "slurm", [Self.job: JobObservation(state: "RUNNING", isFinished: false, timeLeftSeconds: 30)],
+                at: $0)
         }
         let effects = try harness.workerCompleted(job: Self.job, node: 0, reason: "sigterm")
         #expect(
@@ -307,7 +309,9 @@ struct RouterCoreLifecycleTests {
         var harness = RouterCoreHarness()
         let (swarmID, _) = try harness.launch(nodes: 1, id: "launch-f")
         harness.submitted(swarmID, job: Self.job)
-        harness.handle { .jobsObserved(provider: "slurm", [Self.job: JobObservation(state: "FAILED", isFinished: true)], at: $0) }
+        harness.handle {
+            .jobsObserved(provider: "slurm", [Self.job: JobObservation(state: "FAILED", isFinished: true)], at: $0)
+        }
         let effects = harness.fire(.drainDeadline(swarmID))
         #expect(effects.rejections.map(\.requestID) == ["launch-f"])
         #expect(
@@ -346,7 +350,9 @@ struct RouterCoreLifecycleTests {
         #expect(completed.broadcastEvents.compactMap(\.terminated).isEmpty, "wait for the scheduler's word")
         #expect(completed.timers == [.drainDeadline(swarmID)])
         let observed = harness.handle {
-            .jobsObserved(provider: "slurm", ["272900": JobObservation(state: "CANCELLED", isFinished: true, reason: "None")], at: $0)
+            .jobsObserved(
+                provider: "slurm", ["272900": JobObservation(state: "CANCELLED", isFinished: true, reason: "None")],
+                at: $0)
         }
         let terminated = try #require(observed.broadcastEvents.compactMap(\.terminated).first)
         #expect(terminated.slurmState == "CANCELLED")

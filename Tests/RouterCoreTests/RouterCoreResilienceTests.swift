@@ -29,7 +29,8 @@ import Testing
         let silence = harness.settings.workerSilenceSeconds
         harness.advance(by: silence / 2)
         try harness.outbox(
-            OutboxRecord(type: .heartbeat, jobID: Self.job, nodeID: 1, seq: harness.nextWorkerSeq(job: Self.job, node: 1)),
+            OutboxRecord(
+                type: .heartbeat, jobID: Self.job, nodeID: 1, seq: harness.nextWorkerSeq(job: Self.job, node: 1)),
             node: 1)
         #expect(harness.fire(.livenessCheck).events.isEmpty, "not silent long enough yet")
         harness.advance(by: silence / 2 + 1)
@@ -181,7 +182,8 @@ import Testing
         if case .sendNow = list.first {} else { Issue.record("reads are answered at once while saves fail") }
 
         let recovered = harness.handle { .saveRecovered(at: $0) }
-        #expect(recovered.broadcastEvents.compactMap { if case .notice(let n) = $0 { n.level } else { nil } } == ["info"])
+        #expect(
+            recovered.broadcastEvents.compactMap { if case .notice(let n) = $0 { n.level } else { nil } } == ["info"])
         #expect(harness.fire(.saveRetry).isEmpty, "no retry once saving works")
         #expect(try harness.command("swarm_list", id: "ls2").contains { if case .send = $0 { true } else { false } })
     }

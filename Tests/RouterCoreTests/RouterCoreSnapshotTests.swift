@@ -145,7 +145,9 @@ struct RouterCoreSnapshotTests {
     func drainingSwarmClosesAfterRestart() throws {
         var harness = RouterCoreHarness(settings: RouterCoreSettings(drainSeconds: 2))
         let swarmID = try harness.runningSwarm(nodes: 1, job: Self.job)
-        harness.handle { .jobsObserved(provider: "slurm", [Self.job: JobObservation(state: "COMPLETED", isFinished: true)], at: $0) }
+        harness.handle {
+            .jobsObserved(provider: "slurm", [Self.job: JobObservation(state: "COMPLETED", isFinished: true)], at: $0)
+        }
         #expect(harness.snapshot.swarms[0].isDraining)
 
         // The router stops before the drain deadline fires.

@@ -27,9 +27,11 @@ import Testing
         init(
             directory: String? = nil, queueLimit: Int = 1 << 20, options: StateStore.Options = StateStore.Options()
         ) throws {
-            let folder = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent(
-                "runtime-\(UUID().uuidString)"
-            ).path
+            let folder =
+                directory
+                ?? FileManager.default.temporaryDirectory.appendingPathComponent(
+                    "runtime-\(UUID().uuidString)"
+                ).path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             self.directory = folder
             store = SwitchableStore(directory: folder, options: options)
@@ -105,7 +107,9 @@ import Testing
 
         /// Launch, submission, every worker's start: a running swarm. Returns its id.
         mutating func runningSwarm(nodes: Int) async throws -> SwarmID {
-            await settle([.started(at: clock.now), .relayEvent(site: "local", .ready(base: "/b", pid: 1), at: clock.now)])
+            await settle([
+                .started(at: clock.now), .relayEvent(site: "local", .ready(base: "/b", pid: 1), at: clock.now),
+            ])
             try await command("swarm_launch", id: "launch", payload: ["nodes": nodes, "system_prompt": ""])
             await runProviders()
             let swarm = try #require(runtime.snapshot.swarms.first)
@@ -120,7 +124,8 @@ import Testing
         /// Injects to every node and acknowledges the relay's appends; returns the injection id per node.
         mutating func inject(_ swarmID: SwarmID, content: String) async throws -> [Int: InjectionID] {
             let before = relay.requests.count
-            try await command("inject", id: "inj-\(content)", payload: ["swarm_id": swarmID.rawValue, "content": content])
+            try await command(
+                "inject", id: "inj-\(content)", payload: ["swarm_id": swarmID.rawValue, "content": content])
             var injections: [Int: InjectionID] = [:]
             for request in relay.requests.dropFirst(before) {
                 guard case .append(let id, _, let node, let line) = request else { continue }
@@ -149,14 +154,17 @@ import Testing
         let seenBefore = harness.seqs(2)
 
         harness.store.isFailing = true
-        for index in 0..<5 { try await harness.delta("held \(index)", node: index % 2, injection: injections[index % 2]) }
+        for index in 0..<5 {
+            try await harness.delta("held \(index)", node: index % 2, injection: injections[index % 2])
+        }
         #expect(harness.seqs(2) == seenBefore, "nothing unsaved reached a client")
         let notices = harness.notices(2)
         #expect(notices.map(\.level) == ["error"], "told once, at once")
         #expect(notices.first?.message.contains("No space left on device") == true)
 
         // While failing, a state change is refused at once, with the reason.
-        try await harness.command("inject", id: "refused", payload: ["swarm_id": swarmID.rawValue, "content": "x"], from: 3)
+        try await harness.command(
+            "inject", id: "refused", payload: ["swarm_id": swarmID.rawValue, "content": "x"], from: 3)
         let refusal = harness.clients.events(3).compactMap { envelope -> CommandRejected? in
             if case .commandRejected(let rejection) = envelope.event { rejection } else { nil }
         }

@@ -106,7 +106,11 @@ final class RecordingClients: ClientOutlet {
             var rest: [(id: ClientID, atMost: Int, continuation: CheckedContinuation<Bool, Never>)] = []
             for waiter in waiters {
                 if let client = clients[waiter.id] {
-                    if client.queued <= waiter.atMost { ready.append((waiter.continuation, true)) } else { rest.append(waiter) }
+                    if client.queued <= waiter.atMost {
+                        ready.append((waiter.continuation, true))
+                    } else {
+                        rest.append(waiter)
+                    }
                 } else {
                     ready.append((waiter.continuation, false))
                 }

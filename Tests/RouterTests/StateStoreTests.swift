@@ -25,7 +25,8 @@ import Testing
 
     static func progress(_ offset: UInt64, seq: Int) -> OutboxProgress {
         OutboxProgress(
-            cursorKey: "local/local_1_00.jsonl", cursor: OutboxCursor(file: "local_1_00.jsonl", inode: 7, offset: offset),
+            cursorKey: "local/local_1_00.jsonl",
+            cursor: OutboxCursor(file: "local_1_00.jsonl", inode: 7, offset: offset),
             swarmID: swarm, nodeID: 0, workerSeq: seq)
     }
 
@@ -172,7 +173,8 @@ import Testing
             }
         }
         let retained = try Self.seqs(store.replay(afterSeq: 0, swarmID: nil))
-        #expect(retained == Array(301...400) + Array(1050...1099), "the newest 50 per node (odd seqs on node 0, even on 1)")
+        #expect(
+            retained == Array(301...400) + Array(1050...1099), "the newest 50 per node (odd seqs on node 0, even on 1)")
         #expect(try Self.seqs(store.replay(afterSeq: 390, swarmID: nil)) == Array(391...400) + Array(1050...1099))
         let segments = try FileManager.default.contentsOfDirectory(atPath: "\(directory)/journal")
         let total = try segments.reduce(0) {

@@ -40,7 +40,8 @@ struct JournalBatch: Sendable, Hashable, Codable {
     /// The marker as one line; the key order puts `journal_batch` first, which `prefix` relies on.
     func line() throws -> [UInt8] {
         // Encoded by hand around the body so the identifying key leads whatever the encoder's key order.
-        let body = try WireCoding.encode(Body(events: events, progress: progress, checkpoint: checkpoint, copied: copied))
+        let body = try WireCoding.encode(
+            Body(events: events, progress: progress, checkpoint: checkpoint, copied: copied))
         return Self.prefix + Array("\(number),".utf8) + body.dropFirst() + [UInt8(ascii: "\n")]
     }
 

@@ -433,7 +433,8 @@ struct StoreError: Error, CustomStringConvertible {
 extension JournalEntry {
     /// The journal line for an envelope, which must be a journaled event of a node.
     init(_ envelope: EventEnvelope) throws {
-        guard let seq = envelope.event.seq, let swarmID = envelope.event.swarmID, let node = envelope.event.journalNodeID
+        guard let seq = envelope.event.seq, let swarmID = envelope.event.swarmID,
+            let node = envelope.event.journalNodeID
         else { throw StoreError(operation: "journal an event without seq, swarm or node", errno: EINVAL) }
         self.init(seq: seq, swarmID: swarmID, nodeID: node, line: try WireCoding.encodeLine(envelope))
     }
