@@ -32,7 +32,9 @@ export CODESWARM_BIN="$PWD/.build/debug/codeswarm"
 CODESWARM_STATIC_BIN=$(bash scripts/build-static.sh 2> >(grep -E 'error|warning:' | grep -vE 'in statically linked applications requires|use of .mktemp. is dangerous' >&2))
 export CODESWARM_STATIC_BIN
 echo "static build: $(( $(date +%s) - start )) s since the build started" >&2
-swift test --parallel 2>&1 | tee /tmp/codeswarm-test-output.txt | grep -vE '^\[[0-9]+/[0-9]+\]' || true
+# The full log goes next to the build (not a fixed /tmp path other runs share); grep is line-buffered so CI's
+# log shows each test as it ends.
+swift test --parallel 2>&1 | tee .build/test-output.txt | grep --line-buffered -vE '^\[[0-9]+/[0-9]+\]' || true
 status=${PIPESTATUS[0]}
 echo "tests: $(( $(date +%s) - start )) s since the build started" >&2
 exit "$status"
