@@ -22,6 +22,8 @@ package final class CursesTerminal: TerminalDevice {
         var pendingFrame: ScreenGrid?
         /// Texts waiting to be sent to the clipboard (OSC 52) after the next frame.
         var pendingClipboard: [String] = []
+        /// Bells asked for since the curses thread last looked.
+        var pendingBell = false
         var isStopRequested = false
         var isStopped = false
         var restoreWaiters: [CheckedContinuation<Void, Never>] = []
@@ -65,6 +67,14 @@ package final class CursesTerminal: TerminalDevice {
             guard state.canCopyToClipboard, !state.isStopped else { return false }
             state.pendingClipboard.append(text)
             return true
+        }
+        if isRunning { wake.signal() }
+    }
+
+    package func bell() {
+        let isRunning = shared.withLock { state -> Bool in
+            state.pendingBell = true
+            return !state.isStopped
         }
         if isRunning { wake.signal() }
     }
@@ -241,6 +251,13 @@ private struct CursesSession {
                 return state.pendingClipboard
             }) {
                 Self.copyToClipboard(text)
+            }
+            if terminal.shared.withLock({ state -> Bool in
+                defer { state.pendingBell = false }
+                return state.pendingBell
+            }) {
+                // ncurses rings the bell, or flashes the screen on a terminal without one.
+                beep()
             }
             if waitForWork() == .hungUp { return SIGHUP }
         }

@@ -32,7 +32,7 @@ package enum DashboardApp {
         let state = DashboardState(
             size: terminal.size, now: timing.now(), isMonochrome: options.isMonochrome,
             launchDefaults: options.launchDefaults, initialSwarmID: options.initialSwarmID,
-            confirmsMultiNodeSends: options.confirmsMultiNodeSends)
+            confirmsMultiNodeSends: options.confirmsMultiNodeSends, ringsBellOnApproval: options.ringsBellOnApproval)
         let exporter = ExportWriter(
             directory: options.exportDirectory, home: ProcessInfo.processInfo.environment["HOME"])
         var session = DashboardSession(

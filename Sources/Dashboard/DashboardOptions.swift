@@ -25,13 +25,17 @@ package struct DashboardOptions: Sendable {
     package var exportDirectory: String
     /// Whether a prompt for more than one node asks first (y/n).
     package var confirmsMultiNodeSends: Bool
+    /// Whether a new approval request rings the terminal's bell (off unless asked for).
+    package var ringsBellOnApproval: Bool
 
     package init(
         isMonochrome: Bool = false, initialSwarmID: SwarmID? = nil,
         launchDefaults: LaunchRequest = LaunchRequest(nodes: 4), clipboard: ClipboardSetting = .auto,
-        exportDirectory: String = RouterEnvironment.stateDirectory() + "/exports", confirmsMultiNodeSends: Bool = true
+        exportDirectory: String = RouterEnvironment.stateDirectory() + "/exports", confirmsMultiNodeSends: Bool = true,
+        ringsBellOnApproval: Bool = false
     ) {
         self.confirmsMultiNodeSends = confirmsMultiNodeSends
+        self.ringsBellOnApproval = ringsBellOnApproval
         self.isMonochrome = isMonochrome
         self.initialSwarmID = initialSwarmID
         self.launchDefaults = launchDefaults
@@ -43,7 +47,9 @@ package struct DashboardOptions: Sendable {
     ///
     /// `NO_COLOR` set to anything non-empty means monochrome (no-color.org); `CODESWARM_CLIPBOARD` is
     /// `auto`, `osc52` or `off`; `CODESWARM_CONFIRM_MULTI_SEND=0` (or `no`, `off`, `false`) sends prompts for
-    /// several nodes without asking first; exports go to `$CODESWARM_STATE_DIR/exports` (default
+    /// several nodes without asking first; `CODESWARM_APPROVAL_BELL=1` (or `yes`, `on`, `true`) rings the bell when an
+    /// agent asks for an approval (off by default: on a shared login node a bell per request is noise; the header
+    /// shows the count either way); exports go to `$CODESWARM_STATE_DIR/exports` (default
     /// `$XDG_STATE_HOME/codeswarm/exports`), the same state directory every client uses.
     package static func fromEnvironment(
         _ environment: [String: String], initialSwarmID: SwarmID? = nil,
@@ -54,10 +60,11 @@ package struct DashboardOptions: Sendable {
         let confirm = environment["CODESWARM_CONFIRM_MULTI_SEND"].map { value in
             !["0", "no", "off", "false"].contains(value.lowercased())
         }
+        let bell = environment["CODESWARM_APPROVAL_BELL"].map { ["1", "yes", "on", "true"].contains($0.lowercased()) }
         return DashboardOptions(
             isMonochrome: noColor, initialSwarmID: initialSwarmID, launchDefaults: launchDefaults,
             clipboard: clipboard ?? .auto,
             exportDirectory: RouterEnvironment.stateDirectory(environment: environment) + "/exports",
-            confirmsMultiNodeSends: confirm ?? true)
+            confirmsMultiNodeSends: confirm ?? true, ringsBellOnApproval: bell ?? false)
     }
 }

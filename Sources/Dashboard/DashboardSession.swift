@@ -88,6 +88,8 @@ struct DashboardSession {
                                 }
                                 inbox.yield(.event(.exported(result)))
                             }
+                        case .bell:
+                            terminal.bell()
                         case .quit:
                             outcome = .quit
                             break loop

@@ -8,13 +8,14 @@ import Testing
 @Suite struct DashboardStateTests {
     let swarm = "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
 
-    @Test("connecting asks for the list and replays from the last sequence number")
+    @Test("connecting asks for the list, replays from the last sequence number, and asks for pending approvals")
     func connectSendsListAndReplay() {
         var state = DashboardState(size: ScreenSize(width: 80, height: 24), now: DashboardFixtures.epoch)
         let commands = state.handle(.connection(.connected))
         #expect(
             commands == [
                 .send(.list, requestID: "dash-1"), .send(.replay(sinceSeq: 0, swarmID: nil), requestID: "dash-2"),
+                .send(.approvals, requestID: "dash-3"),
             ])
         #expect(state.replayRequestID == "dash-2")
     }

@@ -55,7 +55,7 @@ import Testing
                 │   2 gpu-node… approval -             3.2k│|
                 │   3 gpu-node… error    -             4.2k│|
                 └──────────────────────────────────────────┘|
-                [node 0] › press i to type a prompt         |
+                [node 0] steer › press i to type a prompt   |
                  ? help  q quit  i prompt       ● connected |
                 """)
         harness.press(.tab, .tab)
@@ -74,7 +74,7 @@ import Testing
                 │  1 test failed: LayoutTests.overflow     │|
                 │── turn completed · 0s ───────────────────│|
                 └──────────────────────────────────────────┘|
-                [node 0] › press i to type a prompt         |
+                [node 0] steer › press i to type a prompt   |
                  ? help  q quit  G follow       ● connected |
                 """)
     }

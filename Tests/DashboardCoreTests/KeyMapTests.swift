@@ -41,10 +41,10 @@ import Testing
         #expect(keyMap.binding(for: .character("G"), in: .output)?.action == .moveToBottom)
     }
 
-    @Test("terminate is the dangerous binding")
+    @Test("terminate and accepting several approvals at once are the dangerous bindings")
     func dangerous() {
         let dangerous = keyMap.bindings.filter(\.isDangerous).map(\.action)
-        #expect(dangerous == [.terminateSwarm])
+        #expect(dangerous == [.terminateSwarm, .acceptSameCommand])
     }
 
     @Test("hints come from the table in order, help first")

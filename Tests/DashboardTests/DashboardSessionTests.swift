@@ -14,7 +14,7 @@ import Testing
         tickInterval: .seconds(3600), frameInterval: .zero, reconnectDelays: [.zero],
         now: { DashboardFixtures.epoch })
 
-    @Test("a session connects, asks for the list and replay, shows the swarm, and q restores the terminal")
+    @Test("a session connects, asks for the list, replay and approvals, shows the swarm, and q restores the terminal")
     func connectShowQuit() async throws {
         let terminal = FakeTerminal()
         let link = ScriptedLink()
@@ -22,8 +22,8 @@ import Testing
         try await confirmation { done in
             async let session: Void = DashboardApp.run(
                 on: terminal, connect: supply.connect, options: DashboardOptions(), timing: Self.timing)
-            await link.waitForSent(count: 2)
-            #expect(link.sent.map(\.command) == [.list, .replay(sinceSeq: 0, swarmID: nil)])
+            await link.waitForSent(count: 3)
+            #expect(link.sent.map(\.command) == [.list, .replay(sinceSeq: 0, swarmID: nil), .approvals])
             link.push(DashboardFixtures.list([(swarm, DashboardFixtures.summary())], requestID: link.sent[0].requestID))
             let frame = await terminal.frame(containing: "1a2b3c4d")
             #expect(frame.textSnapshot.contains("● connected"))
@@ -48,9 +48,10 @@ import Testing
         terminal.press(.character("i"))
         terminal.type("say hi")
         terminal.press(.enter)
-        await link.waitForSent(count: 4)
+        // list, replay, approvals_list, swarm_status, then the inject.
+        await link.waitForSent(count: 5)
         let inject = link.sent.last { $0.command.name == "inject" }
-        #expect(inject?.command == .inject(swarmID: SwarmID(swarm), nodes: .nodes([0]), content: "say hi"))
+        #expect(inject?.command == .inject(swarmID: SwarmID(swarm), nodes: .nodes([0]), content: "say hi", mode: .steer))
         link.push(
             .injectAck(
                 InjectionEvent(
@@ -111,6 +112,31 @@ import Testing
         terminal.send(.interrupted(signal: 15))
         await #expect(throws: DashboardError.interrupted(signal: 15)) { try await session.value }
         #expect(terminal.restoreCount >= 1)
+    }
+
+    @Test("CODESWARM_APPROVAL_BELL=1 rings the terminal's bell when an agent asks; without it the header alone says so")
+    func approvalBell() async throws {
+        for (environment, bells) in [(["CODESWARM_APPROVAL_BELL": "1"], 1), ([:], 0)] {
+            let terminal = FakeTerminal()
+            let link = ScriptedLink()
+            let options = DashboardOptions.fromEnvironment(environment)
+            async let session: Void = DashboardApp.run(
+                on: terminal, connect: LinkSupply([link]).connect, options: options, timing: Self.timing)
+            await link.waitForSent(count: 3)
+            link.push(DashboardFixtures.list([(swarm, DashboardFixtures.summary())], requestID: link.sent[0].requestID))
+            link.push(.replayComplete(ReplayComplete(requestID: .string(link.sent[1].requestID), lastSeq: 0)))
+            link.push(
+                DashboardFixtures.stream(
+                    swarm, node: 1, seq: 1,
+                    .approvalRequested(
+                        ApprovalRequest(
+                            approvalID: "a-1", kind: "command", method: "item/commandExecution/requestApproval",
+                            command: "make test", createdAt: DashboardFixtures.timestamp(secondsAgo: 0)))))
+            _ = await terminal.frame(containing: "⚑ 1 approval")
+            #expect(terminal.bells == bells, "\(environment)")
+            terminal.press(.character("q"))
+            try await session
+        }
     }
 
     @Test("a resize re-lays out the screen at the new size")

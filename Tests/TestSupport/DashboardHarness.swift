@@ -12,6 +12,8 @@ package struct DashboardHarness {
     /// Every command sent to the router, in order.
     package private(set) var sent: [(command: RouterCommand, requestID: String)] = []
     package private(set) var didQuit = false
+    /// How many times the state asked for the bell.
+    package private(set) var bells = 0
     /// Every export asked for, in order.
     package private(set) var exports: [TranscriptExport] = []
 
@@ -32,6 +34,7 @@ package struct DashboardHarness {
             switch command {
             case .send(let routerCommand, let requestID): sent.append((routerCommand, requestID))
             case .export(let export): exports.append(export)
+            case .bell: bells += 1
             case .quit: didQuit = true
             }
         }

@@ -9,6 +9,7 @@ package final class FakeTerminal: TerminalDevice {
         var frames: [ScreenGrid] = []
         var restoreCount = 0
         var clipboard: [String] = []
+        var bells = 0
         var waiters:
             [(id: Int, predicate: @Sendable (ScreenGrid) -> Bool, continuation: CheckedContinuation<ScreenGrid, Never>)] =
                 []
@@ -37,6 +38,13 @@ package final class FakeTerminal: TerminalDevice {
 
     /// Everything copied to the clipboard, oldest first.
     package var clipboard: [String] { state.withLock { $0.clipboard } }
+
+    package func bell() {
+        state.withLock { $0.bells += 1 }
+    }
+
+    /// How many times `bell()` was called.
+    package var bells: Int { state.withLock { $0.bells } }
 
     package func copyToClipboard(_ text: String) {
         guard canCopyToClipboard else { return }

@@ -26,6 +26,18 @@ package enum StyleRole: Sendable, Hashable, CaseIterable {
     case flashError
     case overlay
     case dangerous
+    /// Something waits for a person: the approvals count, an approval's heading.
+    case attention
+    /// The model's reasoning summary.
+    case reasoning
+    /// What a command printed.
+    case output
+    /// A plan step or the plan's heading.
+    case plan
+    case diffAdded
+    case diffRemoved
+    /// A diff's `@@` hunk header.
+    case diffHunk
 
     /// The one-letter code used by `ScreenGrid.roleLines`, so colour regressions read as text in tests.
     package var letter: Character {
@@ -56,6 +68,13 @@ package enum StyleRole: Sendable, Hashable, CaseIterable {
         case .flashError: "E"
         case .overlay: "o"
         case .dangerous: "!"
+        case .attention: "A"
+        case .reasoning: "R"
+        case .output: "O"
+        case .plan: "L"
+        case .diffAdded: "+"
+        case .diffRemoved: "-"
+        case .diffHunk: "@"
         }
     }
 }

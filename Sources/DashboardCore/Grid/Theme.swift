@@ -67,6 +67,13 @@ package struct Theme: Sendable {
             .flashInfo: CellStyle(.black, on: .green),
             .flashError: CellStyle(.white, on: .red, bold: true),
             .dangerous: CellStyle(.white, on: .red, bold: true),
+            .attention: CellStyle(.black, on: .yellow, bold: true),
+            .reasoning: CellStyle(.magenta, dim: true),
+            .output: CellStyle(dim: true),
+            .plan: CellStyle(.blue, bold: true),
+            .diffAdded: CellStyle(.green),
+            .diffRemoved: CellStyle(.red),
+            .diffHunk: CellStyle(.cyan),
         ])
 
     /// Attributes only: reverse for bars and selection, bold for emphasis (htop's monochrome scheme).
@@ -92,5 +99,12 @@ package struct Theme: Sendable {
             .flashInfo: CellStyle(reverse: true),
             .flashError: CellStyle(bold: true, reverse: true),
             .dangerous: CellStyle(bold: true, reverse: true),
+            .attention: CellStyle(bold: true, reverse: true),
+            .reasoning: CellStyle(dim: true),
+            .output: CellStyle(dim: true),
+            .plan: CellStyle(bold: true),
+            .diffAdded: CellStyle(bold: true),
+            .diffRemoved: CellStyle(dim: true),
+            .diffHunk: CellStyle(underline: true),
         ])
 }

@@ -131,18 +131,26 @@ package struct CommandPalette: Sendable {
             perform: { _, _ in .done([.quit]) }),
         C(
             "steer", argument: .text("TEXT"), usage: "[-w NODES] TEXT",
-            summary: "Add TEXT to the running turn of the target nodes",
-            unavailable:
-                "the router cannot steer a running turn yet (issue 9); inject queues the text for the next turn"),
+            summary: "Add TEXT to the running turn of the target nodes (an idle node starts a turn with it)",
+            perform: { $0.paletteInject($1, mode: .steer, verb: "steer") }),
         C(
-            "interrupt", usage: "[-w NODES]", summary: "Interrupt the running turn of the target nodes",
-            unavailable: "the router cannot interrupt one node's turn yet (issue 9); terminate stops the whole swarm"),
+            "queue", argument: .text("TEXT"), usage: "[-w NODES] TEXT",
+            summary: "Send TEXT for the target nodes' next turn (it waits for a running turn to end)",
+            perform: { $0.paletteInject($1, mode: .queue, verb: "queue") }),
         C(
-            "approve", usage: "[ID]", summary: "Accept a pending approval request",
-            unavailable: "the router does not ask a person yet (issue 9); the swarm's approval policy answers requests"),
+            "interrupt", argument: .text("NODES"), usage: "[-w NODES]",
+            summary: "Interrupt the running turn of the target nodes (or NODES); several ask first",
+            perform: { $0.paletteInterrupt($1) }),
         C(
-            "decline", usage: "[ID]", summary: "Decline a pending approval request",
-            unavailable: "the router does not ask a person yet (issue 9); the swarm's approval policy answers requests"),
+            "approvals", summary: "The approvals inbox: every request waiting for a person, oldest first",
+            perform: { state, _ in state.paletteAction(.showApprovals) }),
+        C(
+            "approve", argument: .choice(["accept", "acceptForSession"]), usage: "[ID] [accept|acceptForSession]",
+            summary: "Accept the oldest waiting approval, or the one whose id starts with ID",
+            perform: { $0.paletteDecide($1, defaultDecision: .accept) }),
+        C(
+            "decline", usage: "[ID]", summary: "Decline the oldest waiting approval, or the one whose id starts with ID",
+            perform: { $0.paletteDecide($1, defaultDecision: .decline) }),
         C(
             "resume", argument: .swarm, usage: "SWARM", summary: "Resume an ended swarm's conversations",
             unavailable: "the router cannot resume an ended swarm yet"),

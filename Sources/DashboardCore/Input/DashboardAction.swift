@@ -41,6 +41,17 @@ package enum DashboardAction: Sendable, Hashable {
     case launchSwarm
     case terminateSwarm
 
+    // Approvals inbox
+    case showApprovals
+    case acceptApproval
+    case acceptApprovalForSession
+    case declineApproval
+    case cancelApproval
+    /// Accept every open approval that asks to run the selected one's command.
+    case acceptSameCommand
+    /// Close the inbox on the node that asked.
+    case jumpToApproval
+
     // Command palette
     case openPalette
     case runPalette
@@ -51,6 +62,14 @@ package enum DashboardAction: Sendable, Hashable {
     case sendPrompt
     case historyPrevious
     case historyNext
+    /// Steer running turns, or queue for the next turn.
+    case toggleInjectMode
+
+    // Running turns
+    /// Interrupt the running turn of the prompt's target nodes.
+    case interruptTarget
+    /// Interrupt the running turn of every node of the selected swarm.
+    case interruptSwarm
 
     // Text editing (prompt, filter, launch form)
     case cursorLeft

@@ -14,6 +14,8 @@ package enum KeyContext: String, Sendable, Hashable, CaseIterable {
     case plainView
     /// The messages overlay.
     case messages
+    /// The approvals inbox overlay.
+    case approvals
 
     /// The three browsing panes, where most single-letter keys act.
     package static let browsing: Set<KeyContext> = [.swarms, .nodes, .output]
@@ -32,5 +34,6 @@ package enum KeyGroup: String, Sendable, Hashable, CaseIterable {
     case editing = "Editing text"
     case filter = "Filter"
     case copying = "Copying text"
+    case approvals = "Approvals inbox"
     case dialogs = "Dialogs and forms"
 }

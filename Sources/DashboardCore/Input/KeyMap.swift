@@ -87,7 +87,7 @@ package struct KeyMap: Sendable {
     private typealias B = KeyBinding
 
     /// Where the scrolling keys work: the browsing panes, the help overlay and the full-screen views.
-    private static let scrolling = KeyContext.browsing.union([.help, .plainView, .messages])
+    private static let scrolling = KeyContext.browsing.union([.help, .plainView, .messages, .approvals])
 
     /// The dashboard's bindings.
     package static let standard = KeyMap(bindings: [
@@ -130,6 +130,18 @@ package struct KeyMap: Sendable {
         B(
             [.character("T")], .terminateSwarm, hint: "terminate", help: "Terminate the selected swarm",
             group: .swarms, contexts: KeyContext.browsing, isDangerous: true),
+        B(
+            [.character("x")], .interruptTarget, hint: "interrupt",
+            help: "Interrupt the running turn of the target nodes (focused, marked or all; several ask first)",
+            group: .nodes, contexts: KeyContext.browsing),
+        B(
+            [.character("X")], .interruptSwarm,
+            help: "Interrupt the running turn of every node of the selected swarm (asks first)", group: .nodes,
+            contexts: KeyContext.browsing),
+        B(
+            [.character("A")], .showApprovals, hint: "approvals",
+            help: "Approvals inbox: every request waiting for a person, across all swarms, oldest first",
+            group: .approvals, contexts: KeyContext.browsing),
         B(
             [.character("r")], .refresh, help: "Ask the router for fresh swarm and node status now",
             group: .general, contexts: KeyContext.browsing),
@@ -200,6 +212,34 @@ package struct KeyMap: Sendable {
             [.escape, .character("v"), .character("q")], .closeOverlay, hint: "close", hintRank: HintRank.help,
             help: "Plain view: close it", group: .copying, contexts: [.plainView]),
 
+        // Approvals inbox
+        B(
+            [.character("a")], .acceptApproval, hint: "accept", hintRank: HintRank.pane,
+            help: "Inbox: accept the selected request (the command runs)", group: .approvals,
+            contexts: [.approvals]),
+        B(
+            [.character("s")], .acceptApprovalForSession, hint: "session", hintRank: HintRank.pane,
+            help: "Inbox: accept it, and the same kind of request for the rest of the agent's session",
+            group: .approvals, contexts: [.approvals]),
+        B(
+            [.character("d")], .declineApproval, hint: "decline", hintRank: HintRank.pane,
+            help: "Inbox: decline it (it does not run; the agent's turn goes on)", group: .approvals,
+            contexts: [.approvals]),
+        B(
+            [.character("c")], .cancelApproval,
+            help: "Inbox: decline it and end the agent's turn", group: .approvals, contexts: [.approvals]),
+        B(
+            [.character("*")], .acceptSameCommand, hint: "accept same", hintRank: HintRank.pane,
+            help: "Inbox: accept every waiting request that asks to run the same command", group: .approvals,
+            contexts: [.approvals], isDangerous: true),
+        B(
+            [.enter], .jumpToApproval, hint: "go to node", hintRank: HintRank.pane,
+            help: "Inbox: close it on the node that asked, its responses focused", group: .approvals,
+            contexts: [.approvals]),
+        B(
+            [.escape, .character("A"), .character("q")], .closeOverlay, hint: "close", hintRank: HintRank.help,
+            help: "Inbox: close it", group: .approvals, contexts: [.approvals]),
+
         // Command palette
         B([.enter], .runPalette, hint: "run", help: "Run the command", group: .palette, contexts: [.palette]),
         B(
@@ -225,6 +265,10 @@ package struct KeyMap: Sendable {
             [.up], .historyPrevious, hint: "history", help: "Recall the previous prompt", group: .prompt,
             contexts: [.prompt]),
         B([.down], .historyNext, help: "Recall the next prompt", group: .prompt, contexts: [.prompt]),
+        B(
+            [.control("t")], .toggleInjectMode, hint: "steer/queue",
+            help: "Steer: the prompt joins a node's running turn (the default); queue: it waits for the next turn",
+            group: .prompt, contexts: [.prompt]),
         B(
             [.escape], .back, hint: "leave", help: "Leave the prompt line (the text is kept)", group: .prompt,
             contexts: [.prompt]),

@@ -46,7 +46,7 @@ extension KeyMap {
             .swarms: "swarm table", .nodes: "node table", .output: "response pane", .prompt: "prompt line",
             .palette: "palette",
             .filter: "filter line", .help: "help", .confirm: "confirm dialog", .launch: "launch form",
-            .plainView: "plain view", .messages: "messages",
+            .plainView: "plain view", .messages: "messages", .approvals: "approvals inbox",
         ]
         names += KeyContext.allCases.filter { rest.contains($0) }.compactMap { labels[$0] }
         return names.joined(separator: ", ")

@@ -10,6 +10,8 @@ package protocol TerminalDevice: AnyObject, Sendable {
     var canCopyToClipboard: Bool { get }
     /// Puts `text` on the terminal's clipboard (OSC 52); does nothing when `canCopyToClipboard` is false.
     func copyToClipboard(_ text: String)
+    /// Rings the terminal's bell (or flashes the screen when it has none); returns without waiting.
+    func bell()
     /// Gives the terminal back to the shell (cursor, modes, screen); safe to call more than once.
     func restore() async
 }

@@ -29,6 +29,8 @@ extension DashboardState {
                 message: "Terminate swarm \(TextFormat.shortID(swarm.id.rawValue)) (\(swarm.nodeCount) nodes\(job))? "
                     + "Its agents stop and \((swarm.provider ?? .other("")).terminationEffect).",
                 confirmLabel: "terminate", pending: .terminate(swarm.id))
+        case .acceptSameCommand:
+            return acceptSameCommandConfirmation()
         default:
             return nil
         }
@@ -62,6 +64,11 @@ extension DashboardState {
                 return []
             }
             return dispatch(send)
+        case .interrupt(let pending):
+            return dispatchInterrupt(pending)
+        case .acceptAll(let command):
+            mode = .approvals
+            return send(.accept, to: approvals.open(withCommand: command))
         }
     }
 
@@ -69,6 +76,8 @@ extension DashboardState {
     mutating func cancelDialog() {
         if case .confirm(let dialog) = mode, case .send(let send) = dialog.pending, send.fromPromptLine {
             mode = .prompt
+        } else if case .confirm(let dialog) = mode, case .acceptAll = dialog.pending {
+            mode = .approvals
         } else {
             mode = .browse
         }

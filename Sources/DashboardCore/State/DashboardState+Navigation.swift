@@ -15,6 +15,8 @@ extension DashboardState {
             messagesScroll = min(max(0, messagesScroll + delta), maxMessagesScroll)
         case .plainView:
             scrollPlainView(by: delta)
+        case .approvals:
+            approvals.moveSelection(by: delta)
         default:
             break
         }
@@ -40,6 +42,8 @@ extension DashboardState {
             messagesScroll = top ? 0 : maxMessagesScroll
         case .plainView:
             scrollPlainView(by: top ? Int.min / 2 : Int.max / 2)
+        case .approvals:
+            approvals.selection = top ? 0 : max(0, approvals.all.count - 1)
         default:
             break
         }

@@ -97,8 +97,10 @@ extension DashboardState {
         return .done(apply(action))
     }
 
-    /// `inject [-w NODES] [TEXT]`.
-    mutating func paletteInject(_ argument: String) -> PaletteOutcome {
+    /// `inject [-w NODES] [TEXT]` (with the prompt line's steer/queue choice), `steer …` and `queue …`.
+    mutating func paletteInject(_ argument: String, mode injectMode: InjectMode? = nil, verb: String = "inject")
+        -> PaletteOutcome
+    {
         var words = argument.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         var nodes: NodeSelection?
         if let flag = words.first, ["-w", "--nodelist", "--nodes"].contains(flag) {
@@ -110,8 +112,9 @@ extension DashboardState {
         }
         let text = words.joined(separator: " ")
         if text.isEmpty {
-            guard nodes == nil else { return .failed("inject -w NODES needs the text to send after the nodes.") }
+            guard nodes == nil else { return .failed("\(verb) -w NODES needs the text to send after the nodes.") }
             if let reason = disabledReason(.startPrompt) { return .failed(reason) }
+            if let injectMode { prompt.mode = injectMode }
             mode = .prompt
             return .done([])
         }
@@ -121,7 +124,59 @@ extension DashboardState {
         case .success(let value): recipients = value
         case .failure(let problem): return .failed(problem.message)
         }
-        return .done(requestSend(text, to: recipients, fromPromptLine: false))
+        return .done(requestSend(text, to: recipients, fromPromptLine: false, mode: injectMode))
+    }
+
+    /// `interrupt [-w NODES]` (or just `interrupt NODES`).
+    mutating func paletteInterrupt(_ argument: String) -> PaletteOutcome {
+        var words = argument.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        if let flag = words.first, ["-w", "--nodelist", "--nodes"].contains(flag) { words.removeFirst() }
+        var nodes: NodeSelection?
+        if let word = words.first {
+            guard words.count == 1, let selection = NodeSelection(argument: word) else {
+                return .failed("interrupt takes the nodes: all, one index (2) or a list (0,2).")
+            }
+            nodes = selection
+        }
+        if let reason = disabledReason(.interruptTarget) { return .failed(reason) }
+        switch promptRecipients(overriding: nodes) {
+        case .success(let recipients): return .done(requestInterrupt(recipients))
+        case .failure(let problem): return .failed(problem.message)
+        }
+    }
+
+    /// `approve [ID] [accept|acceptForSession]` and `decline [ID]`: the oldest waiting approval, or ID's.
+    mutating func paletteDecide(_ argument: String, defaultDecision: ApprovalDecision) -> PaletteOutcome {
+        var words = argument.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        var decision = defaultDecision
+        if defaultDecision == .accept, let last = words.last,
+            let named = ApprovalDecision(rawValue: last), [.accept, .acceptForSession].contains(named)
+        {
+            decision = named
+            words.removeLast()
+        }
+        let open = approvals.all.filter(\.isOpen)
+        let approval: PendingApproval
+        if let prefix = words.first {
+            guard words.count == 1 else { return .failed("Give one approval id (or its prefix).") }
+            let matches = open.filter { $0.id.lowercased().hasPrefix(prefix.lowercased()) }
+            switch matches.count {
+            case 1: approval = matches[0]
+            case 0: return .failed("No waiting approval id starts with “\(prefix)”.")
+            default:
+                return .failed(
+                    "“\(prefix)” matches \(matches.count) approvals (\(matches.prefix(5).map { TextFormat.shortID($0.id) }.joined(separator: ", "))); type more.")
+            }
+        } else {
+            guard let oldest = open.first else { return .failed("No approval is waiting.") }
+            approval = oldest
+        }
+        guard connection.isConnected else { return .failed("Not connected to the router; wait for the reconnect.") }
+        guard approval.offers(decision) else {
+            return .failed(
+                "The agent does not offer \(decision.label) there; it offers \(approval.decisionNames.joined(separator: ", ")).")
+        }
+        return .done(send(decision, to: [approval]))
     }
 
     /// `launch [NODES]`.

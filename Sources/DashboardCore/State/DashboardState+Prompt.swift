@@ -164,12 +164,12 @@ extension DashboardState {
     }
 
     /// Sends `text`, or first asks once (y/n) when it goes to more than one node and that question is on.
-    mutating func requestSend(_ text: String, to recipients: PromptRecipients, fromPromptLine: Bool)
-        -> [DashboardEffect]
-    {
+    mutating func requestSend(
+        _ text: String, to recipients: PromptRecipients, fromPromptLine: Bool, mode injectMode: InjectMode? = nil
+    ) -> [DashboardEffect] {
         let send = PendingSend(
             swarmID: recipients.swarm.id, selection: recipients.selection, nodeIDs: recipients.nodeIDs, text: text,
-            fromPromptLine: fromPromptLine)
+            fromPromptLine: fromPromptLine, mode: injectMode ?? prompt.mode)
         guard confirmsMultiNodeSends, recipients.nodeIDs.count > 1 else { return dispatch(send) }
         let firstLine = TextSanitizer.singleLine(text.split(separator: "\n").first.map(String.init) ?? text)
         let nodes = recipients.selection == .all ? "all \(send.nodeIDs.count) nodes" : "\(send.nodeIDs.count) nodes"
@@ -195,7 +195,11 @@ extension DashboardState {
         }
         // A new send supersedes the error of an earlier one; if this one fails, it says so itself.
         if flash?.isError == true { flash = nil }
-        return [.send(.inject(swarmID: send.swarmID, nodes: send.selection, content: send.text), requestID: requestID)]
+        return [
+            .send(
+                .inject(swarmID: send.swarmID, nodes: send.selection, content: send.text, mode: send.mode),
+                requestID: requestID)
+        ]
     }
 }
 
@@ -214,6 +218,8 @@ package struct PendingSend: Sendable, Hashable {
     package var text: String
     /// True when the text is the prompt line's (kept there until it is sent).
     package var fromPromptLine: Bool
+    /// Steer a running turn or wait for the next one.
+    package var mode: InjectMode = .steer
 }
 
 /// Why the prompt cannot be sent, in words for the user.

@@ -52,8 +52,17 @@ extension DashboardState {
             }
         case .notice(let notice):
             showFlash(notice.message, isError: NoticeLevel(wire: notice.level) == .problem)
-        case .unknown, .providersList, .queueList, .projectList, .interruptSent, .approvalsList, .approvalSubmitted,
-            .execApproval:
+        case .approvalsList(let reply):
+            requestID.map { ledger.close($0) }
+            approvalsListed(reply)
+        case .approvalSubmitted(let reply):
+            requestID.map { ledger.close($0) }
+            approvalSubmitted(reply)
+        case .interruptSent(let reply):
+            requestID.map { ledger.close($0) }
+            interruptSent(reply)
+        case .unknown, .providersList, .queueList, .projectList, .execApproval:
+            // The original protocol's approval events repeat `approval_requested`/`approval_decided`.
             break
         }
         return []
@@ -154,7 +163,12 @@ extension DashboardState {
             }
         case .status(let swarmID):
             lastStatusAt[swarmID] = now
-        case .list, .heartbeat, .launch, .terminate:
+        case .decide(let approvalID, _):
+            return decisionRejected(approvalID: approvalID, reason: reason)
+        case .approvals:
+            // A router without approvals: nothing waits for a person there.
+            return []
+        case .list, .heartbeat, .launch, .terminate, .interrupt:
             break
         }
         showFlash(
@@ -216,7 +230,7 @@ extension DashboardState {
         return [
             .send(.list, requestID: listID),
             .send(.replay(sinceSeq: sequences.highest, swarmID: nil), requestID: replayID),
-        ]
+        ] + approvalsRequest()
     }
 
     /// On each tick: the list now and then, and the selected swarm's status more often.
@@ -242,6 +256,7 @@ extension DashboardState {
         {
             lastListAt = now
             commands.append(.send(.list, requestID: ledger.open(.list, at: now)))
+            commands += approvalsRequest()
         }
         return commands + statusRequestIfDue(force: false)
     }
@@ -250,7 +265,8 @@ extension DashboardState {
     mutating func refresh() -> [DashboardEffect] {
         lastListAt = now
         showFlash("Refreshing…", isError: false)
-        return [.send(.list, requestID: ledger.open(.list, at: now))] + statusRequestIfDue(force: true)
+        return [.send(.list, requestID: ledger.open(.list, at: now))] + approvalsRequest()
+            + statusRequestIfDue(force: true)
     }
 
     private mutating func statusRequestIfDue(force: Bool) -> [DashboardEffect] {
@@ -277,9 +293,13 @@ extension DashboardState {
         if case .inject(let swarmID, let nodes, _) = purpose {
             for nodeID in nodes { swarms[swarmID]?.nodes[nodeID]?.inject = .failed(nil, reason: reason) }
         }
+        if case .decide(let approvalID, _) = purpose, var approval = approvals[approvalID] {
+            approval.answer = .none
+            approvals[approvalID] = approval
+        }
         switch purpose {
-        case .replay, .list, .heartbeat, .status: return []
-        case .inject, .launch, .terminate: break
+        case .replay, .list, .heartbeat, .status, .approvals: return []
+        case .inject, .launch, .terminate, .interrupt, .decide: break
         }
         showFlash("Could not send the \(purpose.noun): \(reason)", isError: true)
         return []

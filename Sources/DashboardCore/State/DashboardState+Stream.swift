@@ -83,9 +83,25 @@ extension DashboardState {
         case .nodeEnded(let reason):
             node.state = .ended
             transcript.append(.info, "worker ended: \(reason)")
-        case .injectionRouted, .commandOutput, .reasoningDelta, .reasoning, .fileChange, .turnDiff, .planUpdated,
-            .approvalRequested, .approvalDecided, .approvalClosed:
-            // Shown by the cockpit views (approvals inbox, command output, reasoning, diffs); not in this transcript yet.
+        case .approvalRequested(let request):
+            let approval = PendingApproval(
+                swarmID: event.swarmID, jobID: event.jobID, nodeID: event.nodeID, injectionID: injection,
+                request: request, askedAt: now)
+            transcript.append(
+                .approval, "asks to \(ApprovalKind(wire: request.kind).label): \(approval.subject)"
+                    + (request.reason.map { " · \(TextSanitizer.singleLine($0))" } ?? ""),
+                turnKey: turnKey, injectionID: injection)
+            commands += approvalRequested(request, event: event, node: &node)
+        case .approvalDecided(let approvalID, let decision, let by, let rule):
+            let name = decision.stringValue ?? decision.objectValue?.keys.sorted().first ?? "decided"
+            transcript.append(
+                .approval, "\(name) (by \(rule.map { "rule “\($0)”" } ?? by))", turnKey: turnKey, injectionID: injection)
+            approvalEnded(approvalID, node: &node)
+        case .approvalClosed(let approvalID, let reason):
+            transcript.append(.approval, "approval closed: \(reason)", turnKey: turnKey, injectionID: injection)
+            approvalEnded(approvalID, node: &node)
+        case .injectionRouted, .commandOutput, .reasoningDelta, .reasoning, .fileChange, .turnDiff, .planUpdated:
+            // Shown by the cockpit views (command output, reasoning, diffs); not in this transcript yet.
             break
         }
 

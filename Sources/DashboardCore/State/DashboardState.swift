@@ -11,6 +11,9 @@ package struct DashboardState: Sendable {
     package let commandPalette: CommandPalette
     /// Whether a prompt for more than one node asks first (y/n); `CODESWARM_CONFIRM_MULTI_SEND=0` turns it off.
     package var confirmsMultiNodeSends: Bool
+    /// Whether a new approval request rings the terminal's bell (`CODESWARM_APPROVAL_BELL=1`; the header says so
+    /// either way).
+    package var ringsBellOnApproval: Bool
     package var size: ScreenSize
     /// The time of the last tick; all ages and countdowns are measured against it.
     package var now: Date
@@ -23,6 +26,8 @@ package struct DashboardState: Sendable {
     package var swarms: OrderedDictionary<SwarmID, SwarmRow> = [:]
     package var transcripts: [NodeKey: NodeTranscript] = [:]
     package var scroll: [NodeKey: ScrollPosition] = [:]
+    /// Every approval waiting for a person, across all swarms, oldest first.
+    package var approvals = ApprovalInbox()
 
     package var mode: DashboardMode = .browse
     package var focus: PaneFocus = .swarms
@@ -70,8 +75,9 @@ package struct DashboardState: Sendable {
         size: ScreenSize, now: Date, isMonochrome: Bool = false,
         launchDefaults: LaunchRequest = LaunchRequest(nodes: 4),
         initialSwarmID: SwarmID? = nil, keyMap: KeyMap = .standard, commandPalette: CommandPalette = .standard,
-        confirmsMultiNodeSends: Bool = true
+        confirmsMultiNodeSends: Bool = true, ringsBellOnApproval: Bool = false
     ) {
+        self.ringsBellOnApproval = ringsBellOnApproval
         self.commandPalette = commandPalette
         self.confirmsMultiNodeSends = confirmsMultiNodeSends
         self.size = size
@@ -132,6 +138,7 @@ package struct DashboardState: Sendable {
         case .launch: .launch
         case .messages: .messages
         case .plainView: .plainView
+        case .approvals: .approvals
         }
     }
 
@@ -160,7 +167,7 @@ package struct DashboardState: Sendable {
                 mode = .prompt
                 insertText(text)
             }
-        case .help, .confirm, .messages, .plainView:
+        case .help, .confirm, .messages, .plainView, .approvals:
             break
         }
         return []
@@ -234,6 +241,14 @@ package struct DashboardState: Sendable {
         case .nextField: editLaunchForm { $0.focusNext() }
         case .previousField: editLaunchForm { $0.focusPrevious() }
         case .submitForm: return submitLaunchForm()
+        case .toggleInjectMode: toggleInjectMode()
+        case .interruptTarget: return interruptTarget()
+        case .interruptSwarm: return interruptSwarm()
+        case .showApprovals: showApprovals()
+        case .acceptApproval, .acceptApprovalForSession, .declineApproval, .cancelApproval:
+            return Self.decision(for: action).map { decideSelected($0) } ?? []
+        case .acceptSameCommand: return acceptSameCommand()
+        case .jumpToApproval: jumpToApproval()
         }
         return []
     }
@@ -249,6 +264,10 @@ package struct DashboardState: Sendable {
             if !connection.isConnected { return "Not connected to the router; wait for the reconnect." }
         case .startPrompt, .cycleTarget:
             if selectedSwarm == nil { return "No swarm to prompt: launch one with n." }
+        case .interruptTarget, .interruptSwarm:
+            guard let swarm = selectedSwarm else { return "No swarm selected: pick one in the Swarms pane." }
+            if !swarm.isActive { return "Swarm \(TextFormat.shortID(swarm.id.rawValue)) has ended." }
+            if !connection.isConnected { return "Not connected to the router; wait for the reconnect." }
         case .toggleMark, .toggleMarkAll:
             if selectedSwarm?.allNodes.isEmpty ?? true { return "No nodes to mark." }
         case .refresh:
@@ -256,6 +275,11 @@ package struct DashboardState: Sendable {
         case .showMessages:
             if case .disconnected = connection { return nil }
             if messageLog.isEmpty, !heartbeat.isSilent { return "No messages yet." }
+        case .showApprovals:
+            if approvals.isEmpty { return "No approval is waiting: agents ask here when they need a person." }
+        case .acceptApproval, .acceptApprovalForSession, .declineApproval, .cancelApproval, .acceptSameCommand,
+            .jumpToApproval:
+            return approvalDisabledReason(action)
         case .copyTurn, .exportTranscript, .openPlainView:
             guard let key = copySourceKey else { return "No node to copy from: select a swarm with nodes." }
             if transcripts[key]?.entries.isEmpty ?? true { return "Node \(key.nodeID) has no output to copy yet." }

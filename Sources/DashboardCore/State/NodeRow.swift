@@ -13,6 +13,8 @@ package struct NodeRow: Sendable, Hashable {
     package var totalTokens: Int?
     package var lastError: String?
     package var inject: InjectStatus?
+    /// The agent's version (`swarm_status` nodes' `agent_version`, e.g. `codex-cli 0.163.0`).
+    package var agentVersion: String?
 
     package init(nodeID: Int, state: AgentState = .starting) {
         self.nodeID = nodeID
@@ -28,12 +30,21 @@ package struct NodeRow: Sendable, Hashable {
         lastActivityAt = summary.lastActivityAt.flatMap(WireTimestamp.date(from:)) ?? lastActivityAt
         totalTokens = summary.totalTokens
         lastError = summary.lastError
+        agentVersion = summary.agentVersion ?? agentVersion
     }
 
-    /// The state's label for tables: `approval` stands for waiting for approval.
+    /// The state's short label, for narrow columns: `approval` stands for waiting for approval.
     package var stateLabel: String {
         switch state {
         case .waitingForApproval: "approval"
+        default: state.rawValue
+        }
+    }
+
+    /// The state in words, where there is room: `waiting for approval`.
+    package var stateText: String {
+        switch state {
+        case .waitingForApproval: "waiting for approval"
         default: state.rawValue
         }
     }

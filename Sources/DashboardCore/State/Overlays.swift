@@ -8,6 +8,10 @@ package struct ConfirmDialog: Sendable, Hashable {
         case terminate(SwarmID)
         /// A prompt for several nodes.
         case send(PendingSend)
+        /// Interrupting several nodes' turns.
+        case interrupt(PendingInterrupt)
+        /// Accepting every open approval that asks to run this command (from the inbox).
+        case acceptAll(String)
     }
 
     package var title: String
@@ -43,6 +47,8 @@ package enum DashboardMode: Sendable, Hashable {
     case messages
     /// One node's conversation full screen, unwrapped.
     case plainView(PlainViewPosition)
+    /// The approvals inbox: every approval waiting for a person.
+    case approvals
 }
 
 /// Where the plain view is: which node, how far down and how far sideways.

@@ -65,6 +65,8 @@ package struct LineEditor: Sendable, Hashable {
 package struct PromptState: Sendable, Hashable {
     package var editor = LineEditor()
     package var target: PromptTarget = .focused
+    /// Whether a prompt joins a node's running turn (`steer`, the default) or waits for the next turn (`queue`).
+    package var mode: InjectMode = .steer
 
     package init() {}
 

@@ -12,6 +12,11 @@ package enum RequestPurpose: Sendable, Hashable {
     case inject(SwarmID, nodes: [Int], text: String)
     case launch
     case terminate(SwarmID)
+    case interrupt(SwarmID, nodes: [Int])
+    /// `approvals_list`.
+    case approvals
+    /// `approval_decide` for one approval.
+    case decide(String, decision: String)
 
     /// How the request is named in messages (`prompt`, `launch`, and so on).
     package var noun: String {
@@ -22,6 +27,9 @@ package enum RequestPurpose: Sendable, Hashable {
         case .inject: "prompt"
         case .launch: "launch"
         case .terminate: "terminate"
+        case .interrupt: "interrupt"
+        case .approvals: "approvals list"
+        case .decide: "decision"
         }
     }
 }

@@ -132,3 +132,105 @@ package enum NoticeLevel: Sendable, Hashable {
         self = name == "info" ? .info : .problem
     }
 }
+
+/// What an approval is about, from `approval_requested.kind`.
+package enum ApprovalKind: Sendable, Hashable {
+    case command
+    case fileChange
+    case permissions
+    case other(String)
+
+    /// The kind the wire names `name`.
+    package init(wire name: String) {
+        switch name {
+        case "command": self = .command
+        case "file_change": self = .fileChange
+        case "permissions": self = .permissions
+        default: self = .other(name)
+        }
+    }
+
+    /// How the inbox names it: `run`, `edit files`.
+    package var label: String {
+        switch self {
+        case .command: "run"
+        case .fileChange: "edit files"
+        case .permissions: "permissions"
+        case .other(let name): name.replacingOccurrences(of: "_", with: " ")
+        }
+    }
+}
+
+/// How the worker routed an injection, from `injection_routed.how`.
+package enum InjectionRoute: Sendable, Hashable {
+    case steered
+    case newTurn
+    case queued
+    case other(String)
+
+    /// The route the wire names `name`.
+    package init(wire name: String) {
+        switch name {
+        case "steered": self = .steered
+        case "new_turn": self = .newTurn
+        case "queued": self = .queued
+        default: self = .other(name)
+        }
+    }
+}
+
+/// Where a `file_change` item stands, from its `status`.
+package enum FileChangeStatus: Sendable, Hashable {
+    case inProgress
+    case completed
+    case failed
+    case declined
+    case other(String)
+
+    /// The status the wire names `name` (none: in progress).
+    package init(wire name: String?) {
+        switch name {
+        case nil, "inProgress": self = .inProgress
+        case "completed": self = .completed
+        case "failed": self = .failed
+        case "declined": self = .declined
+        case .some(let other): self = .other(other)
+        }
+    }
+
+    /// The word shown with the files: `applied`, `declined`.
+    package var label: String {
+        switch self {
+        case .inProgress: "editing"
+        case .completed: "applied"
+        case .failed: "failed"
+        case .declined: "declined"
+        case .other(let name): name
+        }
+    }
+}
+
+/// A step of the agent's plan, from `plan_updated.plan[].status`.
+package enum PlanStepStatus: Sendable, Hashable {
+    case pending
+    case inProgress
+    case completed
+
+    /// The status the wire names `name` (anything unknown counts as pending).
+    package init(wire name: String) {
+        switch name {
+        case "inProgress", "in_progress": self = .inProgress
+        case "completed": self = .completed
+        default: self = .pending
+        }
+    }
+
+    /// The mark before the step: `✓` done, `▶` under way, `○` to do.
+    package var mark: String {
+        switch self {
+        case .pending: "○"
+        case .inProgress: "▶"
+        case .completed: "✓"
+        }
+    }
+}

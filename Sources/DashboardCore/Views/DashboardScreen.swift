@@ -51,6 +51,9 @@ package enum DashboardScreen {
         case .messages:
             MessagesOverlayView(state: state).render(in: grid.bounds, grid: &grid)
             grid.cursor = nil
+        case .approvals:
+            ApprovalsOverlayView(state: state).render(in: grid.bounds, grid: &grid)
+            grid.cursor = nil
         case .palette:
             PaletteView(state: state).render(above: layout.prompt.y, in: grid.bounds, grid: &grid)
         case .browse, .prompt, .filter, .plainView:

@@ -11,7 +11,14 @@ struct HeaderView {
 
     func render(in rect: Rect, grid: inout ScreenGrid) {
         grid.fill(rect, role: .headerBar)
-        let x = grid.put(" codeswarm ", x: rect.x, y: rect.y, role: .headerBar, clip: rect)
+        var x = grid.put(" codeswarm ", x: rect.x, y: rect.y, role: .headerBar, clip: rect)
+        // What waits for a person stays in view whatever else the header says.
+        let waiting = state.approvals.openCount
+        if waiting > 0 {
+            let key = state.binding(for: .showApprovals).map { " · \($0)" } ?? ""
+            x = grid.put(
+                " ⚑ \(waiting) approval\(waiting == 1 ? "" : "s")\(key) ", x: x, y: rect.y, role: .attention, clip: rect)
+        }
         let rest = Rect(x: x, y: rect.y, width: rect.maxX - x, height: 1)
         if let (message, isError) = message {
             let role: StyleRole = isError ? .flashError : .flashInfo

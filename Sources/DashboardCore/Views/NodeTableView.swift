@@ -2,6 +2,9 @@
 struct NodeTableView {
     let state: DashboardState
 
+    /// From this width on the table spells out states and shows the agent column.
+    static let wideWidth = 100
+
     func render(in rect: Rect, grid: inout ScreenGrid) {
         let isFocused = state.mode == .browse && state.focus == .nodes
         guard let swarm = state.selectedSwarm else {
@@ -16,27 +19,33 @@ struct NodeTableView {
         var title = "Nodes · \(TextFormat.shortID(swarm.id.rawValue))"
         if !marked.isEmpty { title += " · \(marked.count) marked" }
         if !state.nodeFilter.isEmpty { title += " /\(state.nodeFilter.text)" }
-        let columns = [
+        // A wide table spells out the state and shows the agent's version; a narrow one keeps the host readable.
+        let isWide = rect.width >= Self.wideWidth
+        var columns = [
             TableColumn(title: "#", minimumWidth: 2, maximumWidth: 4, priority: 0, alignRight: true),
             TableColumn(title: "HOST", minimumWidth: 6, maximumWidth: 32, priority: 2, isFlexible: true),
-            TableColumn(title: "STATE", minimumWidth: 8, maximumWidth: 8, priority: 1),
+            TableColumn(title: "STATE", minimumWidth: 8, maximumWidth: isWide ? 20 : 8, priority: 1),
             TableColumn(title: "DELIVERY", minimumWidth: 11, maximumWidth: 11, priority: 3),
             TableColumn(title: "WORKING ON", minimumWidth: 10, maximumWidth: 10, priority: 7),
             TableColumn(title: "TURN", minimumWidth: 5, maximumWidth: 6, priority: 5, alignRight: true),
             TableColumn(title: "IDLE", minimumWidth: 4, maximumWidth: 6, priority: 6, alignRight: true),
             TableColumn(title: "TOKENS", minimumWidth: 6, maximumWidth: 6, priority: 4, alignRight: true),
         ]
+        let showsAgent = isWide && swarm.nodes.values.contains { $0.agentVersion != nil }
+        if showsAgent { columns.append(TableColumn(title: "AGENT", minimumWidth: 7, maximumWidth: 24, priority: 8)) }
         let rows = nodes.map { node -> [TableCell] in
-            [
+            var cells = [
                 TableCell(String(node.nodeID)),
                 TableCell(node.hostname ?? "-"),
-                TableCell(node.stateLabel, role: node.stateRole),
+                TableCell(node.stateText, role: node.stateRole, compact: node.stateLabel),
                 TableCell(node.inject?.label ?? "-", role: node.inject?.role),
                 TableCell(node.injectionID.map { TextFormat.shortID($0.rawValue) } ?? "-"),
                 TableCell(node.turnStartedAt.map { TextFormat.age(since: $0, now: state.now) } ?? "-"),
                 TableCell(TextFormat.age(since: node.lastActivityAt, now: state.now)),
                 TableCell(TextFormat.tokens(node.totalTokens)),
             ]
+            if showsAgent { cells.append(TableCell(node.agentVersion ?? "-")) }
+            return cells
         }
         let selectedIndex = state.focusedNodeIndex
         let markedRows = Set(nodes.indices.filter { marked.contains(nodes[$0].nodeID) })

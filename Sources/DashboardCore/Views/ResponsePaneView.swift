@@ -47,7 +47,7 @@ struct ResponsePaneView {
         let isMarked = state.marks[state.selectedSwarm?.id ?? ""]?.contains(node.nodeID) == true
         var parts = [(isMarked ? "*" : "") + (isCompact ? "#\(node.nodeID)" : "node \(node.nodeID)")]
         if let host = node.hostname { parts.append(host) }
-        parts.append(node.stateLabel)
+        parts.append(isCompact ? node.stateLabel : node.stateText)
         if let inject = node.inject { parts.append(inject.label) }
         if let tokens = node.totalTokens { parts.append(TextFormat.tokens(tokens) + " tok") }
         return parts.joined(separator: " · ")
