@@ -87,18 +87,28 @@ struct DashboardInTmux {
     /// Starts a router with the demo agent, launches `nodes` nodes (none for 0), and opens the dashboard in
     /// tmux at `width`×`height` with `term` and the extra `environment`, selecting the swarm.
     static func start(
-        nodes: Int = 4, agentFlags: [String] = ["--deltas", "6", "--delay-ms", "20"], width: Int = 120,
-        height: Int = 36, term: String = "tmux-256color", environment extra: [String: String] = [:],
+        nodes: Int = 4, agentFlags: [String] = ["--deltas", "6", "--delay-ms", "20"], config: String? = nil,
+        width: Int = 120, height: Int = 36, term: String = "tmux-256color", environment extra: [String: String] = [:],
         tmuxOptions: [[String]] = []
     ) throws -> DashboardInTmux {
-        let tmux = try #require(Tmux.binary, "tmux is missing (scripts/ci-setup.sh installs it)")
         try #require(CodeswarmBinary.isBuilt, "codeswarm is not built at \(CodeswarmBinary.path); run `swift build`")
-        let router = try RouterProcess(config: Demo.config(agentFlags: agentFlags))
+        let router = try RouterProcess(config: config ?? Demo.config(agentFlags: agentFlags))
         var swarm: String?
         if nodes > 0 {
             let client = try router.plainClient()
             swarm = try client.launch(nodes: nodes).swarm
         }
+        return try open(
+            router: router, swarm: swarm, width: width, height: height, term: term, environment: extra,
+            tmuxOptions: tmuxOptions)
+    }
+
+    /// Opens the dashboard in tmux on an already running `router`, selecting `swarm`.
+    static func open(
+        router: RouterProcess, swarm: String?, width: Int = 120, height: Int = 36, term: String = "tmux-256color",
+        environment extra: [String: String] = [:], tmuxOptions: [[String]] = []
+    ) throws -> DashboardInTmux {
+        let tmux = try #require(Tmux.binary, "tmux is missing (scripts/ci-setup.sh installs it)")
         let shell = Tmux(session: "codeswarm-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))", tmux: tmux)
         var environment = [
             "LANG": "C.UTF-8", "TERM": term, "CODESWARM_STATE_DIR": router.stateDirectory,
@@ -149,6 +159,11 @@ struct DashboardInTmux {
         return try shell.waitFor("the shell prompt after q") {
             $0.range(of: "DASHBOARD-EXIT=[0-9]", options: .regularExpression) != nil && $0.contains("READY$")
         }
+    }
+
+    /// Stops tmux only (the router belongs to someone else, such as a `RealCodexSwarm`).
+    func stopShell() {
+        try? shell.start(["kill-server"])
     }
 
     /// Stops tmux and every process of the router.
