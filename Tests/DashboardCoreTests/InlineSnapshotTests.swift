@@ -68,10 +68,10 @@ import Testing
                 │▸ 1a2b3c4d 4242       4 running    RUNNING│|
                 └──────────────────────────────────────────┘|
                 ┌─ node 0 · gpu-node-01 · idle · ✓ deliver…┐|
+                │Layout.lengths and all 61 tests pass now. │|
                 │$ swift test                              │|
+                │  ▸ 2 lines of output (o) · 1 test failed…│|
                 │  exit 1                                  │|
-                │  Test run with 61 tests                  │|
-                │  1 test failed: LayoutTests.overflow     │|
                 │── turn completed · 0s ───────────────────│|
                 └──────────────────────────────────────────┘|
                 [node 0] steer › press i to type a prompt   |

@@ -27,6 +27,12 @@ package enum DashboardAction: Sendable, Hashable {
     case toggleSplit
     case startFilter
     case openPlainView
+    /// Show command output whole, or one line each.
+    case toggleCommandOutput
+    /// Show reasoning summaries whole, or one line each.
+    case toggleReasoning
+    /// The focused node's latest diff, full screen.
+    case openDiffView
 
     // Copying
     case copyTurn

@@ -203,14 +203,26 @@ package struct KeyMap: Sendable {
             help: "Plain view: the focused node's conversation full screen, unwrapped and without borders, "
                 + "for selecting with the mouse", group: .copying, contexts: KeyContext.browsing),
         B(
+            [.character("D")], .openDiffView, hint: "diff", hintContexts: [.output], hintRank: HintRank.pane,
+            help: "Diff view: the focused node's latest turn diff (or its file changes) full screen, coloured",
+            group: .copying, contexts: KeyContext.browsing),
+        B(
+            [.character("o")], .toggleCommandOutput,
+            help: "Show command output whole in the response panes, or fold each to one line (the default)",
+            group: .navigation, contexts: KeyContext.browsing),
+        B(
+            [.character("z")], .toggleReasoning,
+            help: "Show the model's reasoning summaries whole, or fold each to its first line (the default)",
+            group: .navigation, contexts: KeyContext.browsing),
+        B(
             [.character("h"), .left], .scrollLeft, hint: "sideways", hintKeys: "h/l", hintRank: HintRank.pane,
             help: "Plain view: scroll left", group: .copying, contexts: [.plainView]),
         B(
             [.character("l"), .right], .scrollRight, help: "Plain view: scroll right", group: .copying,
             contexts: [.plainView]),
         B(
-            [.escape, .character("v"), .character("q")], .closeOverlay, hint: "close", hintRank: HintRank.help,
-            help: "Plain view: close it", group: .copying, contexts: [.plainView]),
+            [.escape, .character("v"), .character("D"), .character("q")], .closeOverlay, hint: "close",
+            hintRank: HintRank.help, help: "Plain view and diff view: close it", group: .copying, contexts: [.plainView]),
 
         // Approvals inbox
         B(

@@ -43,7 +43,7 @@ extension DashboardState {
 
     /// The entry shown on the last line of the node's pane (or the plain view): where a copy is taken from.
     private func bottomEntryIndex(of key: NodeKey, in transcript: NodeTranscript) -> Int? {
-        if case .plainView(let position) = mode, let first = position.firstLine {
+        if case .plainView(let position) = mode, !position.showsDiff, let first = position.firstLine {
             let lines = PlainTranscript.lines(of: transcript)
             let last = min(lines.count - 1, first + plainViewHeight - 1)
             return lines.indices.contains(last) ? lines[last].entryIndex : nil
@@ -76,10 +76,27 @@ extension DashboardState {
     /// The rows the plain view has for text (the last row is its status line).
     var plainViewHeight: Int { max(1, size.height - 1) }
 
+    /// `D`: the focused node's latest diff full screen, from its first line.
+    mutating func openDiffView() {
+        guard let key = focusedNodeKey else { return }
+        mode = .plainView(PlainViewPosition(node: key, firstLine: 0, showsDiff: true))
+    }
+
+    /// The lines the plain view shows: the node's conversation, or its diff coloured by line.
+    func plainViewLines(_ position: PlainViewPosition) -> [StyledLine] {
+        if position.showsDiff {
+            return TextSanitizer.clean(diffs[position.node] ?? "").split(separator: "\n", omittingEmptySubsequences: false)
+                .map { StyledLine(String($0), role: ApprovalsOverlayView.role(of: $0)) }
+        }
+        return PlainTranscript.lines(of: transcripts[position.node] ?? NodeTranscript()).map {
+            StyledLine($0.text, role: $0.role)
+        }
+    }
+
     /// Scrolls the plain view by `delta` lines; reaching the end follows again.
     mutating func scrollPlainView(by delta: Int) {
         guard case .plainView(var position) = mode else { return }
-        let count = PlainTranscript.lines(of: transcripts[position.node] ?? NodeTranscript()).count
+        let count = plainViewLines(position).count
         let lastFirst = max(0, count - plainViewHeight)
         let current = position.firstLine ?? lastFirst
         let target = min(max(0, current + delta), lastFirst)

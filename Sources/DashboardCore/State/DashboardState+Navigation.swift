@@ -55,7 +55,8 @@ extension DashboardState {
         let transcript = transcripts[key] ?? NodeTranscript()
         let inner = pane.inset(by: 1)
         scroll[key] = TranscriptLines.scrolled(
-            scroll[key] ?? .following, by: delta, in: transcript, width: inner.width, height: inner.height)
+            scroll[key] ?? .following, by: delta, in: transcript, width: inner.width, height: inner.height,
+            detail: transcriptDetail)
     }
 
     /// Tab order: swarms → nodes → response pane; in the split view: swarms → each pane in turn.

@@ -58,8 +58,14 @@ extension DashboardState {
         case .commandStarted(let command, _):
             transcript.append(.command, command, turnKey: turnKey, injectionID: injection)
         case .commandCompleted(_, let exitCode, let output):
+            // Streamed output is already in its own (foldable) entry; otherwise the aggregated output gets one.
+            if !transcript.closeLatestStream(of: .commandOutput), let output,
+                !output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+            {
+                transcript.append(.commandOutput, output, turnKey: turnKey, injectionID: injection)
+            }
             transcript.append(
-                .commandResult(failed: (exitCode ?? 0) != 0), Self.commandSummary(exitCode, output),
+                .commandResult(failed: (exitCode ?? 0) != 0), exitCode.map { "exit \($0)" } ?? "done",
                 injectionID: injection)
         case .approvalAnswered(let kind, let decision, let command):
             transcript.append(
@@ -75,7 +81,7 @@ extension DashboardState {
             if willRetry != true { node.state = .error }
         case .agentWarning(let message, _):
             // Codex's own warnings (bubblewrap missing, unknown model, deprecations): shown, the state unchanged.
-            transcript.append(.info, "warning: \(message)", turnKey: turnKey)
+            transcript.append(.warning, message, turnKey: turnKey)
         case .nodeStarted(let hostname):
             node.hostname = hostname ?? node.hostname
             if node.state == .starting { node.state = .idle }
@@ -100,9 +106,40 @@ extension DashboardState {
         case .approvalClosed(let approvalID, let reason):
             transcript.append(.approval, "approval closed: \(reason)", turnKey: turnKey, injectionID: injection)
             approvalEnded(approvalID, node: &node)
-        case .injectionRouted, .commandOutput, .reasoningDelta, .reasoning, .fileChange, .turnDiff, .planUpdated:
-            // Shown by the cockpit views (command output, reasoning, diffs); not in this transcript yet.
-            break
+        case .injectionRouted(let how, let reason):
+            switch InjectionRoute(wire: how) {
+            case .steered:
+                transcript.append(.info, "steered into the running turn", turnKey: turnKey, injectionID: injection)
+            case .queued:
+                transcript.append(
+                    .info, "queued for the next turn" + (reason.map { ": \($0)" } ?? ""), turnKey: turnKey,
+                    injectionID: injection)
+            case .newTurn, .other:
+                break
+            }
+        case .commandOutput(_, let content):
+            transcript.appendDelta(content, turnKey: turnKey, injectionID: injection, kind: .commandOutput)
+        case .reasoningDelta(_, let content):
+            transcript.appendDelta(content, turnKey: turnKey, injectionID: injection, kind: .reasoning)
+        case .reasoning(_, let content):
+            transcript.finishAssistant(content, turnKey: turnKey, injectionID: injection, kind: .reasoning)
+        case .fileChange(let itemID, let status, let changes):
+            transcript.upsert(
+                .fileChange, Self.fileChangeSummary(status: FileChangeStatus(wire: status), changes),
+                turnKey: "file:" + (itemID ?? turnKey ?? ""), injectionID: injection)
+            // Until the turn reports its whole diff, the file changes' own diffs are what the diff view shows.
+            if diffs[key] == nil, !changes.isEmpty {
+                diffs[key] = changes.map { "--- \($0.kind) \($0.path)\n\($0.diff)" }.joined(separator: "\n")
+            }
+        case .turnDiff(let diff):
+            diffs[key] = diff
+        case .planUpdated(let explanation, let plan):
+            let steps = plan.map { "\(PlanStepStatus(wire: $0.status).mark) \($0.step)" }
+            let done = plan.filter { PlanStepStatus(wire: $0.status) == .completed }.count
+            let heading = "plan \(done)/\(plan.count)" + (explanation.map { ": \(TextSanitizer.singleLine($0))" } ?? "")
+            transcript.upsert(
+                .plan, ([heading] + steps).joined(separator: "\n"), turnKey: "plan:" + (turnKey ?? ""),
+                injectionID: injection)
         }
 
         swarms[event.swarmID]?.nodes[event.nodeID] = node
@@ -116,15 +153,18 @@ extension DashboardState {
         return commands
     }
 
-    /// `exit 1 · last lines of output`, kept short: the pane is for reading the conversation.
-    static func commandSummary(_ exitCode: Int?, _ output: String?) -> String {
-        var text = exitCode.map { "exit \($0)" } ?? "done"
-        if let output {
-            let lines = TextSanitizer.clean(output).split(separator: "\n", omittingEmptySubsequences: true)
-            let shown = lines.suffix(4)
-            if lines.count > shown.count { text += " · …\(lines.count - shown.count) more lines" }
-            if !shown.isEmpty { text += "\n" + shown.joined(separator: "\n") }
+    /// `applied: add hello.txt (+1) · update src/a.swift (+3 −1)`.
+    static func fileChangeSummary(status: FileChangeStatus, _ changes: [FileChange]) -> String {
+        let files = changes.map { change -> String in
+            let lines = change.diff.split(separator: "\n", omittingEmptySubsequences: false)
+            let added = lines.filter { $0.hasPrefix("+") && !$0.hasPrefix("+++") }.count
+            let removed = lines.filter { $0.hasPrefix("-") && !$0.hasPrefix("---") }.count
+            var counts: [String] = []
+            if added > 0 { counts.append("+\(added)") }
+            if removed > 0 { counts.append("−\(removed)") }
+            let move = change.movePath.map { " → \($0)" } ?? ""
+            return "\(change.kind) \(change.path)\(move)" + (counts.isEmpty ? "" : " (\(counts.joined(separator: " ")))")
         }
-        return text
+        return "\(status.label): " + (files.isEmpty ? "no files" : files.joined(separator: " · ")) + " · D shows the diff"
     }
 }

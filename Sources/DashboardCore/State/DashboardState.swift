@@ -26,6 +26,10 @@ package struct DashboardState: Sendable {
     package var swarms: OrderedDictionary<SwarmID, SwarmRow> = [:]
     package var transcripts: [NodeKey: NodeTranscript] = [:]
     package var scroll: [NodeKey: ScrollPosition] = [:]
+    /// The latest diff of each node's turn (`turn_diff`, else its file changes' diffs), for the diff view (`D`).
+    package var diffs: [NodeKey: String] = [:]
+    /// Whether response panes show command output and reasoning whole (`o`, `z`) or one line each.
+    package var transcriptDetail = TranscriptDetail()
     /// Every approval waiting for a person, across all swarms, oldest first.
     package var approvals = ApprovalInbox()
 
@@ -242,6 +246,19 @@ package struct DashboardState: Sendable {
         case .previousField: editLaunchForm { $0.focusPrevious() }
         case .submitForm: return submitLaunchForm()
         case .toggleInjectMode: toggleInjectMode()
+        case .toggleCommandOutput:
+            transcriptDetail.showsCommandOutput.toggle()
+            showFlash(
+                transcriptDetail.showsCommandOutput
+                    ? "Command output shown whole (o folds it again)." : "Command output folded to one line (o shows it).",
+                isError: false)
+        case .toggleReasoning:
+            transcriptDetail.showsReasoning.toggle()
+            showFlash(
+                transcriptDetail.showsReasoning
+                    ? "Reasoning shown whole (z folds it again)." : "Reasoning folded to one line (z shows it).",
+                isError: false)
+        case .openDiffView: openDiffView()
         case .interruptTarget: return interruptTarget()
         case .interruptSwarm: return interruptSwarm()
         case .showApprovals: showApprovals()
@@ -280,6 +297,9 @@ package struct DashboardState: Sendable {
         case .acceptApproval, .acceptApprovalForSession, .declineApproval, .cancelApproval, .acceptSameCommand,
             .jumpToApproval:
             return approvalDisabledReason(action)
+        case .openDiffView:
+            guard let key = focusedNodeKey else { return "No node selected: select a swarm with nodes." }
+            if diffs[key]?.isEmpty ?? true { return "Node \(key.nodeID) has changed no files in what is shown." }
         case .copyTurn, .exportTranscript, .openPlainView:
             guard let key = copySourceKey else { return "No node to copy from: select a swarm with nodes." }
             if transcripts[key]?.entries.isEmpty ?? true { return "Node \(key.nodeID) has no output to copy yet." }

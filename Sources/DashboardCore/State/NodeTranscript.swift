@@ -42,10 +42,14 @@ package struct NodeTranscript: Sendable, Hashable {
         append(.prompt, text, turnKey: injectionID.rawValue, injectionID: injectionID)
     }
 
-    /// Extends the streaming assistant entry of `turnKey`, or starts one.
-    package mutating func appendDelta(_ text: String, turnKey: String?, injectionID: InjectionID? = nil) {
+    /// Extends the streaming entry of `kind` (assistant text by default) and `turnKey`, or starts one.
+    package mutating func appendDelta(
+        _ text: String, turnKey: String?, injectionID: InjectionID? = nil, kind: TranscriptEntry.Kind = .assistant
+    ) {
         let clean = TextSanitizer.clean(text)
-        if let last = entries.indices.last, entries[last].isStreaming, entries[last].turnKey == turnKey {
+        if let last = entries.indices.last, entries[last].isStreaming, entries[last].turnKey == turnKey,
+            entries[last].kind == kind
+        {
             // Appending in place keeps a long stream linear; capping only runs when it overflows.
             utf8Count += clean.utf8.count
             entries[last].text.append(clean)
@@ -60,25 +64,55 @@ package struct NodeTranscript: Sendable, Hashable {
         let first = Self.capped(clean)
         entries.append(
             TranscriptEntry(
-                id: nextID, kind: .assistant, text: first, isStreaming: true, turnKey: turnKey, injectionID: injectionID
-            ))
+                id: nextID, kind: kind, text: first, isStreaming: true, turnKey: turnKey, injectionID: injectionID))
         nextID += 1
         utf8Count += first.utf8.count
         evict()
     }
 
-    /// Replaces the streaming entry of `turnKey` with the final message, or appends the message.
-    package mutating func finishAssistant(_ text: String, turnKey: String?, injectionID: InjectionID? = nil) {
+    /// Replaces the streaming entry of `kind` and `turnKey` with the final text, or appends the text.
+    package mutating func finishAssistant(
+        _ text: String, turnKey: String?, injectionID: InjectionID? = nil, kind: TranscriptEntry.Kind = .assistant
+    ) {
         let clean = Self.capped(TextSanitizer.clean(text))
         let searchStart = max(entries.startIndex, entries.endIndex - 16)
-        if let index = entries[searchStart...].lastIndex(where: { $0.isStreaming && $0.turnKey == turnKey }) {
+        if let index = entries[searchStart...].lastIndex(where: {
+            $0.isStreaming && $0.turnKey == turnKey && $0.kind == kind
+        }) {
             utf8Count += clean.utf8.count - entries[index].text.utf8.count
             entries[index].text = clean
             entries[index].isStreaming = false
             evict()
             return
         }
-        append(.assistant, clean, turnKey: turnKey, injectionID: injectionID)
+        append(kind, clean, turnKey: turnKey, injectionID: injectionID)
+    }
+
+    /// Replaces the text of the recent entry keyed `turnKey` (a file change that completed, a plan that changed),
+    /// or appends one.
+    package mutating func upsert(
+        _ kind: TranscriptEntry.Kind, _ text: String, turnKey: String, injectionID: InjectionID? = nil
+    ) {
+        let searchStart = max(entries.startIndex, entries.endIndex - 32)
+        if let index = entries[searchStart...].lastIndex(where: { $0.kind == kind && $0.turnKey == turnKey }) {
+            let clean = Self.capped(TextSanitizer.clean(text))
+            utf8Count += clean.utf8.count - entries[index].text.utf8.count
+            entries[index].text = clean
+            evict()
+            return
+        }
+        append(kind, text, turnKey: turnKey, injectionID: injectionID)
+    }
+
+    /// Finishes the newest streaming entry of `kind` (command output when its command completes); true if one was.
+    @discardableResult
+    package mutating func closeLatestStream(of kind: TranscriptEntry.Kind) -> Bool {
+        let searchStart = max(entries.startIndex, entries.endIndex - 16)
+        guard let index = entries[searchStart...].lastIndex(where: { $0.isStreaming && $0.kind == kind }) else {
+            return false
+        }
+        entries[index].isStreaming = false
+        return true
     }
 
     /// True when an error entry of the current turn (since the last turn boundary) already says `message`.

@@ -58,11 +58,14 @@ package struct PlainViewPosition: Sendable, Hashable {
     package var firstLine: Int?
     /// How many cells the lines are scrolled to the left.
     package var column = 0
+    /// True for the diff view (the node's latest diff) rather than its conversation.
+    package var showsDiff = false
 
-    package init(node: NodeKey, firstLine: Int? = nil, column: Int = 0) {
+    package init(node: NodeKey, firstLine: Int? = nil, column: Int = 0, showsDiff: Bool = false) {
         self.node = node
         self.firstLine = firstLine
         self.column = column
+        self.showsDiff = showsDiff
     }
 }
 

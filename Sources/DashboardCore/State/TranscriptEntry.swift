@@ -12,6 +12,16 @@ package struct TranscriptEntry: Sendable, Hashable {
         case error
         case info
         case approval
+        /// What a command printed (streamed, or its aggregated output); collapsed to one line unless shown.
+        case commandOutput
+        /// The model's reasoning summary; collapsed to its first line unless shown.
+        case reasoning
+        /// The files a `fileChange` item adds, deletes or updates, with their line counts.
+        case fileChange
+        /// The agent's plan for the turn (the latest update replaces the earlier one).
+        case plan
+        /// A warning from codex or the worker (not a failure).
+        case warning
     }
 
     /// Increases by one per entry of a transcript and is never reused, so a scroll position can pin to it.

@@ -8,7 +8,7 @@ struct PlainTextView {
 
     func render(in screen: Rect, grid: inout ScreenGrid) {
         grid.fill(screen, role: .normal)
-        let lines = PlainTranscript.lines(of: state.transcripts[position.node] ?? NodeTranscript())
+        let lines = state.plainViewLines(position)
         let height = state.plainViewHeight
         let first = position.firstLine ?? max(0, lines.count - height)
         let area = Rect(x: screen.x, y: screen.y, width: screen.width, height: height)
@@ -23,13 +23,15 @@ struct PlainTextView {
         let status = Rect(x: screen.x, y: screen.maxY - 1, width: screen.width, height: 1)
         grid.fill(status, role: .statusBar)
         let node = state.swarms[position.node.swarmID]?.nodes[position.node.nodeID]
-        var title = " node \(position.node.nodeID)"
+        var title = (position.showsDiff ? " diff of" : "") + " node \(position.node.nodeID)"
         if let host = node?.hostname { title += " · \(host)" }
         let last = min(lines.count, first + height)
         title += " · lines \(lines.isEmpty ? 0 : first + 1)–\(last) of \(lines.count)"
         if position.column > 0 { title += " · from column \(position.column + 1)" }
         title += position.firstLine == nil ? " · following" : " · paused"
-        let hints = "  Esc close  j/k scroll  h/l sideways  y copy turn  Y export "
+        let hints =
+            position.showsDiff
+            ? "  Esc close  j/k scroll  h/l sideways " : "  Esc close  j/k scroll  h/l sideways  y copy turn  Y export "
         let x = grid.put(
             TextFormat.truncate(title, to: status.width), x: status.x, y: status.y, role: .statusBar, clip: status)
         if x + CharacterWidth.of(hints) <= status.maxX {

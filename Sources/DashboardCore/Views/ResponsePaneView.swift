@@ -16,7 +16,8 @@ struct ResponsePaneView {
         let transcript = state.transcripts[key] ?? NodeTranscript()
         let position = state.scroll[key] ?? .following
         let window = TranscriptLines.window(
-            of: transcript, width: inner.width, height: inner.height, position: position)
+            of: transcript, width: inner.width, height: inner.height, position: position,
+            detail: state.transcriptDetail)
         for (offset, line) in window.lines.enumerated() {
             grid.put(line.text, x: inner.x, y: inner.y + offset, role: line.role, clip: inner)
         }
