@@ -83,7 +83,8 @@ import Testing
     func acceptAndDecline() {
         var harness = twoSwarms()
         harness.receive(requested(swarm, node: 0, id: "aaaa1111", secondsAgo: 50, seq: 1))
-        harness.receive(requested(swarm, node: 1, id: "bbbb2222", command: "touch declined.txt", secondsAgo: 40, seq: 2))
+        harness.receive(
+            requested(swarm, node: 1, id: "bbbb2222", command: "touch declined.txt", secondsAgo: 40, seq: 2))
         harness.press(.character("A"))
         harness.clearSent()
         harness.press(.character("a"))
@@ -103,10 +104,12 @@ import Testing
         // The router's broadcasts take them out; the nodes work on.
         harness.receive(
             DashboardFixtures.stream(
-                swarm, node: 0, seq: 3, .approvalDecided(approvalID: "aaaa1111", decision: "accept", by: "person", rule: nil)))
+                swarm, node: 0, seq: 3,
+                .approvalDecided(approvalID: "aaaa1111", decision: "accept", by: "person", rule: nil)))
         harness.receive(
             DashboardFixtures.stream(
-                swarm, node: 1, seq: 4, .approvalDecided(approvalID: "bbbb2222", decision: "decline", by: "person", rule: nil)))
+                swarm, node: 1, seq: 4,
+                .approvalDecided(approvalID: "bbbb2222", decision: "decline", by: "person", rule: nil)))
         #expect(harness.state.approvals.isEmpty)
         #expect(harness.state.swarms[SwarmID(swarm)]?.nodes[0]?.state == .working)
         #expect(!harness.screen.textLines[0].contains("⚑"))
@@ -116,7 +119,8 @@ import Testing
     @Test("s accepts for the session; an accept the agent does not offer is refused with what it offers")
     func sessionAndOfferedDecisions() {
         var harness = twoSwarms()
-        harness.receive(requested(swarm, node: 0, id: "aaaa1111", secondsAgo: 50, seq: 1, decisions: ["accept", "cancel"]))
+        harness.receive(
+            requested(swarm, node: 0, id: "aaaa1111", secondsAgo: 50, seq: 1, decisions: ["accept", "cancel"]))
         harness.press(.character("A"))
         harness.clearSent()
         harness.press(.character("s"))
@@ -185,7 +189,8 @@ import Testing
                 createdAt: DashboardFixtures.timestamp(secondsAgo: 20)))
         harness.receive(
             .approvalsList(
-                ApprovalsListReply(requestID: .string(listID), approvalsVersion: 3, approvals: [:], pending: [pending])))
+                ApprovalsListReply(requestID: .string(listID), approvalsVersion: 3, approvals: [:], pending: [pending]))
+        )
         #expect(harness.state.approvals.all.map(\.id) == ["kept1111"])
         harness.press(.character("A"))
         let screen = harness.screen

@@ -94,7 +94,9 @@ import Testing
             event(
                 3,
                 .turnDiff(
-                    diff: "diff --git a/hello.txt b/hello.txt\n--- /dev/null\n+++ b/hello.txt\n@@ -0,0 +1,2 @@\n+hello\n-gone")))
+                    diff:
+                        "diff --git a/hello.txt b/hello.txt\n--- /dev/null\n+++ b/hello.txt\n@@ -0,0 +1,2 @@\n+hello\n-gone"
+                )))
         harness.press(.character("D"))
         guard case .plainView(let position) = harness.state.mode else {
             Issue.record("D did not open the diff view")
@@ -130,7 +132,10 @@ import Testing
                 1,
                 .planUpdated(
                     explanation: "tile the loops",
-                    plan: [PlanStep(step: "read the kernel", status: "completed"), PlanStep(step: "tile", status: "inProgress")]
+                    plan: [
+                        PlanStep(step: "read the kernel", status: "completed"),
+                        PlanStep(step: "tile", status: "inProgress"),
+                    ]
                 )))
         let heading = try #require(row(harness, containing: "☰ plan 1/2: tile the loops"))
         #expect(heading.roles.contains("L"))
@@ -141,7 +146,10 @@ import Testing
                 2,
                 .planUpdated(
                     explanation: nil,
-                    plan: [PlanStep(step: "read the kernel", status: "completed"), PlanStep(step: "tile", status: "completed")])))
+                    plan: [
+                        PlanStep(step: "read the kernel", status: "completed"),
+                        PlanStep(step: "tile", status: "completed"),
+                    ])))
         #expect(harness.screen.contains("☰ plan 2/2"))
         #expect(!harness.screen.contains("plan 1/2"))
     }

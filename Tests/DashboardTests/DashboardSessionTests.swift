@@ -51,7 +51,8 @@ import Testing
         // list, replay, approvals_list, swarm_status, then the inject.
         await link.waitForSent(count: 5)
         let inject = link.sent.last { $0.command.name == "inject" }
-        #expect(inject?.command == .inject(swarmID: SwarmID(swarm), nodes: .nodes([0]), content: "say hi", mode: .steer))
+        #expect(
+            inject?.command == .inject(swarmID: SwarmID(swarm), nodes: .nodes([0]), content: "say hi", mode: .steer))
         link.push(
             .injectAck(
                 InjectionEvent(

@@ -149,7 +149,8 @@ package struct CommandPalette: Sendable {
             summary: "Accept the oldest waiting approval, or the one whose id starts with ID",
             perform: { $0.paletteDecide($1, defaultDecision: .accept) }),
         C(
-            "decline", usage: "[ID]", summary: "Decline the oldest waiting approval, or the one whose id starts with ID",
+            "decline", usage: "[ID]",
+            summary: "Decline the oldest waiting approval, or the one whose id starts with ID",
             perform: { $0.paletteDecide($1, defaultDecision: .decline) }),
         C(
             "resume", argument: .swarm, usage: "SWARM", summary: "Resume an ended swarm's conversations",

@@ -222,7 +222,8 @@ package struct KeyMap: Sendable {
             contexts: [.plainView]),
         B(
             [.escape, .character("v"), .character("D"), .character("q")], .closeOverlay, hint: "close",
-            hintRank: HintRank.help, help: "Plain view and diff view: close it", group: .copying, contexts: [.plainView]),
+            hintRank: HintRank.help, help: "Plain view and diff view: close it", group: .copying, contexts: [.plainView]
+        ),
 
         // Approvals inbox
         B(

@@ -85,8 +85,10 @@ extension DashboardState {
     /// The lines the plain view shows: the node's conversation, or its diff coloured by line.
     func plainViewLines(_ position: PlainViewPosition) -> [StyledLine] {
         if position.showsDiff {
-            return TextSanitizer.clean(diffs[position.node] ?? "").split(separator: "\n", omittingEmptySubsequences: false)
-                .map { StyledLine(String($0), role: ApprovalsOverlayView.role(of: $0)) }
+            return TextSanitizer.clean(diffs[position.node] ?? "").split(
+                separator: "\n", omittingEmptySubsequences: false
+            )
+            .map { StyledLine(String($0), role: ApprovalsOverlayView.role(of: $0)) }
         }
         return PlainTranscript.lines(of: transcripts[position.node] ?? NodeTranscript()).map {
             StyledLine($0.text, role: $0.role)

@@ -165,7 +165,8 @@ extension DashboardState {
             case 0: return .failed("No waiting approval id starts with “\(prefix)”.")
             default:
                 return .failed(
-                    "“\(prefix)” matches \(matches.count) approvals (\(matches.prefix(5).map { TextFormat.shortID($0.id) }.joined(separator: ", "))); type more.")
+                    "“\(prefix)” matches \(matches.count) approvals (\(matches.prefix(5).map { TextFormat.shortID($0.id) }.joined(separator: ", "))); type more."
+                )
             }
         } else {
             guard let oldest = open.first else { return .failed("No approval is waiting.") }
@@ -174,7 +175,8 @@ extension DashboardState {
         guard connection.isConnected else { return .failed("Not connected to the router; wait for the reconnect.") }
         guard approval.offers(decision) else {
             return .failed(
-                "The agent does not offer \(decision.label) there; it offers \(approval.decisionNames.joined(separator: ", ")).")
+                "The agent does not offer \(decision.label) there; it offers \(approval.decisionNames.joined(separator: ", "))."
+            )
         }
         return .done(send(decision, to: [approval]))
     }

@@ -94,14 +94,16 @@ extension DashboardState {
                 swarmID: event.swarmID, jobID: event.jobID, nodeID: event.nodeID, injectionID: injection,
                 request: request, askedAt: now)
             transcript.append(
-                .approval, "asks to \(ApprovalKind(wire: request.kind).label): \(approval.subject)"
+                .approval,
+                "asks to \(ApprovalKind(wire: request.kind).label): \(approval.subject)"
                     + (request.reason.map { " · \(TextSanitizer.singleLine($0))" } ?? ""),
                 turnKey: turnKey, injectionID: injection)
             commands += approvalRequested(request, event: event, node: &node)
         case .approvalDecided(let approvalID, let decision, let by, let rule):
             let name = decision.stringValue ?? decision.objectValue?.keys.sorted().first ?? "decided"
             transcript.append(
-                .approval, "\(name) (by \(rule.map { "rule “\($0)”" } ?? by))", turnKey: turnKey, injectionID: injection)
+                .approval, "\(name) (by \(rule.map { "rule “\($0)”" } ?? by))", turnKey: turnKey, injectionID: injection
+            )
             approvalEnded(approvalID, node: &node)
         case .approvalClosed(let approvalID, let reason):
             transcript.append(.approval, "approval closed: \(reason)", turnKey: turnKey, injectionID: injection)
@@ -163,8 +165,10 @@ extension DashboardState {
             if added > 0 { counts.append("+\(added)") }
             if removed > 0 { counts.append("−\(removed)") }
             let move = change.movePath.map { " → \($0)" } ?? ""
-            return "\(change.kind) \(change.path)\(move)" + (counts.isEmpty ? "" : " (\(counts.joined(separator: " ")))")
+            return "\(change.kind) \(change.path)\(move)"
+                + (counts.isEmpty ? "" : " (\(counts.joined(separator: " ")))")
         }
-        return "\(status.label): " + (files.isEmpty ? "no files" : files.joined(separator: " · ")) + " · D shows the diff"
+        return "\(status.label): " + (files.isEmpty ? "no files" : files.joined(separator: " · "))
+            + " · D shows the diff"
     }
 }

@@ -250,7 +250,8 @@ package struct DashboardState: Sendable {
             transcriptDetail.showsCommandOutput.toggle()
             showFlash(
                 transcriptDetail.showsCommandOutput
-                    ? "Command output shown whole (o folds it again)." : "Command output folded to one line (o shows it).",
+                    ? "Command output shown whole (o folds it again)."
+                    : "Command output folded to one line (o shows it).",
                 isError: false)
         case .toggleReasoning:
             transcriptDetail.showsReasoning.toggle()

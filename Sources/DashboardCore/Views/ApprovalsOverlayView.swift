@@ -37,7 +37,8 @@ struct ApprovalsOverlayView {
             add("\(change.kind) \(change.path)" + (change.movePath.map { " → \($0)" } ?? ""), role: .normal)
             let diff = TextSanitizer.clean(change.diff).split(separator: "\n", omittingEmptySubsequences: false)
             for line in diff.prefix(diffLines) {
-                lines.append(StyledLine("      " + TextFormat.truncate(line, to: max(1, width - 6)), role: Self.role(of: line)))
+                lines.append(
+                    StyledLine("      " + TextFormat.truncate(line, to: max(1, width - 6)), role: Self.role(of: line)))
             }
             if diff.count > diffLines { add("… \(diff.count - diffLines) more diff lines (D on the node)", role: .dim) }
         }
@@ -45,7 +46,9 @@ struct ApprovalsOverlayView {
             let asked = permissions.objectValue?.keys.sorted().joined(separator: ", ") ?? "permissions"
             add("asks for: \(asked)", role: .normal)
         }
-        if let reason = request.reason, !reason.isEmpty { add("why: " + TextSanitizer.singleLine(reason), role: .normal) }
+        if let reason = request.reason, !reason.isEmpty {
+            add("why: " + TextSanitizer.singleLine(reason), role: .normal)
+        }
         add("offers: " + approval.decisionNames.joined(separator: ", "), role: .dim)
         return lines
     }

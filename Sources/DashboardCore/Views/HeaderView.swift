@@ -17,7 +17,8 @@ struct HeaderView {
         if waiting > 0 {
             let key = state.binding(for: .showApprovals).map { " · \($0)" } ?? ""
             x = grid.put(
-                " ⚑ \(waiting) approval\(waiting == 1 ? "" : "s")\(key) ", x: x, y: rect.y, role: .attention, clip: rect)
+                " ⚑ \(waiting) approval\(waiting == 1 ? "" : "s")\(key) ", x: x, y: rect.y, role: .attention, clip: rect
+            )
         }
         let rest = Rect(x: x, y: rect.y, width: rect.maxX - x, height: 1)
         if let (message, isError) = message {

@@ -24,7 +24,8 @@ struct PromptLineView {
         }
         let isActive = state.mode == .prompt
         // The steer/queue choice is part of what Enter does, so it is shown next to the target.
-        let label = "[\(state.targetLabel)] " + (state.selectedSwarm == nil ? "" : state.prompt.mode.rawValue + " ") + "› "
+        let label =
+            "[\(state.targetLabel)] " + (state.selectedSwarm == nil ? "" : state.prompt.mode.rawValue + " ") + "› "
         let x = grid.put(label, x: rect.x, y: rect.y, role: isActive ? .promptLabel : .dim, clip: rect)
         let summary = deliverySummary
         let summaryWidth = summary.isEmpty ? 0 : CharacterWidth.of(summary) + 1
