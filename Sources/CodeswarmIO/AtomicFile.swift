@@ -31,12 +31,17 @@ package enum AtomicFile {
     }
 
     /// Replaces `path` with `bytes` atomically: write a temp file in the same folder, fsync, rename, fsync the folder.
-    package static func write(_ bytes: [UInt8], to path: String, permissions: mode_t = 0o600) throws(FileError) {
+    ///
+    /// With `sync: false` the replace is still atomic for readers and survives the writer being killed, but not a
+    /// crash of the machine (no fsync): for records rewritten often whose last version is written with `sync`.
+    package static func write(
+        _ bytes: [UInt8], to path: String, permissions: mode_t = 0o600, sync: Bool = true
+    ) throws(FileError) {
         let (folder, name) = split(path)
         let directory = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard directory >= 0 else { throw FileError(path: folder, operation: "open", errno: errno) }
         defer { close(directory) }
-        try write(bytes, name: name, in: directory, folder: folder, permissions: permissions)
+        try write(bytes, name: name, in: directory, folder: folder, permissions: permissions, sync: sync)
     }
 
     /// Appends `bytes` to `path` (created 0600 if missing, never through a symlink) with one `write` under
@@ -70,7 +75,7 @@ package enum AtomicFile {
 
     /// Writes `name` inside the open folder `directory` atomically (temp file, fsync, `renameat`, fsync folder).
     static func write(
-        _ bytes: [UInt8], name: String, in directory: Int32, folder: String, permissions: mode_t
+        _ bytes: [UInt8], name: String, in directory: Int32, folder: String, permissions: mode_t, sync: Bool = true
     ) throws(FileError) {
         var temporary = ""
         var fd: Int32 = -1
@@ -83,7 +88,7 @@ package enum AtomicFile {
         guard fd >= 0 else { throw FileError(path: "\(folder)/\(temporary)", operation: "create", errno: errno) }
         do throws(FileError) {
             try writeAll(fd: fd, bytes: bytes, path: "\(folder)/\(temporary)")
-            guard fsync(fd) == 0 else {
+            guard !sync || fsync(fd) == 0 else {
                 throw FileError(path: "\(folder)/\(temporary)", operation: "fsync", errno: errno)
             }
         } catch {
@@ -97,7 +102,7 @@ package enum AtomicFile {
             unlinkat(directory, temporary, 0)
             throw FileError(path: "\(folder)/\(name)", operation: "rename", errno: failure)
         }
-        fsync(directory)
+        if sync { fsync(directory) }
     }
 
     static func writeAll(fd: Int32, bytes: [UInt8], path: String) throws(FileError) {

@@ -62,9 +62,12 @@ final class LocalProvider: Provider {
                 identities.append(
                     ProcessInspector.identity(of: process.pid)
                         ?? ProcessInspector.Identity(pid: process.pid, startTicks: 0))
-                // Recorded after every spawn, so a router killed in the middle leaves a record of what runs.
-                try AtomicFile.write(try WireCoding.encode(identities), to: "\(jobDirectory)/job.json")
+                // Recorded after every spawn, so a router killed in the middle leaves a record of what runs; without
+                // fsync (a crash of the machine ends the workers too, and `reap` also finds them by command line),
+                // since 256 fsyncs made a large launch take seconds. The complete record is made durable once.
+                try AtomicFile.write(try WireCoding.encode(identities), to: "\(jobDirectory)/job.json", sync: false)
             }
+            try AtomicFile.write(try WireCoding.encode(identities), to: "\(jobDirectory)/job.json")
             jobs.withLock { $0[jobID] = identities }
             // Only now: the poller must never see the job before its workers are recorded.
             report(.launchSubmitted(swarmID, jobID, at: Date()))

@@ -154,7 +154,7 @@ final class RelaySession: Sendable {
                         stdout, name: "relay stdout", maximumLineLength: 96 * 1024 * 1024)
                     {
                         guard case .line(let bytes) = output, !bytes.isEmpty else { continue }
-                        guard let event = try? WireCoding.decode(RelayEvent.self, from: bytes) else {
+                        guard let event = try? RelayEvent(parsing: bytes) else {
                             logger.warning(
                                 "unreadable relay output",
                                 metadata: ["line": "\(String(decoding: bytes.prefix(200), as: UTF8.self))"])

@@ -370,7 +370,7 @@ final class RouterRuntime: Sendable {
     private func encode(_ envelope: EventEnvelope, cache: inout [Int: ByteBuffer]) -> ByteBuffer? {
         if let seq = envelope.event.seq, let cached = cache[seq] { return cached }
         do {
-            let buffer = ByteBuffer(bytes: try WireCoding.encodeLine(envelope))
+            let buffer = ByteBuffer(bytes: try envelope.wireLine())
             if let seq = envelope.event.seq { cache[seq] = buffer }
             return buffer
         } catch {

@@ -70,7 +70,7 @@ extension RouterCore {
                         cursorKey: key, cursor: cursor, swarmID: swarmID, nodeID: nodeID,
                         workerSeq: snapshot.swarms[swarmIndex].nodes[nodeID].lastWorkerSeq)))
         }
-        guard let record = try? WireCoding.decode(OutboxRecord.self, from: line) else {
+        guard let record = try? OutboxRecord(parsing: line.utf8) else {
             progress()
             effects.append(.log(.warning, "unreadable outbox line in \(file) at byte \(offset); skipped"))
             return

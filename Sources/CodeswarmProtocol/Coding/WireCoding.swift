@@ -47,11 +47,36 @@ package enum WireTimestamp {
         var time = time_t(whole)
         var parts = tm()
         gmtime_r(&time, &parts)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%06d+00:00",
-            Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), micros
-        )
+        // Digits written directly: every event carries one, and `String(format:)` costs microseconds each.
+        var text: [UInt8] = []
+        text.reserveCapacity(32)
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            var rest = value
+            if rest >= divisor * 10 { text.append(contentsOf: String(rest / (divisor * 10)).utf8) }
+            rest %= divisor * 10
+            while divisor > 0 {
+                text.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+        digits(Int(parts.tm_year) + 1900, 4)
+        text.append(UInt8(ascii: "-"))
+        digits(Int(parts.tm_mon) + 1, 2)
+        text.append(UInt8(ascii: "-"))
+        digits(Int(parts.tm_mday), 2)
+        text.append(UInt8(ascii: "T"))
+        digits(Int(parts.tm_hour), 2)
+        text.append(UInt8(ascii: ":"))
+        digits(Int(parts.tm_min), 2)
+        text.append(UInt8(ascii: ":"))
+        digits(Int(parts.tm_sec), 2)
+        text.append(UInt8(ascii: "."))
+        digits(micros, 6)
+        text.append(contentsOf: "+00:00".utf8)
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// Parses a timestamp written by `string(from:)` or by the seed (any ISO 8601 with offset); nil if unreadable.

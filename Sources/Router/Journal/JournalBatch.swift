@@ -39,18 +39,29 @@ struct JournalBatch: Sendable, Hashable, Codable {
 
     /// The marker as one line; the key order puts `journal_batch` first, which `prefix` relies on.
     func line() throws -> [UInt8] {
-        // Encoded by hand around the body so the identifying key leads whatever the encoder's key order.
-        let body = try WireCoding.encode(
-            Body(events: events, progress: progress, checkpoint: checkpoint, copied: copied))
-        return Self.prefix + Array("\(number),".utf8) + body.dropFirst() + [UInt8(ascii: "\n")]
-    }
-
-    /// Everything but the number, encoded as the rest of the marker object.
-    private struct Body: Encodable {
-        var events: [Event]
-        var progress: [OutboxProgress]
-        var checkpoint: Bool
-        var copied: Bool
+        // Written by hand (one marker per batch, one entry per event), the rest of the keys in sorted order as
+        // `JSONEncoder` would put them; the progress, one entry per cursor, goes through the encoder.
+        var writer = JSONWriter(capacity: 96 + events.count * 80)
+        writer.raw(Self.prefix)
+        writer.integer(number)
+        writer.raw(#","checkpoint":"#)
+        writer.bool(checkpoint)
+        writer.raw(#","copied":"#)
+        writer.bool(copied)
+        writer.raw(#","events":["#)
+        for (index, event) in events.enumerated() {
+            writer.raw(index == 0 ? #"{"node_id":"# : #",{"node_id":"#)
+            writer.integer(event.nodeID)
+            writer.raw(#","seq":"#)
+            writer.integer(event.seq)
+            writer.raw(#","swarm_id":"#)
+            writer.string(event.swarmID.rawValue)
+            writer.byte(UInt8(ascii: "}"))
+        }
+        writer.raw(#"],"progress":"#)
+        writer.raw(try WireCoding.encode(progress))
+        writer.raw("}\n")
+        return writer.bytes
     }
 }
 

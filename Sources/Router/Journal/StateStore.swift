@@ -436,7 +436,7 @@ extension JournalEntry {
         guard let seq = envelope.event.seq, let swarmID = envelope.event.swarmID,
             let node = envelope.event.journalNodeID
         else { throw StoreError(operation: "journal an event without seq, swarm or node", errno: EINVAL) }
-        self.init(seq: seq, swarmID: swarmID, nodeID: node, line: try WireCoding.encodeLine(envelope))
+        self.init(seq: seq, swarmID: swarmID, nodeID: node, line: try envelope.wireLine())
     }
 }
 
