@@ -44,7 +44,9 @@ final class LocalProvider: Provider {
             plan.jobID ?? JobID("local_" + String(format: "%08x", UInt32.random(in: 0...UInt32.max, using: &random)))
         let jobDirectory = "\(base)/runs/\(jobID.rawValue)"
         do {
-            guard jobID.isSafePathComponent else { throw LaunchError(description: "job id \(jobID) is not a file name") }
+            guard jobID.isSafePathComponent else {
+                throw LaunchError(description: "job id \(jobID) is not a file name")
+            }
             try AtomicFile.makePrivateDirectory(jobDirectory)
             for box in MailboxLayout.Box.allCases {
                 try AtomicFile.makePrivateDirectory("\(base)/mailbox/\(box.rawValue)")
@@ -84,7 +86,8 @@ final class LocalProvider: Provider {
 
     func recover(swarmID: SwarmID, plan: LaunchPlan, report: @escaping @Sendable (RouterInput) -> Void) async {
         guard let jobID = plan.jobID, jobID.isSafePathComponent else {
-            report(.launchFailed(swarmID, reason: "the router restarted before this launch started anything", at: Date()))
+            report(
+                .launchFailed(swarmID, reason: "the router restarted before this launch started anything", at: Date()))
             return
         }
         let running = workers(of: jobID)

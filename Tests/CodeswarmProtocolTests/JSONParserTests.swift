@@ -31,11 +31,13 @@ struct JSONParserTests {
         }
     }
 
-    @Test("text that is not JSON is refused by both", arguments: [
-        "", " ", "{", "}", #"{"a" 1}"#, #"{a:1}"#, "01", "1.", ".5", "-", "1e", "+1", "tru",
-        "nul", "1 2", #""unterminated"#, #""bad \x escape""#, "\"raw \u{01} control\"", #""\ud800""#,
-        #""\udc00 low first""#, #""\u12G4""#, "[1] x", "NaN", "Infinity",
-    ])
+    @Test(
+        "text that is not JSON is refused by both",
+        arguments: [
+            "", " ", "{", "}", #"{"a" 1}"#, #"{a:1}"#, "01", "1.", ".5", "-", "1e", "+1", "tru",
+            "nul", "1 2", #""unterminated"#, #""bad \x escape""#, "\"raw \u{01} control\"", #""\ud800""#,
+            #""\udc00 low first""#, #""\u12G4""#, "[1] x", "NaN", "Infinity",
+        ])
     func invalidTextIsRefused(text: String) {
         #expect(throws: (any Error).self) { try JSONParser.parse(Array(text.utf8)) }
         #expect(throws: (any Error).self) { try WireCoding.decode(JSONValue.self, from: text) }
@@ -56,9 +58,11 @@ struct JSONParserTests {
         #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(Array(deep.utf8)) }
     }
 
-    @Test("every outbox fixture line reads into the same record through the parser", arguments: [
-        "outbox.jsonl", "seed_outbox.jsonl",
-    ])
+    @Test(
+        "every outbox fixture line reads into the same record through the parser",
+        arguments: [
+            "outbox.jsonl", "seed_outbox.jsonl",
+        ])
     func outboxRecordsMatchDecoder(file: String) throws {
         for line in try Fixture.lines(file) {
             #expect(try OutboxRecord(parsing: line.utf8) == WireCoding.decode(OutboxRecord.self, from: line), "\(line)")

@@ -18,7 +18,8 @@ extension OutboxRecord {
             nodeID: try fields.integer("node_id"),
             injectionID: try fields.string("injection_id").map(InjectionID.init(rawValue:)),
             payload: fields.value("payload"), hostname: try fields.string("hostname"),
-            timestamp: try fields.string("timestamp"), line: try fields.string("line"), error: try fields.string("error"),
+            timestamp: try fields.string("timestamp"), line: try fields.string("line"),
+            error: try fields.string("error"),
             code: try fields.string("code"), reason: try fields.string("reason"), seq: try fields.integer("seq"),
             pid: try fields.integer("pid"), direction: try fields.string("direction"), held: try fields.bool("held"),
             how: try fields.string("how"), turnID: try fields.string("turn_id"))
