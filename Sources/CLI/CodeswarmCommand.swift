@@ -7,7 +7,7 @@ package struct CodeswarmCommand: AsyncParsableCommand {
         commandName: "codeswarm",
         abstract: "Run swarms of coding agents on Slurm clusters and steer them live.",
         discussion: """
-            Clients (launch, inject, status, list, terminate, attach) talk to the router on 127.0.0.1:8765 \
+            Clients (launch, inject, status, list, terminate, resume, attach) talk to the router on 127.0.0.1:8765 \
             ($CODESWARM_ROUTER_PORT) and start it when none runs. State lives in $CODESWARM_STATE_DIR \
             (default $XDG_STATE_HOME/codeswarm). Exit codes: 0 ok, 1 rejected or failed, 2 bad config, \
             3 no router, 4 timed out.
@@ -15,6 +15,7 @@ package struct CodeswarmCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             LaunchCommand.self, InjectCommand.self, StatusCommand.self, ListCommand.self, TerminateCommand.self,
+            ResumeCommand.self,
             AttachCommand.self, DashboardCommand.self, RouterDaemonCommand.self, RelayCommand.self, WorkerCommand.self,
             DemoAgentCommand.self, InterruptCommand.self, ApprovalsCommand.self, ApproveCommand.self,
             DeclineCommand.self,

@@ -52,7 +52,10 @@ final class LocalProvider: Provider {
                 try AtomicFile.makePrivateDirectory("\(base)/mailbox/\(box.rawValue)")
             }
             let settingsPath = "\(jobDirectory)/worker.json"
-            try AtomicFile.write(try WireCoding.encode(settingsTemplate), to: settingsPath)
+            var settings = settingsTemplate
+            settings.swarmID = swarmID.rawValue
+            settings.workspaceJobID = plan.workspaceJobID?.rawValue
+            try AtomicFile.write(try WireCoding.encode(settings), to: settingsPath)
             var identities: [ProcessInspector.Identity] = []
             for node in 0..<plan.nodes {
                 let logPath = "\(jobDirectory)/worker_\(node < 10 ? "0" : "")\(node).log"

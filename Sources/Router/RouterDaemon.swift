@@ -99,6 +99,7 @@ package enum RouterDaemon {
             inboxPollMilliseconds: config.mailbox.pollActiveMilliseconds,
             inboxIdlePollMilliseconds: config.mailbox.pollIdleMilliseconds, inotify: config.mailbox.inotify)
         workerSettings.heartbeatSeconds = config.router.workerHeartbeatSeconds
+        workerSettings.codexHome = config.agent.codexHome
         let local = LocalProvider(
             base: localBase, executable: options.executable, settingsTemplate: workerSettings,
             relayArguments: config.mailbox.relayArguments, logger: logger)

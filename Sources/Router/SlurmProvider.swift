@@ -35,14 +35,17 @@ final class SlurmProvider: Provider {
 
     func launch(swarmID: SwarmID, plan: LaunchPlan, report: @escaping @Sendable (RouterInput) -> Void) async {
         do {
-            let script = try SlurmBatchScript(plan: plan, layout: layout, launchToken: swarmID.rawValue)
+            let token = plan.token.isEmpty ? swarmID.rawValue : plan.token
+            let script = try SlurmBatchScript(plan: plan, layout: layout, launchToken: token)
             report(
                 .launchProgressed(
                     swarmID, stage: "submitting", message: "preparing the job script and submitting it with sbatch",
                     slurmState: nil, reason: nil, at: Date()))
             var settings = settingsTemplate
             settings.base = layout.base
-            let directory = try layout.launchDirectory(token: swarmID.rawValue)
+            settings.swarmID = swarmID.rawValue
+            settings.workspaceJobID = plan.workspaceJobID?.rawValue
+            let directory = try layout.launchDirectory(token: token)
             try await check(
                 relay.run(["mkdir", "-p", "-m", "700", directory, layout.logsDirectory, "\(layout.base)/runs"]))
             try await check(

@@ -11,6 +11,7 @@ extension NodeRecord {
         switch body {
         case .turnStarted:
             if !isEnded { agentState = .working }
+            if let injectionID { unstartedAppends?.removeAll { $0.injectionID == injectionID } }
             currentInjection = injectionID
             self.turnID = turnID
             turnStartedAt = date
@@ -22,6 +23,7 @@ extension NodeRecord {
                 openInjections.removeAll { $0 == injectionID }
                 steered?.removeAll { $0 == injectionID }
                 if steered?.isEmpty == true { steered = nil }
+                unstartedAppends?.removeAll { $0.injectionID == injectionID }
             }
             currentInjection = nil
             turnStartedAt = nil
@@ -58,6 +60,8 @@ extension NodeRecord {
             if known.count >= 8, known[itemID] == nil { known = [:] }
             known[itemID] = changes
             fileChanges = known
+        case .agentThread(let threadID, let rolloutPath, let resumed, let reason):
+            thread = NodeThread(id: threadID, rolloutPath: rolloutPath, resumed: resumed, reason: reason)
         default:
             break
         }
@@ -67,7 +71,7 @@ extension NodeRecord {
     /// changes other state with it, a snapshot save).
     static func isStateless(_ body: StreamEvent.Body) -> Bool {
         switch body {
-        case .turnStarted, .turnComplete, .usage, .agentStatus, .injectionRouted, .fileChange: false
+        case .turnStarted, .turnComplete, .usage, .agentStatus, .injectionRouted, .fileChange, .agentThread: false
         default: true
         }
     }

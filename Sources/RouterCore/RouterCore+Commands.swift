@@ -70,7 +70,8 @@ extension RouterCore {
                         nodeCount: swarm.request.nodes, status: swarm.status,
                         slurmState: swarm.slurmState ?? "UNKNOWN", provider: ProviderName(rawValue: swarm.provider),
                         nodes: includeNodes ? swarm.nodes.map { $0.summary() } : nil, endedReason: swarm.endedReason,
-                        timeLeftSeconds: swarm.timeLeftSeconds)))
+                        timeLeftSeconds: swarm.timeLeftSeconds, jobs: includeNodes ? swarm.jobChain() : nil,
+                        resume: includeNodes ? swarm.resumeSummary() : nil)))
         case .terminate(let swarmID, let force):
             guard let index = index(of: swarmID) else { return reject(unknownSwarm(swarmID)) }
             terminate(swarmIndex: index, requestID: requestID, force: force, client: client)
@@ -90,6 +91,8 @@ extension RouterCore {
             reply(to: client, .queueList(QueueListReply(requestID: requestID)))
         case .projectList:
             reply(to: client, .projectList(ProjectListReply(requestID: requestID)))
+        case .resume(let request):
+            if let reason = resume(request, requestID: requestID) { reject(reason) }
         }
     }
 
@@ -168,7 +171,7 @@ extension RouterCommand {
     /// True for commands that change what the router must save (refused while saving fails).
     var changesState: Bool {
         switch self {
-        case .launch, .inject, .terminate, .interrupt, .decideApproval, .approveExecution: true
+        case .launch, .inject, .terminate, .interrupt, .decideApproval, .approveExecution, .resume: true
         case .list, .status, .replay, .providers, .queueList, .projectList, .approvals: false
         }
     }
@@ -180,6 +183,7 @@ extension RouterCommand {
             .interrupt(let swarmID, _):
             swarmID
         case .replay(_, let swarmID): swarmID
+        case .resume(let request): request.swarmID
         case .launch, .list, .providers, .queueList, .projectList, .approvals, .decideApproval, .approveExecution: nil
         }
     }
@@ -193,6 +197,11 @@ extension RouterCommand {
         case .status(_, let includeNodes): .status(swarmID: swarmID, includeNodes: includeNodes)
         case .terminate(_, let force): .terminate(swarmID: swarmID, force: force)
         case .replay(let sinceSeq, _): .replay(sinceSeq: sinceSeq, swarmID: swarmID)
+        case .resume(let request):
+            .resume(
+                ResumeRequest(
+                    swarmID: swarmID, partition: request.partition, time: request.time, account: request.account,
+                    qos: request.qos))
         case .launch, .list, .providers, .queueList, .projectList, .approvals, .decideApproval, .approveExecution: self
         }
     }

@@ -9,9 +9,14 @@ extension RouterCore {
         guard let index = index(of: swarmID) else { return unknownSwarm(swarmID) }
         let swarm = snapshot.swarms[index]
         switch swarm.status {
+        case .terminated where swarm.resume?.scheduledAt != nil:
+            break  // An automatic resume is due: the prompt is held for it.
+        case .terminated where holdsInjections(swarm):
+            return "swarm \(swarmID) has ended (\(swarm.endedReason ?? "terminated")); resume it with "
+                + "`codeswarm resume \(swarmID)`, then inject"
         case .terminating, .terminated:
             return "swarm \(swarmID) is \(swarm.status.rawValue); launch a new swarm to continue"
-        case .starting where swarm.jobID == nil:
+        case .starting where swarm.jobID == nil && swarm.resume == nil:
             return "swarm \(swarmID) is still being submitted; retry once `codeswarm status \(swarmID)` shows a job id"
         case .starting, .running:
             break
@@ -22,11 +27,15 @@ extension RouterCore {
         case .failure(let error):
             return "node \(error.nodeID) is out of range: swarm \(swarmID) has nodes 0-\(error.nodeCount - 1)"
         }
-        if let ended = targets.first(where: { swarm.nodes[$0].isEnded }) {
+        if let ended = targets.first(where: { swarm.nodes[$0].isEnded && swarm.nodes[$0].holdsForResume != true }) {
             return "node \(ended) of swarm \(swarmID) has ended; target the running nodes"
         }
         for node in targets {
             enqueueInjection(swarmIndex: index, nodeID: node, content: content, mode: mode, requestID: requestID)
+            if swarm.nodes[node].isEnded, let held = snapshot.swarms[index].nodes[node].appendQueue.last {
+                // Its node is down (the job ends, or ended and resumes): held for the node's next worker.
+                deferNotice(swarmID: swarmID, nodeID: node, append: held, reason: swarm.endedReason ?? "its job ended")
+            }
         }
         effects.append(.persist)
         return nil
@@ -66,7 +75,9 @@ extension RouterCore {
     /// Sends the node's next queued append when none is in flight.
     mutating func sendNextAppend(swarmIndex: Int, nodeID: Int) {
         var node = snapshot.swarms[swarmIndex].nodes[nodeID]
-        guard node.appendInFlight == nil, !node.appendQueue.isEmpty, let jobID = snapshot.swarms[swarmIndex].jobID
+        // Nothing goes to a node that is down, or that resumes and has not reopened its thread yet.
+        guard node.appendInFlight == nil, !node.appendQueue.isEmpty, !node.isEnded, node.awaitingThread != true,
+            let jobID = snapshot.swarms[swarmIndex].jobID
         else { return }
         let append = node.appendQueue.removeFirst()
         node.appendInFlight = append
@@ -116,6 +127,7 @@ extension RouterCore {
                     }
                 } else {
                     snapshot.swarms[swarmIndex].nodes[nodeIndex].openInjections.append(append.injectionID)
+                    noteDelivered(swarmIndex: swarmIndex, nodeID: nodeIndex, append: append)
                     broadcastJournaled { seq in
                         .injectDelivered(
                             InjectionEvent(

@@ -42,6 +42,7 @@ extension RouterCore {
     mutating func handleLaunchSubmitted(swarmID: SwarmID, jobID: JobID) {
         guard let index = index(of: swarmID) else { return }
         snapshot.swarms[index].jobID = jobID
+        snapshot.swarms[index].jobSubmittedAt = now
         let swarm = snapshot.swarms[index]
         if swarm.status == .terminated {
             // The launch ended (failed or timed out) before the provider answered: the job must not run on unseen.
@@ -57,7 +58,7 @@ extension RouterCore {
         broadcast(
             .swarmLaunchProgress(
                 SwarmLaunchProgress(
-                    requestID: swarm.launchRequestID, swarmID: swarmID, jobID: jobID, stage: .submitted,
+                    requestID: swarm.progressRequestID, swarmID: swarmID, jobID: jobID, stage: .submitted,
                     message: "job \(jobID) submitted; waiting for \(swarm.request.nodes) worker(s) to start",
                     nodesStarted: 0, nodeCount: swarm.request.nodes)))
         effects.append(.persist)
@@ -76,7 +77,7 @@ extension RouterCore {
         broadcast(
             .swarmLaunchProgress(
                 SwarmLaunchProgress(
-                    requestID: swarm.launchRequestID, swarmID: swarmID, jobID: swarm.jobID, stage: stage,
+                    requestID: swarm.progressRequestID, swarmID: swarmID, jobID: swarm.jobID, stage: stage,
                     message: message,
                     slurmState: slurmState, reason: reason, nodesStarted: swarm.nodes.filter(\.isStarted).count,
                     nodeCount: swarm.request.nodes)))
@@ -88,8 +89,18 @@ extension RouterCore {
         let swarm = snapshot.swarms[index]
         if !swarm.isAnnounced {
             snapshot.swarms[index].isAnnounced = true
-            broadcast(
-                .commandRejected(CommandRejected(requestID: swarm.launchRequestID, reason: "launch failed: \(reason)")))
+            if let resume = swarm.resume {
+                // An automatic resume has no request to answer; `swarm_terminated` tells everyone.
+                if !resume.requestID.isNull {
+                    broadcast(
+                        .commandRejected(
+                            CommandRejected(requestID: resume.requestID, reason: "resume failed: \(reason)")))
+                }
+            } else {
+                broadcast(
+                    .commandRejected(
+                        CommandRejected(requestID: swarm.launchRequestID, reason: "launch failed: \(reason)")))
+            }
         }
         if let jobID = swarm.jobID {
             effects.append(.stopJob(jobID, provider: swarm.provider, mode: .force))
@@ -99,6 +110,10 @@ extension RouterCore {
 
     /// A node's worker wrote `start`: count it, and announce the swarm once every worker has started.
     mutating func nodeStarted(swarmIndex: Int, nodeID: Int, hostname: String?) {
+        if snapshot.swarms[swarmIndex].nodes[nodeID].isStarted {
+            // A second `start` for the node: a new worker (Slurm requeued the job, which runs again).
+            newWorkerStarted(swarmIndex: swarmIndex, nodeID: nodeID)
+        }
         snapshot.swarms[swarmIndex].nodes[nodeID].isStarted = true
         snapshot.swarms[swarmIndex].nodes[nodeID].hostname = hostname
         snapshot.swarms[swarmIndex].nodes[nodeID].agentState = .idle
@@ -110,13 +125,17 @@ extension RouterCore {
             broadcast(
                 .swarmLaunchProgress(
                     SwarmLaunchProgress(
-                        requestID: swarm.launchRequestID, swarmID: swarm.id, jobID: swarm.jobID,
+                        requestID: swarm.progressRequestID, swarmID: swarm.id, jobID: swarm.jobID,
                         stage: .workersStarting,
                         message: "\(started)/\(swarm.request.nodes) workers started", slurmState: swarm.slurmState,
                         nodesStarted: started, nodeCount: swarm.request.nodes)))
             return
         }
-        announce(swarmIndex: swarmIndex)
+        if swarm.resume != nil {
+            checkResumeComplete(swarmIndex: swarmIndex)
+        } else {
+            announce(swarmIndex: swarmIndex)
+        }
     }
 
     /// Every worker has started: `swarm_launched`, then the system prompt to every node.

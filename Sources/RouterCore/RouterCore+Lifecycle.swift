@@ -80,7 +80,7 @@ extension RouterCore {
         LaunchPlan(
             provider: swarm.provider, nodes: swarm.request.nodes, partition: swarm.request.partition,
             time: swarm.request.time, account: swarm.request.account, qos: swarm.request.qos,
-            jobID: swarm.plannedJobID, token: swarm.id.rawValue)
+            jobID: swarm.plannedJobID, token: swarm.launchToken, workspaceJobID: swarm.workspaceJobID)
     }
 
     /// Terminates a swarm: graceful first, forced when asked twice, after the grace period, or with `force`.
@@ -162,6 +162,7 @@ extension RouterCore {
             let previous = snapshot.swarms[index].slurmState
             snapshot.swarms[index].slurmState = observation.state
             if let left = observation.timeLeftSeconds { snapshot.swarms[index].timeLeftSeconds = left }
+            if observeRequeue(swarmIndex: index, observation: observation) { continue }
             if snapshot.swarms[index].status == .starting, previous != observation.state, !observation.isFinished {
                 let reason = observation.reason.flatMap { $0 == "None" ? nil : $0 }
                 handleLaunchProgress(
@@ -207,6 +208,12 @@ extension RouterCore {
         case .launchTimeout(let swarmID):
             guard let index = index(of: swarmID), snapshot.swarms[index].status == .starting else { return }
             let swarm = snapshot.swarms[index]
+            if swarm.resume != nil, Self.requeueStates.contains(swarm.slurmState ?? "") {
+                // A resume waits in the queue for as long as the cluster makes it: only a started job must hurry.
+                effects.append(
+                    .scheduleTimer(.launchTimeout(swarmID), at: now.addingTimeInterval(settings.launchTimeoutSeconds)))
+                return
+            }
             let started = swarm.nodes.filter(\.isStarted).count
             failLaunch(
                 swarmID: swarmID,
@@ -238,7 +245,7 @@ extension RouterCore {
                 reason = "job ended (state \(swarm.slurmState ?? "unknown")); workers are gone"
             }
             for node in swarm.nodes where !node.isEnded {
-                endNode(swarmIndex: index, nodeID: node.id, reason: "worker gone without `complete`")
+                endNode(swarmIndex: index, nodeID: node.id, reason: "worker gone without `complete`", jobEnding: true)
             }
             finishSwarm(index: index, reason: reason, requestID: swarm.terminateRequestID ?? .null)
         case .retentionSweep:
@@ -277,8 +284,10 @@ extension RouterCore {
     /// Marks a swarm terminated and tells everyone; the relay stops following its files.
     mutating func finishSwarm(index: Int, reason: String, requestID: JSONValue) {
         guard snapshot.swarms[index].status != .terminated else { return }
+        // Decided before the swarm's state changes: may its prompts wait for a resume?
+        let holds = holdsInjections(snapshot.swarms[index])
         for node in snapshot.swarms[index].nodes where !node.isEnded {
-            endNode(swarmIndex: index, nodeID: node.id, reason: reason)
+            endNode(swarmIndex: index, nodeID: node.id, reason: reason, jobEnding: true)
         }
         snapshot.swarms[index].status = .terminated
         snapshot.swarms[index].endedAt = now
@@ -291,6 +300,15 @@ extension RouterCore {
         }
         snapshot.swarms[index].endedReason = reason
         snapshot.swarms[index].isDraining = false
+        if !holds {
+            // Terminated (or a launch that never ran): nothing will resume, so nothing may wait for it.
+            failHeldInjections(swarmIndex: index, reason: reason)
+        } else {
+            // Every node waits for the resume now, those that died alone before too: injects to them are held.
+            for node in snapshot.swarms[index].nodes.indices { snapshot.swarms[index].nodes[node].holdsForResume = true }
+        }
+        recordJobEnd(swarmIndex: index, reason: reason)
+        snapshot.swarms[index].resume = nil
         snapshot.swarms[index].terminateRequestID = nil
         let swarm = snapshot.swarms[index]
         if let jobID = swarm.jobID {

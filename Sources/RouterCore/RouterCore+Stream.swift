@@ -96,6 +96,8 @@ extension RouterCore {
         case .start:
             effects.append(.persist)
             nodeStarted(swarmIndex: swarmIndex, nodeID: nodeID, hostname: record.hostname)
+        case .thread:
+            threadReported(swarmIndex: swarmIndex, nodeID: nodeID, record: record)
         case .codexRPC:
             guard let payload = record.payload else { return }
             if record.direction == "to_agent" {
@@ -116,6 +118,7 @@ extension RouterCore {
             workerFailed(swarmIndex: swarmIndex, nodeID: nodeID, record: record)
         case .complete:
             effects.append(.persist)
+            noteCompletion(swarmIndex: swarmIndex, nodeID: nodeID, record: record)
             nodeCompleted(swarmIndex: swarmIndex, nodeID: nodeID, reason: record.reason ?? "worker completed")
         }
     }
@@ -226,6 +229,7 @@ extension RouterCore {
             }
         }
         snapshot.swarms[swarmIndex].nodes[nodeID].openInjections.removeAll { $0 == injectionID }
+        snapshot.swarms[swarmIndex].nodes[nodeID].unstartedAppends?.removeAll { $0.injectionID == injectionID }
         if snapshot.swarms[swarmIndex].nodes[nodeID].currentInjection == injectionID {
             snapshot.swarms[swarmIndex].nodes[nodeID].currentInjection = nil
             snapshot.swarms[swarmIndex].nodes[nodeID].turnStartedAt = nil
@@ -249,6 +253,9 @@ extension RouterCore {
                         message: "\(ended)/\(swarm.request.nodes) workers completed")))
         }
         if swarm.nodes.allSatisfy(\.isEnded) {
+            if swarm.resume?.cause == .requeue {
+                return  // Slurm runs the job again; its new workers start the nodes again.
+            }
             if swarm.status == .starting {
                 // The launch never completed: its request gets a rejection, not only a broadcast end.
                 let why = endReason(for: swarm, workerReason: reason)
@@ -277,15 +284,20 @@ extension RouterCore {
         }
     }
 
-    /// Marks a node ended, closing its open injections and failing its pending appends.
-    mutating func endNode(swarmIndex: Int, nodeID: Int, reason: String) {
+    /// Marks a node ended, closing its open injections and failing its pending appends — or, when its job is
+    /// ending and the swarm may resume, holding them for the node's next worker (`holdInjections`).
+    mutating func endNode(swarmIndex: Int, nodeID: Int, reason: String, jobEnding: Bool = false) {
         snapshot.swarms[swarmIndex].nodes[nodeID].isEnded = true
         snapshot.swarms[swarmIndex].nodes[nodeID].agentState = .ended
-        for injectionID in snapshot.swarms[swarmIndex].nodes[nodeID].openInjections {
-            closeInjection(
-                swarmIndex: swarmIndex, nodeID: nodeID, injectionID: injectionID, error: "node ended: \(reason)")
+        if holdsOnEnd(swarmIndex: swarmIndex, reason: reason, jobEnding: jobEnding) {
+            holdInjections(swarmIndex: swarmIndex, nodeID: nodeID, reason: reason)
+        } else {
+            for injectionID in snapshot.swarms[swarmIndex].nodes[nodeID].openInjections {
+                closeInjection(
+                    swarmIndex: swarmIndex, nodeID: nodeID, injectionID: injectionID, error: "node ended: \(reason)")
+            }
+            failPendingAppends(swarmIndex: swarmIndex, nodeID: nodeID, reason: "node ended before delivery: \(reason)")
         }
-        failPendingAppends(swarmIndex: swarmIndex, nodeID: nodeID, reason: "node ended before delivery: \(reason)")
         closeApprovals(swarmIndex: swarmIndex, nodeID: nodeID, turnID: nil, reason: "the node ended: \(reason)")
         emitStream(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: nil, .nodeEnded(reason: reason))
         effects.append(.persist)

@@ -96,10 +96,12 @@ package struct LaunchPlan: Sendable, Hashable {
     package var jobID: JobID?
     /// Names the launch in the provider's world (the Slurm job's comment), for the same reason.
     package var token: String
+    /// The job whose agent folders the nodes work in (the swarm's first job, for a resume); nil for a launch.
+    package var workspaceJobID: JobID?
 
     package init(
         provider: String, nodes: Int, partition: String?, time: String?, account: String?, qos: String?,
-        jobID: JobID? = nil, token: String = ""
+        jobID: JobID? = nil, token: String = "", workspaceJobID: JobID? = nil
     ) {
         self.provider = provider
         self.nodes = nodes
@@ -109,5 +111,6 @@ package struct LaunchPlan: Sendable, Hashable {
         self.qos = qos
         self.jobID = jobID
         self.token = token
+        self.workspaceJobID = workspaceJobID
     }
 }

@@ -27,6 +27,13 @@ package struct SwarmRecord: Sendable, Hashable, Codable {
     /// Why the workers stopped, once all of them have (kept while waiting for Slurm's final state).
     package var workersEndedReason: String?
     package var nodes: [NodeRecord]
+    // Resume (optional, so state files written before it decode): the jobs this swarm has ended, oldest first;
+    // the resume under way or scheduled; how many resumes were started (names each new job's launch); when the
+    // current job was submitted.
+    package var jobHistory: [JobRecord]?
+    package var resume: ResumeState?
+    package var resumeCount: Int?
+    package var jobSubmittedAt: Date?
 
     init(id: SwarmID, request: LaunchRequest, provider: String, launchRequestID: JSONValue, createdAt: Date) {
         self.id = id
@@ -53,7 +60,7 @@ package struct SwarmRecord: Sendable, Hashable, Codable {
             partition: request.partition, time: request.time, account: request.account, qos: request.qos,
             status: status, provider: ProviderName(rawValue: provider), slurmState: slurmState,
             endedReason: endedReason, createdAt: WireTimestamp.string(from: createdAt), totalTokens: totalTokens,
-            timeLeftSeconds: timeLeftSeconds
+            timeLeftSeconds: timeLeftSeconds, jobs: jobChain(), resume: resumeSummary()
         )
     }
 }
@@ -94,6 +101,15 @@ package struct NodeRecord: Sendable, Hashable, Codable {
     package var approvalRecords: [ApprovalRecord]?
     /// The changes of this node's latest `fileChange` items, by item id, so a file-change approval shows its diff.
     package var fileChanges: [String: [FileChange]]?
+    // Resume (optional, so state files written before it decode): the agent's thread; the injection whose turn
+    // the last job's end interrupted; delivered lines whose turn has not started (sent again to a new job if the
+    // old one ends first); and true while a resumed node has not reported its thread (its prompts wait).
+    package var thread: NodeThread?
+    package var interruptedInjection: InjectionID?
+    package var unstartedAppends: [PendingAppend]?
+    package var awaitingThread: Bool?
+    /// True while the node is down with its job and holds its prompts for the next worker (injects are held too).
+    package var holdsForResume: Bool?
 
     init(id: Int) { self.id = id }
 
@@ -103,7 +119,8 @@ package struct NodeRecord: Sendable, Hashable, Codable {
             nodeID: id, hostname: hostname, state: agentState, injectionID: currentInjection,
             turnStartedAt: turnStartedAt.map(WireTimestamp.string(from:)),
             lastActivityAt: lastActivityAt.map(WireTimestamp.string(from:)), totalTokens: totalTokens,
-            lastError: lastError, agentVersion: agentVersion)
+            lastError: lastError, agentVersion: agentVersion, threadID: thread?.id, threadResumed: thread?.resumed,
+            interruptedInjectionID: interruptedInjection)
     }
 }
 

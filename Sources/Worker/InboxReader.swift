@@ -15,6 +15,8 @@ struct InboxReader {
     /// What one poll found.
     struct Poll {
         var lines: [LineSplitter.Output] = []
+        /// The byte offset just after each of `lines` (for `commit(through:)`).
+        var lineEnds: [UInt64] = []
         /// Set when the file shrank or was replaced and reading restarted at its beginning.
         var resetReason: String?
     }
@@ -84,13 +86,17 @@ struct InboxReader {
 
         let bytes = try read(descriptor, from: current.offset, count: Int(size - current.offset))
         guard let lastNewline = bytes.lastIndex(of: UInt8(ascii: "\n")) else { return result }
+        var end = current.offset
         for line in bytes[...lastNewline].dropLast().split(
             separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         {
+            end += UInt64(line.count + 1)
             if line.count > maximumLineLength {
                 result.lines.append(.oversized(byteCount: line.count))
+                result.lineEnds.append(end)
             } else if !line.isEmpty {
                 result.lines.append(.line(Array(line)))
+                result.lineEnds.append(end)
             }
         }
         current.offset += UInt64(lastNewline + 1)
@@ -103,6 +109,16 @@ struct InboxReader {
         guard let position, position != saved else { return }
         try AtomicFile.write(try WireCoding.encode(position), to: statePath)
         saved = position
+    }
+
+    /// Saves `offset` (at most the read position) as where a later worker starts reading: the lines after it
+    /// were read but not yet consumed (queued, or dropped by a shutdown), so they must be read again.
+    mutating func commit(through offset: UInt64) throws {
+        guard let position else { return }
+        let target = Position(inode: position.inode, offset: min(offset, position.offset))
+        guard target != saved else { return }
+        try AtomicFile.write(try WireCoding.encode(target), to: statePath)
+        saved = target
     }
 
     private func read(_ descriptor: Int32, from offset: UInt64, count: Int) throws -> [UInt8] {

@@ -24,6 +24,12 @@ struct WorkerLoop {
     let workingDirectory: String
     let hostname: String
     let polling: InboxPolling
+    /// The node's folder that outlives the job (its thread record), when the settings name the swarm.
+    let swarmFolder: SwarmNodeFolder?
+    /// Slurm's requeue count, reported in `start` (`SLURM_RESTART_COUNT`).
+    let restartCount: Int?
+    /// Inbox lines handed to the session and not yet committed: their injection and where each ends.
+    private var uncommitted: [(injection: InjectionID?, end: UInt64)] = []
     private var agent: AgentProcess?
     private var isReadingInbox = true
     private var lastInboxProblem: String?
@@ -36,7 +42,7 @@ struct WorkerLoop {
 
     init(
         session: AgentSession, outbox: OutboxWriter, inbox: InboxReader, settings: WorkerSettings,
-        workingDirectory: String, hostname: String
+        workingDirectory: String, hostname: String, swarmFolder: SwarmNodeFolder? = nil, restartCount: Int? = nil
     ) {
         self.session = session
         self.outbox = outbox
@@ -47,6 +53,8 @@ struct WorkerLoop {
         self.hostname = hostname
         self.polling = InboxPolling(settings: settings)
         schedule = AdaptivePollSchedule(settings: polling.schedule(filesystem: .shared, watching: false))
+        self.swarmFolder = swarmFolder
+        self.restartCount = restartCount
         started = clock.now
     }
 
@@ -121,6 +129,7 @@ struct WorkerLoop {
         case .inboxChanged:
             pollInbox(group: &group, events: events)
         }
+        commitConsumedInbox()
     }
 
     /// Arms the next inbox poll: soon while a turn runs or just ran, later when idle.
@@ -151,18 +160,39 @@ struct WorkerLoop {
             return
         }
         var inputs: [AgentSessionInput] = []
-        if let reason = poll.resetReason { inputs.append(.runtimeProblem(.inboxReset, message: reason, now: now)) }
-        for line in poll.lines {
+        if let reason = poll.resetReason {
+            inputs.append(.runtimeProblem(.inboxReset, message: reason, now: now))
+            uncommitted = []
+        }
+        for (line, end) in zip(poll.lines, poll.lineEnds) {
             switch line {
-            case .line(let bytes): inputs.append(.inboxLine(bytes, now: now))
-            case .oversized(let byteCount): inputs.append(.inboxLineOversized(byteCount: byteCount, now: now))
+            case .line(let bytes):
+                inputs.append(.inboxLine(bytes, now: now))
+                let injection = (try? WireCoding.decode(InboxLine.self, from: bytes))?.injectionID
+                uncommitted.append((injection, end))
+            case .oversized(let byteCount):
+                inputs.append(.inboxLineOversized(byteCount: byteCount, now: now))
+                uncommitted.append((nil, end))
             }
         }
         guard !inputs.isEmpty else { return }
         schedule.noteActivity(at: now)
         process(inputs, group: &group, events: events)
+    }
+
+    /// Saves the inbox offset up to the first line whose prompt has not started (queued, or dropped by the
+    /// shutdown): a later worker of the node (the job requeued, the worker killed) reads those lines again.
+    private mutating func commitConsumedInbox() {
+        guard !uncommitted.isEmpty else { return }
+        let waiting = session.unconsumedInjections
+        var end: UInt64?
+        while let first = uncommitted.first, !(first.injection.map(waiting.contains) ?? false) {
+            end = first.end
+            uncommitted.removeFirst()
+        }
+        guard let end else { return }
         do {
-            try inbox.commit()
+            try uncommitted.isEmpty ? inbox.commit() : inbox.commit(through: end)
         } catch {
             reportInboxProblem("cannot save the inbox offset: \(error)")
         }
@@ -211,7 +241,8 @@ struct WorkerLoop {
         case .signalAgent(let signal):
             // SIGHUP, not SIGTERM: the agent runs with SIGTERM blocked (AgentProcess.spawn).
             agent?.send(signal: signal == .kill ? SIGKILL : SIGHUP)
-        case .appendOutbox(let record):
+        case .appendOutbox(var record):
+            if record.type == .start { record.restartCount = restartCount }
             do {
                 try outbox.append(record)
             } catch {
@@ -233,6 +264,12 @@ struct WorkerLoop {
                 WorkerLog.warning("\(error)")
             }
             exitCode = code
+        case .saveThread(let threadID, let rolloutPath):
+            do {
+                try swarmFolder?.record(threadID: threadID, rolloutPath: rolloutPath, jobID: session.configuration.jobID)
+            } catch {
+                WorkerLog.warning("cannot record the thread in \(swarmFolder?.threadRecordPath ?? "?"): \(error)")
+            }
         }
         return []
     }

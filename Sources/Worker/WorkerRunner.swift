@@ -1,5 +1,6 @@
 import CodeswarmIO
 import CodeswarmProtocol
+import Foundation
 import WorkerCore
 
 #if canImport(Glibc)
@@ -25,8 +26,23 @@ package enum WorkerRunner {
         guard nodeID >= 0 else { throw WorkerRuntimeError("node id \(nodeID) is negative") }
         guard !settings.agentCommand.isEmpty else { throw WorkerRuntimeError("agent_command is empty") }
         let base = settings.base
-        let agentDirectory = MailboxLayout.agentDirectory(base: base, jobID: jobID, nodeID: nodeID)
-        let configuration: AgentSessionConfiguration
+        // A resumed swarm works in its first job's folders, so its agents find their files where they left them.
+        let workspaceJob = settings.workspaceJobID.map(JobID.init(rawValue:)) ?? jobID
+        guard workspaceJob.isSafePathComponent else {
+            throw WorkerRuntimeError("workspace_job_id \"\(workspaceJob)\" is not usable in a file name")
+        }
+        let agentDirectory = MailboxLayout.agentDirectory(base: base, jobID: workspaceJob, nodeID: nodeID)
+        // This job's own run folder keeps the worker's bookkeeping (the inbox offset belongs to this job's inbox).
+        let runDirectory = "\(base)/runs/\(jobID.rawValue)"
+        var folder: SwarmNodeFolder?
+        if let swarm = settings.swarmID {
+            let swarmID = SwarmID(rawValue: swarm)
+            guard swarmID.isSafePathComponent else {
+                throw WorkerRuntimeError("swarm_id \"\(swarm)\" is not usable in a file name")
+            }
+            folder = SwarmNodeFolder(base: base, swarmID: swarmID, nodeID: nodeID)
+        }
+        var configuration: AgentSessionConfiguration
         do {
             configuration = try AgentSessionConfiguration(
                 settings: settings, jobID: jobID, nodeID: nodeID, workingDirectory: agentDirectory)
@@ -37,6 +53,25 @@ package enum WorkerRunner {
             try AtomicFile.makePrivateDirectory("\(base)/mailbox/\(box.rawValue)")
         }
         try AtomicFile.makePrivateDirectory(agentDirectory)
+        try AtomicFile.makePrivateDirectory(runDirectory)
+        var agentSettings = settings
+        if let folder {
+            try AtomicFile.makePrivateDirectory(folder.path)
+            let recorded = folder.recordedThread()
+            configuration.resumeThreadID = recorded?.threadID
+            if recorded == nil, settings.workspaceJobID != nil {
+                configuration.missingThreadReason = "no thread was recorded for node \(nodeID) in the swarm's earlier jobs"
+            }
+            if let home = try folder.codexHome(
+                mode: settings.codexHome, agentEnvironment: settings.agentEnvironment,
+                environment: ProcessInfo.processInfo.environment)
+            {
+                agentSettings.agentEnvironment["CODEX_HOME"] = home
+            }
+        } else if let shared = settings.codexHome, shared.hasPrefix("/") {
+            try AtomicFile.makePrivateDirectory(shared)
+            agentSettings.agentEnvironment["CODEX_HOME"] = shared
+        }
         guard chdir(agentDirectory) == 0 else {
             throw WorkerRuntimeError("cannot change to \(agentDirectory): \(String(cString: strerror(errno)))")
         }
@@ -47,12 +82,16 @@ package enum WorkerRunner {
             path: MailboxLayout.path(base: base, box: .outbox, jobID: jobID, nodeID: nodeID),
             archivePath: MailboxLayout.path(base: base, box: .archive, jobID: jobID, nodeID: nodeID))
         let offsetPath = MailboxLayout.inboxOffsetPath(base: base, jobID: jobID, nodeID: nodeID)
-        try InboxReader.migrate(from: "\(agentDirectory)/\(legacyInboxOffsetFileName)", to: offsetPath)
+        // An older worker kept it in this job's own agent folder (it never ran a resumed swarm in another's).
+        let legacyFolder = MailboxLayout.agentDirectory(base: base, jobID: jobID, nodeID: nodeID)
+        try InboxReader.migrate(from: "\(legacyFolder)/\(legacyInboxOffsetFileName)", to: offsetPath)
         let inbox = InboxReader(
             path: MailboxLayout.path(base: base, box: .inbox, jobID: jobID, nodeID: nodeID), statePath: offsetPath)
+        let restartCount = getenv("SLURM_RESTART_COUNT").flatMap { Int(String(cString: $0)) }
         var loop = WorkerLoop(
-            session: AgentSession(configuration: configuration), outbox: outbox, inbox: inbox, settings: settings,
-            workingDirectory: agentDirectory, hostname: hostname())
+            session: AgentSession(configuration: configuration), outbox: outbox, inbox: inbox,
+            settings: agentSettings, workingDirectory: agentDirectory, hostname: hostname(), swarmFolder: folder,
+            restartCount: restartCount)
         return await loop.run()
     }
 

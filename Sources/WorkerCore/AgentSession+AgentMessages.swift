@@ -113,6 +113,7 @@ extension AgentSession {
             threadID = thread
             resumableThreadID = thread
             agent = .ready
+            threadOpened(result: result, resumed: pending == .openThread(isResume: true))
             startNextTurn(now: now)
         case .turnStart(let injection):
             guard let turnID = result["turn"].flatMap(AppServer.Turn.init)?.id else { return }
@@ -139,6 +140,7 @@ extension AgentSession {
         case .openThread(let isResume):
             if isResume {
                 // The old thread is gone (for example a different agent); a fresh thread is the best we can do.
+                resumeFallbackReason = "the agent could not resume thread \(resumableThreadID ?? "?"): \(text)"
                 resumableThreadID = nil
                 openThread()
             } else {
@@ -157,6 +159,7 @@ extension AgentSession {
     }
 
     private mutating func notificationArrived(method: String, params: JSONValue, now: Duration) {
+        noteTurnEnd(method: method, params: params)
         guard AppServer.NotificationMethod(rawValue: method) == .turnCompleted,
             let turnID = AppServer.TurnNotification(params)?.turn.id, let running = turn, running.turnID == turnID
         else { return }

@@ -112,6 +112,7 @@ extension AgentSession {
         case .running:
             break
         }
+        shutdownAt = now
         emit(.stopReadingInbox)
         dropQueue()
         switch agent {
@@ -128,6 +129,7 @@ extension AgentSession {
                 return
             }
             shutdown = .draining(reason: reason)
+            drainingInjection = running.injectionID
             running.isInterruptWanted = true
             turn = running
             interruptIfWanted()
@@ -151,6 +153,7 @@ extension AgentSession {
     /// Reports every queued injection as dropped: the worker is stopping before they could run.
     mutating func dropQueue() {
         for injection in queue {
+            droppedInjections.append(injection.injectionID)
             reportError(
                 .injectionDropped, "the worker is stopping; this injection was never started",
                 injection: injection.injectionID)
@@ -160,7 +163,7 @@ extension AgentSession {
 
     /// Writes `complete` and asks the runtime to archive the outbox and exit.
     mutating func finish(reason: String, exitCode: Int32) {
-        emit(.appendOutbox(record(.complete, reason: reason)))
+        emit(.appendOutbox(completeRecord(reason: reason)))
         emit(.archiveAndExit(exitCode: exitCode))
         shutdown = .finished
         armedTimers = [:]

@@ -108,9 +108,18 @@ package struct AgentSession: Sendable {
     var output: [AgentSessionEffect] = []
     /// When the session last wrote an outbox line (a heartbeat is due after `heartbeatInterval` of silence).
     var lastOutboxAt: Duration = .zero
+    /// Resume bookkeeping (`AgentSession+Resume.swift`): the input's time, why a resume fell back to a new
+    /// thread, when the shutdown signal came, the turn the drain is ending, and prompts dropped by the shutdown.
+    var inputTime: Duration = .zero
+    var resumeFallbackReason: String?
+    var shutdownAt: Duration?
+    var drainingInjection: InjectionID?
+    var droppedInjections: [InjectionID] = []
 
     package init(configuration: AgentSessionConfiguration) {
         self.configuration = configuration
+        // A node that ran before reopens its thread (`thread/resume`): its conversation goes on.
+        self.resumableThreadID = configuration.resumeThreadID
     }
 
     /// The injection whose turn is running, if any.
@@ -125,6 +134,7 @@ package struct AgentSession: Sendable {
     /// Handles one input and returns the effects to perform, in order.
     package mutating func handle(_ input: AgentSessionInput) -> [AgentSessionEffect] {
         guard shutdown != .finished else { return [] }
+        inputTime = input.now
         switch input {
         case .workerStarted(let hostname, let pid, _):
             emit(.appendOutbox(record(.start, hostname: hostname, pid: pid)))

@@ -32,6 +32,11 @@ package struct AgentSessionConfiguration: Sendable, Hashable {
     package var stopGrace: Duration
     /// Outbox silence after which the worker writes a `heartbeat` line (the router's sign that it lives).
     package var heartbeatInterval: Duration
+    /// The thread this node's agent had in an earlier job of its swarm (`thread.json` in the node's swarm
+    /// folder): opened with `thread/resume`; nil starts a new thread.
+    package var resumeThreadID: String?
+    /// Why a node of a resumed swarm has no thread to resume (reported with its new thread).
+    package var missingThreadReason: String?
 
     /// Builds the configuration from the router's `worker.json`; throws for a setting the session cannot use.
     package init(

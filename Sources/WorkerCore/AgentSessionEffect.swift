@@ -18,6 +18,8 @@ package enum AgentSessionEffect: Sendable, Hashable {
     case stopReadingInbox
     /// Flush the outbox, rename it into the archive folder and exit the worker with `exitCode`.
     case archiveAndExit(exitCode: Int32)
+    /// Record the agent's thread in the node's swarm folder (`thread.json`), so a later job resumes it.
+    case saveThread(threadID: String, rolloutPath: String?)
 }
 
 /// The signals the session sends to the agent.

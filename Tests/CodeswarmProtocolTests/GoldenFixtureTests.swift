@@ -44,6 +44,7 @@ struct GoldenFixtureTests {
         #expect(
             kinds == [
                 "start", "codex_rpc", "codex_stderr", "worker_error", "complete", "heartbeat", "injection_routed",
+                "thread",
             ])
     }
 
@@ -241,6 +242,8 @@ extension RouterEvent {
         case .injectAck: "inject_ack"
         case .injectDelivered: "inject_delivered"
         case .injectFailed: "inject_failed"
+        case .injectDeferred: "inject_deferred"
+        case .swarmResumed: "swarm_resumed"
         case .replayComplete: "replay_complete"
         case .providersList: "providers_list"
         case .queueList: "queue_list"
@@ -262,7 +265,7 @@ extension RouterEvent {
             "swarm_terminate_progress", "command_rejected", "inject_ack", "inject_delivered", "inject_failed",
             "replay_complete", "router_notice", "unknown", "providers_list", "queue_list", "project_list",
             "interrupt_sent", "approvals_list", "approval_submitted", "exec_approval_required",
-            "exec_approval_submitted", "exec_approval_resolved",
+            "exec_approval_submitted", "exec_approval_resolved", "inject_deferred", "swarm_resumed",
         ]).union(StreamEvent.Body.names.map { "stream.\($0)" })
     }
 }

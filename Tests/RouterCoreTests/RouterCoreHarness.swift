@@ -482,7 +482,8 @@ extension RouterEvent {
     /// The injection an injection-lifecycle or stream event belongs to.
     var injectionID: InjectionID? {
         switch self {
-        case .injectAck(let data), .injectDelivered(let data), .injectFailed(let data): data.injectionID
+        case .injectAck(let data), .injectDelivered(let data), .injectFailed(let data), .injectDeferred(let data):
+            data.injectionID
         case .stream(let event): event.injectionID
         default: nil
         }

@@ -80,7 +80,7 @@ struct RouterCoreInjectionTests {
         #expect(rejection.reason.contains("codeswarm list"))
     }
 
-    @Test("a terminated swarm rejects injections, saying to launch a new swarm")
+    @Test("a terminated swarm rejects injections, saying how to resume it")
     func terminatedSwarm() throws {
         var harness = RouterCoreHarness()
         let swarmID = try harness.runningSwarm(nodes: 1, job: Self.job)
@@ -89,7 +89,10 @@ struct RouterCoreInjectionTests {
         let effects = try harness.command("inject", id: "inj-dead", payload: Self.payload(swarmID))
         let rejection = try #require(effects.rejections.first)
         #expect(rejection.requestID == "inj-dead")
-        #expect(rejection.reason == "swarm \(swarmID) is terminated; launch a new swarm to continue")
+        #expect(
+            rejection.reason
+                == "swarm \(swarmID) has ended (workers stopped by SIGTERM); resume it with `codeswarm resume \(swarmID)`, "
+                + "then inject")
     }
 
     @Test("a terminating swarm rejects injections")
@@ -185,11 +188,12 @@ struct RouterCoreInjectionTests {
         try harness.command("inject", id: "a", payload: Self.payload(swarmID, nodes: 0, content: "first"))
         try harness.command("inject", id: "b", payload: Self.payload(swarmID, nodes: 0, content: "second"))
 
-        let effects = try harness.workerCompleted(job: Self.job, node: 0)
+        // It ends alone (its agent kept crashing) while the job runs on: nothing holds its prompts.
+        let effects = try harness.workerCompleted(job: Self.job, node: 0, reason: "agent_restart_limit")
         let failed = effects.broadcastEvents.compactMap(\.injectFailed)
         #expect(failed.map(\.requestID) == ["a", "b"])
         #expect(failed.allSatisfy { $0.error?.hasPrefix("node ended before delivery") == true })
-        #expect(effects.streamEvents.map(\.body).contains(.nodeEnded(reason: "sigterm")))
+        #expect(effects.streamEvents.map(\.body).contains(.nodeEnded(reason: "agent_restart_limit")))
         #expect(harness.appended(1).isEmpty, "a late acknowledgement for the failed append is ignored")
     }
 }

@@ -17,6 +17,14 @@ struct EventFormatter {
             return ["[node \(ack.nodeID)] >>> \(preview.count > 100 ? String(preview.prefix(100)) + "…" : preview)"]
         case .injectFailed(let failed):
             return ["[node \(failed.nodeID)] !! delivery failed: \(failed.error ?? "unknown")"]
+        case .injectDeferred(let deferred):
+            return ["[node \(deferred.nodeID)] -- held: \(deferred.error ?? "runs after the swarm resumes")"]
+        case .swarmResumed(let resumed):
+            let fresh = resumed.nodes.filter { !$0.resumed }.map { String($0.nodeID) }
+            return [
+                "== swarm \(resumed.swarmID) resumed (\(resumed.cause)): job \(resumed.jobID)"
+                    + (fresh.isEmpty ? "" : "; node(s) \(fresh.joined(separator: ",")) started new threads")
+            ]
         case .stream(let stream):
             return format(stream)
         default:
@@ -59,6 +67,11 @@ struct EventFormatter {
             return ["\(label) -- worker started on \(hostname ?? "?")"]
         case .nodeEnded(let reason):
             return ["\(label) -- worker ended: \(reason)"]
+        case .agentThread(let threadID, _, let resumed, let reason):
+            return [
+                "\(label) -- \(resumed ? "resumed thread" : "new thread") \(threadID)"
+                    + (reason.map { " (could not resume: \($0))" } ?? "")
+            ]
         case .agentStatus:
             return []
         case .injectionRouted, .commandOutput, .reasoningDelta, .reasoning, .fileChange, .turnDiff, .planUpdated,

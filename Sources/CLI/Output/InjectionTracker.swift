@@ -51,6 +51,14 @@ struct InjectionTracker {
             injections[failed.injectionID, default: Injection(nodeID: failed.nodeID)].isFinished = true
             injections[failed.injectionID]?.failure = failed.error ?? "delivery failed"
             return [.note("node \(failed.nodeID): delivery failed: \(failed.error ?? "unknown error")")]
+        case .injectDeferred(let deferred) where deferred.requestID == requestID:
+            // Accepted, and held until the swarm resumes: this command's part is done; the answer comes then.
+            injections[deferred.injectionID, default: Injection(nodeID: deferred.nodeID)].isFinished = true
+            return [
+                .note(
+                    "node \(deferred.nodeID): \(deferred.error ?? "held until the swarm resumes"); "
+                        + "follow its answer with `codeswarm attach \(deferred.swarmID)`")
+            ]
         case .stream(let stream):
             guard let id = stream.injectionID, var injection = injections[id] else { return [] }
             defer { injections[id] = injection }

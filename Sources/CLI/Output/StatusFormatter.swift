@@ -12,16 +12,22 @@ enum StatusFormatter {
             "nodes:       \(status.nodeCount)",
         ]
         if let left = status.timeLeftSeconds { lines.append("time left:   \(Duration.seconds(left).formatted())") }
+        if let resume = status.resume { lines.append("resuming:    \(describe(resume))") }
+        if let jobs = status.jobs, jobs.count > 1 || jobs.first?.endedReason != nil {
+            lines.append("jobs:        " + jobs.map(describe).joined(separator: " → "))
+        }
         if let nodes = status.nodes, !nodes.isEmpty {
             lines.append("")
             lines.append(
                 table(
-                    header: ["NODE", "HOST", "STATE", "INJECTION", "TOKENS", "LAST ERROR"],
+                    header: ["NODE", "HOST", "STATE", "INJECTION", "THREAD", "TOKENS", "LAST ERROR"],
                     rows: nodes.map { node in
                         [
                             String(node.nodeID), node.hostname ?? "-", node.state.rawValue,
-                            node.injectionID.map { String($0.rawValue.prefix(8)) } ?? "-", String(node.totalTokens),
-                            node.lastError.map { String($0.prefix(40)) } ?? "-",
+                            node.injectionID.map { String($0.rawValue.prefix(8)) } ?? "-",
+                            node.threadID.map { String($0.prefix(8)) + (node.threadResumed == true ? " (resumed)" : "") }
+                                ?? "-",
+                            String(node.totalTokens), node.lastError.map { String($0.prefix(40)) } ?? "-",
                         ]
                     }))
         }
@@ -42,9 +48,28 @@ enum StatusFormatter {
                 [
                     id, swarm.jobID.rawValue.isEmpty ? "-" : swarm.jobID.rawValue, String(swarm.nodeCount),
                     swarm.provider.rawValue,
-                    swarm.status.rawValue, swarm.slurmState ?? "-", String(swarm.totalTokens ?? 0),
+                    swarm.resume.map { "resuming (\($0.state))" } ?? swarm.status.rawValue, swarm.slurmState ?? "-",
+                    String(swarm.totalTokens ?? 0),
                 ]
             })
+    }
+
+    /// `271 (time limit reached)`, or `272 (RUNNING)` for the current job.
+    static func describe(_ job: JobSummary) -> String {
+        "\(job.jobID) (\(job.endedReason ?? job.state ?? "current"))"
+    }
+
+    /// `job 272 pending (manual resume after job 271)`, or when an automatic resume is due.
+    static func describe(_ resume: ResumeSummary) -> String {
+        let after = resume.previousJobID.map { " after job \($0)" } ?? ""
+        switch resume.state {
+        case "scheduled":
+            return "automatic resume due at \(resume.at ?? "?")\(after)"
+        case "submitting":
+            return "submitting a new job (\(resume.cause)\(after))"
+        default:
+            return "job \(resume.jobID?.rawValue ?? "?") \(resume.state) (\(resume.cause)\(after))"
+        }
     }
 
     /// Left-aligned columns separated by two spaces.

@@ -126,6 +126,13 @@ package enum CommandParser {
             return .queueList
         case "project_list":
             return .projectList
+        case "swarm_resume":
+            var request = ResumeRequest(swarmID: try reader.swarmID())
+            request.partition = try reader.schedulerValue("partition")
+            request.time = try reader.schedulerValue("time")
+            request.account = try reader.schedulerValue("account")
+            request.qos = try reader.schedulerValue("qos")
+            return .resume(request)
         default:
             throw PayloadReader.Problem(
                 reason: "unknown command \"\(name)\": use one of \(RouterCommand.knownNames.joined(separator: ", "))"

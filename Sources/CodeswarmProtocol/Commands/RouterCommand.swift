@@ -24,6 +24,8 @@ package enum RouterCommand: Sendable, Hashable {
     case decideApproval(approvalID: String, decision: JSONValue)
     /// The original protocol's answer to an approval, named by job and call (item) id.
     case approveExecution(ApproveExecution)
+    /// Extension: brings an ended swarm back on a new job; each node's agent reopens its thread.
+    case resume(ResumeRequest)
 
     /// The wire name (`command` field).
     package var name: String {
@@ -41,6 +43,7 @@ package enum RouterCommand: Sendable, Hashable {
         case .approvals: "approvals_list"
         case .decideApproval: "approval_decide"
         case .approveExecution: "approve_execution"
+        case .resume: "swarm_resume"
         }
     }
 
@@ -48,6 +51,7 @@ package enum RouterCommand: Sendable, Hashable {
     package static let knownNames = [
         "swarm_launch", "inject", "swarm_list", "swarm_status", "swarm_terminate", "events_replay", "providers_list",
         "queue_list", "project_list", "swarm_interrupt", "approvals_list", "approval_decide", "approve_execution",
+        "swarm_resume",
     ]
 
     /// The `payload` object for this command.
@@ -84,6 +88,13 @@ package enum RouterCommand: Sendable, Hashable {
         case .terminate(let swarmID, let force):
             var members: [String: JSONValue] = ["swarm_id": .string(swarmID.rawValue)]
             if force { members["force"] = true }
+            return .object(members)
+        case .resume(let request):
+            var members: [String: JSONValue] = ["swarm_id": .string(request.swarmID.rawValue)]
+            if let value = request.partition { members["partition"] = .string(value) }
+            if let value = request.time { members["time"] = .string(value) }
+            if let value = request.account { members["account"] = .string(value) }
+            if let value = request.qos { members["qos"] = .string(value) }
             return .object(members)
         case .replay(let sinceSeq, let swarmID):
             var members: [String: JSONValue] = ["since_seq": .number(Double(sinceSeq))]

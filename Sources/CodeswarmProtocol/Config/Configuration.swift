@@ -106,6 +106,10 @@ package struct Configuration: Sendable, Hashable {
         package var restartLimit: Int = 5
         /// Extra environment for the agent.
         package var environment: [String: String] = [:]
+        /// Where each node's agent keeps its history: `per_node` (under the swarm's folder, linked to the login's
+        /// config and credentials), `inherit` (the `CODEX_HOME` the agent gets anyway: one shared home), or an
+        /// absolute path shared by every node.
+        package var codexHome: String = "per_node"
         package init() {}
     }
 

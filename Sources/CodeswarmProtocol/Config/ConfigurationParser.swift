@@ -97,7 +97,7 @@ package enum ConfigurationParser {
             try agent.checkKeys([
                 "command", "sandbox", "approval_policy", "approval_decision", "model", "stall_timeout_seconds",
                 "restart_limit", "environment", "approval_rules", "approval_timeout_seconds",
-                "approval_timeout_decision",
+                "approval_timeout_decision", "codex_home",
             ])
             if let command = try agent.stringArray("command") {
                 guard !command.isEmpty else { throw Problem(path: "agent.command", message: "must not be empty") }
@@ -136,6 +136,15 @@ package enum ConfigurationParser {
                 try agent.double("stall_timeout_seconds") ?? config.agent.stallTimeoutSeconds
             config.agent.restartLimit = try agent.int("restart_limit") ?? config.agent.restartLimit
             config.agent.environment = try agent.stringMap("environment") ?? [:]
+            if let home = try agent.string("codex_home") {
+                guard ["per_node", "inherit"].contains(home) || (home.hasPrefix("/") && !home.contains("\n")) else {
+                    throw Problem(
+                        path: "agent.codex_home",
+                        message: "\"\(home.prefix(80))\" is not per_node, inherit or an absolute path; per_node keeps "
+                            + "each node's history apart, inherit uses the CODEX_HOME the agent gets anyway")
+                }
+                config.agent.codexHome = home
+            }
         }
         if let local = try root.section("local") {
             try local.checkKeys(["base_dir"])

@@ -12,6 +12,11 @@ package enum RouterEvent: Sendable, Hashable {
     case injectAck(InjectionEvent)
     case injectDelivered(InjectionEvent)
     case injectFailed(InjectionEvent)
+    /// Extension: the injection's node ended before its turn could start; it is held and delivered after the
+    /// swarm's resume (`error` says why it waits).
+    case injectDeferred(InjectionEvent)
+    /// Extension: an ended or requeued swarm is back on a job (the answer to `swarm_resume`).
+    case swarmResumed(SwarmResumed)
     case stream(StreamEvent)
     case replayComplete(ReplayComplete)
     /// Answers from the latest original protocol, for its clients (web backend).
@@ -44,6 +49,8 @@ package enum RouterEvent: Sendable, Hashable {
         case .injectAck: "inject_ack"
         case .injectDelivered: "inject_delivered"
         case .injectFailed: "inject_failed"
+        case .injectDeferred: "inject_deferred"
+        case .swarmResumed: "swarm_resumed"
         case .stream(let event): event.body.name
         case .replayComplete: "replay_complete"
         case .providersList: "providers_list"
@@ -69,7 +76,9 @@ package enum RouterEvent: Sendable, Hashable {
         case .swarmTerminated(let data): data.requestID
         case .swarmTerminateProgress(let data): data.requestID
         case .commandRejected(let data): data.requestID
-        case .injectAck(let data), .injectDelivered(let data), .injectFailed(let data): data.requestID
+        case .injectAck(let data), .injectDelivered(let data), .injectFailed(let data), .injectDeferred(let data):
+            data.requestID
+        case .swarmResumed(let data): data.requestID
         case .replayComplete(let data): data.requestID
         case .providersList(let data): data.requestID
         case .queueList(let data): data.requestID
@@ -87,7 +96,8 @@ package enum RouterEvent: Sendable, Hashable {
     package var seq: Int? {
         switch self {
         case .stream(let event): event.seq
-        case .injectAck(let data), .injectDelivered(let data), .injectFailed(let data): data.seq
+        case .injectAck(let data), .injectDelivered(let data), .injectFailed(let data), .injectDeferred(let data):
+            data.seq
         default: nil
         }
     }
@@ -100,7 +110,9 @@ package enum RouterEvent: Sendable, Hashable {
         case .swarmStatus(let data): data.swarmID
         case .swarmTerminated(let data): data.swarmID
         case .swarmTerminateProgress(let data): data.swarmID
-        case .injectAck(let data), .injectDelivered(let data), .injectFailed(let data): data.swarmID
+        case .injectAck(let data), .injectDelivered(let data), .injectFailed(let data), .injectDeferred(let data):
+            data.swarmID
+        case .swarmResumed(let data): data.swarmID
         case .stream(let event): event.swarmID
         case .interruptSent(let data): data.swarmID
         case .approvalSubmitted(let data): data.swarmID
@@ -144,8 +156,9 @@ package struct EventEnvelope: Sendable, Hashable, Codable {
         case .swarmTerminated(let data): try container.encode(data, forKey: .data)
         case .swarmTerminateProgress(let data): try container.encode(data, forKey: .data)
         case .commandRejected(let data): try container.encode(data, forKey: .data)
-        case .injectAck(let data), .injectDelivered(let data), .injectFailed(let data):
+        case .injectAck(let data), .injectDelivered(let data), .injectFailed(let data), .injectDeferred(let data):
             try container.encode(data, forKey: .data)
+        case .swarmResumed(let data): try container.encode(data, forKey: .data)
         case .stream(let data): try container.encode(StreamData(event: data), forKey: .data)
         case .replayComplete(let data): try container.encode(data, forKey: .data)
         case .providersList(let data): try container.encode(data, forKey: .data)
@@ -177,6 +190,8 @@ package struct EventEnvelope: Sendable, Hashable, Codable {
         case "inject_ack": event = .injectAck(try container.decode(InjectionEvent.self, forKey: .data))
         case "inject_delivered": event = .injectDelivered(try container.decode(InjectionEvent.self, forKey: .data))
         case "inject_failed": event = .injectFailed(try container.decode(InjectionEvent.self, forKey: .data))
+        case "inject_deferred": event = .injectDeferred(try container.decode(InjectionEvent.self, forKey: .data))
+        case "swarm_resumed": event = .swarmResumed(try container.decode(SwarmResumed.self, forKey: .data))
         case "replay_complete": event = .replayComplete(try container.decode(ReplayComplete.self, forKey: .data))
         case "router_notice": event = .notice(try container.decode(RouterNotice.self, forKey: .data))
         case "providers_list": event = .providersList(try container.decode(ProvidersListReply.self, forKey: .data))

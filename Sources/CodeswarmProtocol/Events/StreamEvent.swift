@@ -71,6 +71,9 @@ package struct StreamEvent: Sendable, Hashable {
         case approvalDecided(approvalID: String, decision: JSONValue, by: String, rule: String?)
         /// Extension: an approval ended without a decision (its turn ended, the agent withdrew it, the node ended).
         case approvalClosed(approvalID: String, reason: String)
+        /// Extension: the node's agent opened its thread: a new one, or (`resumed`) the one it had before; `reason`
+        /// says why a resume fell back to a new thread.
+        case agentThread(threadID: String, rolloutPath: String?, resumed: Bool, reason: String?)
 
         /// The wire event name.
         package var name: String {
@@ -98,6 +101,7 @@ package struct StreamEvent: Sendable, Hashable {
             case .approvalRequested: "approval_requested"
             case .approvalDecided: "approval_decided"
             case .approvalClosed: "approval_closed"
+            case .agentThread: "agent_thread"
             }
         }
 
@@ -107,6 +111,7 @@ package struct StreamEvent: Sendable, Hashable {
             "command_started", "command_completed", "approval_answered", "agent_error", "node_started", "node_ended",
             "injection_routed", "command_output", "reasoning_delta", "reasoning", "file_change", "turn_diff",
             "plan_updated", "agent_warning", "approval_requested", "approval_decided", "approval_closed",
+            "agent_thread",
         ]
     }
 }
@@ -224,6 +229,11 @@ extension StreamEvent {
         case .approvalClosed(let approvalID, let reason):
             try container.encode(approvalID, forKey: "approval_id")
             try container.encode(reason, forKey: "reason")
+        case .agentThread(let threadID, let rolloutPath, let resumed, let reason):
+            try container.encode(threadID, forKey: "thread_id")
+            try container.encodeIfPresent(rolloutPath, forKey: "rollout_path")
+            try container.encode(resumed, forKey: "resumed")
+            try container.encodeIfPresent(reason, forKey: "reason")
         }
     }
 
@@ -277,6 +287,11 @@ extension StreamEvent {
                 approvalID: try text("approval_id"), decision: try container.decode(JSONValue.self, forKey: "decision"),
                 by: try text("by"), rule: try optionalText("rule"))
         case "approval_closed": body = .approvalClosed(approvalID: try text("approval_id"), reason: try text("reason"))
+        case "agent_thread":
+            body = .agentThread(
+                threadID: try text("thread_id"), rolloutPath: try optionalText("rollout_path"),
+                resumed: try container.decodeIfPresent(Bool.self, forKey: "resumed") ?? false,
+                reason: try optionalText("reason"))
         default:
             throw DecodingError.dataCorrupted(
                 .init(codingPath: decoder.codingPath, debugDescription: "not a stream event: \(name)"))

@@ -220,11 +220,15 @@ package struct SwarmStatusReply: Sendable, Hashable, Codable {
     package var nodes: [NodeSummary]?
     package var endedReason: String?
     package var timeLeftSeconds: Int?
+    /// Extension: the swarm's jobs, oldest first (see `SwarmSummary.jobs`).
+    package var jobs: [JobSummary]?
+    /// Extension: a resume under way or scheduled.
+    package var resume: ResumeSummary?
 
     package init(
         requestID: JSONValue, swarmID: SwarmID, jobID: JobID, nodeCount: Int, status: SwarmState, slurmState: String,
         provider: ProviderName? = nil, nodes: [NodeSummary]? = nil, endedReason: String? = nil,
-        timeLeftSeconds: Int? = nil
+        timeLeftSeconds: Int? = nil, jobs: [JobSummary]? = nil, resume: ResumeSummary? = nil
     ) {
         self.requestID = requestID
         self.swarmID = swarmID
@@ -236,10 +240,12 @@ package struct SwarmStatusReply: Sendable, Hashable, Codable {
         self.nodes = nodes
         self.endedReason = endedReason
         self.timeLeftSeconds = timeLeftSeconds
+        self.jobs = jobs
+        self.resume = resume
     }
 
     enum CodingKeys: String, CodingKey {
-        case status, provider, nodes
+        case status, provider, nodes, jobs, resume
         case requestID = "request_id"
         case swarmID = "swarm_id"
         case jobID = "job_id"

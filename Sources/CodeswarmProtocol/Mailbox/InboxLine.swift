@@ -102,6 +102,13 @@ package enum MailboxLayout {
         return "\(base)/runs/\(jobID.rawValue)/worker_\(digits.count < 2 ? "0" + digits : digits).inbox-offset.json"
     }
 
+    /// `<base>/swarms/<swarm>/node_<NN>`: a node's folder that outlives its jobs (its thread record and, by
+    /// default, its `CODEX_HOME`).
+    package static func swarmNodeDirectory(base: String, swarmID: SwarmID, nodeID: Int) -> String {
+        let digits = String(nodeID)
+        return "\(base)/swarms/\(swarmID.rawValue)/node_\(digits.count < 2 ? "0" + digits : digits)"
+    }
+
     /// The three mailbox folders.
     package enum Box: String, Sendable, CaseIterable {
         case inbox, outbox, archive

@@ -16,6 +16,9 @@ package struct OutboxRecord: Sendable, Hashable, Codable {
         /// Extension: how the worker routed an injection (`how`: `steered` into turn `turn_id`, `new_turn`, or
         /// `queued` for the next turn; `reason` says why when it was not what the router asked).
         case injectionRouted = "injection_routed"
+        /// Extension: the agent opened its thread (`thread/start` or `thread/resume` answered): `thread_id`,
+        /// `rollout_path` when codex names one, `resumed`, and in `error` why a resume fell back to a new thread.
+        case thread
     }
 
     package var type: Kind
@@ -52,12 +55,26 @@ package struct OutboxRecord: Sendable, Hashable, Codable {
     package var how: String?
     /// Extension, `injection_routed`: the turn the injection steered or started.
     package var turnID: String?
+    /// Extension, `thread`: the agent's thread id (durable: it outlives the job).
+    package var threadID: String?
+    /// Extension, `thread`: where the agent keeps the thread's history (codex's rollout file), when it says.
+    package var rolloutPath: String?
+    /// Extension, `thread`: true when an earlier thread was reopened (`thread/resume`), false for a new one.
+    package var resumed: Bool?
+    /// Extension, `complete`: the injection whose turn the SIGTERM drain interrupted, if one ran.
+    package var interruptedInjectionID: InjectionID?
+    /// Extension, `complete` after a signal: seconds from the signal to `complete` (the drain's length).
+    package var drainSeconds: Double?
+    /// Extension, `start`: how often Slurm requeued the job before this worker started (`SLURM_RESTART_COUNT`).
+    package var restartCount: Int?
 
     package init(
         type: Kind, jobID: JobID?, nodeID: Int?, injectionID: InjectionID? = nil, payload: JSONValue? = nil,
         hostname: String? = nil, timestamp: String? = nil, line: String? = nil, error: String? = nil,
         code: String? = nil, reason: String? = nil, seq: Int? = nil, pid: Int? = nil, direction: String? = nil,
-        held: Bool? = nil, how: String? = nil, turnID: String? = nil
+        held: Bool? = nil, how: String? = nil, turnID: String? = nil,
+        threadID: String? = nil, rolloutPath: String? = nil, resumed: Bool? = nil,
+        interruptedInjectionID: InjectionID? = nil, drainSeconds: Double? = nil, restartCount: Int? = nil
     ) {
         self.type = type
         self.jobID = jobID
@@ -76,14 +93,25 @@ package struct OutboxRecord: Sendable, Hashable, Codable {
         self.held = held
         self.how = how
         self.turnID = turnID
+        self.threadID = threadID
+        self.rolloutPath = rolloutPath
+        self.resumed = resumed
+        self.interruptedInjectionID = interruptedInjectionID
+        self.drainSeconds = drainSeconds
+        self.restartCount = restartCount
     }
 
     enum CodingKeys: String, CodingKey {
-        case type, payload, hostname, timestamp, line, error, code, reason, seq, pid, direction, held, how
+        case type, payload, hostname, timestamp, line, error, code, reason, seq, pid, direction, held, how, resumed
         case turnID = "turn_id"
         case jobID = "job_id"
         case nodeID = "node_id"
         case injectionID = "injection_id"
+        case threadID = "thread_id"
+        case rolloutPath = "rollout_path"
+        case interruptedInjectionID = "interrupted_injection_id"
+        case drainSeconds = "drain_seconds"
+        case restartCount = "restart_count"
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -110,5 +138,11 @@ package struct OutboxRecord: Sendable, Hashable, Codable {
         try container.encodeIfPresent(held, forKey: .held)
         try container.encodeIfPresent(how, forKey: .how)
         try container.encodeIfPresent(turnID, forKey: .turnID)
+        try container.encodeIfPresent(threadID, forKey: .threadID)
+        try container.encodeIfPresent(rolloutPath, forKey: .rolloutPath)
+        try container.encodeIfPresent(resumed, forKey: .resumed)
+        try container.encodeIfPresent(interruptedInjectionID, forKey: .interruptedInjectionID)
+        try container.encodeIfPresent(drainSeconds, forKey: .drainSeconds)
+        try container.encodeIfPresent(restartCount, forKey: .restartCount)
     }
 }

@@ -27,6 +27,17 @@ package struct WorkerSettings: Sendable, Hashable, Codable {
     package var drainSeconds: Double
     /// Extension: seconds of outbox silence after which the worker writes a `heartbeat` line (default 10).
     package var heartbeatSeconds: Double?
+    /// Extension: the swarm this launch belongs to; names the swarm's folder `<base>/swarms/<swarm>/`, which
+    /// outlives its jobs (each node's thread record and, by default, its `CODEX_HOME`).
+    package var swarmID: String?
+    /// Extension: where each node's agent keeps its history (`CODEX_HOME`): `per_node` (the default:
+    /// `<base>/swarms/<swarm>/node_<NN>/codex-home`, linked to the login's config and credentials), `inherit`
+    /// (leave `CODEX_HOME` as the agent's environment sets it: one shared home), or an absolute path shared by
+    /// every node.
+    package var codexHome: String?
+    /// Extension: the job whose agent folders (`runs/<job>/agent_<NN>`) are the nodes' working directories: the
+    /// swarm's first job, so a resumed swarm works on the same files; nil means this job's own folders.
+    package var workspaceJobID: String?
 
     package init(
         base: String, agentCommand: [String], agentEnvironment: [String: String] = [:],
@@ -61,5 +72,8 @@ package struct WorkerSettings: Sendable, Hashable, Codable {
         case inboxIdlePollMilliseconds = "inbox_idle_poll_milliseconds"
         case drainSeconds = "drain_seconds"
         case heartbeatSeconds = "heartbeat_seconds"
+        case swarmID = "swarm_id"
+        case codexHome = "codex_home"
+        case workspaceJobID = "workspace_job_id"
     }
 }

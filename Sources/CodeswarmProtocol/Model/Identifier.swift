@@ -46,3 +46,8 @@ extension JobID {
             }
     }
 }
+
+extension SwarmID {
+    /// True when the id is safe to use in a file name (the same rule as for job ids).
+    package var isSafePathComponent: Bool { JobID(rawValue: rawValue).isSafePathComponent }
+}

@@ -19,12 +19,17 @@ package struct SwarmSummary: Sendable, Hashable, Codable {
     package var totalTokens: Int?
     /// Seconds until the time limit, when one is known.
     package var timeLeftSeconds: Int?
+    /// Extension: the swarm's jobs, oldest first, each with why it ended; the last is the current (or last) one.
+    package var jobs: [JobSummary]?
+    /// Extension: a resume under way or scheduled.
+    package var resume: ResumeSummary?
 
     package init(
         jobID: JobID, nodeCount: Int, systemPrompt: String, partition: String? = nil, time: String? = nil,
         account: String? = nil, qos: String? = nil, status: SwarmState, provider: ProviderName,
         slurmState: String? = nil,
-        endedReason: String? = nil, createdAt: String? = nil, totalTokens: Int? = nil, timeLeftSeconds: Int? = nil
+        endedReason: String? = nil, createdAt: String? = nil, totalTokens: Int? = nil, timeLeftSeconds: Int? = nil,
+        jobs: [JobSummary]? = nil, resume: ResumeSummary? = nil
     ) {
         self.jobID = jobID
         self.nodeCount = nodeCount
@@ -40,10 +45,12 @@ package struct SwarmSummary: Sendable, Hashable, Codable {
         self.createdAt = createdAt
         self.totalTokens = totalTokens
         self.timeLeftSeconds = timeLeftSeconds
+        self.jobs = jobs
+        self.resume = resume
     }
 
     enum CodingKeys: String, CodingKey {
-        case partition, time, account, qos, status, provider
+        case partition, time, account, qos, status, provider, jobs, resume
         case jobID = "job_id"
         case nodeCount = "node_count"
         case systemPrompt = "system_prompt"
@@ -72,11 +79,17 @@ package struct NodeSummary: Sendable, Hashable, Codable {
     package var lastError: String?
     /// The agent's version from its `initialize` answer (`0.163.0`; the demo agent says `0.163.0-demo`).
     package var agentVersion: String?
+    /// Extension: the node's agent thread (durable across jobs), and whether its last opening resumed it.
+    package var threadID: String?
+    package var threadResumed: Bool?
+    /// Extension: the injection whose turn the last job's end interrupted (continue it with an inject).
+    package var interruptedInjectionID: InjectionID?
 
     package init(
         nodeID: Int, hostname: String? = nil, state: AgentState, injectionID: InjectionID? = nil,
         turnStartedAt: String? = nil, lastActivityAt: String? = nil, totalTokens: Int = 0, lastError: String? = nil,
-        agentVersion: String? = nil
+        agentVersion: String? = nil, threadID: String? = nil, threadResumed: Bool? = nil,
+        interruptedInjectionID: InjectionID? = nil
     ) {
         self.nodeID = nodeID
         self.hostname = hostname
@@ -87,6 +100,9 @@ package struct NodeSummary: Sendable, Hashable, Codable {
         self.totalTokens = totalTokens
         self.lastError = lastError
         self.agentVersion = agentVersion
+        self.threadID = threadID
+        self.threadResumed = threadResumed
+        self.interruptedInjectionID = interruptedInjectionID
     }
 
     enum CodingKeys: String, CodingKey {
@@ -98,5 +114,8 @@ package struct NodeSummary: Sendable, Hashable, Codable {
         case lastActivityAt = "last_activity_at"
         case totalTokens = "total_tokens"
         case lastError = "last_error"
+        case threadID = "thread_id"
+        case threadResumed = "thread_resumed"
+        case interruptedInjectionID = "interrupted_injection_id"
     }
 }

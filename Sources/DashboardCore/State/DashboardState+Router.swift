@@ -42,6 +42,17 @@ extension DashboardState {
             showFlash(
                 "Prompt to node \(data.nodeID) of \(TextFormat.shortID(data.swarmID.rawValue)) failed: \(reason)",
                 isError: true)
+        case .injectDeferred(let data):
+            guard sequences.admit(data.seq) else { return [] }
+            transcripts[NodeKey(data.swarmID, data.nodeID), default: Transcript()]
+                .append(.info, "Prompt held: \(data.error ?? "the node is down; it runs after the swarm resumes")")
+        case .swarmResumed(let data):
+            swarms[data.swarmID]?.status = .running
+            let fresh = data.nodes.filter { !$0.resumed }.map { String($0.nodeID) }
+            showFlash(
+                "Swarm \(TextFormat.shortID(data.swarmID.rawValue)) resumed on job \(data.jobID)"
+                    + (fresh.isEmpty ? "" : "; node(s) \(fresh.joined(separator: ",")) started new threads"),
+                isError: false)
         case .stream(let streamEvent):
             return applyStream(streamEvent)
         case .replayComplete(let data):

@@ -142,6 +142,12 @@ extension DashboardState {
             transcript.upsert(
                 .plan, ([heading] + steps).joined(separator: "\n"), turnKey: "plan:" + (turnKey ?? ""),
                 injectionID: injection)
+        case .agentThread(let threadID, _, let resumed, let reason):
+            transcript.append(
+                .info,
+                resumed
+                    ? "thread \(threadID) resumed"
+                    : "new thread \(threadID)" + (reason.map { " (could not resume: \($0))" } ?? ""))
         }
 
         swarms[event.swarmID]?.nodes[event.nodeID] = node
