@@ -206,7 +206,9 @@ extension RouterCore {
             "agent_exited", "agent_error", "agent_restart_limit", "agent_start_failed", "injection_dropped",
         ]
         .contains(record.code ?? "")
-        if fatalForTurn, let injectionID = record.injectionID,
+        // A prompt the worker dropped as its job ends waits for the node's next worker when the swarm may resume.
+        let held = record.code == "injection_dropped" && holdsInjections(snapshot.swarms[swarmIndex])
+        if fatalForTurn, !held, let injectionID = record.injectionID,
             snapshot.swarms[swarmIndex].nodes[nodeID].openInjections.contains(injectionID)
         {
             closeInjection(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: injectionID, error: message)

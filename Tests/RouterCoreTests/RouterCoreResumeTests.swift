@@ -323,3 +323,24 @@ extension RouterEvent {
         return nil
     }
 }
+
+extension RouterCoreResumeTests {
+    @Test("a prompt the worker drops as its job ends is held, not failed; under a terminate it fails as before")
+    func droppedPromptHeld() throws {
+        for terminating in [false, true] {
+            var harness = RouterCoreHarness()
+            let swarmID = try harness.runningSwarm(nodes: 1, job: Self.first)
+            let queued = try #require(try harness.injectDelivered(swarmID, content: "queued", id: "q")[0])
+            if terminating {
+                try harness.command("swarm_terminate", id: "t", payload: ["swarm_id": .string(swarmID.rawValue)])
+            }
+            let dropped = try harness.workerError(
+                job: Self.first, node: 0, injection: queued, code: "injection_dropped",
+                error: "the worker is stopping; this injection was never started")
+            let closed = dropped.streamEvents.contains { $0.body.name == "turn_complete" }
+            #expect(closed == terminating, "terminating: \(terminating)")
+            let end = try harness.workerCompleted(job: Self.first, node: 0)
+            #expect(end.broadcastEvents.compactMap(\.injectDeferred).map(\.injectionID) == (terminating ? [] : [queued]))
+        }
+    }
+}

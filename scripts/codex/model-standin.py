@@ -24,6 +24,8 @@ What each answer does is scripted per test, in two ways (rules first):
     [sim:http=429,500]  answer the first attempts with these HTTP statuses (codex retries), then normally
     [sim:cut=K]         stop after K deltas and hold the connection open without finishing (a stalled stream)
     [sim:drop=K]        close the connection after K deltas (a stream that breaks mid-turn)
+    [sim:recall]        answer "Earlier you said: A | B | ..." with the conversation's earlier user messages, as codex
+                        sent them in this request (a resumed thread carries them; a new one has none)
 
 Every request is recorded (one JSON object per line) to --record FILE and kept in memory for
 GET /_standin/requests: {"seq", "method", "path", "headers", "body"}. The port is printed on stdout as
@@ -137,6 +139,17 @@ def conversation_facts(body):
         output = items[-1].get("output")
         tool_output = output if isinstance(output, str) else json.dumps(output)
     return user_text, tool_output
+
+
+def earlier_user_texts(body):
+    """The real user messages before the last one, in order: what the conversation so far holds."""
+    texts = []
+    for item in body.get("input") or []:
+        if item.get("type") == "message" and item.get("role") == "user":
+            text = message_text(item)
+            if not text.lstrip().startswith("<"):
+                texts.append(text)
+    return texts[:-1]
 
 
 def directives(text):
@@ -300,6 +313,9 @@ class Handler(BaseHTTPRequestHandler):
             return
         if tool_output is not None:
             text = plan.get("text_after_tool") or "The command finished. Its output: " + tool_output.strip()[:400]
+        elif plan.get("recall"):
+            earlier = earlier_user_texts(body)
+            text = "Earlier you said: " + " | ".join(earlier) if earlier else "Nothing was said before this."
         else:
             text = str(plan["text"]) if plan.get("text") not in (None, True) else default_text(user_text)
         deltas = split_deltas(text, int(plan.get("deltas", 4)))
