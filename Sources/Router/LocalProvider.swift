@@ -55,6 +55,7 @@ final class LocalProvider: Provider {
             var settings = settingsTemplate
             settings.swarmID = swarmID.rawValue
             settings.workspaceJobID = plan.workspaceJobID?.rawValue
+            settings.carryInboxFromJobID = plan.carryInboxFrom?.rawValue
             try AtomicFile.write(try WireCoding.encode(settings), to: settingsPath)
             var identities: [ProcessInspector.Identity] = []
             for node in 0..<plan.nodes {

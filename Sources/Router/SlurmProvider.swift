@@ -45,6 +45,7 @@ final class SlurmProvider: Provider {
             settings.base = layout.base
             settings.swarmID = swarmID.rawValue
             settings.workspaceJobID = plan.workspaceJobID?.rawValue
+            settings.carryInboxFromJobID = plan.carryInboxFrom?.rawValue
             let directory = try layout.launchDirectory(token: token)
             try await check(
                 relay.run(["mkdir", "-p", "-m", "700", directory, layout.logsDirectory, "\(layout.base)/runs"]))

@@ -11,7 +11,7 @@ extension NodeRecord {
         switch body {
         case .turnStarted:
             if !isEnded { agentState = .working }
-            if let injectionID { unstartedAppends?.removeAll { $0.injectionID == injectionID } }
+            if let injectionID { unstartedInjections?.removeAll { $0.injectionID == injectionID } }
             currentInjection = injectionID
             self.turnID = turnID
             turnStartedAt = date
@@ -23,7 +23,7 @@ extension NodeRecord {
                 openInjections.removeAll { $0 == injectionID }
                 steered?.removeAll { $0 == injectionID }
                 if steered?.isEmpty == true { steered = nil }
-                unstartedAppends?.removeAll { $0.injectionID == injectionID }
+                unstartedInjections?.removeAll { $0.injectionID == injectionID }
             }
             currentInjection = nil
             turnStartedAt = nil

@@ -34,7 +34,10 @@ extension RouterCore {
             enqueueInjection(swarmIndex: index, nodeID: node, content: content, mode: mode, requestID: requestID)
             if swarm.nodes[node].isEnded, let held = snapshot.swarms[index].nodes[node].appendQueue.last {
                 // Its node is down (the job ends, or ended and resumes): held for the node's next worker.
-                deferNotice(swarmID: swarmID, nodeID: node, append: held, reason: swarm.endedReason ?? "its job ended")
+                deferNotice(
+                    swarmID: swarmID, nodeID: node,
+                    held: HeldInjection(injectionID: held.injectionID, requestID: held.requestID, appendID: held.appendID),
+                    reason: swarm.endedReason ?? "its job ended")
             }
         }
         effects.append(.persist)

@@ -115,6 +115,7 @@ extension RouterCore {
             newWorkerStarted(swarmIndex: swarmIndex, nodeID: nodeID)
         }
         snapshot.swarms[swarmIndex].nodes[nodeID].isStarted = true
+        snapshot.swarms[swarmIndex].lastWorkersJobID = snapshot.swarms[swarmIndex].jobID
         snapshot.swarms[swarmIndex].nodes[nodeID].hostname = hostname
         snapshot.swarms[swarmIndex].nodes[nodeID].agentState = .idle
         emitStream(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: nil, .nodeStarted(hostname: hostname))

@@ -80,7 +80,8 @@ extension RouterCore {
         LaunchPlan(
             provider: swarm.provider, nodes: swarm.request.nodes, partition: swarm.request.partition,
             time: swarm.request.time, account: swarm.request.account, qos: swarm.request.qos,
-            jobID: swarm.plannedJobID, token: swarm.launchToken, workspaceJobID: swarm.workspaceJobID)
+            jobID: swarm.plannedJobID, token: swarm.launchToken, workspaceJobID: swarm.workspaceJobID,
+            carryInboxFrom: swarm.resume == nil ? nil : swarm.lastWorkersJobID)
     }
 
     /// Terminates a swarm: graceful first, forced when asked twice, after the grace period, or with `force`.

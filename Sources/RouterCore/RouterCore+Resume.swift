@@ -61,13 +61,17 @@ extension RouterCore {
         // Chosen (and saved) before anything starts, as for a launch.
         swarm.plannedJobID = swarm.provider == "local" ? JobID("local_" + String(newID().prefix(8))) : nil
         for node in swarm.nodes.indices {
-            // Everything that did not start in the old job goes to the new one, in the order it was sent.
+            // Everything that did not start in the old job goes to the new one, in the order it was sent: what
+            // reached the old inbox, the new worker carries over from there (the router keeps no prompt text for
+            // it); what was on its way or still queued here is sent again.
             var record = swarm.nodes[node]
-            let carried = ((record.unstartedAppends ?? []) + (record.appendInFlight.map { [$0] } ?? []) + record.appendQueue)
-                .sorted { $0.appendID < $1.appendID }
-            let carriedIDs = Set(carried.map(\.injectionID))
-            record.openInjections.removeAll { carriedIDs.contains($0) }
-            record.appendQueue = carried.map { append in
+            let resent = ((record.appendInFlight.map { [$0] } ?? []) + record.appendQueue).sorted {
+                $0.appendID < $1.appendID
+            }
+            let resentIDs = Set(resent.map(\.injectionID))
+            record.openInjections.removeAll { resentIDs.contains($0) }
+            resume.heldInjections += (record.unstartedInjections ?? []).count
+            record.appendQueue = resent.map { append in
                 // A fresh append id: a late answer for the old append must not count for the new one.
                 snapshot.lastAppendID += 1
                 var again = append
@@ -75,10 +79,9 @@ extension RouterCore {
                 return again
             }
             record.appendInFlight = nil
-            record.unstartedAppends = nil
             record.interruptedInjection = nil
             record.resetForNewWorker(sameJob: false)
-            resume.heldInjections += carried.count
+            resume.heldInjections += resent.count
             swarm.nodes[node] = record
         }
         swarm.resume = resume
@@ -115,8 +118,11 @@ extension RouterCore {
         emitStream(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: nil, body)
         guard snapshot.swarms[swarmIndex].nodes[nodeID].awaitingThread == true else { return }
         let swarm = snapshot.swarms[swarmIndex]
-        if !resumed, !swarm.request.systemPrompt.isEmpty {
-            var queue = snapshot.swarms[swarmIndex].nodes[nodeID].appendQueue
+        let node = snapshot.swarms[swarmIndex].nodes[nodeID]
+        let carriesSystemPrompt = (node.unstartedInjections ?? []).contains { $0.requestID == swarm.launchRequestID }
+        if !resumed, !swarm.request.systemPrompt.isEmpty, !carriesSystemPrompt {
+            // (A system prompt the old job never got to run is carried over from its inbox, first of all.)
+            var queue = node.appendQueue
             if let held = queue.firstIndex(where: { $0.requestID == swarm.launchRequestID }) {
                 // The old job never got to run it: the held one goes first, and no second copy.
                 queue.insert(queue.remove(at: held), at: 0)
@@ -209,7 +215,7 @@ extension RouterCore {
     mutating func holdInjections(swarmIndex: Int, nodeID: Int, reason: String) {
         snapshot.swarms[swarmIndex].nodes[nodeID].holdsForResume = true
         let swarmID = snapshot.swarms[swarmIndex].id
-        let unstarted = snapshot.swarms[swarmIndex].nodes[nodeID].unstartedAppends ?? []
+        let unstarted = snapshot.swarms[swarmIndex].nodes[nodeID].unstartedInjections ?? []
         let unstartedIDs = Set(unstarted.map(\.injectionID))
         for injectionID in snapshot.swarms[swarmIndex].nodes[nodeID].openInjections
         where !unstartedIDs.contains(injectionID) {
@@ -223,20 +229,20 @@ extension RouterCore {
             emitStream(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: injectionID, body)
         }
         let node = snapshot.swarms[swarmIndex].nodes[nodeID]
-        let held = (unstarted + (node.appendInFlight.map { [$0] } ?? []) + node.appendQueue).sorted {
-            $0.appendID < $1.appendID
+        let pending = ((node.appendInFlight.map { [$0] } ?? []) + node.appendQueue).map {
+            HeldInjection(injectionID: $0.injectionID, requestID: $0.requestID, appendID: $0.appendID)
         }
-        for append in held {
-            deferNotice(swarmID: swarmID, nodeID: nodeID, append: append, reason: reason)
+        for held in (unstarted + pending).sorted(by: { $0.appendID < $1.appendID }) {
+            deferNotice(swarmID: swarmID, nodeID: nodeID, held: held, reason: reason)
         }
     }
 
     /// Tells clients an injection waits for the swarm's resume.
-    mutating func deferNotice(swarmID: SwarmID, nodeID: Int, append: PendingAppend, reason: String) {
+    mutating func deferNotice(swarmID: SwarmID, nodeID: Int, held: HeldInjection, reason: String) {
         broadcastJournaled { seq in
             .injectDeferred(
                 InjectionEvent(
-                    requestID: append.requestID, swarmID: swarmID, injectionID: append.injectionID, nodeID: nodeID,
+                    requestID: held.requestID, swarmID: swarmID, injectionID: held.injectionID, nodeID: nodeID,
                     error: "node \(nodeID) is down (\(reason)); held until the swarm resumes "
                         + "(`codeswarm resume \(swarmID)`)",
                     seq: seq))
@@ -247,20 +253,21 @@ extension RouterCore {
     mutating func failHeldInjections(swarmIndex: Int, reason: String) {
         for nodeID in snapshot.swarms[swarmIndex].nodes.indices {
             let node = snapshot.swarms[swarmIndex].nodes[nodeID]
-            for append in node.unstartedAppends ?? [] where node.openInjections.contains(append.injectionID) {
+            for held in node.unstartedInjections ?? [] where node.openInjections.contains(held.injectionID) {
                 closeInjection(
-                    swarmIndex: swarmIndex, nodeID: nodeID, injectionID: append.injectionID,
+                    swarmIndex: swarmIndex, nodeID: nodeID, injectionID: held.injectionID,
                     error: "never started: \(reason)")
             }
-            snapshot.swarms[swarmIndex].nodes[nodeID].unstartedAppends = nil
+            snapshot.swarms[swarmIndex].nodes[nodeID].unstartedInjections = nil
             failPendingAppends(swarmIndex: swarmIndex, nodeID: nodeID, reason: "never delivered: \(reason)")
         }
     }
 
-    /// A delivered prompt whose turn has not started: kept until it does, so it can go to a later job.
+    /// A delivered prompt whose turn has not started: noted until it does (only its id: the line is in the inbox).
     mutating func noteDelivered(swarmIndex: Int, nodeID: Int, append: PendingAppend) {
-        snapshot.swarms[swarmIndex].nodes[nodeID].unstartedAppends =
-            (snapshot.swarms[swarmIndex].nodes[nodeID].unstartedAppends ?? []) + [append]
+        let held = HeldInjection(injectionID: append.injectionID, requestID: append.requestID, appendID: append.appendID)
+        snapshot.swarms[swarmIndex].nodes[nodeID].unstartedInjections =
+            (snapshot.swarms[swarmIndex].nodes[nodeID].unstartedInjections ?? []) + [held]
     }
 
     // MARK: - The chain of jobs

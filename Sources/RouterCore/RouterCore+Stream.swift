@@ -231,7 +231,7 @@ extension RouterCore {
             }
         }
         snapshot.swarms[swarmIndex].nodes[nodeID].openInjections.removeAll { $0 == injectionID }
-        snapshot.swarms[swarmIndex].nodes[nodeID].unstartedAppends?.removeAll { $0.injectionID == injectionID }
+        snapshot.swarms[swarmIndex].nodes[nodeID].unstartedInjections?.removeAll { $0.injectionID == injectionID }
         if snapshot.swarms[swarmIndex].nodes[nodeID].currentInjection == injectionID {
             snapshot.swarms[swarmIndex].nodes[nodeID].currentInjection = nil
             snapshot.swarms[swarmIndex].nodes[nodeID].turnStartedAt = nil

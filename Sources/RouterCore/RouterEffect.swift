@@ -98,10 +98,13 @@ package struct LaunchPlan: Sendable, Hashable {
     package var token: String
     /// The job whose agent folders the nodes work in (the swarm's first job, for a resume); nil for a launch.
     package var workspaceJobID: JobID?
+    /// For a resume: the last job whose workers ran; each new worker first carries over the lines of that job's
+    /// inbox its worker never started.
+    package var carryInboxFrom: JobID?
 
     package init(
         provider: String, nodes: Int, partition: String?, time: String?, account: String?, qos: String?,
-        jobID: JobID? = nil, token: String = "", workspaceJobID: JobID? = nil
+        jobID: JobID? = nil, token: String = "", workspaceJobID: JobID? = nil, carryInboxFrom: JobID? = nil
     ) {
         self.provider = provider
         self.nodes = nodes
@@ -112,5 +115,6 @@ package struct LaunchPlan: Sendable, Hashable {
         self.jobID = jobID
         self.token = token
         self.workspaceJobID = workspaceJobID
+        self.carryInboxFrom = carryInboxFrom
     }
 }

@@ -34,6 +34,8 @@ package struct SwarmRecord: Sendable, Hashable, Codable {
     package var resume: ResumeState?
     package var resumeCount: Int?
     package var jobSubmittedAt: Date?
+    /// The last job whose workers started: a resumed node's new worker carries its unstarted inbox lines over.
+    package var lastWorkersJobID: JobID?
 
     init(id: SwarmID, request: LaunchRequest, provider: String, launchRequestID: JSONValue, createdAt: Date) {
         self.id = id
@@ -102,11 +104,12 @@ package struct NodeRecord: Sendable, Hashable, Codable {
     /// The changes of this node's latest `fileChange` items, by item id, so a file-change approval shows its diff.
     package var fileChanges: [String: [FileChange]]?
     // Resume (optional, so state files written before it decode): the agent's thread; the injection whose turn
-    // the last job's end interrupted; delivered lines whose turn has not started (sent again to a new job if the
-    // old one ends first); and true while a resumed node has not reported its thread (its prompts wait).
+    // the last job's end interrupted; prompts delivered to the inbox whose turn has not started (a new job's
+    // worker carries their lines over from the old inbox, so only their ids are kept); and true while a resumed
+    // node has not reported its thread (its prompts wait).
     package var thread: NodeThread?
     package var interruptedInjection: InjectionID?
-    package var unstartedAppends: [PendingAppend]?
+    package var unstartedInjections: [HeldInjection]?
     package var awaitingThread: Bool?
     /// True while the node is down with its job and holds its prompts for the next worker (injects are held too).
     package var holdsForResume: Bool?
@@ -128,6 +131,14 @@ package struct NodeRecord: Sendable, Hashable, Codable {
 package struct PendingServerRequest: Sendable, Hashable, Codable {
     package var method: String
     package var command: String?
+}
+
+/// A prompt in a node's inbox whose turn has not started: what the router tells clients about it while it waits.
+package struct HeldInjection: Sendable, Hashable, Codable {
+    package var injectionID: InjectionID
+    package var requestID: JSONValue
+    /// Orders it among the node's prompts (the append's id).
+    package var appendID: Int
 }
 
 /// An inbox line waiting to be appended, or appended and waiting for the relay's acknowledgement.

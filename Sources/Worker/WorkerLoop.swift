@@ -30,6 +30,8 @@ struct WorkerLoop {
     let restartCount: Int?
     /// Inbox lines handed to the session and not yet committed: their injection and where each ends.
     private var uncommitted: [(injection: InjectionID?, end: UInt64)] = []
+    /// Injections already handed to the session: a prompt both carried over and sent again runs once.
+    private var handedInjections: Set<InjectionID> = []
     private var agent: AgentProcess?
     private var isReadingInbox = true
     private var lastInboxProblem: String?
@@ -167,8 +169,12 @@ struct WorkerLoop {
         for (line, end) in zip(poll.lines, poll.lineEnds) {
             switch line {
             case .line(let bytes):
-                inputs.append(.inboxLine(bytes, now: now))
                 let injection = (try? WireCoding.decode(InboxLine.self, from: bytes))?.injectionID
+                if let injection, !handedInjections.insert(injection).inserted {
+                    uncommitted.append((nil, end))
+                    continue
+                }
+                inputs.append(.inboxLine(bytes, now: now))
                 uncommitted.append((injection, end))
             case .oversized(let byteCount):
                 inputs.append(.inboxLineOversized(byteCount: byteCount, now: now))

@@ -85,6 +85,12 @@ package enum WorkerRunner {
         // An older worker kept it in this job's own agent folder (it never ran a resumed swarm in another's).
         let legacyFolder = MailboxLayout.agentDirectory(base: base, jobID: jobID, nodeID: nodeID)
         try InboxReader.migrate(from: "\(legacyFolder)/\(legacyInboxOffsetFileName)", to: offsetPath)
+        if let previous = settings.carryInboxFromJobID {
+            // Before the router sends anything new (it waits for this node's thread): the old job's unstarted
+            // prompts go first.
+            let carried = try InboxCarryOver.carry(base: base, from: JobID(previous), to: jobID, nodeID: nodeID)
+            if carried > 0 { WorkerLog.info("carried \(carried) unstarted prompt(s) over from job \(previous)") }
+        }
         let inbox = InboxReader(
             path: MailboxLayout.path(base: base, box: .inbox, jobID: jobID, nodeID: nodeID), statePath: offsetPath)
         let restartCount = getenv("SLURM_RESTART_COUNT").flatMap { Int(String(cString: $0)) }

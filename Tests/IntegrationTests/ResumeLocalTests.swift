@@ -84,7 +84,7 @@ struct ResumeLocalTests {
         #expect(status.standardOutput.contains("(resumed)"))
         let list = try await Self.cli(["list", "--json"], router: router)
         let object = try JSONSerialization.jsonObject(with: Data(list.standardOutput.utf8)) as? [String: Any]
-        let summary = (object?["swarms"] as? [String: Any])?[swarm] as? [String: Any]
+        let summary = (object?["swarms"] as? [[String: Any]])?.first { $0["swarm_id"] as? String == swarm }
         let chain = (summary?["jobs"] as? [[String: Any]] ?? []).compactMap { $0["job_id"] as? String }
         #expect(chain.count == 2)
         #expect(chain.first == job)

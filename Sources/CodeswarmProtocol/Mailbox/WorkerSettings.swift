@@ -38,6 +38,10 @@ package struct WorkerSettings: Sendable, Hashable, Codable {
     /// Extension: the job whose agent folders (`runs/<job>/agent_<NN>`) are the nodes' working directories: the
     /// swarm's first job, so a resumed swarm works on the same files; nil means this job's own folders.
     package var workspaceJobID: String?
+    /// Extension, for a resume: the last job whose workers ran. Before anything else, each worker appends the
+    /// lines of that job's inbox which its worker never started (after its saved offset) to its own inbox, so
+    /// prompts delivered to the old job run in the new one, in order.
+    package var carryInboxFromJobID: String?
 
     package init(
         base: String, agentCommand: [String], agentEnvironment: [String: String] = [:],
@@ -75,5 +79,6 @@ package struct WorkerSettings: Sendable, Hashable, Codable {
         case swarmID = "swarm_id"
         case codexHome = "codex_home"
         case workspaceJobID = "workspace_job_id"
+        case carryInboxFromJobID = "carry_inbox_from_job_id"
     }
 }
