@@ -44,7 +44,7 @@ extension DashboardState {
                 isError: true)
         case .injectDeferred(let data):
             guard sequences.admit(data.seq) else { return [] }
-            transcripts[NodeKey(data.swarmID, data.nodeID), default: Transcript()]
+            transcripts[NodeKey(data.swarmID, data.nodeID), default: NodeTranscript()]
                 .append(.info, "Prompt held: \(data.error ?? "the node is down; it runs after the swarm resumes")")
         case .swarmResumed(let data):
             swarms[data.swarmID]?.status = .running
