@@ -36,7 +36,8 @@ extension RouterCore {
                 // Its node is down (the job ends, or ended and resumes): held for the node's next worker.
                 deferNotice(
                     swarmID: swarmID, nodeID: node,
-                    held: HeldInjection(injectionID: held.injectionID, requestID: held.requestID, appendID: held.appendID),
+                    held: HeldInjection(
+                        injectionID: held.injectionID, requestID: held.requestID, appendID: held.appendID),
                     reason: swarm.endedReason ?? "its job ended")
             }
         }

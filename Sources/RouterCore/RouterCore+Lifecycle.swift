@@ -306,7 +306,9 @@ extension RouterCore {
             failHeldInjections(swarmIndex: index, reason: reason)
         } else {
             // Every node waits for the resume now, those that died alone before too: injects to them are held.
-            for node in snapshot.swarms[index].nodes.indices { snapshot.swarms[index].nodes[node].holdsForResume = true }
+            for node in snapshot.swarms[index].nodes.indices {
+                snapshot.swarms[index].nodes[node].holdsForResume = true
+            }
         }
         recordJobEnd(swarmIndex: index, reason: reason)
         snapshot.swarms[index].resume = nil

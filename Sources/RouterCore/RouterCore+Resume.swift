@@ -18,7 +18,8 @@ extension RouterCore {
                 + "(it ends at its time limit, or with `codeswarm terminate \(id)`)"
         case .starting:
             if let resume = swarm.resume {
-                return "swarm \(id) is already resuming (\(resume.cause.rawValue)); follow it with `codeswarm status \(id)`"
+                return
+                    "swarm \(id) is already resuming (\(resume.cause.rawValue)); follow it with `codeswarm status \(id)`"
             }
             return "swarm \(id) is still launching; there is nothing to resume yet"
         case .terminating:
@@ -36,7 +37,9 @@ extension RouterCore {
 
     /// Starts a new job for an ended swarm: same id, node count and launch options (unless overridden); every
     /// held prompt is queued again, oldest first, and goes out once its node has reopened its thread.
-    mutating func startResume(swarmIndex index: Int, overrides: ResumeRequest?, cause: ResumeCause, requestID: JSONValue) {
+    mutating func startResume(
+        swarmIndex index: Int, overrides: ResumeRequest?, cause: ResumeCause, requestID: JSONValue
+    ) {
         var swarm = snapshot.swarms[index]
         if swarm.provider == "slurm", let overrides {
             swarm.request.partition = overrides.partition ?? swarm.request.partition
@@ -180,9 +183,11 @@ extension RouterCore {
         let outcomes = swarm.nodes.map { node in
             NodeResumeOutcome(
                 nodeID: node.id, threadID: node.thread?.id, resumed: node.thread?.resumed ?? false,
-                reason: node.thread?.resumed == true ? nil : (node.thread?.reason ?? (node.isEnded ? "the node ended" : nil)))
+                reason: node.thread?.resumed == true
+                    ? nil : (node.thread?.reason ?? (node.isEnded ? "the node ended" : nil)))
         }
-        let previous = resume.cause == .requeue ? swarm.endedJobs.last : swarm.endedJobs.last { $0.jobID == resume.previousJobID }
+        let previous =
+            resume.cause == .requeue ? swarm.endedJobs.last : swarm.endedJobs.last { $0.jobID == resume.previousJobID }
         broadcast(
             .swarmResumed(
                 SwarmResumed(
@@ -223,7 +228,9 @@ extension RouterCore {
             noteInterrupted(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: injectionID)
             let body = StreamEvent.Body.turnComplete(
                 status: "interrupted",
-                error: "the job ended mid-turn (\(reason)); continue it with an inject after `codeswarm resume \(swarmID)`")
+                error:
+                    "the job ended mid-turn (\(reason)); continue it with an inject after `codeswarm resume \(swarmID)`"
+            )
             snapshot.swarms[swarmIndex].nodes[nodeID].apply(body, injectionID: injectionID, turnID: nil, at: now)
             snapshot.swarms[swarmIndex].nodes[nodeID].openInjections.removeAll { $0 == injectionID }
             emitStream(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: injectionID, body)
@@ -265,7 +272,8 @@ extension RouterCore {
 
     /// A delivered prompt whose turn has not started: noted until it does (only its id: the line is in the inbox).
     mutating func noteDelivered(swarmIndex: Int, nodeID: Int, append: PendingAppend) {
-        let held = HeldInjection(injectionID: append.injectionID, requestID: append.requestID, appendID: append.appendID)
+        let held = HeldInjection(
+            injectionID: append.injectionID, requestID: append.requestID, appendID: append.appendID)
         snapshot.swarms[swarmIndex].nodes[nodeID].unstartedInjections =
             (snapshot.swarms[swarmIndex].nodes[nodeID].unstartedInjections ?? []) + [held]
     }

@@ -57,8 +57,7 @@ struct SwarmNodeFolder {
     /// `per_node` (the default) is `<node folder>/codex-home`, with links to the configuration and credentials of
     /// the home the agent would otherwise use (the settings' `CODEX_HOME`, the worker's, else `~/.codex`), so a
     /// login and a model provider set up once serve every node while each node's history stays its own.
-    func codexHome(mode: String?, agentEnvironment: [String: String], environment: [String: String]) throws -> String?
-    {
+    func codexHome(mode: String?, agentEnvironment: [String: String], environment: [String: String]) throws -> String? {
         switch mode ?? "per_node" {
         case "inherit":
             return nil

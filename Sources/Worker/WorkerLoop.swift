@@ -272,7 +272,8 @@ struct WorkerLoop {
             exitCode = code
         case .saveThread(let threadID, let rolloutPath):
             do {
-                try swarmFolder?.record(threadID: threadID, rolloutPath: rolloutPath, jobID: session.configuration.jobID)
+                try swarmFolder?.record(
+                    threadID: threadID, rolloutPath: rolloutPath, jobID: session.configuration.jobID)
             } catch {
                 WorkerLog.warning("cannot record the thread in \(swarmFolder?.threadRecordPath ?? "?"): \(error)")
             }

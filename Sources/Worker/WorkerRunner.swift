@@ -60,7 +60,8 @@ package enum WorkerRunner {
             let recorded = folder.recordedThread()
             configuration.resumeThreadID = recorded?.threadID
             if recorded == nil, settings.workspaceJobID != nil {
-                configuration.missingThreadReason = "no thread was recorded for node \(nodeID) in the swarm's earlier jobs"
+                configuration.missingThreadReason =
+                    "no thread was recorded for node \(nodeID) in the swarm's earlier jobs"
             }
             if let home = try folder.codexHome(
                 mode: settings.codexHome, agentEnvironment: settings.agentEnvironment,

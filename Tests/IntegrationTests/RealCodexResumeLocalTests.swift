@@ -38,7 +38,8 @@ struct RealCodexResumeLocalTests {
         let before = swarm.standIn.requests().count
         let request = try client.command("swarm_resume", payload: ["swarm_id": swarm.swarm])
         let resumed = try client.waitFor(timeout: 120, "swarm_resumed") {
-            ["swarm_resumed", "command_rejected"].contains($0.eventName ?? "") && $0.data["request_id"] as? String == request
+            ["swarm_resumed", "command_rejected"].contains($0.eventName ?? "")
+                && $0.data["request_id"] as? String == request
         }
         try #require(resumed.eventName == "swarm_resumed", "\(resumed.data)")
         #expect((resumed.data["nodes"] as? [[String: Any]] ?? []).allSatisfy { $0["resumed"] as? Bool == true })
@@ -46,13 +47,15 @@ struct RealCodexResumeLocalTests {
         let injections = try client.injectAndWait(swarm: swarm.swarm, content: "Which word? [sim:recall]", timeout: 120)
         #expect(injections.count == 3)
         for injection in injections {
-            let node = client.received.first {
-                $0.eventName == "inject_ack" && $0.data["injection_id"] as? String == injection
-            }?.data["node_id"] as? Int ?? -1
+            let node =
+                client.received.first {
+                    $0.eventName == "inject_ack" && $0.data["injection_id"] as? String == injection
+                }?.data["node_id"] as? Int ?? -1
             let word = node >= 0 && node < words.count ? words[node] : "?"
-            let answer = client.received.last {
-                $0.eventName == "assistant" && $0.data["injection_id"] as? String == injection
-            }?.data["content"] as? String ?? ""
+            let answer =
+                client.received.last {
+                    $0.eventName == "assistant" && $0.data["injection_id"] as? String == injection
+                }?.data["content"] as? String ?? ""
             #expect(answer.contains("Remember the word \(word)."), "node \(node) answered: \(answer)")
         }
         // What codex sent the model after the resume: each node's new request holds its own earlier turn.

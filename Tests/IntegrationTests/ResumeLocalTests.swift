@@ -52,7 +52,8 @@ struct ResumeLocalTests {
         #expect(threads.count == 2, "each node reported its thread as soon as it had it")
         let base = "\(router.stateDirectory)/local"
         for node in 0..<2 {
-            let record = "\(MailboxLayout.swarmNodeDirectory(base: base, swarmID: SwarmID(swarm), nodeID: node))/thread.json"
+            let record =
+                "\(MailboxLayout.swarmNodeDirectory(base: base, swarmID: SwarmID(swarm), nodeID: node))/thread.json"
             #expect(FileManager.default.fileExists(atPath: record), "thread recorded in the swarm's folder: \(record)")
         }
 
@@ -102,13 +103,15 @@ struct ResumeLocalTests {
         _ = try client.command("swarm_terminate", payload: ["swarm_id": swarm])
         _ = try Self.waitEnded(client, swarm: swarm)
         // Node 1's history is gone (its CODEX_HOME emptied); its thread record is still there.
-        let home = MailboxLayout.swarmNodeDirectory(
-            base: "\(router.stateDirectory)/local", swarmID: SwarmID(swarm), nodeID: 1) + "/codex-home"
+        let home =
+            MailboxLayout.swarmNodeDirectory(
+                base: "\(router.stateDirectory)/local", swarmID: SwarmID(swarm), nodeID: 1) + "/codex-home"
         try FileManager.default.removeItem(atPath: "\(home)/codeswarm-demo-threads")
 
         let request = try client.command("swarm_resume", payload: ["swarm_id": swarm])
         let resumed = try client.waitFor(timeout: 60, "swarm_resumed") {
-            ["swarm_resumed", "command_rejected"].contains($0.eventName ?? "") && $0.data["request_id"] as? String == request
+            ["swarm_resumed", "command_rejected"].contains($0.eventName ?? "")
+                && $0.data["request_id"] as? String == request
         }
         try #require(resumed.eventName == "swarm_resumed", "\(resumed.data)")
         let nodes = resumed.data["nodes"] as? [[String: Any]] ?? []
@@ -149,9 +152,10 @@ struct ResumeLocalTests {
         let why = deferred.data["error"] as? String ?? ""
         #expect(why.contains("codeswarm resume"))
         _ = try Self.waitEnded(client, swarm: swarm)
-        let longID = client.received.first {
-            $0.eventName == "inject_ack" && $0.data["request_id"] as? String == long
-        }?.data["injection_id"] as? String
+        let longID =
+            client.received.first {
+                $0.eventName == "inject_ack" && $0.data["request_id"] as? String == long
+            }?.data["injection_id"] as? String
         let interrupted = client.received.last {
             $0.eventName == "turn_complete" && $0.data["injection_id"] as? String == longID
         }
@@ -169,7 +173,9 @@ struct ResumeLocalTests {
             $0.eventName == "turn_complete" && $0.data["injection_id"] as? String == heldID
         }
         #expect(answered.data["status"] as? String == "completed")
-        let answers = client.received.filter { $0.eventName == "assistant" && $0.data["injection_id"] as? String == heldID }
+        let answers = client.received.filter {
+            $0.eventName == "assistant" && $0.data["injection_id"] as? String == heldID
+        }
         #expect(answers.count == 1, "answered once")
         // The warm-up turn is the thread's history (an interrupted turn leaves none in the demo agent).
         let text = answers.first?.data["content"] as? String ?? ""

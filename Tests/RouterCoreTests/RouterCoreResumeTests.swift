@@ -36,9 +36,10 @@ struct RouterCoreResumeTests {
         var harness = RouterCoreHarness()
         let swarmID = try harness.runningSwarm(nodes: 2, job: Self.first)
         let effects = try harness.thread(job: Self.first, node: 1, id: "thr-1", path: "/home/r-1.jsonl")
-        #expect(effects.streamEvents.map(\.body) == [
-            .agentThread(threadID: "thr-1", rolloutPath: "/home/r-1.jsonl", resumed: false, reason: nil)
-        ])
+        #expect(
+            effects.streamEvents.map(\.body) == [
+                .agentThread(threadID: "thr-1", rolloutPath: "/home/r-1.jsonl", resumed: false, reason: nil)
+            ])
         #expect(!effects.contains(.persist), "the journal rebuilds it (NodeRecord.apply)")
         #expect(harness.snapshot.swarms[0].nodes[1].thread?.id == "thr-1")
         let status = try harness.command(
@@ -182,7 +183,8 @@ struct RouterCoreResumeTests {
         let effects = try harness.command(
             "inject", id: "late", payload: ["swarm_id": .string(swarmID.rawValue), "content": "while ending"])
         #expect(effects.rejections.isEmpty)
-        #expect(effects.eventNames.filter { $0.hasPrefix("inject") } == ["inject_ack", "inject_deferred", "inject_ack"])
+        #expect(
+            effects.eventNames.filter { $0.hasPrefix("inject") } == ["inject_ack", "inject_deferred", "inject_ack"])
         #expect(effects.appendRequests.map(\.nodeID) == [1], "the running node still gets it now")
         let deferred = try #require(effects.broadcastEvents.compactMap(\.injectDeferred).first)
         #expect(deferred.nodeID == 0)
@@ -349,7 +351,8 @@ extension RouterCoreResumeTests {
             let closed = dropped.streamEvents.contains { $0.body.name == "turn_complete" }
             #expect(closed == terminating, "terminating: \(terminating)")
             let end = try harness.workerCompleted(job: Self.first, node: 0)
-            #expect(end.broadcastEvents.compactMap(\.injectDeferred).map(\.injectionID) == (terminating ? [] : [queued]))
+            #expect(
+                end.broadcastEvents.compactMap(\.injectDeferred).map(\.injectionID) == (terminating ? [] : [queued]))
         }
     }
 }

@@ -17,12 +17,12 @@ struct InboxCarryOverTests {
     static func base(node: Int, lines: [String], handled: Int) throws -> String {
         let base = try TemporaryDirectory.make(prefix: "codeswarm-carry")
         try AtomicFile.makePrivateDirectory("\(base)/mailbox/inbox")
-        let oldBookkeeping = MailboxLayout.agentDirectory(base: base, jobID: old, nodeID: node)
-        try AtomicFile.makePrivateDirectory(oldBookkeeping)
-        try AtomicFile.makePrivateDirectory(MailboxLayout.agentDirectory(base: base, jobID: new, nodeID: node))
+        try AtomicFile.makePrivateDirectory("\(base)/runs/\(old.rawValue)")
+        try AtomicFile.makePrivateDirectory("\(base)/runs/\(new.rawValue)")
         let inbox = MailboxLayout.path(base: base, box: .inbox, jobID: old, nodeID: node)
         try AtomicFile.append(Array(lines.map { $0 + "\n" }.joined().utf8), to: inbox)
-        var reader = InboxReader(path: inbox, statePath: "\(oldBookkeeping)/\(WorkerRunner.inboxOffsetFileName)")
+        var reader = InboxReader(
+            path: inbox, statePath: MailboxLayout.inboxOffsetPath(base: base, jobID: old, nodeID: node))
         let poll = try reader.poll()
         if handled > 0 { try reader.commit(through: poll.lineEnds[handled - 1]) }
         return base
@@ -37,14 +37,11 @@ struct InboxCarryOverTests {
     func carriesUnstartedLinesOnce() throws {
         let base = try Self.base(node: 3, lines: ["ran", "queued-1", "queued-2"], handled: 1)
         defer { try? FileManager.default.removeItem(atPath: base) }
-        let bookkeeping = MailboxLayout.agentDirectory(base: base, jobID: Self.new, nodeID: 3)
-        let carried = try InboxCarryOver.carry(
-            base: base, from: Self.old, to: Self.new, nodeID: 3, bookkeeping: bookkeeping)
+        let carried = try InboxCarryOver.carry(base: base, from: Self.old, to: Self.new, nodeID: 3)
         #expect(carried == 2)
         #expect(try Self.newInbox(base, node: 3) == "queued-1\nqueued-2\n")
         // A requeued job's restarted worker runs this again: nothing is appended a second time.
-        let again = try InboxCarryOver.carry(
-            base: base, from: Self.old, to: Self.new, nodeID: 3, bookkeeping: bookkeeping)
+        let again = try InboxCarryOver.carry(base: base, from: Self.old, to: Self.new, nodeID: 3)
         #expect(again == 0)
         #expect(try Self.newInbox(base, node: 3) == "queued-1\nqueued-2\n")
     }
@@ -55,9 +52,7 @@ struct InboxCarryOverTests {
         defer { try? FileManager.default.removeItem(atPath: base) }
         let oldInbox = MailboxLayout.path(base: base, box: .inbox, jobID: Self.old, nodeID: 0)
         try AtomicFile.write(Array("other\n".utf8), to: oldInbox)
-        let bookkeeping = MailboxLayout.agentDirectory(base: base, jobID: Self.new, nodeID: 0)
-        let carried = try InboxCarryOver.carry(
-            base: base, from: Self.old, to: Self.new, nodeID: 0, bookkeeping: bookkeeping)
+        let carried = try InboxCarryOver.carry(base: base, from: Self.old, to: Self.new, nodeID: 0)
         #expect(carried == 0)
         #expect(try Self.newInbox(base, node: 0) == nil)
     }
@@ -66,9 +61,7 @@ struct InboxCarryOverTests {
     func sameJobCarriesNothing() throws {
         let base = try Self.base(node: 1, lines: ["ran", "queued"], handled: 1)
         defer { try? FileManager.default.removeItem(atPath: base) }
-        let bookkeeping = MailboxLayout.agentDirectory(base: base, jobID: Self.old, nodeID: 1)
-        let carried = try InboxCarryOver.carry(
-            base: base, from: Self.old, to: Self.old, nodeID: 1, bookkeeping: bookkeeping)
+        let carried = try InboxCarryOver.carry(base: base, from: Self.old, to: Self.old, nodeID: 1)
         #expect(carried == 0)
     }
 }

@@ -25,7 +25,9 @@ enum StatusFormatter {
                         [
                             String(node.nodeID), node.hostname ?? "-", node.state.rawValue,
                             node.injectionID.map { String($0.rawValue.prefix(8)) } ?? "-",
-                            node.threadID.map { String($0.prefix(8)) + (node.threadResumed == true ? " (resumed)" : "") }
+                            node.threadID.map {
+                                String($0.prefix(8)) + (node.threadResumed == true ? " (resumed)" : "")
+                            }
                                 ?? "-",
                             String(node.totalTokens), node.lastError.map { String($0.prefix(40)) } ?? "-",
                         ]
