@@ -137,7 +137,9 @@ struct ResumeLocalTests {
         try client.injectAndWait(swarm: swarm, content: "warm up [demo:deltas=2] [demo:slow=1]")
         let long = try client.command("inject", payload: ["swarm_id": swarm, "content": "a long turn"])
         _ = try client.waitFor(timeout: 30, "the long turn streams") { $0.eventName == "assistant_delta" }
-        let queued = try client.command("inject", payload: ["swarm_id": swarm, "content": "after the gap"])
+        // Queued (not steered into the running turn, which the drain interrupts with it).
+        let queued = try client.command(
+            "inject", payload: ["swarm_id": swarm, "content": "after the gap", "mode": "queue"])
         let delivered = try client.waitFor(timeout: 30, "inject_delivered of the queued prompt") {
             $0.eventName == "inject_delivered" && $0.data["request_id"] as? String == queued
         }
