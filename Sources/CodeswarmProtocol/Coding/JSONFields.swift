@@ -33,6 +33,12 @@ package struct JSONFields {
         return number
     }
 
+    package func double(_ key: String) throws(Mismatch) -> Double? {
+        guard let value = value(key) else { return nil }
+        guard let number = value.doubleValue else { throw Mismatch(key: key, expected: "a number") }
+        return number
+    }
+
     package func bool(_ key: String) throws(Mismatch) -> Bool? {
         guard let value = value(key) else { return nil }
         guard case .bool(let flag) = value else { throw Mismatch(key: key, expected: "true or false") }

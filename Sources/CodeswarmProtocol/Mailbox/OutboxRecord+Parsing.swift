@@ -22,6 +22,10 @@ extension OutboxRecord {
             error: try fields.string("error"),
             code: try fields.string("code"), reason: try fields.string("reason"), seq: try fields.integer("seq"),
             pid: try fields.integer("pid"), direction: try fields.string("direction"), held: try fields.bool("held"),
-            how: try fields.string("how"), turnID: try fields.string("turn_id"))
+            how: try fields.string("how"), turnID: try fields.string("turn_id"),
+            threadID: try fields.string("thread_id"), rolloutPath: try fields.string("rollout_path"),
+            resumed: try fields.bool("resumed"),
+            interruptedInjectionID: try fields.string("interrupted_injection_id").map(InjectionID.init(rawValue:)),
+            drainSeconds: try fields.double("drain_seconds"), restartCount: try fields.integer("restart_count"))
     }
 }
