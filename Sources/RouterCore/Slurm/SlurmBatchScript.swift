@@ -16,6 +16,9 @@ package struct SlurmBatchScript: Sendable, Hashable {
     package let account: String?
     package let qos: String?
     package let layout: SlurmLayout
+    /// Further sbatch options (`--gres`, `--constraint`, config `extra_sbatch`, …), each its own `#SBATCH` line
+    /// after the router's; a `--job-name` among them replaces the default name.
+    package let extraOptions: [SbatchOption]
     /// Names the settings folder (`<base>/launches/<token>`); the router uses the swarm id.
     package let launchToken: String
     /// The settings file every worker of this launch reads: `<base>/launches/<token>/worker.json`.
@@ -30,7 +33,7 @@ package struct SlurmBatchScript: Sendable, Hashable {
     /// or shell metacharacter, because they become `#SBATCH` lines and sbatch reads each line as words.
     package init(
         nodes: Int, time: String, partition: String? = nil, account: String? = nil, qos: String? = nil,
-        layout: SlurmLayout, launchToken: String
+        layout: SlurmLayout, launchToken: String, extraOptions: [SbatchOption] = []
     ) throws(SlurmInputError) {
         guard (1...LaunchRequest.maximumNodes).contains(nodes) else {
             let maximum = LaunchRequest.maximumNodes
@@ -48,6 +51,7 @@ package struct SlurmBatchScript: Sendable, Hashable {
         self.qos = qos
         self.layout = layout
         self.launchToken = launchToken
+        self.extraOptions = extraOptions
     }
 
     /// A script for the router's launch plan; `time` must have been resolved (the core fills in the default).
@@ -62,8 +66,9 @@ package struct SlurmBatchScript: Sendable, Hashable {
 
     /// The `sbatch` options in script order, each a single word without spaces.
     package var directives: [String] {
+        let named = extraOptions.contains { $0.flag == "--job-name" }
         var options = [
-            "--job-name=codeswarm",
+            named ? nil : "--job-name=codeswarm",
             "--nodes=\(nodes)",
             "--ntasks=\(nodes)",
             "--ntasks-per-node=1",
@@ -74,10 +79,11 @@ package struct SlurmBatchScript: Sendable, Hashable {
             "--chdir=\(layout.base)",
             // Names the launch before its job id exists: a router restarted mid-submit finds the job by it.
             "--comment=\(SlurmCommandLine.launchCommentPrefix)\(launchToken)",
-        ]
+        ].compactMap { $0 }
         if let partition { options.append("--partition=\(partition)") }
         if let account { options.append("--account=\(account)") }
         if let qos { options.append("--qos=\(qos)") }
+        options += extraOptions.map(\.directive)
         return options
     }
 
