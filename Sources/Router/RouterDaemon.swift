@@ -240,9 +240,16 @@ package enum RouterDaemon {
             throw StartError(description: "ssh settings: \(error)")
         }
         let relay = RelaySession(site: "slurm", command: relayCommand, logger: logger) { try await deployer.ensure() }
+        let extraOptions: [SbatchOption]
+        do {
+            extraOptions = try config.slurm.extraSbatch.map(SbatchOption.init(parsing:))
+        } catch {
+            throw StartError(
+                description: "slurm.extra_sbatch: \(error.reason) (fix the entry in the config file)", exitCode: 2)
+        }
         let provider = SlurmProvider(
             layout: layout, relay: relay, settingsTemplate: settings, environment: config.slurm.environment,
-            logger: logger)
+            extraOptions: extraOptions, logger: logger)
         return (provider, shell)
     }
 }

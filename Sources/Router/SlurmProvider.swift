@@ -15,12 +15,15 @@ final class SlurmProvider: Provider {
     let relay: RelaySession
     let settingsTemplate: WorkerSettings
     let environment: [String: String]
+    /// The config's `slurm.extra_sbatch`, checked when the router started.
+    let extraOptions: [SbatchOption]
     let logger: Logger
 
     init(
         layout: SlurmLayout, relay: RelaySession, settingsTemplate: WorkerSettings, environment: [String: String],
-        logger: Logger
+        extraOptions: [SbatchOption] = [], logger: Logger
     ) {
+        self.extraOptions = extraOptions
         self.layout = layout
         self.relay = relay
         self.settingsTemplate = settingsTemplate
@@ -36,7 +39,8 @@ final class SlurmProvider: Provider {
     func launch(swarmID: SwarmID, plan: LaunchPlan, report: @escaping @Sendable (RouterInput) -> Void) async {
         do {
             let token = plan.token.isEmpty ? swarmID.rawValue : plan.token
-            let script = try SlurmBatchScript(plan: plan, layout: layout, launchToken: token)
+            let script = try SlurmBatchScript(
+                plan: plan, layout: layout, launchToken: token, extraOptions: extraOptions)
             report(
                 .launchProgressed(
                     swarmID, stage: "submitting", message: "preparing the job script and submitting it with sbatch",

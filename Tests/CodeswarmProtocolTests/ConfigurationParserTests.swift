@@ -74,7 +74,8 @@ struct ConfigurationParserTests {
                     "control_persist_seconds":30,"connect_timeout_seconds":5},
              "cluster":{"workspace_root":"/scratch","cluster_subdir":"cs","worker_binary":"/opt/codeswarm-static"},
              "slurm":{"default_partition":"gpu","default_time":"2-00:00:00","default_account":"proj","default_qos":"high",
-                      "poll_interval_seconds":7.5,"minimum_poll_interval_seconds":3,"environment":{"SLURM_CONF":"/etc/slurm.conf"}},
+                      "poll_interval_seconds":7.5,"minimum_poll_interval_seconds":3,"environment":{"SLURM_CONF":"/etc/slurm.conf"},
+                      "extra_sbatch":["--gres=gpu:1","--exclusive"]},
              "router":{"host":"0.0.0.0","port":9000,"graceful_terminate_seconds":5,"client_queue_limit_bytes":1024,
                        "transcript_events_per_node":10,"launch_timeout_seconds":30,"ended_retention_seconds":60},
              "agent":{"command":["codex","app-server","--listen","stdio://"],"sandbox":"read-only","approval_policy":"on-request",
@@ -102,6 +103,7 @@ struct ConfigurationParserTests {
         expected.slurm.pollIntervalSeconds = 7.5
         expected.slurm.minimumPollIntervalSeconds = 3
         expected.slurm.environment = ["SLURM_CONF": "/etc/slurm.conf"]
+        expected.slurm.extraSbatch = ["--gres=gpu:1", "--exclusive"]
         expected.router.host = "0.0.0.0"
         expected.router.port = 9000
         expected.router.gracefulTerminateSeconds = 5

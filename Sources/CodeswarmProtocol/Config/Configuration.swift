@@ -57,6 +57,9 @@ package struct Configuration: Sendable, Hashable {
         package var minimumPollIntervalSeconds: Double = 2
         /// Extra environment for `sbatch`/`squeue`/`scancel` (for example `SLURM_CONF`).
         package var environment: [String: String] = [:]
+        /// Further `sbatch` options, `--flag=value` or `--flag`, each written as its own `#SBATCH` line (checked
+        /// when the router starts: a known flag or `--[a-z-]+`, a value from a safe character set).
+        package var extraSbatch: [String] = []
         package init() {}
     }
 

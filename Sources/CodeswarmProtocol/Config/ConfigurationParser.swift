@@ -50,7 +50,7 @@ package enum ConfigurationParser {
         if let slurm = try root.section("slurm") {
             try slurm.checkKeys([
                 "default_partition", "default_time", "default_account", "default_qos", "poll_interval_seconds",
-                "minimum_poll_interval_seconds", "environment",
+                "minimum_poll_interval_seconds", "environment", "extra_sbatch",
             ])
             config.slurm.defaultPartition = try slurm.schedulerValue("default_partition", field: "partition")
             config.slurm.defaultTime =
@@ -62,6 +62,7 @@ package enum ConfigurationParser {
             config.slurm.minimumPollIntervalSeconds =
                 try slurm.double("minimum_poll_interval_seconds") ?? config.slurm.minimumPollIntervalSeconds
             config.slurm.environment = try slurm.stringMap("environment") ?? [:]
+            config.slurm.extraSbatch = try slurm.stringArray("extra_sbatch") ?? []
         }
         if let router = try root.section("router") {
             try router.checkKeys([

@@ -55,13 +55,15 @@ package struct SlurmBatchScript: Sendable, Hashable {
     }
 
     /// A script for the router's launch plan; `time` must have been resolved (the core fills in the default).
-    package init(plan: LaunchPlan, layout: SlurmLayout, launchToken: String) throws(SlurmInputError) {
+    package init(
+        plan: LaunchPlan, layout: SlurmLayout, launchToken: String, extraOptions: [SbatchOption] = []
+    ) throws(SlurmInputError) {
         guard let time = plan.time else {
             throw SlurmInputError(field: "time", reason: "time must be set for a Slurm launch (slurm.default_time)")
         }
         try self.init(
             nodes: plan.nodes, time: time, partition: plan.partition, account: plan.account, qos: plan.qos,
-            layout: layout, launchToken: launchToken)
+            layout: layout, launchToken: launchToken, extraOptions: extraOptions)
     }
 
     /// The `sbatch` options in script order, each a single word without spaces.
