@@ -20,6 +20,14 @@ import Testing
         #expect(state.replayRequestID == "dash-2")
     }
 
+    @Test("the header shows the selected swarm's walltime left and counts it down between refreshes")
+    func headerTimeLeft() {
+        var harness = DashboardFixtures.harness(swarm: swarm, size: ScreenSize(width: 160, height: 48))
+        #expect(harness.screen.textLines[0].contains("· 52m10s left"))
+        harness.advance(seconds: 70)
+        #expect(harness.screen.textLines[0].contains("· 51m00s left"))
+    }
+
     @Test("a reconnect replays only what came after the last event seen")
     func reconnectResumes() {
         var harness = DashboardFixtures.harness(swarm: swarm)

@@ -10,9 +10,12 @@ struct DashboardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dashboard", abstract: "Open the full-screen dashboard (also `codeswarm` alone on a terminal).",
         discussion: """
-            Shows swarms, their nodes and the agents' answers as they stream; type injections on the prompt line. \
-            Press ? for every key. Starts the router when none runs and reconnects when it restarts. Honours \
-            NO_COLOR. Exit codes: 0 quit, 1 the terminal could not be used, 3 no router, 128+N stopped by signal N.
+            Shows swarms, their nodes and the agents' answers as they stream; type injections on the prompt line \
+            (i), commands in the palette (:), answer approvals in the inbox (A), interrupt turns (x). Press ? for \
+            every key. Starts the router when none runs and reconnects when it restarts. Honours NO_COLOR, \
+            CODESWARM_CONFIRM_MULTI_SEND=0 (no y/n before sending to several nodes) and CODESWARM_APPROVAL_BELL=1 \
+            (ring the bell when an agent asks for approval). Exit codes: 0 quit, 1 the terminal could not be used, \
+            3 no router, 128+N stopped by signal N.
             """)
 
     @OptionGroup var client: ClientOptions

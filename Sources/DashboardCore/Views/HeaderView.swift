@@ -70,6 +70,8 @@ struct HeaderView {
         }
         if !counts.isEmpty { text += " · " + counts.joined(separator: " · ") }
         if let tokens = swarm.totalTokens { text += " · \(TextFormat.tokens(tokens)) tokens" }
+        // The walltime a Slurm job has left, counted down between refreshes: what decides whether to steer or wrap up.
+        if let left = swarm.timeLeft(now: state.now) { text += " · \(TextFormat.duration(seconds: left)) left" }
         return text
     }
 }
