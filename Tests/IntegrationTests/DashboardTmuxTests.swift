@@ -55,8 +55,10 @@ struct DashboardTmuxTests {
 
         // Resizing the window re-lays out to the new width.
         _ = try shell.run(["resize-window", "-t", session, "-x", "160", "-y", "48"])
-        let wide = try shell.waitFor("the 160-column layout") { screen in
-            screen.split(separator: "\n").contains { $0.count >= 150 && $0.contains("─") }
+        // tmux applies the new width and height in separate steps; wait for both before judging the layout.
+        let wide = try shell.waitFor("the 160×48 layout") { screen in
+            let lines = screen.split(separator: "\n")
+            return lines.count >= 40 && lines.contains { $0.count >= 150 && $0.contains("─") }
         }
         #expect(wide.split(separator: "\n").count >= 40)
 
