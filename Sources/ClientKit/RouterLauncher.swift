@@ -98,7 +98,7 @@ package struct RouterLauncher: Sendable {
     package func connect(autoStart: Bool = true, progress: (String) -> Void = { _ in }) async throws -> RouterConnection
     {
         let asked = configPath.map(RouterConfigRecord.canonical)
-        if let connection = try? await RouterConnection.connect(to: endpoint) {
+        if let connection = try await RouterConnection.connectIfListening(to: endpoint) {
             if let asked, let running = RouterConfigRecord.load(stateDirectory: stateDirectory),
                 running.path != asked || running.digest != RouterConfigRecord.digest(ofFileAt: asked)
             {
@@ -131,13 +131,15 @@ package struct RouterLauncher: Sendable {
         while ContinuousClock.now < deadline {
             do {
                 return try await RouterConnection.connect(to: endpoint)
+            } catch let refused as RouterConnection.Refused {
+                throw refused
             } catch {
                 lastError = error
             }
             if ProcessInspector.identity(of: router.pid) == nil {
                 ProcessInspector.reapIfChild(router.pid)
                 // It may have lost a start race to another router that now listens.
-                if let connection = try? await RouterConnection.connect(to: endpoint) { return connection }
+                if let connection = try await RouterConnection.connectIfListening(to: endpoint) { return connection }
                 throw Unreachable(description: "the router exited at start: \(logTail()) (full log: \(logPath))")
             }
             try await Task.sleep(for: .milliseconds(100))

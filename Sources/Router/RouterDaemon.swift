@@ -133,8 +133,15 @@ package enum RouterDaemon {
         let clients = ClientRegistry(queueLimit: config.router.clientQueueLimitBytes)
         let runtime = RouterRuntime(
             core: core, store: store, clients: clients, providers: providers, relays: relays, logger: logger)
+        // A new token at every start: a token read before this start (or leaked) opens nothing any more.
+        let token = try writeToken(in: state)
+        defer { state.remove(Handshake.tokenFileName) }
+        let admission = ClientAdmission.Policy(
+            token: token, requireToken: config.router.requireToken,
+            tokenPath: "\(directory)/\(Handshake.tokenFileName)")
         let server = TCPServer(
-            host: options.host, port: options.port, clients: clients, inputs: runtime.inputs, logger: logger)
+            host: options.host, port: options.port, clients: clients, inputs: runtime.inputs, logger: logger,
+            admissionPolicy: admission)
 
         let listener: NIOAsyncChannel<NIOAsyncChannel<LineSplitter.Output, ByteBuffer>, Never>
         do {
@@ -183,6 +190,22 @@ package enum RouterDaemon {
         } catch {
             throw StartError(description: "\(role) \(problem(error, at: path)) (\(hint))", exitCode: 2)
         }
+    }
+
+    /// Writes a fresh random token (32 bytes, hex) to `router.token` in the checked state directory, mode 0600,
+    /// through a temp file created `O_EXCL|O_NOFOLLOW` and renamed over the old one.
+    private static func writeToken(in state: PrivateDirectory) throws(StartError) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let token = (0..<4).map { _ in
+            let digits = String(generator.next(), radix: 16)
+            return String(repeating: "0", count: 16 - digits.count) + digits
+        }.joined()
+        do {
+            try state.write(Array("\(token)\n".utf8), to: Handshake.tokenFileName, permissions: 0o600)
+        } catch {
+            throw StartError(description: "cannot write the router token: \(error)", exitCode: 2)
+        }
+        return token
     }
 
     /// `<path>: <problem>`, naming the failing path only when it is not `path` itself.

@@ -18,6 +18,8 @@ struct TCPServer {
     let clients: ClientRegistry
     let inputs: InputQueue
     let logger: Logger
+    /// The token check every connection goes through.
+    let admissionPolicy: ClientAdmission.Policy
     /// Shared by every connection task: which refusals get a log line.
     let refusals = RefusalLog()
 
@@ -68,11 +70,35 @@ struct TCPServer {
             try? await connection.channel.close()
             return
         }
-        let (clientID, outbox) = clients.add(channel: connection.channel)
-        inputs.submit(.clientConnected(clientID, at: Date()))
-        logger.debug("client connected", metadata: ["client.id": "\(clientID)"])
+        var admission = ClientAdmission(policy: admissionPolicy)
+        var registered: (id: ClientID, outbox: ClientRegistry.Outbox)?
         do {
             try await connection.executeThenClose { inbound, outbound in
+                var frames = inbound.makeAsyncIterator()
+                // Until admitted (the token is required and not yet shown) the connection is not registered: its
+                // lines never reach the core and no broadcast is queued for it. Answers are written directly.
+                var first: LineSplitter.Output?
+                while !admission.isAdmitted {
+                    guard let frame = try await frames.next() else { return }
+                    let decision = decide(frame, with: &admission)
+                    switch decision {
+                    case .forward: first = frame
+                    case .answer(let event): try await outbound.write(encode(event))
+                    case .refuse(let rejection):
+                        refused(rejection, peer: peer, client: admission.client)
+                        try await outbound.write(encode(.commandRejected(rejection)))
+                        return
+                    }
+                }
+                let (clientID, outbox) = clients.add(channel: connection.channel)
+                registered = (clientID, outbox)
+                inputs.submit(.clientConnected(clientID, at: Date()))
+                logger.debug(
+                    "client connected",
+                    metadata: [
+                        "client.id": "\(clientID)", "client.name": "\(admission.client?.name ?? "-")",
+                        "client.authenticated": "\(admission.isAuthenticated)",
+                    ])
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
                         for await buffer in outbox.stream {
@@ -80,33 +106,71 @@ struct TCPServer {
                             try await outbound.write(buffer)
                             outbox.written(count)
                         }
-                        // The queue closed: the client was dropped (too slow) or is leaving.
-                        throw CancellationError()
+                        // The queue closed: the client was dropped (too slow) or is leaving; end the reader too.
+                        connection.channel.close(promise: nil)
                     }
-                    group.addTask {
-                        for try await frame in inbound {
-                            switch frame {
-                            case .line(let bytes):
-                                if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-                                inputs.submit(.lineReceived(clientID, bytes, at: Date()))
-                            case .oversized(let count):
-                                inputs.submit(.lineTooLong(clientID, byteCount: count, at: Date()))
-                            }
+                    if let first { submit(first, from: clientID) }
+                    reading: while let frame = try await frames.next() {
+                        // An open router's anonymous client may still say hello or show a token at any time.
+                        switch admission.isAuthenticated ? .forward : decide(frame, with: &admission) {
+                        case .forward: submit(frame, from: clientID)
+                        case .answer(let event): _ = clients.send(encode(event), to: clientID)
+                        case .refuse(let rejection):
+                            refused(rejection, peer: peer, client: admission.client)
+                            try await outbound.write(encode(.commandRejected(rejection)))
+                            break reading
                         }
                     }
-                    try await group.next()
                     group.cancelAll()
                 }
             }
         } catch {
-            if outbox.queuedBytes > outbox.limit {
-                logger.warning(
-                    "dropped a client that stopped reading",
-                    metadata: ["client.id": "\(clientID)", "queue.limit_bytes": "\(outbox.limit)"])
-            }
+            // The connection failed or was closed under a pending write; the cleanup below is the same.
+        }
+        guard let (clientID, outbox) = registered else { return }
+        if outbox.queuedBytes > outbox.limit {
+            logger.warning(
+                "dropped a client that stopped reading",
+                metadata: ["client.id": "\(clientID)", "queue.limit_bytes": "\(outbox.limit)"])
         }
         clients.remove(clientID)
         inputs.submit(.clientDisconnected(clientID, at: Date()))
         logger.debug("client disconnected", metadata: ["client.id": "\(clientID)"])
     }
+
+    private func decide(_ frame: LineSplitter.Output, with admission: inout ClientAdmission) -> ClientAdmission.Decision
+    {
+        switch frame {
+        case .line(let bytes): admission.decide(line: bytes)
+        case .oversized(let count): admission.decideOversized(byteCount: count)
+        }
+    }
+
+    /// Hands one line from an admitted client to the router core.
+    private func submit(_ frame: LineSplitter.Output, from clientID: ClientID) {
+        switch frame {
+        case .line(let bytes):
+            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
+            inputs.submit(.lineReceived(clientID, bytes, at: Date()))
+        case .oversized(let count):
+            inputs.submit(.lineTooLong(clientID, byteCount: count, at: Date()))
+        }
+    }
+
+    /// Logs a token refusal, rate-limited like the peer refusals.
+    private func refused(_ rejection: CommandRejected, peer: SocketAddress?, client: Handshake.ClientInfo?) {
+        let key = "token " + (peer?.ipAddress ?? "?")
+        guard let entry = refusals.record(peerKey: key, at: Date()) else { return }
+        var metadata: Logger.Metadata = [
+            "peer": "\(peer.map { "\($0)" } ?? "?")", "client.name": "\(client?.name ?? "-")",
+            "reason": "\(rejection.reason)",
+        ]
+        if entry.suppressed > 0 { metadata["refused.unlogged"] = "\(entry.suppressed)" }
+        logger.warning("refused a client without the router's token", metadata: metadata)
+    }
+
+    private func encode(_ event: RouterEvent) -> ByteBuffer {
+        ByteBuffer(bytes: (try? WireCoding.encodeLine(EventEnvelope(date: Date(), event: event))) ?? [])
+    }
+
 }

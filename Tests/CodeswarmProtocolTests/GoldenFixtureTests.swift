@@ -253,6 +253,7 @@ extension RouterEvent {
         case .approvalsList: "approvals_list"
         case .approvalSubmitted: "approval_submitted"
         case .execApproval(let kind, _): kind.rawValue
+        case .welcome: "welcome"
         case .unknown: "unknown"
         case .stream(let event): "stream.\(event.body.name)"
         }
@@ -263,7 +264,7 @@ extension RouterEvent {
         Set([
             "swarm_launched", "swarm_launch_progress", "swarm_list", "swarm_status", "swarm_terminated",
             "swarm_terminate_progress", "command_rejected", "inject_ack", "inject_delivered", "inject_failed",
-            "replay_complete", "router_notice", "unknown", "providers_list", "queue_list", "project_list",
+            "replay_complete", "router_notice", "welcome", "unknown", "providers_list", "queue_list", "project_list",
             "interrupt_sent", "approvals_list", "approval_submitted", "exec_approval_required",
             "exec_approval_submitted", "exec_approval_resolved", "inject_deferred", "swarm_resumed",
         ]).union(StreamEvent.Body.names.map { "stream.\($0)" })

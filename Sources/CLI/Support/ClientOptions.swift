@@ -22,9 +22,10 @@ struct ClientOptions: ParsableArguments {
     func launcher(configuration: Configuration) -> RouterLauncher {
         let port = RouterEnvironment.port(configured: configuration.router.port)
         let absoluteConfig = config.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 }
+        let stateDirectory = RouterEnvironment.stateDirectory()
         return RouterLauncher(
-            endpoint: RouterEndpoint(host: configuration.router.host, port: port),
-            stateDirectory: RouterEnvironment.stateDirectory(), configPath: absoluteConfig,
+            endpoint: RouterEndpoint(host: configuration.router.host, port: port, stateDirectory: stateDirectory),
+            stateDirectory: stateDirectory, configPath: absoluteConfig,
             executable: PathSearch.currentExecutable)
     }
 

@@ -133,6 +133,10 @@ package enum CommandParser {
             request.account = try reader.schedulerValue("account")
             request.qos = try reader.schedulerValue("qos")
             return .resume(request)
+        case Handshake.helloCommand:
+            // The connection gate answers hello until the connection is authenticated; only a repeat gets here.
+            throw PayloadReader.Problem(
+                reason: "this connection already presented the router's token; send hello once, as the first command")
         default:
             throw PayloadReader.Problem(
                 reason: "unknown command \"\(name)\": use one of \(RouterCommand.knownNames.joined(separator: ", "))"

@@ -82,6 +82,9 @@ package struct Configuration: Sendable, Hashable {
         /// Seconds of silence (no line, no heartbeat) after which a started worker is presumed dead and its node
         /// ended; at least three heartbeats.
         package var heartbeatTimeoutSeconds: Double = 35
+        /// Serve only clients that present the token from `<state dir>/router.token` (`hello` or the envelope's
+        /// `token`); off by default so seed-era clients keep working.
+        package var requireToken = false
         package init() {}
     }
 

@@ -68,7 +68,7 @@ package enum ConfigurationParser {
             try router.checkKeys([
                 "host", "port", "graceful_terminate_seconds", "client_queue_limit_bytes", "transcript_events_per_node",
                 "launch_timeout_seconds", "ended_retention_seconds", "inject_timeout_seconds", "ssh_max_workers",
-                "heartbeat_timeout_seconds", "worker_heartbeat_seconds",
+                "heartbeat_timeout_seconds", "worker_heartbeat_seconds", "require_token",
             ])
             config.router.host = try router.string("host") ?? config.router.host
             if let port = try router.int("port") {
@@ -93,6 +93,7 @@ package enum ConfigurationParser {
                 try router.double("heartbeat_timeout_seconds") ?? config.router.heartbeatTimeoutSeconds
             config.router.workerHeartbeatSeconds =
                 try router.double("worker_heartbeat_seconds") ?? config.router.workerHeartbeatSeconds
+            config.router.requireToken = try router.bool("require_token") ?? config.router.requireToken
         }
         if let agent = try root.section("agent") {
             try agent.checkKeys([
@@ -207,6 +208,14 @@ package enum ConfigurationParser {
                 throw Problem(path: keyPath(key), message: "must be a string, got \(value.typeDescription)")
             }
             return text
+        }
+
+        func bool(_ key: String) throws(Problem) -> Bool? {
+            guard let value = members[key], !value.isNull else { return nil }
+            guard let flag = value.boolValue else {
+                throw Problem(path: keyPath(key), message: "must be true or false, got \(value.typeDescription)")
+            }
+            return flag
         }
 
         func int(_ key: String) throws(Problem) -> Int? {

@@ -33,6 +33,8 @@ package enum RouterEvent: Sendable, Hashable {
     case approvalSubmitted(ApprovalSubmitted)
     /// The original protocol's approval events, for its clients.
     case execApproval(ExecApprovalEvent.Kind, ExecApprovalEvent)
+    /// Extension: the answer to the connection-level `hello` (see `Handshake`).
+    case welcome(Welcome)
     /// An event this build does not know (a newer router); kept so clients can ignore it gracefully.
     case unknown(name: String, data: JSONValue)
 
@@ -61,6 +63,7 @@ package enum RouterEvent: Sendable, Hashable {
         case .approvalsList: "approvals_list"
         case .approvalSubmitted: "approval_submitted"
         case .execApproval(let kind, _): kind.rawValue
+        case .welcome: "welcome"
         case .unknown(let name, _): name
         }
     }
@@ -87,6 +90,7 @@ package enum RouterEvent: Sendable, Hashable {
         case .approvalsList(let data): data.requestID
         case .approvalSubmitted(let data): data.requestID
         case .execApproval(_, let data): data.requestID
+        case .welcome(let data): data.requestID
         case .stream, .notice: nil
         case .unknown(_, let data): data["request_id"]
         }
@@ -118,7 +122,8 @@ package enum RouterEvent: Sendable, Hashable {
         case .approvalSubmitted(let data): data.swarmID
         case .execApproval(_, let data): data.swarmID
         case .approvalsList: nil
-        case .swarmList, .commandRejected, .replayComplete, .notice, .providersList, .queueList, .projectList: nil
+        case .swarmList, .commandRejected, .replayComplete, .notice, .providersList, .queueList, .projectList, .welcome:
+            nil
         case .unknown(_, let data): data["swarm_id"]?.stringValue.map(SwarmID.init(rawValue:))
         }
     }
@@ -169,6 +174,7 @@ package struct EventEnvelope: Sendable, Hashable, Codable {
         case .approvalsList(let data): try container.encode(data, forKey: .data)
         case .approvalSubmitted(let data): try container.encode(data, forKey: .data)
         case .execApproval(_, let data): try container.encode(data, forKey: .data)
+        case .welcome(let data): try container.encode(data, forKey: .data)
         case .unknown(_, let data): try container.encode(data, forKey: .data)
         }
     }
@@ -204,6 +210,7 @@ package struct EventEnvelope: Sendable, Hashable, Codable {
         case _ where ExecApprovalEvent.Kind(rawValue: name) != nil:
             let kind = ExecApprovalEvent.Kind(rawValue: name) ?? .required
             event = .execApproval(kind, try container.decode(ExecApprovalEvent.self, forKey: .data))
+        case "welcome": event = .welcome(try container.decode(Welcome.self, forKey: .data))
         case _ where StreamEvent.Body.names.contains(name):
             let decoderForData = try container.superDecoder(forKey: .data)
             event = .stream(try StreamEvent(name: name, from: decoderForData))

@@ -72,7 +72,7 @@ extension DashboardState {
         case .interruptSent(let reply):
             requestID.map { ledger.close($0) }
             interruptSent(reply)
-        case .unknown, .providersList, .queueList, .projectList, .execApproval:
+        case .welcome, .unknown, .providersList, .queueList, .projectList, .execApproval:
             // The original protocol's approval events repeat `approval_requested`/`approval_decided`.
             break
         }
