@@ -29,3 +29,5 @@ long cs_filesystem_magic(const char *path) {
     if (statfs(path, &info) != 0) return -1;
     return (long)info.f_type;
 }
+
+int cs_o_path(void) { return O_PATH; }

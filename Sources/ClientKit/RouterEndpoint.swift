@@ -33,7 +33,8 @@ package enum RouterEnvironment {
         return "\(home)/.local/state/codeswarm"
     }
 
-    /// `$CODESWARM_ROUTER_PORT` when set and valid, else the configured port.
+    /// `$CODESWARM_ROUTER_PORT` when set and valid, else the configured port (check `problem` first: an invalid
+    /// value must be an error, not a silent fallback).
     package static func port(configured: Int, environment: [String: String] = ProcessInfo.processInfo.environment)
         -> Int
     {
@@ -41,5 +42,24 @@ package enum RouterEnvironment {
             return port
         }
         return configured
+    }
+
+    /// What is wrong with the environment's Codeswarm variables, naming the variable and what it must be; nil when
+    /// nothing is. `allowPortZero` for the router itself, where 0 picks a free port.
+    package static func problem(
+        environment: [String: String] = ProcessInfo.processInfo.environment, allowPortZero: Bool = false
+    ) -> String? {
+        if let text = environment["CODESWARM_ROUTER_PORT"] {
+            let lowest = allowPortZero ? 0 : 1
+            guard let port = Int(text), (lowest...65535).contains(port) else {
+                let zero = allowPortZero ? " (0 picks a free port)" : ""
+                return "CODESWARM_ROUTER_PORT must be a port number from \(lowest) to 65535\(zero), got \"\(text)\""
+            }
+        }
+        if let explicit = environment["CODESWARM_STATE_DIR"], !explicit.isEmpty, !explicit.hasPrefix("/") {
+            return
+                "CODESWARM_STATE_DIR must be an absolute path, got \"\(explicit)\" (clients and the router would each resolve it against their own folder)"
+        }
+        return nil
     }
 }

@@ -1,3 +1,5 @@
+import CSystemShims
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -31,7 +33,7 @@ package final class PrivateDirectory: Sendable {
             throw AtomicFile.FileError(path: path, operation: "open", errno: ENOENT, problem: "empty path")
         }
         let start = path.hasPrefix("/") ? "/" : "."
-        let root = Glibc.open(start, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let root = Glibc.open(start, Self.traverse)
         guard root >= 0 else { throw AtomicFile.FileError(path: start, operation: "open", errno: errno) }
         let components = path.split(separator: "/").map(String.init).filter { $0 != "." }
         let descriptor = try walk(
@@ -123,7 +125,7 @@ package final class PrivateDirectory: Sendable {
             let child: Int32
             if created {
                 // Ours a moment ago: a symlink or someone else's folder here now means a race against us.
-                child = openat(fd, component, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                child = openat(fd, component, Self.traverse | O_NOFOLLOW)
             } else {
                 var info = stat()
                 guard fstatat(fd, component, &info, AT_SYMLINK_NOFOLLOW) == 0 else {
@@ -137,7 +139,7 @@ package final class PrivateDirectory: Sendable {
                                 "is a symlink owned by uid \(info.st_uid) (neither you nor root); refusing to follow it"
                         ))
                 }
-                child = openat(fd, component, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                child = openat(fd, component, Self.traverse)
             }
             guard child >= 0 else { throw fail(AtomicFile.FileError(path: next, operation: "open", errno: errno)) }
             close(fd)
@@ -150,8 +152,16 @@ package final class PrivateDirectory: Sendable {
         if let problem = ownershipProblem(fd) {
             throw fail(AtomicFile.FileError(path: current, operation: "check", errno: EPERM, problem: problem))
         }
-        return fd
+        // The folder itself, opened for real (the walk's descriptors only locate): fsync needs a readable one.
+        let leaf = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard leaf >= 0 else { throw fail(AtomicFile.FileError(path: current, operation: "open", errno: errno)) }
+        close(fd)
+        return leaf
     }
+
+    /// How the walk opens folders: `O_PATH` locates a folder without needing read permission on it, so a path
+    /// through a 0711 home directory works.
+    private static let traverse = cs_o_path() | O_DIRECTORY | O_CLOEXEC
 
     /// Why the open folder `fd` is not private to the effective user, or nil.
     private static func ownershipProblem(_ fd: Int32) -> String? {

@@ -76,7 +76,7 @@ struct ConfigurationParserTests {
              "slurm":{"default_partition":"gpu","default_time":"2-00:00:00","default_account":"proj","default_qos":"high",
                       "poll_interval_seconds":7.5,"minimum_poll_interval_seconds":3,"environment":{"SLURM_CONF":"/etc/slurm.conf"},
                       "extra_sbatch":["--gres=gpu:1","--exclusive"]},
-             "router":{"host":"0.0.0.0","port":9000,"graceful_terminate_seconds":5,"client_queue_limit_bytes":1024,
+             "router":{"host":"0.0.0.0","port":9000,"graceful_terminate_seconds":5,"client_queue_limit_bytes":65536,
                        "transcript_events_per_node":10,"launch_timeout_seconds":30,"ended_retention_seconds":60},
              "agent":{"command":["codex","app-server","--listen","stdio://"],"sandbox":"read-only","approval_policy":"on-request",
                       "approval_decision":"accept","model":"gpt-5","stall_timeout_seconds":12,"restart_limit":2,"environment":{"A":"b"}},
@@ -107,7 +107,7 @@ struct ConfigurationParserTests {
         expected.router.host = "0.0.0.0"
         expected.router.port = 9000
         expected.router.gracefulTerminateSeconds = 5
-        expected.router.clientQueueLimitBytes = 1024
+        expected.router.clientQueueLimitBytes = 65536
         expected.router.transcriptEventsPerNode = 10
         expected.router.launchTimeoutSeconds = 30
         expected.router.endedRetentionSeconds = 60
@@ -139,11 +139,11 @@ struct ConfigurationParserTests {
         Bad(json: #"{"slurm":{"defualt_time":"01:00:00"}}"#, path: "slurm.defualt_time", message: "unknown key"),
         Bad(json: #"{"routr":{}}"#, path: "routr", message: "unknown key"),
         Bad(json: #"{"agent":{"comand":["x"]}}"#, path: "agent.comand", message: "unknown key"),
-        Bad(json: #"{"router":{"port":"8765"}}"#, path: "router.port", message: "must be an integer, got a string"),
-        Bad(json: #"{"router":{"port":70000}}"#, path: "router.port", message: "1-65535"),
+        Bad(json: #"{"router":{"port":"8765"}}"#, path: "router.port", message: "must be an integer from 1 to 65535, got a string"),
+        Bad(json: #"{"router":{"port":70000}}"#, path: "router.port", message: "from 1 to 65535, got 70000"),
         Bad(
             json: #"{"router":{"graceful_terminate_seconds":-1}}"#, path: "router.graceful_terminate_seconds",
-            message: "non-negative"),
+            message: "must be a number of seconds from 0 to 86400, got -1"),
         Bad(json: #"{"router":{"ssh_max_workers":"six"}}"#, path: "router.ssh_max_workers", message: "must be"),
         Bad(json: #"{"ssh":"hpc"}"#, path: "ssh", message: "must be an object, got a string"),
         Bad(json: #"{"ssh":{"login_alias":5}}"#, path: "ssh.login_alias", message: "must be a string, got a number"),
@@ -172,6 +172,47 @@ struct ConfigurationParserTests {
         Bad(json: "[]", path: "", message: "must be an object, got an array"),
         Bad(json: #"{"router": {"port": 1}"#, path: "", message: "not valid JSON"),
         Bad(json: #"{"router": {"port": 1} "extra"}"#, path: "", message: "not valid JSON"),
+        // Issue 7 items 7 and 8: values that passed the old checks and crashed or confused the router.
+        Bad(json: #"{"router":{"port":8765,}}"#, path: "", message: "line 1, column 24: trailing comma before }"),
+        Bad(json: #"{"agent":{"command":["codex",]}}"#, path: "", message: "trailing comma before ]"),
+        Bad(json: #"{"router":{"port":1},"router":{}}"#, path: "", message: "duplicate key router"),
+        Bad(
+            json: #"{"router":{"launch_timeout_seconds":1e16}}"#, path: "router.launch_timeout_seconds",
+            message: "from 1 to 2592000, got 1e+16"),
+        Bad(
+            json: #"{"router":{"graceful_terminate_seconds":1e300}}"#, path: "router.graceful_terminate_seconds",
+            message: "from 0 to 86400, got 1e+300"),
+        Bad(
+            json: #"{"agent":{"stall_timeout_seconds":0}}"#, path: "agent.stall_timeout_seconds",
+            message: "from 1 to 604800, got 0"),
+        Bad(json: #"{"agent":{"restart_limit":-1}}"#, path: "agent.restart_limit", message: "from 0 to 1000, got -1"),
+        Bad(
+            json: #"{"router":{"transcript_events_per_node":-5}}"#, path: "router.transcript_events_per_node",
+            message: "from 1 to 1000000, got -5"),
+        Bad(
+            json: #"{"router":{"client_queue_limit_bytes":-1}}"#, path: "router.client_queue_limit_bytes",
+            message: "from 65536 to 17179869184, got -1"),
+        Bad(
+            json: #"{"router":{"ended_retention_seconds":1e300}}"#, path: "router.ended_retention_seconds",
+            message: "got 1e+300"),
+        Bad(json: #"{"router":{"port":0}}"#, path: "router.port", message: "from 1 to 65535, got 0"),
+        Bad(json: #"{"router":{"require_token":"yes"}}"#, path: "router.require_token", message: "true or false"),
+        Bad(json: #"{"ssh":{"controlpersist_minutes":1e15}}"#, path: "ssh.controlpersist_minutes", message: "got 1e+15"),
+        Bad(json: #"{"ssh":{"port":-22}}"#, path: "ssh.port", message: "from 1 to 65535, got -22"),
+        Bad(
+            json: #"{"ssh":{"connect_timeout_seconds":0}}"#, path: "ssh.connect_timeout_seconds",
+            message: "from 1 to 3600, got 0"),
+        Bad(
+            json: #"{"slurm":{"poll_interval_seconds":0}}"#, path: "slurm.poll_interval_seconds",
+            message: "from 0.1 to 86400, got 0"),
+        Bad(
+            json: #"{"router":{"worker_heartbeat_seconds":1e300}}"#, path: "router.worker_heartbeat_seconds",
+            message: "got 1e+300"),
+        Bad(json: #"{"router":{"ssh_max_workers":0}}"#, path: "router.ssh_max_workers", message: "from 1 to 1024"),
+        Bad(json: #"{"local":{"base_dir":"relative/dir"}}"#, path: "local.base_dir", message: "must be an absolute path"),
+        Bad(
+            json: #"{"cluster":{"workspace_root":"scratch/me"}}"#, path: "cluster.workspace_root",
+            message: "must be an absolute path"),
     ]
 
     @Test("unknown keys and wrong types are reported with their key path", arguments: badConfigs)

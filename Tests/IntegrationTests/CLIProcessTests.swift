@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 /// The `codeswarm` subcommands run as processes: outputs and exit codes (acceptance 7 of issue 2).
-@Suite(.serialized)
+@Suite(.serialized, .requires(.codeswarmBinary))
 struct CLIProcessTests {
     /// Runs `codeswarm arguments…` against `router` and returns its exit code and output.
     func cli(
@@ -26,7 +26,6 @@ struct CLIProcessTests {
 
     @Test("launch, inject, status, list, terminate: outputs and exit codes")
     func happyPath() async throws {
-        guard try Demo.requireBinary() else { return }
         let router = try RouterProcess(config: Demo.config(agentFlags: ["--deltas", "3"]))
         defer { router.killLeftovers() }
 
@@ -72,7 +71,6 @@ struct CLIProcessTests {
 
     @Test("failures: unknown swarm exits 1, bad flags use the parser's code, bad config exits 2 naming the key")
     func failures() async throws {
-        guard try Demo.requireBinary() else { return }
         let router = try RouterProcess(config: Demo.config())
         defer { router.killLeftovers() }
         let unknown = try await cli(["status", "no-such-swarm"], router: router)
@@ -112,7 +110,6 @@ struct CLIProcessTests {
 
     @Test("no router and none can be started: a clear error and exit 3, without hanging")
     func noRouter() async throws {
-        guard try Demo.requireBinary() else { return }
         let started = ContinuousClock.now
         let result = try await cli(
             ["list"], router: nil,
@@ -125,7 +122,6 @@ struct CLIProcessTests {
 
     @Test("a second router on the same state directory exits at once, naming the running one")
     func singleInstance() async throws {
-        guard try Demo.requireBinary() else { return }
         let router = try RouterProcess(config: Demo.config())
         defer { router.killLeftovers() }
         let second = try await cli(["router", "--port", "0"], router: router, timeout: .seconds(30))
@@ -136,7 +132,6 @@ struct CLIProcessTests {
 
     @Test("a client starts the router itself when none runs, and later clients reuse it")
     func autoStart() async throws {
-        guard try Demo.requireBinary() else { return }
         let root = try TemporaryDirectory.make(prefix: "codeswarm-autostart")
         let port = Int.random(in: 30000...39000)
         let environment = ["CODESWARM_STATE_DIR": "\(root)/state", "CODESWARM_ROUTER_PORT": String(port)]

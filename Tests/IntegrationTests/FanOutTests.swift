@@ -7,11 +7,10 @@ import Testing
 #endif
 
 /// Several clients and several swarms at once (acceptance 5 and 6 of issue 2).
-@Suite(.serialized)
+@Suite(.serialized, .requires(.codeswarmBinary))
 struct FanOutTests {
     @Test("a second client sees the first client's swarm_launched and the stream")
     func secondClientSeesEverything() throws {
-        guard try Demo.requireBinary() else { return }
         let router = try RouterProcess(config: Demo.config())
         defer { router.killLeftovers() }
         let first = try router.plainClient()
@@ -31,7 +30,6 @@ struct FanOutTests {
 
     @Test("a client that never reads is dropped; the other client is not held up")
     func slowClientIsDropped() throws {
-        guard try Demo.requireBinary() else { return }
         let limit = 2 * 1024 * 1024
         let router = try RouterProcess(config: Demo.config(router: ["client_queue_limit_bytes": limit]))
         defer { router.killLeftovers() }
@@ -62,7 +60,6 @@ struct FanOutTests {
 
     @Test("a 4-node and a 2-node swarm run side by side; terminating one leaves the other streaming")
     func twoSwarms() throws {
-        guard try Demo.requireBinary() else { return }
         let router = try RouterProcess(config: Demo.config())
         defer { router.killLeftovers() }
         let client = try router.plainClient()
@@ -105,15 +102,9 @@ struct FanOutTests {
         #expect(swarms[smallSwarm]?["status"] as? String == "terminated")
     }
 
-    @Test("a connection from another Unix user is refused")
+    @Test("a connection from another Unix user is refused", .requires(.secondUser))
     func otherUserRefused() throws {
-        guard try Demo.requireBinary() else { return }
-        guard getuid() == 0,
-            let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].first(where: FileManager.default.isExecutableFile)
-        else {
-            if CodeswarmBinary.isCI { Issue.record("CI runs as root with setpriv; cannot test another user") }
-            return
-        }
+        let setpriv = "/usr/bin/setpriv"
         let router = try RouterProcess(config: Demo.config())
         defer { router.killLeftovers() }
         let script = """

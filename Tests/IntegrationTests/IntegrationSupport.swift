@@ -17,15 +17,6 @@ enum Demo {
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }
-
-    /// Fails (in CI) or skips the calling test when the binary was not built.
-    static func requireBinary() throws -> Bool {
-        if CodeswarmBinary.isBuilt { return true }
-        if CodeswarmBinary.isCI {
-            Issue.record("codeswarm binary missing at \(CodeswarmBinary.path); run `swift build` before `swift test`")
-        }
-        return false
-    }
 }
 
 extension PlainJSONClient {

@@ -3,11 +3,10 @@ import TestSupport
 import Testing
 
 /// The real router over TCP, driven by a client that uses no Codeswarm code (acceptance 1 of issue 2).
-@Suite(.serialized)
+@Suite(.serialized, .requires(.codeswarmBinary))
 struct PlainClientEndToEndTests {
     @Test("a plain JSON-lines client launches 4 nodes, injects to all and to [1,3], lists, and terminates")
     func launchInjectListTerminate() throws {
-        guard try Demo.requireBinary() else { return }
         let router = try RouterProcess(config: Demo.config(agentFlags: ["--deltas", "5"]))
         defer { router.killLeftovers() }
         let client = try router.plainClient()
@@ -76,7 +75,6 @@ struct PlainClientEndToEndTests {
 
     @Test("every bad request gets command_rejected with its request id, and the connection stays open")
     func rejections() throws {
-        guard try Demo.requireBinary() else { return }
         let router = try RouterProcess(config: Demo.config())
         defer { router.killLeftovers() }
         let client = try router.plainClient()
@@ -137,7 +135,6 @@ struct PlainClientEndToEndTests {
 
     @Test("a frame over the size limit is rejected and the connection keeps working")
     func oversizedFrame() throws {
-        guard try Demo.requireBinary() else { return }
         let router = try RouterProcess(config: Demo.config())
         defer { router.killLeftovers() }
         let client = try router.plainClient()

@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// A hostile 1 MiB prompt reaches every agent byte for byte (acceptance 3 of issue 2).
-@Suite(.serialized)
+@Suite(.serialized, .requires(.codeswarmBinary))
 struct PromptFidelityTests {
     static func hostilePrompt(size: Int) -> String {
         let pieces = [
@@ -21,7 +21,6 @@ struct PromptFidelityTests {
 
     @Test("a 1 MiB prompt with quotes, $(…), backticks, %s, newlines and non-ASCII arrives unchanged on every node")
     func megabytePrompt() throws {
-        guard try Demo.requireBinary() else { return }
         let router = try RouterProcess(config: Demo.config(agentFlags: ["--record-prompts", "prompts"]))
         defer { router.killLeftovers() }
         let client = try router.plainClient()

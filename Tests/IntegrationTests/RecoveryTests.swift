@@ -7,7 +7,7 @@ import Testing
 #endif
 
 /// Crashes mid-stream lose and duplicate nothing (acceptance 2 of issue 2).
-@Suite(.serialized)
+@Suite(.serialized, .requires(.codeswarmBinary))
 struct RecoveryTests {
     /// Deltas per answer; each delta is delayed so a turn streams for about a second.
     static let deltas = 40
@@ -16,7 +16,6 @@ struct RecoveryTests {
         "kill -9 of the relay and then of the router mid-stream: every injection's deltas and turn_complete arrive exactly once"
     )
     func relayAndRouterCrashes() async throws {
-        guard try Demo.requireBinary() else { return }
         let router = try RouterProcess(
             config: Demo.config(agentFlags: ["--deltas", String(Self.deltas), "--delay-ms", "25"]))
         defer { router.killLeftovers() }
@@ -83,7 +82,6 @@ struct RecoveryTests {
 
     @Test("a restarted router reports a swarm whose workers died meanwhile as terminated, with a reason")
     func goneWorkersAreReported() async throws {
-        guard try Demo.requireBinary() else { return }
         let router = try RouterProcess(config: Demo.config())
         defer { router.killLeftovers() }
         let client = try router.plainClient()

@@ -7,13 +7,13 @@ import Testing
 #endif
 
 /// Swarms on a real 4-node Slurm cluster, through a real sshd or on the "login node" (issue 3 acceptance).
-@Suite(.serialized)
+@Suite(.serialized, .requires(.slurmCluster))
 struct SlurmEndToEndTests {
     @Test(
         "launch 4 nodes, each answers the system prompt, inject all and a subset, status, list, terminate cleanly",
         arguments: ClusterMode.allCases)
     func lifecycle(mode: ClusterMode) async throws {
-        guard try SlurmTest.ready() else { return }
+        try SlurmTest.cancelAll()
         let router = try RouterProcess(config: try SlurmTest.config(mode: mode, agentFlags: ["--deltas", "4"]))
         defer { router.killLeftovers() }
         let client = try router.plainClient()
@@ -83,7 +83,7 @@ struct SlurmEndToEndTests {
 
     @Test("a 1 MiB hostile prompt arrives byte for byte on every node")
     func megabytePrompt() async throws {
-        guard try SlurmTest.ready() else { return }
+        try SlurmTest.cancelAll()
         let config = try SlurmTest.config(mode: .ssh, agentFlags: ["--record-prompts", "prompts"])
         let router = try RouterProcess(config: config)
         defer { router.killLeftovers() }
@@ -104,7 +104,7 @@ struct SlurmEndToEndTests {
         "scancel from outside: the swarm is reported terminated with Slurm's state within a poll interval",
         arguments: ClusterMode.allCases)
     func externalCancel(mode: ClusterMode) async throws {
-        guard try SlurmTest.ready() else { return }
+        try SlurmTest.cancelAll()
         let router = try RouterProcess(config: try SlurmTest.config(mode: mode))
         defer { router.killLeftovers() }
         let client = try router.plainClient()
@@ -120,7 +120,7 @@ struct SlurmEndToEndTests {
 
     @Test("launch parameters holding shell text are rejected before any command runs")
     func injectedLaunchParameters() async throws {
-        guard try SlurmTest.ready() else { return }
+        try SlurmTest.cancelAll()
         let router = try RouterProcess(config: try SlurmTest.config(mode: .ssh))
         defer { router.killLeftovers() }
         let client = try router.plainClient()

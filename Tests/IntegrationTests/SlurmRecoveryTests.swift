@@ -43,7 +43,7 @@ extension SlurmEndToEndTests {
         "router killed with -9 mid-stream and restarted: every injection's events arrive exactly once",
         arguments: ClusterMode.allCases)
     func routerCrash(mode: ClusterMode) async throws {
-        guard try SlurmTest.ready() else { return }
+        try SlurmTest.cancelAll()
         let router = try RouterProcess(
             config: try SlurmTest.config(mode: mode, agentFlags: ["--deltas", String(Self.deltas), "--delay-ms", "30"]))
         defer { router.killLeftovers() }
@@ -70,7 +70,7 @@ extension SlurmEndToEndTests {
         "sshd stopped and restarted mid-stream: the relay reconnects, nothing is lost or duplicated; at most 2 ssh processes"
     )
     func sshOutage() async throws {
-        guard try SlurmTest.ready() else { return }
+        try SlurmTest.cancelAll()
         let router = try RouterProcess(
             config: try SlurmTest.config(mode: .ssh, agentFlags: ["--deltas", String(Self.deltas), "--delay-ms", "30"]))
         defer { router.killLeftovers() }
@@ -120,7 +120,7 @@ extension SlurmEndToEndTests {
 
     @Test("a job reaching its time limit drains on TERM@60 and is reported ended by its time limit")
     func timeLimit() async throws {
-        guard try SlurmTest.ready() else { return }
+        try SlurmTest.cancelAll()
         let router = try RouterProcess(config: try SlurmTest.config(mode: .loginNode, time: "00:02:00"))
         defer { router.killLeftovers() }
         let client = try router.plainClient()

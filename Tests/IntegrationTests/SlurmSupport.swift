@@ -14,17 +14,6 @@ enum ClusterMode: String, CaseIterable, CustomTestStringConvertible {
 
 /// Configs and checks for tests against the real 4-node Slurm cluster.
 enum SlurmTest {
-    /// True when the cluster is there; otherwise records a failure (CI) or returns false (skip on a laptop).
-    static func ready() throws -> Bool {
-        guard try Demo.requireBinary() else { return false }
-        guard let missing = TestCluster.missingComponent else {
-            try cancelAll()
-            return true
-        }
-        if TestCluster.isRequired { Issue.record("missing \(missing)") }
-        return false
-    }
-
     /// A Slurm config for `mode` with a fresh workspace; the demo agent gets `agentFlags`.
     static func config(mode: ClusterMode, agentFlags: [String] = [], time: String = "00:10:00") throws -> String {
         let workspace = try TemporaryDirectory.make(prefix: "codeswarm-ws")

@@ -41,6 +41,22 @@ package final class PlainJSONClient: @unchecked Sendable {
 
     deinit { close(fd) }
 
+    /// Ends the connection from this side first (its socket then passes through TIME_WAIT); reads fail afterwards.
+    package func closeFirst() {
+        shutdown(fd, Int32(SHUT_RDWR))
+        lock.withLock { isClosed = true }
+    }
+
+    /// The port of this client's own end of the connection.
+    package var localPort: Int {
+        var address = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
     /// Sends raw bytes.
     package func sendRaw(_ bytes: [UInt8]) throws {
         var offset = 0

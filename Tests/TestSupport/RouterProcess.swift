@@ -28,6 +28,13 @@ package final class RouterProcess: @unchecked Sendable {
         try start()
     }
 
+    /// The router's current token (`<state dir>/router.token`, rotated at every start).
+    package var token: String? {
+        FileManager.default.contents(atPath: "\(stateDirectory)/router.token").map {
+            String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+    }
+
     /// The environment client processes need to talk to this router.
     package var clientEnvironment: [String: String] {
         var environment = ProcessInfo.processInfo.environment

@@ -37,7 +37,8 @@ struct InjectCommand: AsyncParsableCommand {
             valueName: "nodes"))
     var nodes: String = "all"
 
-    @Option(name: .long, help: "Give up after this many seconds (exit 4).")
+    // `.unconditional`: `--timeout -5` is a bad timeout, not a missing value.
+    @Option(name: .long, parsing: .unconditional, help: "Give up after this many seconds (exit 4).")
     var timeout: Double?
 
     @Flag(name: .long, help: "Print every event of this injection as JSON Lines (one event envelope per line).")
@@ -48,6 +49,9 @@ struct InjectCommand: AsyncParsableCommand {
         help: "Wait for a busy node's running turn to end instead of steering the prompt into it.")
     var queue = false
 
+    /// The longest `--timeout`: any longer is a typo, and the value must stay convertible to a duration.
+    static let maximumTimeout: Double = 2_592_000
+
     func validate() throws {
         guard NodeSelection(argument: nodes) != nil else {
             throw ValidationError(
@@ -57,7 +61,10 @@ struct InjectCommand: AsyncParsableCommand {
             throw ValidationError("give exactly one of --prompt or --prompt-file")
         }
         if let prompt, prompt.isEmpty { throw ValidationError("--prompt is empty") }
-        if let timeout, timeout <= 0 { throw ValidationError("--timeout must be positive") }
+        if let timeout, !(timeout > 0 && timeout <= Self.maximumTimeout) {
+            throw ValidationError(
+                "--timeout must be a number of seconds above 0 and at most \(Int(Self.maximumTimeout)) (30 days), got \(timeout)")
+        }
     }
 
     func run() async throws {
@@ -95,7 +102,7 @@ struct InjectCommand: AsyncParsableCommand {
             }
             if let timeout {
                 group.addTask {
-                    try await Task.sleep(for: .milliseconds(Int(timeout * 1000)))
+                    try await Task.sleep(for: .seconds(timeout))
                     progress.finish().forEach(Console.write)
                     Console.error(
                         Self.stillRunning(

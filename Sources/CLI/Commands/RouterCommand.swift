@@ -22,10 +22,27 @@ struct RouterDaemonCommand: AsyncParsableCommand {
     var config: String?
 
     @Option(
-        name: .long, help: "Port to listen on (0 picks a free one); overrides the config and $CODESWARM_ROUTER_PORT.")
-    var port: Int?
+        name: .long, parsing: .unconditional,
+        help: ArgumentHelp(
+            "Port to listen on, 1-65535 (0 picks a free one); overrides the config and $CODESWARM_ROUTER_PORT.",
+            valueName: "port"))
+    var port: String?
+
+    /// `--port` as a number; `parsing: .unconditional` lets `--port -1` arrive here as a bad port, not as a
+    /// missing value.
+    var portNumber: Int? { port.flatMap { Int($0) } }
+
+    func validate() throws {
+        if let port, !(portNumber.map { (0...65535).contains($0) } ?? false) {
+            throw ValidationError("--port must be a port number from 1 to 65535 (0 picks a free port), got \(port)")
+        }
+    }
 
     func run() async throws {
+        if let problem = RouterEnvironment.problem(allowPortZero: true) {
+            Console.error(problem)
+            throw ExitCode(ExitCodes.configuration)
+        }
         let configuration = try ConfigLoader.load(path: config)
         var logger = Logger(label: "codeswarm.router")
         logger.logLevel =
@@ -35,7 +52,7 @@ struct RouterDaemonCommand: AsyncParsableCommand {
         let options = RouterDaemon.Options(
             configuration: configuration, stateDirectory: RouterEnvironment.stateDirectory(),
             host: configuration.router.host,
-            port: port ?? RouterEnvironment.port(configured: configuration.router.port),
+            port: portNumber ?? RouterEnvironment.port(configured: configuration.router.port),
             executable: PathSearch.currentExecutable, agentCommand: agent.command, configPath: config)
         do {
             try await RouterDaemon.run(options, logger: logger)

@@ -14,7 +14,11 @@ struct ClientOptions: ParsableArguments {
     /// Loads the configuration (or the one the state directory's router last ran with, or the default),
     /// reporting problems with their key path.
     func loadConfiguration() throws -> Configuration {
-        try ConfigLoader.load(
+        if let problem = RouterEnvironment.problem() {
+            Console.error(problem)
+            throw ExitCode(ExitCodes.configuration)
+        }
+        return try ConfigLoader.load(
             path: config ?? RouterLauncher.lastConfigPath(stateDirectory: RouterEnvironment.stateDirectory()))
     }
 
@@ -49,12 +53,25 @@ struct ClientOptions: ParsableArguments {
 enum ConfigLoader {
     static func load(path: String?) throws -> Configuration {
         guard let path else { return Configuration() }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            Console.error("cannot read the config file \(path): check the path")
+        let bytes: [UInt8]
+        do {
+            guard let content = try AtomicFile.read(path) else {
+                Console.error("cannot read the config file \(path): it does not exist; check the path")
+                throw ExitCode(ExitCodes.configuration)
+            }
+            bytes = content
+        } catch let error as AtomicFile.FileError {
+            // Permission denied, a folder instead of a file, …: the system's words, not a guess.
+            let reason = String(cString: strerror(error.errno)).lowercased()
+            Console.error("cannot read the config file \(path): \(reason)")
+            throw ExitCode(ExitCodes.configuration)
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            Console.error("config \(path): not valid UTF-8 text")
             throw ExitCode(ExitCodes.configuration)
         }
         do {
-            return try ConfigurationParser.parse(json: String(decoding: data, as: UTF8.self))
+            return try ConfigurationParser.parse(json: text)
         } catch {
             Console.error("config \(path): \(error)")
             throw ExitCode(ExitCodes.configuration)

@@ -25,4 +25,7 @@ const void *cs_memmem(const void *haystack, size_t haystack_length, const void *
 /* statfs(path)->f_type: which filesystem holds `path` (NFS, Lustre, ext4, ...), or -1. */
 long cs_filesystem_magic(const char *path);
 
+/* O_PATH (Linux): open a folder only to locate it (no read permission needed); for walking paths with openat. */
+int cs_o_path(void);
+
 #endif

@@ -11,6 +11,11 @@ package enum ConfigurationParser {
 
     /// Parses the JSON text of a configuration file.
     package static func parse(json text: String) throws(Problem) -> Configuration {
+        do {
+            try StrictJSON.validate(text)
+        } catch {
+            throw Problem(path: "", message: "not valid JSON: \(error)")
+        }
         let value: JSONValue
         do {
             value = try WireCoding.decode(JSONValue.self, from: text)
@@ -32,19 +37,21 @@ package enum ConfigurationParser {
             ])
             config.ssh.loginAlias = try ssh.string("login_alias")
             config.ssh.configFile = try ssh.string("config_file")
-            config.ssh.port = try ssh.int("port")
+            config.ssh.port = try ssh.int("port", in: 1...65535)
             config.ssh.identityFile = try ssh.string("identity_file")
             config.ssh.user = try ssh.string("user")
-            if let minutes = try ssh.int("controlpersist_minutes") { config.ssh.controlPersistSeconds = minutes * 60 }
+            if let minutes = try ssh.int("controlpersist_minutes", in: 1...10080) {
+                config.ssh.controlPersistSeconds = minutes * 60
+            }
             config.ssh.controlPersistSeconds =
-                try ssh.int("control_persist_seconds") ?? config.ssh.controlPersistSeconds
+                try ssh.int("control_persist_seconds", in: 1...604_800) ?? config.ssh.controlPersistSeconds
             config.ssh.connectTimeoutSeconds =
-                try ssh.int("connect_timeout_seconds") ?? config.ssh.connectTimeoutSeconds
+                try ssh.int("connect_timeout_seconds", in: 1...3600) ?? config.ssh.connectTimeoutSeconds
         }
         if let cluster = try root.section("cluster") {
             try cluster.checkKeys(["workspace_root", "cluster_subdir", "worker_binary"])
             config.cluster.workerBinary = try cluster.string("worker_binary")
-            config.cluster.workspaceRoot = try cluster.string("workspace_root")
+            config.cluster.workspaceRoot = try cluster.absolutePath("workspace_root")
             config.cluster.clusterSubdir = try cluster.string("cluster_subdir") ?? config.cluster.clusterSubdir
         }
         if let slurm = try root.section("slurm") {
@@ -58,9 +65,10 @@ package enum ConfigurationParser {
             config.slurm.defaultAccount = try slurm.schedulerValue("default_account", field: "account")
             config.slurm.defaultQos = try slurm.schedulerValue("default_qos", field: "qos")
             config.slurm.pollIntervalSeconds =
-                try slurm.double("poll_interval_seconds") ?? config.slurm.pollIntervalSeconds
+                try slurm.seconds("poll_interval_seconds", in: 0.1...86400) ?? config.slurm.pollIntervalSeconds
             config.slurm.minimumPollIntervalSeconds =
-                try slurm.double("minimum_poll_interval_seconds") ?? config.slurm.minimumPollIntervalSeconds
+                try slurm.seconds("minimum_poll_interval_seconds", in: 0.1...86400)
+                ?? config.slurm.minimumPollIntervalSeconds
             config.slurm.environment = try slurm.stringMap("environment") ?? [:]
             config.slurm.extraSbatch = try slurm.stringArray("extra_sbatch") ?? []
         }
@@ -71,28 +79,26 @@ package enum ConfigurationParser {
                 "heartbeat_timeout_seconds", "worker_heartbeat_seconds", "require_token",
             ])
             config.router.host = try router.string("host") ?? config.router.host
-            if let port = try router.int("port") {
-                guard (1...65535).contains(port) else { throw Problem(path: "router.port", message: "must be 1-65535") }
-                config.router.port = port
-            }
+            config.router.port = try router.int("port", in: 1...65535) ?? config.router.port
             config.router.gracefulTerminateSeconds =
-                try router.double("graceful_terminate_seconds") ?? config.router.gracefulTerminateSeconds
+                try router.seconds("graceful_terminate_seconds", in: 0...86400) ?? config.router.gracefulTerminateSeconds
             config.router.clientQueueLimitBytes =
-                try router.int("client_queue_limit_bytes") ?? config.router.clientQueueLimitBytes
+                try router.int("client_queue_limit_bytes", in: 65536...17_179_869_184)
+                ?? config.router.clientQueueLimitBytes
             config.router.transcriptEventsPerNode =
-                try router.int("transcript_events_per_node") ?? config.router.transcriptEventsPerNode
+                try router.int("transcript_events_per_node", in: 1...1_000_000) ?? config.router.transcriptEventsPerNode
             config.router.launchTimeoutSeconds =
-                try router.double("launch_timeout_seconds") ?? config.router.launchTimeoutSeconds
+                try router.seconds("launch_timeout_seconds", in: 1...2_592_000) ?? config.router.launchTimeoutSeconds
             config.router.endedRetentionSeconds =
-                try router.double("ended_retention_seconds") ?? config.router.endedRetentionSeconds
-            // Keys of the seed's config that nothing uses here; accepted (type-checked) so seed configs load.
-            _ = try router.double("inject_timeout_seconds")
-            _ = try router.int("ssh_max_workers")
+                try router.seconds("ended_retention_seconds", in: 0...31_536_000) ?? config.router.endedRetentionSeconds
+            // Keys of the seed's config that nothing uses here; accepted (checked) so seed configs load.
+            _ = try router.seconds("inject_timeout_seconds", in: 0...2_592_000)
+            _ = try router.int("ssh_max_workers", in: 1...1024)
             // The seed's `heartbeat_timeout_seconds` means the same here: silence after which a worker is dead.
             config.router.heartbeatTimeoutSeconds =
-                try router.double("heartbeat_timeout_seconds") ?? config.router.heartbeatTimeoutSeconds
+                try router.seconds("heartbeat_timeout_seconds", in: 1...86400) ?? config.router.heartbeatTimeoutSeconds
             config.router.workerHeartbeatSeconds =
-                try router.double("worker_heartbeat_seconds") ?? config.router.workerHeartbeatSeconds
+                try router.seconds("worker_heartbeat_seconds", in: 0.1...3600) ?? config.router.workerHeartbeatSeconds
             config.router.requireToken = try router.bool("require_token") ?? config.router.requireToken
         }
         if let agent = try root.section("agent") {
@@ -135,8 +141,8 @@ package enum ConfigurationParser {
                 ?? config.agent.approvalTimeoutDecision
             config.agent.model = try agent.string("model")
             config.agent.stallTimeoutSeconds =
-                try agent.double("stall_timeout_seconds") ?? config.agent.stallTimeoutSeconds
-            config.agent.restartLimit = try agent.int("restart_limit") ?? config.agent.restartLimit
+                try agent.seconds("stall_timeout_seconds", in: 1...604_800) ?? config.agent.stallTimeoutSeconds
+            config.agent.restartLimit = try agent.int("restart_limit", in: 0...1000) ?? config.agent.restartLimit
             config.agent.environment = try agent.stringMap("environment") ?? [:]
             if let home = try agent.string("codex_home") {
                 guard ["per_node", "inherit"].contains(home) || (home.hasPrefix("/") && !home.contains("\n")) else {
@@ -150,14 +156,14 @@ package enum ConfigurationParser {
         }
         if let local = try root.section("local") {
             try local.checkKeys(["base_dir"])
-            config.local.baseDirectory = try local.string("base_dir")
+            config.local.baseDirectory = try local.absolutePath("base_dir")
         }
         if let mailbox = try root.section("mailbox") {
             try mailbox.checkKeys(["poll_active_milliseconds", "poll_idle_milliseconds", "inotify"])
             config.mailbox.pollActiveMilliseconds =
-                try mailbox.int("poll_active_milliseconds") ?? config.mailbox.pollActiveMilliseconds
+                try mailbox.int("poll_active_milliseconds", in: 1...60_000) ?? config.mailbox.pollActiveMilliseconds
             config.mailbox.pollIdleMilliseconds =
-                try mailbox.int("poll_idle_milliseconds") ?? config.mailbox.pollIdleMilliseconds
+                try mailbox.int("poll_idle_milliseconds", in: 1...60_000) ?? config.mailbox.pollIdleMilliseconds
             config.mailbox.inotify = try mailbox.bool("inotify") ?? config.mailbox.inotify
             guard (1...60_000).contains(config.mailbox.pollActiveMilliseconds) else {
                 throw Problem(path: "mailbox.poll_active_milliseconds", message: "must be 1-60000")
@@ -218,29 +224,48 @@ package enum ConfigurationParser {
             return flag
         }
 
-        func int(_ key: String) throws(Problem) -> Int? {
+        /// An integer within `range`; the message names the range and the value given.
+        func int(_ key: String, in range: ClosedRange<Int>) throws(Problem) -> Int? {
             guard let value = members[key], !value.isNull else { return nil }
-            guard let number = value.intValue else {
-                throw Problem(path: keyPath(key), message: "must be an integer, got \(value.typeDescription)")
+            let allowed = "an integer from \(range.lowerBound) to \(range.upperBound)"
+            guard let number = value.intValue, range.contains(number) else {
+                throw Problem(path: keyPath(key), message: "must be \(allowed), got \(Self.describe(value))")
             }
             return number
         }
 
-        func double(_ key: String) throws(Problem) -> Double? {
+        /// A number of seconds within `range` (so every later conversion to a duration or a date is safe).
+        func seconds(_ key: String, in range: ClosedRange<Double>) throws(Problem) -> Double? {
             guard let value = members[key], !value.isNull else { return nil }
-            guard let number = value.doubleValue, number >= 0 else {
+            let allowed =
+                "a number of seconds from \(Self.format(range.lowerBound)) to \(Self.format(range.upperBound))"
+            guard let number = value.doubleValue, number.isFinite, range.contains(number) else {
+                throw Problem(path: keyPath(key), message: "must be \(allowed), got \(Self.describe(value))")
+            }
+            return number
+        }
+
+        /// An absolute path: a relative one would be resolved against whatever folder the router runs in.
+        func absolutePath(_ key: String) throws(Problem) -> String? {
+            guard let text = try string(key) else { return nil }
+            guard text.hasPrefix("/") else {
                 throw Problem(
-                    path: keyPath(key), message: "must be a non-negative number, got \(value.typeDescription)")
+                    path: keyPath(key),
+                    message: "must be an absolute path (starting with /), got \"\(text)\"; relative paths are not resolved")
             }
-            return number
+            return text
         }
 
-        func bool(_ key: String) throws(Problem) -> Bool? {
-            guard let value = members[key], !value.isNull else { return nil }
-            guard let flag = value.boolValue else {
-                throw Problem(path: keyPath(key), message: "must be true or false, got \(value.typeDescription)")
-            }
-            return flag
+        /// A value as it appears in messages: numbers as numbers, other types by kind.
+        static func describe(_ value: JSONValue) -> String {
+            guard let number = value.doubleValue else { return value.typeDescription }
+            return format(number)
+        }
+
+        static func format(_ number: Double) -> String {
+            if abs(number) >= 1e15 { return String(format: "%g", number) }
+            if number.rounded() == number { return String(Int(number)) }
+            return "\(number)"
         }
 
         func stringArray(_ key: String) throws(Problem) -> [String]? {
