@@ -84,6 +84,14 @@ package final class PrivateDirectory: Sendable {
         return try AtomicFile.readAll(fd: fd, path: "\(path)/\(name)")
     }
 
+    /// Makes the folder 0700: a folder that passed the checks may still be readable by others (an existing 0755
+    /// one), and what the router keeps in it (prompts, transcripts, its token) is for its user only.
+    package func closeToOthers() throws(AtomicFile.FileError) {
+        guard fchmod(descriptor, 0o700) == 0 else {
+            throw AtomicFile.FileError(path: path, operation: "chmod", errno: errno)
+        }
+    }
+
     /// Removes the file `name`; a missing file is not an error.
     package func remove(_ name: String) {
         guard (try? checkName(name)) != nil else { return }

@@ -69,6 +69,11 @@ package enum RouterDaemon {
         signal(SIGPIPE, SIG_IGN)
         let directory = options.stateDirectory
         let state = try checkedDirectory(directory, role: "state directory", hint: "set CODESWARM_STATE_DIR")
+        do {
+            try state.closeToOthers()
+        } catch {
+            throw StartError(description: "state directory \(problem(error, at: directory))", exitCode: 2)
+        }
         guard let lock = try FileLock.tryLock(path: "\(directory)/router.lock") else {
             let running = (try? AtomicFile.read("\(directory)/router.json")).flatMap {
                 try? WireCoding.decode(Identity.self, from: $0)

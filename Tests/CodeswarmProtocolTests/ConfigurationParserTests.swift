@@ -209,6 +209,12 @@ struct ConfigurationParserTests {
             json: #"{"router":{"worker_heartbeat_seconds":1e300}}"#, path: "router.worker_heartbeat_seconds",
             message: "got 1e+300"),
         Bad(json: #"{"router":{"ssh_max_workers":0}}"#, path: "router.ssh_max_workers", message: "from 1 to 1024"),
+        Bad(
+            json: #"{"agent":{"approval_timeout_seconds":0}}"#, path: "agent.approval_timeout_seconds",
+            message: "from 1 to 2592000, got 0"),
+        Bad(
+            json: #"{"agent":{"approval_timeout_seconds":1e300}}"#, path: "agent.approval_timeout_seconds",
+            message: "got 1e+300"),
         Bad(json: #"{"local":{"base_dir":"relative/dir"}}"#, path: "local.base_dir", message: "must be an absolute path"),
         Bad(
             json: #"{"cluster":{"workspace_root":"scratch/me"}}"#, path: "cluster.workspace_root",

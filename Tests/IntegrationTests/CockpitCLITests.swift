@@ -5,7 +5,7 @@ import Testing
 
 /// The cockpit verbs as a person runs them, on a real router and demo-agent workers (the fast tier):
 /// `approvals`, `approve`, `decline`, `interrupt`, and `inject` steering a running turn.
-@Suite(.serialized)
+@Suite(.serialized, .requires(.codeswarmBinary))
 struct CockpitCLITests {
     func cli(_ arguments: [String], router: RouterProcess) async throws -> CommandRunner.Output {
         try await CommandRunner.run(
@@ -25,7 +25,6 @@ struct CockpitCLITests {
 
     @Test("an approval waits for a person: approvals lists it, approve answers it once, decline the next")
     func approveAndDecline() async throws {
-        guard try Demo.requireBinary() else { return }
         let router = try RouterProcess(config: Self.config())
         defer { router.killLeftovers() }
         let client = try router.plainClient()
@@ -79,7 +78,6 @@ struct CockpitCLITests {
 
     @Test("inject steers a running turn; interrupt ends another node's turn, whose queued prompt then runs")
     func steerAndInterrupt() async throws {
-        guard try Demo.requireBinary() else { return }
         let router = try RouterProcess(config: Demo.config())
         defer { router.killLeftovers() }
         let client = try router.plainClient()

@@ -46,6 +46,31 @@ struct SecurityTests {
             return try JSONDecoder().decode([Attempt].self, from: Data(output.utf8))
         }
 
+        /// Tries, as this user, to list (folders) or read (files) each of `paths`; returns the errno name per path,
+        /// or "read" when it succeeded.
+        func read(_ paths: [String]) throws -> [String: String] {
+            let script = """
+                import errno, json, os, sys
+                results = {}
+                for path in json.loads(sys.argv[1]):
+                    try:
+                        if os.path.isdir(path):
+                            os.listdir(path)
+                        else:
+                            open(path, "rb").read()
+                        results[path] = "read"
+                    except OSError as error:
+                        results[path] = errno.errorcode.get(error.errno, str(error.errno))
+                print(json.dumps(results))
+                """
+            let arguments = [
+                "--reuid=\(uid)", "--regid=\(gid)", "--clear-groups", "/usr/bin/python3", "-I", "-c", script,
+                String(decoding: try JSONEncoder().encode(paths), as: UTF8.self),
+            ]
+            let output = try runProcess("/usr/bin/setpriv", arguments)
+            return try JSONDecoder().decode([String: String].self, from: Data(output.utf8))
+        }
+
         /// The attack client (uses no Codeswarm code, like any script another user could write).
         static let client = """
             import json, socket, sys
@@ -200,14 +225,69 @@ struct SecurityTests {
         let row = String(format: "0100007F:%04X 0100007F:%04X 06", port, routerPort)
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
-            if let table = FileManager.default.contents(atPath: "/proc/net/tcp"),
-                String(decoding: table, as: UTF8.self).contains(row)
-            {
+            // AtomicFile.read reads to the end; Foundation stops early on /proc files (their size is 0), and with
+            // the TIME_WAIT rows of earlier attacks the table is longer than what it returns.
+            if let table = try AtomicFile.read("/proc/net/tcp"), String(decoding: table, as: UTF8.self).contains(row) {
                 return port
             }
             usleep(10_000)
         }
         throw PlainClientError(message: "no TIME_WAIT row \(row) appeared")
+    }
+
+    @Test(
+        "require_token on a real router: no token or a wrong one gets only the refusal (no broadcast), the CLI gets in, and the other user can read no state file"
+    )
+    func tokenAndStateFiles() async throws {
+        let attacker = try Attacker.create()
+        defer { attacker.remove() }
+        let (router, owner, swarm, _) = try ownerRouter(requireToken: true)
+        defer { router.killLeftovers() }
+        // The router's own user passes the peer check; without the token it is still not registered: an injection
+        // streaming meanwhile reaches the owner but not this connection.
+        let anonymous = try router.plainClient()
+        let secret = "WHILE-ANONYMOUS-\(UUID().uuidString)"
+        try owner.injectAndWait(swarm: swarm, content: secret)
+        try anonymous.drain(for: 0.5)
+        #expect(anonymous.events.isEmpty, "before any command: \(anonymous.events.compactMap(\.eventName))")
+        let list = try anonymous.command("swarm_list")
+        try anonymous.drain(for: 10)
+        #expect(anonymous.isClosed, "the router keeps a connection open that did not present its token")
+        #expect(anonymous.events.map(\.eventName) == ["command_rejected"])
+        #expect(anonymous.events.first?.data["request_id"] as? String == list)
+        #expect(Self.firstReason(anonymous).contains("this router requires its token"), "\(anonymous.events)")
+
+        let wrong = try router.plainClient()
+        _ = try wrong.command("hello", payload: ["token": String(repeating: "0", count: 64)])
+        _ = try wrong.command("swarm_list")
+        try wrong.drain(for: 10)
+        #expect(wrong.isClosed)
+        #expect(wrong.events.map(\.eventName) == ["command_rejected"])
+        #expect(Self.firstReason(wrong).contains("the token does not match"), "\(wrong.events)")
+
+        // Our CLI reads router.token and gets in.
+        let cli = try await CommandRunner.run(
+            CodeswarmBinary.path, ["list", "--config", router.configPath ?? ""], environment: router.clientEnvironment,
+            timeout: .seconds(30))
+        #expect(cli.status == .exited(0), "\(cli.status): \(cli.standardError)")
+        #expect(cli.standardOutput.contains(String(swarm.prefix(8))), "\(cli.standardOutput)")
+
+        // The other user can neither list the state directory nor read a file in it (token, journal, state, log).
+        let files = try FileManager.default.contentsOfDirectory(atPath: router.stateDirectory).sorted()
+        #expect(files.contains("router.token"))
+        var info = stat()
+        #expect(stat("\(router.stateDirectory)/router.token", &info) == 0 && info.st_mode & 0o777 == 0o600)
+        #expect(stat(router.stateDirectory, &info) == 0 && info.st_mode & 0o777 == 0o700)
+        let paths = [router.stateDirectory] + files.map { "\(router.stateDirectory)/\($0)" }
+        let denied = try attacker.read(paths)
+        for path in paths {
+            #expect(denied[path] == "EACCES", "the other user reading \(path): \(denied[path] ?? "read it")")
+        }
+    }
+
+    /// The reason of the first event `client` received (its refusal), or "".
+    static func firstReason(_ client: PlainJSONClient) -> String {
+        client.events.first.flatMap { $0.data["reason"] as? String } ?? ""
     }
 
     @Test("a planted 0777 state directory with temp-name symlinks to a root file: the router refuses, exit 2, file intact")

@@ -158,6 +158,10 @@ package final class PlainJSONClient: @unchecked Sendable {
 package struct PlainClientError: Error, CustomStringConvertible {
     package var message: String
     package var description: String { message }
+
+    package init(message: String) {
+        self.message = message
+    }
 }
 
 extension Dictionary where Key == String, Value == Any {

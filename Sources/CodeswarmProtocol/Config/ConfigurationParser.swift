@@ -128,14 +128,8 @@ package enum ConfigurationParser {
                 try agent.choice("approval_decision", AppServer.ApprovalDecision.allCases.map(\.rawValue) + ["ask"])
                 ?? (config.agent.approvalPolicy == "never" ? config.agent.approvalDecision : "ask")
             config.agent.approvalRules = try agent.approvalRules("approval_rules")
-            if let timeout = try agent.double("approval_timeout_seconds") {
-                guard timeout > 0 else {
-                    throw Problem(
-                        path: "agent.approval_timeout_seconds",
-                        message: "must be positive (leave it out to wait forever)")
-                }
-                config.agent.approvalTimeoutSeconds = timeout
-            }
+            // Leaving the key out waits for a person forever; a value is a real timeout, so it has a range.
+            config.agent.approvalTimeoutSeconds = try agent.seconds("approval_timeout_seconds", in: 1...2_592_000)
             config.agent.approvalTimeoutDecision =
                 try agent.choice("approval_timeout_decision", ApprovalRule.decisions)
                 ?? config.agent.approvalTimeoutDecision
