@@ -165,7 +165,7 @@ struct ConfigurationParserTests {
         Bad(json: #"{"mailbox":{"inotify":"yes"}}"#, path: "mailbox.inotify", message: "must be true or false"),
         Bad(
             json: #"{"mailbox":{"poll_active_milliseconds":0}}"#, path: "mailbox.poll_active_milliseconds",
-            message: "1-60000"),
+            message: "from 1 to 60000, got 0"),
         Bad(
             json: #"{"mailbox":{"poll_active_milliseconds":500,"poll_idle_milliseconds":100}}"#,
             path: "mailbox.poll_idle_milliseconds", message: "at least poll_active_milliseconds"),

@@ -15,7 +15,7 @@ struct RealCodexSlurmTests {
     )
     func lifecycle() throws {
         try RealCodex.require()
-        try #require(try SlurmTest.ready())
+        try SlurmTest.requireCluster()
         let swarm = try RealCodexSwarm(
             provider: .slurm(.ssh), nodes: 4,
             agent: ["approval_policy": "untrusted", "approval_decision": "accept", "stall_timeout_seconds": 3])
@@ -44,7 +44,7 @@ struct RealCodexSlurmTests {
     @Test("on Slurm (login-node mode) codex killed mid-session is restarted and resumes its thread with its history")
     func killedCodexResumes() throws {
         try RealCodex.require()
-        try #require(try SlurmTest.ready())
+        try SlurmTest.requireCluster()
         let swarm = try RealCodexSwarm(provider: .slurm(.loginNode), nodes: 1)
         defer { swarm.close() }
         try swarm.waitForSystemPrompt(nodes: 1)

@@ -14,6 +14,15 @@ enum ClusterMode: String, CaseIterable, CustomTestStringConvertible {
 
 /// Configs and checks for tests against the real 4-node Slurm cluster.
 enum SlurmTest {
+    /// For suites gated by `.enabled(if:)` (they run when the cluster is here or required): fails the calling test
+    /// when a component is missing, then cancels leftover jobs.
+    static func requireCluster(sourceLocation: SourceLocation = #_sourceLocation) throws {
+        try #require(
+            TestCluster.missingComponent == nil, "missing \(TestCluster.missingComponent ?? "")",
+            sourceLocation: sourceLocation)
+        try cancelAll()
+    }
+
     /// A Slurm config for `mode` with a fresh workspace; the demo agent gets `agentFlags`.
     static func config(mode: ClusterMode, agentFlags: [String] = [], time: String = "00:10:00") throws -> String {
         let workspace = try TemporaryDirectory.make(prefix: "codeswarm-ws")
