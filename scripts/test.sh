@@ -26,6 +26,11 @@ if grep -qE ': warning:|^warning:' "$build_log"; then
 fi
 grep -q 'error:' "$build_log" && { echo "swift build failed" >&2; exit 1; }
 echo "build: $(( $(date +%s) - start )) s" >&2
+# The code is kept in `swift format` shape (.swift-format); a finding fails the run like a warning does.
+if ! swift format lint --strict --parallel --recursive Package.swift Sources Tests Benchmarks; then
+  echo "swift format lint found the files above out of shape; run: swift format format -i -r Package.swift Sources Tests Benchmarks" >&2
+  exit 1
+fi
 
 export CODESWARM_BIN="$PWD/.build/debug/codeswarm"
 # The Slurm provider deploys a fully static binary to the compute nodes.

@@ -157,7 +157,8 @@ package struct RouterCore: Sendable {
     mutating func rejectNow(_ client: ClientID, requestID: JSONValue, reason: String) {
         effects.append(
             .sendNow(
-                EventEnvelope(date: now, event: .commandRejected(CommandRejected(requestID: requestID, reason: reason))),
+                EventEnvelope(
+                    date: now, event: .commandRejected(CommandRejected(requestID: requestID, reason: reason))),
                 to: client))
     }
 

@@ -139,7 +139,9 @@ struct ConfigurationParserTests {
         Bad(json: #"{"slurm":{"defualt_time":"01:00:00"}}"#, path: "slurm.defualt_time", message: "unknown key"),
         Bad(json: #"{"routr":{}}"#, path: "routr", message: "unknown key"),
         Bad(json: #"{"agent":{"comand":["x"]}}"#, path: "agent.comand", message: "unknown key"),
-        Bad(json: #"{"router":{"port":"8765"}}"#, path: "router.port", message: "must be an integer from 1 to 65535, got a string"),
+        Bad(
+            json: #"{"router":{"port":"8765"}}"#, path: "router.port",
+            message: "must be an integer from 1 to 65535, got a string"),
         Bad(json: #"{"router":{"port":70000}}"#, path: "router.port", message: "from 1 to 65535, got 70000"),
         Bad(
             json: #"{"router":{"graceful_terminate_seconds":-1}}"#, path: "router.graceful_terminate_seconds",
@@ -197,7 +199,8 @@ struct ConfigurationParserTests {
             message: "got 1e+300"),
         Bad(json: #"{"router":{"port":0}}"#, path: "router.port", message: "from 1 to 65535, got 0"),
         Bad(json: #"{"router":{"require_token":"yes"}}"#, path: "router.require_token", message: "true or false"),
-        Bad(json: #"{"ssh":{"controlpersist_minutes":1e15}}"#, path: "ssh.controlpersist_minutes", message: "got 1e+15"),
+        Bad(
+            json: #"{"ssh":{"controlpersist_minutes":1e15}}"#, path: "ssh.controlpersist_minutes", message: "got 1e+15"),
         Bad(json: #"{"ssh":{"port":-22}}"#, path: "ssh.port", message: "from 1 to 65535, got -22"),
         Bad(
             json: #"{"ssh":{"connect_timeout_seconds":0}}"#, path: "ssh.connect_timeout_seconds",
@@ -215,7 +218,9 @@ struct ConfigurationParserTests {
         Bad(
             json: #"{"agent":{"approval_timeout_seconds":1e300}}"#, path: "agent.approval_timeout_seconds",
             message: "got 1e+300"),
-        Bad(json: #"{"local":{"base_dir":"relative/dir"}}"#, path: "local.base_dir", message: "must be an absolute path"),
+        Bad(
+            json: #"{"local":{"base_dir":"relative/dir"}}"#, path: "local.base_dir", message: "must be an absolute path"
+        ),
         Bad(
             json: #"{"cluster":{"workspace_root":"scratch/me"}}"#, path: "cluster.workspace_root",
             message: "must be an absolute path"),

@@ -15,7 +15,8 @@ struct StrictJSONTests {
         (#"{'a':1}"#, "expected a key"), (#"{"a":01}"#, "leading zeros"), (#"{"a":.5}"#, "expected a value"),
         (#"{"a":+1}"#, "expected a value"), (#"{"a":NaN}"#, "expected a value"), (#"{"a":1.}"#, "decimal point"),
         (#"{"a":1e}"#, "exponent"), (#"{"a":tru}"#, "did you mean true"), ("{\"a\":1 // c\n}", "expected ',' or '}'"),
-        (#"{"a":"\x"}"#, "invalid escape"), (#"{"a":"\u12"}"#, "4 hex digits"), ("{\"a\":\"line\nbreak\"}", "control character"),
+        (#"{"a":"\x"}"#, "invalid escape"), (#"{"a":"\u12"}"#, "4 hex digits"),
+        ("{\"a\":\"line\nbreak\"}", "control character"),
         (#"{"a":"open"#, "unterminated string"), (#"{"a":1}x"#, "after the end"), ("", "value is missing"),
         (#"{"a":1"#, "expected ',' or '}'"), (String(repeating: "[", count: 100), "nested more than 64"),
     ]

@@ -29,12 +29,27 @@ struct ConfigurationErrorTests {
     }
 
     static let badConfigs: [(json: String, mentions: String)] = [
-        (#"{"router":{"launch_timeout_seconds":1e16}}"#, "router.launch_timeout_seconds: must be a number of seconds from 1 to 2592000"),
-        (#"{"router":{"graceful_terminate_seconds":1e300}}"#, "router.graceful_terminate_seconds: must be a number of seconds from 0 to 86400"),
-        (#"{"agent":{"stall_timeout_seconds":0}}"#, "agent.stall_timeout_seconds: must be a number of seconds from 1 to 604800, got 0"),
+        (
+            #"{"router":{"launch_timeout_seconds":1e16}}"#,
+            "router.launch_timeout_seconds: must be a number of seconds from 1 to 2592000"
+        ),
+        (
+            #"{"router":{"graceful_terminate_seconds":1e300}}"#,
+            "router.graceful_terminate_seconds: must be a number of seconds from 0 to 86400"
+        ),
+        (
+            #"{"agent":{"stall_timeout_seconds":0}}"#,
+            "agent.stall_timeout_seconds: must be a number of seconds from 1 to 604800, got 0"
+        ),
         (#"{"agent":{"restart_limit":-1}}"#, "agent.restart_limit: must be an integer from 0 to 1000, got -1"),
-        (#"{"router":{"transcript_events_per_node":-5}}"#, "router.transcript_events_per_node: must be an integer from 1 to 1000000, got -5"),
-        (#"{"router":{"client_queue_limit_bytes":-1}}"#, "router.client_queue_limit_bytes: must be an integer from 65536"),
+        (
+            #"{"router":{"transcript_events_per_node":-5}}"#,
+            "router.transcript_events_per_node: must be an integer from 1 to 1000000, got -5"
+        ),
+        (
+            #"{"router":{"client_queue_limit_bytes":-1}}"#,
+            "router.client_queue_limit_bytes: must be an integer from 65536"
+        ),
         (#"{"local":{"base_dir":"relative/base"}}"#, "local.base_dir: must be an absolute path"),
         (#"{"router":{"port":8765,}}"#, "not valid JSON: line 1, column 24: trailing comma before }"),
     ]
@@ -61,7 +76,8 @@ struct ConfigurationErrorTests {
             let result = try await codeswarm(["router", "--port", port])
             #expect(result.status == .exited(64), "--port \(port): \(result.status)")
             #expect(
-                result.standardError.contains("--port must be a port number from 1 to 65535 (0 picks a free port), got \(port)"),
+                result.standardError.contains(
+                    "--port must be a port number from 1 to 65535 (0 picks a free port), got \(port)"),
                 "\(result.standardError)")
         }
         for (command, range) in [(["router"], "from 0 to 65535"), (["list"], "from 1 to 65535")] {

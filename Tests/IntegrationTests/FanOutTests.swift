@@ -41,19 +41,17 @@ struct FanOutTests {
         // reading client's queue); 24 of them are far past the stalled client's queue plus the socket buffers
         // (the router's send buffer may grow to 4 MiB).
         let prompt = String(repeating: "x", count: 128 * 1024)
-        let started = Date()
         for _ in 0..<24 { try reader.injectAndWait(swarm: swarm, content: prompt, timeout: 60) }
-        let elapsed = Date().timeIntervalSince(started)
-        #expect(elapsed < 30, "the reading client finished its work in \(elapsed) s")
+        // Not held up: by the time the reader's work is done the router has already given up on the stalled
+        // client (it did not wait for it to read). A time limit would only measure the machine's load.
+        let logPath = "\(router.stateDirectory)/router-test.log"
+        let logAfterWork = String(decoding: FileManager.default.contents(atPath: logPath) ?? Data(), as: UTF8.self)
+        #expect(logAfterWork.contains("stopped reading"), "the stalled client was dropped before the reader finished")
         // The stalled client was cut off: it gets what its socket held, then end of file.
         // What the router's socket still held drains through a 16 KiB window first; on a loaded machine that takes
         // a while, so wait for the end of file rather than a fixed time.
         for _ in 0..<30 where !stalled.isClosed { try stalled.drain(for: 1) }
         #expect(stalled.isClosed)
-        let log = String(
-            decoding: FileManager.default.contents(atPath: "\(router.stateDirectory)/router-test.log") ?? Data(),
-            as: UTF8.self)
-        #expect(log.contains("stopped reading"))
         // The router still serves.
         #expect(try reader.reply(to: try reader.command("swarm_list")).eventName == "swarm_list")
     }

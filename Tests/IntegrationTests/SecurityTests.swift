@@ -25,7 +25,8 @@ struct SecurityTests {
         static func create() throws -> Attacker {
             let name = "cs-attacker-\(getpid())"
             _ = try? runProcess("/usr/sbin/userdel", [name])
-            _ = try runProcess("/usr/sbin/useradd", ["--no-create-home", "--user-group", "--shell", "/bin/false", name])
+            _ = try runProcess(
+                "/usr/sbin/useradd", ["--no-create-home", "--user-group", "--shell", "/bin/false", name])
             let uid = Int(try runProcess("/usr/bin/id", ["-u", name]).trimmingCharacters(in: .whitespacesAndNewlines))
             let gid = Int(try runProcess("/usr/bin/id", ["-g", name]).trimmingCharacters(in: .whitespacesAndNewlines))
             guard let uid, let gid, uid != 0 else { throw PlainClientError(message: "useradd \(name) failed") }
@@ -39,7 +40,8 @@ struct SecurityTests {
         func attack(routerPort: Int, sourcePort: Int, addresses: [String], lines: [String]) throws -> [Attempt] {
             let arguments = [
                 "--reuid=\(uid)", "--regid=\(gid)", "--clear-groups", "/usr/bin/python3", "-I", "-c", Self.client,
-                String(routerPort), String(sourcePort), try String(decoding: JSONEncoder().encode(addresses), as: UTF8.self),
+                String(routerPort), String(sourcePort),
+                try String(decoding: JSONEncoder().encode(addresses), as: UTF8.self),
                 try String(decoding: JSONEncoder().encode(lines), as: UTF8.self),
             ]
             let output = try runProcess("/usr/bin/setpriv", arguments)
@@ -145,9 +147,12 @@ struct SecurityTests {
     ) throws {
         #expect(attempts.count >= Self.attempts, "\(attack): \(attempts.count) attempts")
         for attempt in attempts {
-            #expect(attempt.error == nil, "\(attack) from \(attempt.address) could not even connect: \(attempt.error ?? "")")
+            #expect(
+                attempt.error == nil, "\(attack) from \(attempt.address) could not even connect: \(attempt.error ?? "")"
+            )
             // Refused at accept: not one byte, so no swarm list, no launch, no replayed prompt, no broadcast.
-            #expect(attempt.received.isEmpty, "\(attack) from \(attempt.address) received: \(attempt.received.prefix(300))")
+            #expect(
+                attempt.received.isEmpty, "\(attack) from \(attempt.address) received: \(attempt.received.prefix(300))")
             #expect(!attempt.received.contains(secret))
         }
         let check = try router.plainClient()
@@ -181,7 +186,8 @@ struct SecurityTests {
             routerPort: router.port, sourcePort: owner.localPort, addresses: Self.addresses(from: 2),
             lines: Self.attackLines(swarm: swarm))
         try expectUntouched(
-            router, swarm: swarm, attempts: attempts, secret: secret, attack: "attack a (require_token \(requireToken))")
+            router, swarm: swarm, attempts: attempts, secret: secret, attack: "attack a (require_token \(requireToken))"
+        )
         // Nothing the attacker did reached the owner's connection either.
         let seen = owner.received.map { "\($0)" }.joined()
         #expect(!seen.contains("ATTACKER-"))
@@ -211,7 +217,8 @@ struct SecurityTests {
             #expect(attempts.count == index + 1)
         }
         try expectUntouched(
-            router, swarm: swarm, attempts: attempts, secret: secret, attack: "attack b (require_token \(requireToken))")
+            router, swarm: swarm, attempts: attempts, secret: secret, attack: "attack b (require_token \(requireToken))"
+        )
     }
 
     /// Connects to the router as the owner, closes first, and waits until the client end is in TIME_WAIT; returns
@@ -290,7 +297,9 @@ struct SecurityTests {
         client.events.first.flatMap { $0.data["reason"] as? String } ?? ""
     }
 
-    @Test("a planted 0777 state directory with temp-name symlinks to a root file: the router refuses, exit 2, file intact")
+    @Test(
+        "a planted 0777 state directory with temp-name symlinks to a root file: the router refuses, exit 2, file intact"
+    )
     func plantedSymlinks() async throws {
         let attacker = try Attacker.create()
         defer { attacker.remove() }
@@ -305,13 +314,18 @@ struct SecurityTests {
         mkdir(state, 0o777)
         chmod(state, 0o777)
         chown(state, uid_t(attacker.uid), gid_t(attacker.gid))
-        let lastPid = Int(
-            (try String(contentsOfFile: "/proc/loadavg", encoding: .utf8)).split(separator: "/").last?
-                .split(separator: " ").last ?? "") ?? 1
+        let lastPid =
+            Int(
+                (try String(contentsOfFile: "/proc/loadavg", encoding: .utf8)).split(separator: "/").last?
+                    .split(separator: " ").last ?? "") ?? 1
         for pid in lastPid..<(lastPid + 3000) {
-            for name in ["router.json", "state.json", "journal.jsonl"] { symlink(victim, "\(state)/\(name).tmp.\(pid)") }
+            for name in ["router.json", "state.json", "journal.jsonl"] {
+                symlink(victim, "\(state)/\(name).tmp.\(pid)")
+            }
         }
-        for name in ["router.json", "router.token", "router.lock", "journal.jsonl"] { symlink(victim, "\(state)/\(name)") }
+        for name in ["router.json", "router.token", "router.lock", "journal.jsonl"] {
+            symlink(victim, "\(state)/\(name)")
+        }
         let planted = Set(try FileManager.default.contentsOfDirectory(atPath: state))
 
         var environment = ProcessInfo.processInfo.environment
@@ -321,7 +335,9 @@ struct SecurityTests {
             environment: environment, timeout: .seconds(15))
         #expect(!result.timedOut, "the router started in the planted folder")
         #expect(result.status == .exited(2), "\(result.status): \(result.standardError)")
-        #expect(result.standardError.contains("state directory \(state): is owned by uid \(attacker.uid)"), "\(result.standardError)")
+        #expect(
+            result.standardError.contains("state directory \(state): is owned by uid \(attacker.uid)"),
+            "\(result.standardError)")
         #expect(try String(contentsOfFile: victim, encoding: .utf8) == "precious\n")
         #expect(Set(try FileManager.default.contentsOfDirectory(atPath: state)) == planted, "the router wrote into it")
 

@@ -63,7 +63,8 @@ struct InjectCommand: AsyncParsableCommand {
         if let prompt, prompt.isEmpty { throw ValidationError("--prompt is empty") }
         if let timeout, !(timeout > 0 && timeout <= Self.maximumTimeout) {
             throw ValidationError(
-                "--timeout must be a number of seconds above 0 and at most \(Int(Self.maximumTimeout)) (30 days), got \(timeout)")
+                "--timeout must be a number of seconds above 0 and at most \(Int(Self.maximumTimeout)) (30 days), got \(timeout)"
+            )
         }
     }
 

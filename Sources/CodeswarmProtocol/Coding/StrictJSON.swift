@@ -55,7 +55,9 @@ package enum StrictJSON {
         }
 
         mutating func value(depth: Int) throws(SyntaxError) {
-            guard depth < StrictJSON.maximumDepth else { throw error("nested more than \(StrictJSON.maximumDepth) levels") }
+            guard depth < StrictJSON.maximumDepth else {
+                throw error("nested more than \(StrictJSON.maximumDepth) levels")
+            }
             guard let byte = current else { throw error("unexpected end of the text; a value is missing") }
             switch byte {
             case UInt8(ascii: "{"): try object(depth: depth)

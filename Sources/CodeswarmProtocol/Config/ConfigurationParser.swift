@@ -81,7 +81,8 @@ package enum ConfigurationParser {
             config.router.host = try router.string("host") ?? config.router.host
             config.router.port = try router.int("port", in: 1...65535) ?? config.router.port
             config.router.gracefulTerminateSeconds =
-                try router.seconds("graceful_terminate_seconds", in: 0...86400) ?? config.router.gracefulTerminateSeconds
+                try router.seconds("graceful_terminate_seconds", in: 0...86400)
+                ?? config.router.gracefulTerminateSeconds
             config.router.clientQueueLimitBytes =
                 try router.int("client_queue_limit_bytes", in: 65536...17_179_869_184)
                 ?? config.router.clientQueueLimitBytes
@@ -245,7 +246,8 @@ package enum ConfigurationParser {
             guard text.hasPrefix("/") else {
                 throw Problem(
                     path: keyPath(key),
-                    message: "must be an absolute path (starting with /), got \"\(text)\"; relative paths are not resolved")
+                    message:
+                        "must be an absolute path (starting with /), got \"\(text)\"; relative paths are not resolved")
             }
             return text
         }
