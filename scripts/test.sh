@@ -39,7 +39,12 @@ export CODESWARM_STATIC_BIN
 echo "static build: $(( $(date +%s) - start )) s since the build started" >&2
 # The full log goes next to the build (not a fixed /tmp path other runs share); grep is line-buffered so CI's
 # log shows each test as it ends.
-swift test --parallel 2>&1 | tee .build/test-output.txt | grep --line-buffered -vE '^\[[0-9]+/[0-9]+\]' || true
-status=${PIPESTATUS[0]}
+# Not `… || true`: under pipefail a failed `swift test` makes the pipeline fail, `true` then runs and PIPESTATUS
+# would be its status, so failed tests would exit 0.
+set +e
+swift test --parallel 2>&1 | tee .build/test-output.txt | grep --line-buffered -vE '^\[[0-9]+/[0-9]+\]'
+statuses=("${PIPESTATUS[@]}")
+set -e
+status=${statuses[0]}
 echo "tests: $(( $(date +%s) - start )) s since the build started" >&2
 exit "$status"
