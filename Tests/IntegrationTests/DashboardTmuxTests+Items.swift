@@ -122,12 +122,16 @@ struct DashboardTmuxItemTests {
         }
         #expect(header.contains("disconnected"), "\(header)")
         try shell.keys("!")
-        let overlay = try shell.waitFor("the messages overlay") {
-            $0.contains("Messages") && $0.contains("Router link")
-        }
         // The overlay's words in order, without the box-drawing around it and the panes behind it.
-        let text = Self.rows(overlay).joined(separator: " ")
-            .split { $0.isWhitespace || "│┌┐└┘╔╗╚╝║═─".contains($0) }.joined(separator: " ")
+        let words = { (screen: String) in
+            Self.rows(screen).joined(separator: " ")
+                .split { $0.isWhitespace || "│┌┐└┘╔╗╚╝║═─".contains($0) }.joined(separator: " ")
+        }
+        // Waits for the retry line too: while a reconnect attempt runs the overlay says so instead.
+        let overlay = try shell.waitFor("the messages overlay with the next attempt") {
+            $0.contains("Messages") && $0.contains("Router link") && words($0).contains(". Next attempt in")
+        }
+        let text = words(overlay)
         let start = try #require(text.range(of: "Not connected: "), "\(overlay)")
         let reason = try #require(
             text[start.upperBound...].range(of: ". Next attempt in").map {

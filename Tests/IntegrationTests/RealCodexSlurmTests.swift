@@ -3,17 +3,16 @@ import TestSupport
 import Testing
 
 /// The official codex on the real 4-node Slurm cluster, over the real sshd and in login-node mode; only the model
-/// is stubbed. Skips visibly without codex or the cluster on a developer machine; fails in CI.
-@Suite(
-    .serialized,
-    .enabled(
-        if: RealCodex.shouldRun && (TestCluster.missingComponent == nil || TestCluster.isRequired),
-        "needs \(RealCodex.missingComponent ?? TestCluster.missingComponent ?? "codex and the Slurm cluster")"))
-struct RealCodexSlurmTests {
+/// is stubbed. An extension of the one serialized Slurm suite: run beside it, its cleanup would cancel the other
+/// tests' jobs. Skips visibly without codex on a developer machine; fails in CI.
+extension SlurmEndToEndTests {
     @Test(
-        "4 Slurm nodes on codex over ssh: streams, a subset, an approved command, usage, warnings, versions, a stall, terminate drained through turn/interrupt"
+        "4 Slurm nodes on codex over ssh: streams, a subset, an approved command, usage, warnings, versions, a stall, terminate drained through turn/interrupt",
+        .enabled(
+            if: RealCodex.shouldRun,
+            "needs \(RealCodex.missingComponent ?? "the pinned codex (scripts/codex/install.sh)")")
     )
-    func lifecycle() throws {
+    func realCodexLifecycle() throws {
         try RealCodex.require()
         try SlurmTest.requireCluster()
         let swarm = try RealCodexSwarm(
@@ -41,8 +40,13 @@ struct RealCodexSlurmTests {
         try RealCodexChecks.stallAndDrain(swarm, node: 3)
     }
 
-    @Test("on Slurm (login-node mode) codex killed mid-session is restarted and resumes its thread with its history")
-    func killedCodexResumes() throws {
+    @Test(
+        "on Slurm (login-node mode) codex killed mid-session is restarted and resumes its thread with its history",
+        .enabled(
+            if: RealCodex.shouldRun,
+            "needs \(RealCodex.missingComponent ?? "the pinned codex (scripts/codex/install.sh)")")
+    )
+    func realCodexKilledResumes() throws {
         try RealCodex.require()
         try SlurmTest.requireCluster()
         let swarm = try RealCodexSwarm(provider: .slurm(.loginNode), nodes: 1)
