@@ -116,6 +116,37 @@ import Testing
         #expect(harness.screen.contains("No approval is waiting."))
     }
 
+    @Test("p accepts and remembers the rule the agent proposed, shown in the inbox; refused where not offered")
+    func acceptWithTheProposedRule() {
+        var harness = twoSwarms()
+        harness.receive(
+            DashboardFixtures.stream(
+                swarm, node: 1, seq: 1,
+                .approvalRequested(
+                    ApprovalRequest(
+                        approvalID: "cccc3333", kind: "command", method: "item/commandExecution/requestApproval",
+                        itemID: "call_c", command: "touch approved.txt", cwd: "/work/runs/agent_01",
+                        availableDecisions: Self.codexDecisions, proposedExecpolicyAmendment: ["touch"],
+                        createdAt: DashboardFixtures.timestamp(secondsAgo: 5)))))
+        harness.receive(
+            requested(swarm, node: 0, id: "dddd4444", secondsAgo: 1, seq: 2, decisions: ["accept", "decline"]))
+        harness.press(.character("A"))
+        #expect(harness.screen.contains("rule to remember (p): touch"))
+        #expect(harness.screen.contains("p remember rule"))
+        harness.clearSent()
+        harness.press(.character("p"))
+        #expect(decisions(harness).map(\.0) == ["cccc3333"])
+        #expect(decisions(harness).map(\.1) == ["acceptWithExecpolicyAmendment"])
+        #expect(harness.screen.contains("sending acceptWithExecpolicyAmendment…"))
+
+        harness.press(.character("j"), .character("p"))
+        #expect(decisions(harness).count == 1)
+        #expect(
+            harness.state.flash?.text
+                == "The agent does not offer accept and remember the rule here; it offers accept, decline.")
+        #expect(harness.state.approvals["dddd4444"]?.isOpen == true)
+    }
+
     @Test("s accepts for the session; an accept the agent does not offer is refused with what it offers")
     func sessionAndOfferedDecisions() {
         var harness = twoSwarms()
@@ -258,6 +289,11 @@ import Testing
         harness.type("approve acceptForSession")
         harness.press(.enter)
         #expect(decisions(harness).map { "\($0.0)=\($0.1)" } == ["bbbb2222=decline", "aaaa1111=acceptForSession"])
+        harness.receive(requested(swarm, node: 2, id: "cccc3333", secondsAgo: 30, seq: 3))
+        harness.press(.character(":"))
+        harness.type("approve cccc acceptWithExecpolicyAmendment")
+        harness.press(.enter)
+        #expect(decisions(harness).last.map { "\($0.0)=\($0.1)" } == "cccc3333=acceptWithExecpolicyAmendment")
         harness.press(.character(":"))
         harness.type("approve")
         harness.press(.enter)

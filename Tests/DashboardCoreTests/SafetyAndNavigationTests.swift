@@ -52,17 +52,77 @@ import Testing
         #expect(harness.state.palette.error == nil)
     }
 
-    @Test("a verb the router cannot do yet is listed, completed and refused with why")
-    func unavailableVerb() {
-        var harness = DashboardFixtures.harness(swarm: swarm, size: ScreenSize(width: 160, height: 40))
+    /// A harness whose only swarm has ended (its job hit the time limit).
+    func endedSwarm() -> DashboardHarness {
+        var harness = DashboardHarness(size: ScreenSize(width: 160, height: 40))
+        harness.receive(
+            DashboardFixtures.list(
+                [
+                    (
+                        swarm,
+                        DashboardFixtures.summary(status: .terminated, slurmState: "TIMEOUT", endedReason: "time limit")
+                    )
+                ],
+                requestID: harness.lastRequestID(of: "swarm_list") ?? ""))
+        harness.completeReplay()
+        return harness
+    }
+
+    /// The `swarm_resume` commands sent, by swarm id.
+    func resumes(_ harness: DashboardHarness) -> [String] {
+        harness.sent.compactMap { sent in
+            guard case .resume(let request) = sent.command else { return nil }
+            return request.swarmID.rawValue
+        }
+    }
+
+    @Test(":resume completes the swarm id and resumes an ended swarm; the router's answer is shown")
+    func paletteResumesAnEndedSwarm() {
+        var harness = endedSwarm()
         palette(&harness, "resu")
         harness.press(.tab)
         #expect(harness.state.palette.text == "resume ")
         harness.type("1a2b")
         harness.clearSent()
         harness.press(.enter)
-        #expect(harness.sent.isEmpty)
-        #expect(harness.state.palette.error?.contains("cannot resume an ended swarm yet") == true)
+        #expect(resumes(harness) == [swarm])
+        #expect(harness.state.mode == .browse)
+        #expect(harness.state.flash?.text.contains("Resuming swarm 1a2b3c4d") == true)
+        // While the router works on it, a second R does not ask again.
+        harness.press(.character("R"))
+        #expect(resumes(harness).count == 1)
+        #expect(harness.state.flash?.text.contains("already resuming") == true)
+
+        let requestID = harness.lastRequestID(of: "swarm_resume") ?? ""
+        harness.receive(
+            .swarmResumed(
+                SwarmResumed(
+                    requestID: .string(requestID), swarmID: SwarmID(swarm), jobID: JobID("4343"),
+                    previousJobID: JobID("4242"), nodeCount: 4, provider: .slurm, cause: "manual",
+                    nodes: (0..<4).map { NodeResumeOutcome(nodeID: $0, threadID: "t\($0)", resumed: $0 != 2) })))
+        #expect(harness.state.swarms[SwarmID(swarm)]?.status == .running)
+        #expect(harness.state.flash?.text.contains("resumed on job 4343; node(s) 2 started new threads") == true)
+    }
+
+    @Test("R resumes the selected ended swarm; a running one is refused with why; a rejection is shown")
+    func resumeKeyAndRefusals() {
+        var running = DashboardFixtures.harness(swarm: swarm, size: ScreenSize(width: 160, height: 40))
+        running.clearSent()
+        running.press(.character("R"))
+        #expect(running.sent.isEmpty)
+        #expect(running.state.flash?.text.contains("is running; only an ended swarm can be resumed") == true)
+
+        var ended = endedSwarm()
+        ended.clearSent()
+        ended.press(.character("R"))
+        #expect(resumes(ended) == [swarm])
+        let requestID = ended.lastRequestID(of: "swarm_resume") ?? ""
+        ended.receive(.commandRejected(CommandRejected(requestID: .string(requestID), reason: "no such partition")))
+        #expect(ended.state.flash?.text == "Resume rejected: no such partition")
+        #expect(ended.state.flash?.isError == true)
+        // Answered: it may be asked again.
+        ended.press(.character("R"))
+        #expect(resumes(ended).count == 2)
     }
 
     @Test("Tab completes a verb, cycles through several, and completes a swarm id prefix")

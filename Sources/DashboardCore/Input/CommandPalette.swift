@@ -145,7 +145,8 @@ package struct CommandPalette: Sendable {
             "approvals", summary: "The approvals inbox: every request waiting for a person, oldest first",
             perform: { state, _ in state.paletteAction(.showApprovals) }),
         C(
-            "approve", argument: .choice(["accept", "acceptForSession"]), usage: "[ID] [accept|acceptForSession]",
+            "approve", argument: .choice(["accept", "acceptForSession", "acceptWithExecpolicyAmendment"]),
+            usage: "[ID] [accept|acceptForSession|acceptWithExecpolicyAmendment]",
             summary: "Accept the oldest waiting approval, or the one whose id starts with ID",
             perform: { $0.paletteDecide($1, defaultDecision: .accept) }),
         C(
@@ -153,7 +154,8 @@ package struct CommandPalette: Sendable {
             summary: "Decline the oldest waiting approval, or the one whose id starts with ID",
             perform: { $0.paletteDecide($1, defaultDecision: .decline) }),
         C(
-            "resume", argument: .swarm, usage: "SWARM", summary: "Resume an ended swarm's conversations",
-            unavailable: "the router cannot resume an ended swarm yet"),
+            "resume", argument: .swarm, usage: "[SWARM]",
+            summary: "Resume the selected ended swarm, or SWARM, on a new job; its agents continue their conversations",
+            perform: { $0.paletteResume($1) }),
     ])
 }

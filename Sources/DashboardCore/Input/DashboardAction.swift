@@ -46,11 +46,15 @@ package enum DashboardAction: Sendable, Hashable {
     // Swarms
     case launchSwarm
     case terminateSwarm
+    /// Resume the selected ended swarm on a new job, its agents reopening their conversations.
+    case resumeSwarm
 
     // Approvals inbox
     case showApprovals
     case acceptApproval
     case acceptApprovalForSession
+    /// Accept, and remember the exec-policy rule the agent proposed.
+    case acceptApprovalWithRule
     case declineApproval
     case cancelApproval
     /// Accept every open approval that asks to run the selected one's command.

@@ -131,6 +131,10 @@ package struct KeyMap: Sendable {
             [.character("T")], .terminateSwarm, hint: "terminate", help: "Terminate the selected swarm",
             group: .swarms, contexts: KeyContext.browsing, isDangerous: true),
         B(
+            [.character("R")], .resumeSwarm,
+            help: "Resume the selected ended swarm on a new job; its agents continue their conversations",
+            group: .swarms, contexts: KeyContext.browsing),
+        B(
             [.character("x")], .interruptTarget, hint: "interrupt",
             help: "Interrupt the running turn of the target nodes (focused, marked or all; several ask first)",
             group: .nodes, contexts: KeyContext.browsing),
@@ -233,6 +237,10 @@ package struct KeyMap: Sendable {
         B(
             [.character("s")], .acceptApprovalForSession, hint: "session", hintRank: HintRank.pane,
             help: "Inbox: accept it, and the same kind of request for the rest of the agent's session",
+            group: .approvals, contexts: [.approvals]),
+        B(
+            [.character("p")], .acceptApprovalWithRule,
+            help: "Inbox: accept it and remember the rule the agent proposed (matching commands stop asking)",
             group: .approvals, contexts: [.approvals]),
         B(
             [.character("d")], .declineApproval, hint: "decline", hintRank: HintRank.pane,

@@ -73,7 +73,7 @@ extension DashboardState {
         mode = .approvals
     }
 
-    /// `a`, `s`, `d`, `c` in the inbox: answers the selected approval.
+    /// `a`, `s`, `p`, `d`, `c` in the inbox: answers the selected approval.
     mutating func decideSelected(_ decision: ApprovalDecision) -> [DashboardEffect] {
         guard let approval = approvals.selected else { return [] }
         return send(decision, to: [approval])
@@ -144,6 +144,7 @@ extension DashboardState {
         switch action {
         case .acceptApproval, .acceptSameCommand: .accept
         case .acceptApprovalForSession: .acceptForSession
+        case .acceptApprovalWithRule: .acceptWithExecpolicyAmendment
         case .declineApproval: .decline
         case .cancelApproval: .cancel
         default: nil

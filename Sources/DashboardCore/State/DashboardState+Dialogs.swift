@@ -42,6 +42,17 @@ extension DashboardState {
         return []
     }
 
+    /// `R`: asks the router to resume the selected ended swarm with its last launch options.
+    mutating func resumeSelected() -> [DashboardEffect] {
+        // The key table has already checked `disabledReason(.resumeSwarm)`.
+        guard let swarm = selectedSwarm else { return [] }
+        let requestID = ledger.open(.resume(swarm.id), at: now)
+        showFlash(
+            "Resuming swarm \(TextFormat.shortID(swarm.id.rawValue)) on a new job with its last launch options…",
+            isError: false)
+        return [.send(.resume(ResumeRequest(swarmID: swarm.id)), requestID: requestID)]
+    }
+
     /// `y` in the confirm dialog: runs the pending action.
     mutating func confirmPending() -> [DashboardEffect] {
         guard case .confirm(let dialog) = mode else { return [] }

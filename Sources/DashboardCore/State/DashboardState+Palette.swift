@@ -145,12 +145,13 @@ extension DashboardState {
         }
     }
 
-    /// `approve [ID] [accept|acceptForSession]` and `decline [ID]`: the oldest waiting approval, or ID's.
+    /// `approve [ID] [accept|acceptForSession|acceptWithExecpolicyAmendment]` and `decline [ID]`: the oldest waiting approval, or ID's.
     mutating func paletteDecide(_ argument: String, defaultDecision: ApprovalDecision) -> PaletteOutcome {
         var words = argument.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         var decision = defaultDecision
         if defaultDecision == .accept, let last = words.last,
-            let named = ApprovalDecision(rawValue: last), [.accept, .acceptForSession].contains(named)
+            let named = ApprovalDecision(rawValue: last),
+            [.accept, .acceptForSession, .acceptWithExecpolicyAmendment].contains(named)
         {
             decision = named
             words.removeLast()
@@ -204,6 +205,17 @@ extension DashboardState {
         }
         if let reason = disabledReason(.terminateSwarm) { return .failed(reason) }
         return .done(terminateSelected())
+    }
+
+    /// `resume [SWARM]`.
+    mutating func paletteResume(_ argument: String) -> PaletteOutcome {
+        if !argument.isEmpty {
+            switch swarm(matching: argument) {
+            case .success(let id): selectedSwarmID = id
+            case .failure(let problem): return .failed(problem.message)
+            }
+        }
+        return paletteAction(.resumeSwarm)
     }
 
     /// `status [SWARM]`.

@@ -47,7 +47,9 @@ extension DashboardState {
             transcripts[NodeKey(data.swarmID, data.nodeID), default: NodeTranscript()]
                 .append(.info, "Prompt held: \(data.error ?? "the node is down; it runs after the swarm resumes")")
         case .swarmResumed(let data):
+            requestID.map { ledger.close($0) }
             swarms[data.swarmID]?.status = .running
+            swarms[data.swarmID]?.progress = nil
             let fresh = data.nodes.filter { !$0.resumed }.map { String($0.nodeID) }
             showFlash(
                 "Swarm \(TextFormat.shortID(data.swarmID.rawValue)) resumed on job \(data.jobID)"
@@ -136,8 +138,10 @@ extension DashboardState {
             record.createdAt = record.createdAt ?? now
             swarms[id] = record
         }
-        if let requestID, ledger.purpose(of: requestID) == .launch {
-            showFlash("Launch: \(TextSanitizer.singleLine(data.message))", isError: false)
+        switch requestID.flatMap(ledger.purpose(of:)) {
+        case .launch: showFlash("Launch: \(TextSanitizer.singleLine(data.message))", isError: false)
+        case .resume: showFlash("Resume: \(TextSanitizer.singleLine(data.message))", isError: false)
+        default: break
         }
     }
 
@@ -179,7 +183,7 @@ extension DashboardState {
         case .approvals:
             // A router without approvals: nothing waits for a person there.
             return []
-        case .list, .heartbeat, .launch, .terminate, .interrupt:
+        case .list, .heartbeat, .launch, .terminate, .resume, .interrupt:
             break
         }
         showFlash(
@@ -310,7 +314,7 @@ extension DashboardState {
         }
         switch purpose {
         case .replay, .list, .heartbeat, .status, .approvals: return []
-        case .inject, .launch, .terminate, .interrupt, .decide: break
+        case .inject, .launch, .terminate, .resume, .interrupt, .decide: break
         }
         showFlash("Could not send the \(purpose.noun): \(reason)", isError: true)
         return []

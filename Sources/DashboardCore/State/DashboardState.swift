@@ -227,6 +227,7 @@ package struct DashboardState: Sendable {
         case .cycleTarget: cycleTarget()
         case .launchSwarm: mode = .launch(LaunchForm(defaults: launchDefaults))
         case .terminateSwarm: return terminateSelected()
+        case .resumeSwarm: return resumeSelected()
         case .openPalette: openPalette()
         case .runPalette: return runPalette()
         case .completePalette: completePalette()
@@ -263,7 +264,7 @@ package struct DashboardState: Sendable {
         case .interruptTarget: return interruptTarget()
         case .interruptSwarm: return interruptSwarm()
         case .showApprovals: showApprovals()
-        case .acceptApproval, .acceptApprovalForSession, .declineApproval, .cancelApproval:
+        case .acceptApproval, .acceptApprovalForSession, .acceptApprovalWithRule, .declineApproval, .cancelApproval:
             return Self.decision(for: action).map { decideSelected($0) } ?? []
         case .acceptSameCommand: return acceptSameCommand()
         case .jumpToApproval: jumpToApproval()
@@ -280,6 +281,17 @@ package struct DashboardState: Sendable {
             if !swarm.isActive { return "Swarm \(name) has already ended." }
             if swarm.status == .terminating { return "Swarm \(name) is already terminating." }
             if !connection.isConnected { return "Not connected to the router; wait for the reconnect." }
+        case .resumeSwarm:
+            guard let swarm = selectedSwarm else { return "No swarm selected: pick one in the Swarms pane." }
+            let name = TextFormat.shortID(swarm.id.rawValue)
+            switch swarm.status {
+            case .starting: return "Swarm \(name) is starting; only an ended swarm can be resumed."
+            case .running: return "Swarm \(name) is running; only an ended swarm can be resumed."
+            case .terminating: return "Swarm \(name) is terminating; resume it once it has ended."
+            case .terminated: break
+            }
+            if ledger.isWaiting(for: .resume(swarm.id), now: now) { return "Swarm \(name) is already resuming." }
+            if !connection.isConnected { return "Not connected to the router; wait for the reconnect." }
         case .startPrompt, .cycleTarget:
             if selectedSwarm == nil { return "No swarm to prompt: launch one with n." }
         case .interruptTarget, .interruptSwarm:
@@ -295,8 +307,8 @@ package struct DashboardState: Sendable {
             if messageLog.isEmpty, !heartbeat.isSilent { return "No messages yet." }
         case .showApprovals:
             if approvals.isEmpty { return "No approval is waiting: agents ask here when they need a person." }
-        case .acceptApproval, .acceptApprovalForSession, .declineApproval, .cancelApproval, .acceptSameCommand,
-            .jumpToApproval:
+        case .acceptApproval, .acceptApprovalForSession, .acceptApprovalWithRule, .declineApproval, .cancelApproval,
+            .acceptSameCommand, .jumpToApproval:
             return approvalDisabledReason(action)
         case .openDiffView:
             guard let key = focusedNodeKey else { return "No node selected: select a swarm with nodes." }

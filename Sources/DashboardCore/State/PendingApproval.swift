@@ -60,11 +60,23 @@ package struct PendingApproval: Sendable, Hashable {
         return names.isEmpty ? ["accept", "acceptForSession", "decline", "cancel"] : names
     }
 
+    /// The exec-policy rule the agent proposes to remember, on one line (`touch`, `git status`), if any.
+    package var proposedRule: String? {
+        guard let amendment = request.proposedExecpolicyAmendment, !amendment.isNull else { return nil }
+        // Codex sends the command prefix as an array of words; an object form keeps them under `command`.
+        let words = amendment.arrayValue ?? amendment.objectValue?["command"]?.arrayValue
+        if let words {
+            let text = words.compactMap(\.stringValue).joined(separator: " ")
+            return text.isEmpty ? nil : TextSanitizer.singleLine(text)
+        }
+        return TextSanitizer.singleLine(amendment.stringValue ?? "\(amendment)")
+    }
+
     /// True when `decision` may be sent: declining and cancelling always, accepting only when offered.
     package func offers(_ decision: ApprovalDecision) -> Bool {
         switch decision {
         case .decline, .cancel: true
-        case .accept, .acceptForSession: decisionNames.contains(decision.rawValue)
+        case .accept, .acceptForSession, .acceptWithExecpolicyAmendment: decisionNames.contains(decision.rawValue)
         }
     }
 }
@@ -73,6 +85,8 @@ package struct PendingApproval: Sendable, Hashable {
 package enum ApprovalDecision: String, Sendable, Hashable, CaseIterable {
     case accept
     case acceptForSession
+    /// Accept, and have the agent remember the exec-policy rule it proposed, so matching commands stop asking.
+    case acceptWithExecpolicyAmendment
     case decline
     case cancel
 
@@ -81,6 +95,7 @@ package enum ApprovalDecision: String, Sendable, Hashable, CaseIterable {
         switch self {
         case .accept: "accept"
         case .acceptForSession: "accept for the session"
+        case .acceptWithExecpolicyAmendment: "accept and remember the rule"
         case .decline: "decline"
         case .cancel: "cancel the turn"
         }

@@ -12,6 +12,8 @@ package enum RequestPurpose: Sendable, Hashable {
     case inject(SwarmID, nodes: [Int], text: String)
     case launch
     case terminate(SwarmID)
+    /// `swarm_resume` for an ended swarm.
+    case resume(SwarmID)
     case interrupt(SwarmID, nodes: [Int])
     /// `approvals_list`.
     case approvals
@@ -27,6 +29,7 @@ package enum RequestPurpose: Sendable, Hashable {
         case .inject: "prompt"
         case .launch: "launch"
         case .terminate: "terminate"
+        case .resume: "resume"
         case .interrupt: "interrupt"
         case .approvals: "approvals list"
         case .decide: "decision"

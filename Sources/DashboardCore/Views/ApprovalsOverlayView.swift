@@ -49,6 +49,7 @@ struct ApprovalsOverlayView {
         if let reason = request.reason, !reason.isEmpty {
             add("why: " + TextSanitizer.singleLine(reason), role: .normal)
         }
+        if let rule = approval.proposedRule { add("rule to remember (p): \(rule)", role: .dim) }
         add("offers: " + approval.decisionNames.joined(separator: ", "), role: .dim)
         return lines
     }
@@ -98,7 +99,8 @@ struct ApprovalsOverlayView {
         let title = "Approvals · \(state.approvals.openCount) waiting"
         grid.box(
             rect, style: .double, role: .borderFocused, title: title, titleRole: .titleFocused,
-            footer: "a accept · s session · d decline · c cancel turn · * accept same command · Enter node · Esc",
+            footer:
+                "a accept · s session · p remember rule · d decline · c cancel turn · * accept same command · Enter node · Esc",
             footerRole: .overlay)
     }
 }
