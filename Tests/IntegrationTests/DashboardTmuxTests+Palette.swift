@@ -77,3 +77,41 @@ struct DashboardTmuxPaletteTests {
         #expect(try acks() == afterSend, ":q sent something to the nodes")
     }
 }
+
+/// Issue 10 in the dashboard: an ended swarm comes back with `R`, its nodes reopening their threads.
+@Suite(
+    .serialized, .enabled(if: DashboardInTmux.canRun, "needs tmux and a built codeswarm (CI=true makes this a failure)")
+)
+struct DashboardTmuxResumeTests {
+    @Test("R refuses a running swarm, then resumes it once ended: the router resumes every node's thread")
+    func resumeKey() throws {
+        let dashboard = try DashboardInTmux.start(nodes: 2, width: 140, height: 36)
+        defer { dashboard.stop() }
+        let shell = dashboard.shell
+        let swarm = try #require(dashboard.swarm)
+        let watcher = try dashboard.router.plainClient()
+        try dashboard.waitForIdleNodes(2)
+
+        try shell.keys("R")
+        try shell.waitFor("the refusal") { $0.contains("is running; only an ended swarm can be resumed") }
+
+        try watcher.command("swarm_terminate", payload: ["swarm_id": swarm])
+        _ = try watcher.waitFor(timeout: 60, "swarm_terminated") {
+            $0.eventName == "swarm_terminated" && $0.data["swarm_id"] as? String == swarm
+        }
+        try shell.waitFor("the swarm ended") { screen in
+            screen.split(separator: "\n").contains { $0.contains(String(swarm.prefix(8))) && $0.contains("terminated") }
+        }
+
+        try shell.keys("R")
+        let resumed = try watcher.waitFor(timeout: 60, "swarm_resumed") {
+            ["swarm_resumed", "command_rejected"].contains($0.eventName ?? "")
+        }
+        try #require(resumed.eventName == "swarm_resumed", "\(resumed.data)")
+        let nodes = try #require(resumed.data["nodes"] as? [[String: Any]])
+        #expect(nodes.count == 2)
+        #expect(nodes.allSatisfy { $0["resumed"] as? Bool == true }, "\(nodes)")
+        try shell.waitFor("the outcome in the header") { $0.contains("resumed on job") }
+        try dashboard.waitForIdleNodes(2)
+    }
+}
