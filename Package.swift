@@ -65,8 +65,8 @@ let package = Package(
         .target(
             name: "CLI",
             dependencies: [
-                "CodeswarmProtocol", "CodeswarmIO", "ClientKit", "Router", "Relay", "Worker", "DemoAgent", "Dashboard",
-                argumentParser, logging,
+                "CodeswarmProtocol", "CodeswarmIO", "ClientKit", "Router", "RouterCore", "Relay", "Worker", "DemoAgent",
+                "Dashboard", argumentParser, logging,
             ],
             swiftSettings: strictSettings
         ),

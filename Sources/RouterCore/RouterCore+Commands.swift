@@ -198,10 +198,8 @@ extension RouterCommand {
         case .terminate(_, let force): .terminate(swarmID: swarmID, force: force)
         case .replay(let sinceSeq, _): .replay(sinceSeq: sinceSeq, swarmID: swarmID)
         case .resume(let request):
-            .resume(
-                ResumeRequest(
-                    swarmID: swarmID, partition: request.partition, time: request.time, account: request.account,
-                    qos: request.qos))
+            // The request itself, so every field it carries (the sbatch options too) survives.
+            .resume(request.replacingSwarmID(with: swarmID))
         case .launch, .list, .providers, .queueList, .projectList, .approvals, .decideApproval, .approveExecution: self
         }
     }

@@ -9,6 +9,7 @@ extension RouterCore {
             let known = settings.availableProviders.sorted().joined(separator: ", ")
             return "unknown provider \"\(provider)\": this router offers \(known) (set \"provider\" in the config)"
         }
+        if let problem = Self.sbatchProblem(request.sbatch, provider: provider) { return problem }
         var resolved = request
         resolved.provider = ProviderName(rawValue: provider)
         if provider == "slurm" {

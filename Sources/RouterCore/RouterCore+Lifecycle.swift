@@ -81,7 +81,7 @@ extension RouterCore {
             provider: swarm.provider, nodes: swarm.request.nodes, partition: swarm.request.partition,
             time: swarm.request.time, account: swarm.request.account, qos: swarm.request.qos,
             jobID: swarm.plannedJobID, token: swarm.launchToken, workspaceJobID: swarm.workspaceJobID,
-            carryInboxFrom: swarm.resume == nil ? nil : swarm.lastWorkersJobID)
+            carryInboxFrom: swarm.resume == nil ? nil : swarm.lastWorkersJobID, sbatch: swarm.request.sbatch ?? [])
     }
 
     /// Terminates a swarm: graceful first, forced when asked twice, after the grace period, or with `force`.

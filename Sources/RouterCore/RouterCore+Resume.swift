@@ -31,6 +31,7 @@ extension RouterCore {
             return "swarm \(id) ran on the \(swarm.provider) provider, which this router does not offer; "
                 + "start the router with a config that has it"
         }
+        if let problem = Self.sbatchProblem(request.sbatch, provider: swarm.provider) { return problem }
         startResume(swarmIndex: index, overrides: request, cause: .manual, requestID: requestID)
         return nil
     }
@@ -46,6 +47,7 @@ extension RouterCore {
             swarm.request.time = overrides.time ?? swarm.request.time
             swarm.request.account = overrides.account ?? swarm.request.account
             swarm.request.qos = overrides.qos ?? swarm.request.qos
+            swarm.request.sbatch = Self.sbatchOverriding(swarm.request.sbatch, with: overrides.sbatch)
         }
         var resume = ResumeState(requestID: requestID, cause: cause, previousJobID: swarm.jobID)
         let previousEnd = swarm.endedJobs.last?.endedReason

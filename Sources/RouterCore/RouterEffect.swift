@@ -101,10 +101,14 @@ package struct LaunchPlan: Sendable, Hashable {
     /// For a resume: the last job whose workers ran; each new worker first carries over the lines of that job's
     /// inbox its worker never started.
     package var carryInboxFrom: JobID?
+    /// The launch's own sbatch options (`--gres=gpu:1`), checked when the command was accepted; the provider adds
+    /// them after the config's `slurm.extra_sbatch` (`SbatchOption.merged`).
+    package var sbatch: [String]
 
     package init(
         provider: String, nodes: Int, partition: String?, time: String?, account: String?, qos: String?,
-        jobID: JobID? = nil, token: String = "", workspaceJobID: JobID? = nil, carryInboxFrom: JobID? = nil
+        jobID: JobID? = nil, token: String = "", workspaceJobID: JobID? = nil, carryInboxFrom: JobID? = nil,
+        sbatch: [String] = []
     ) {
         self.provider = provider
         self.nodes = nodes
@@ -116,5 +120,6 @@ package struct LaunchPlan: Sendable, Hashable {
         self.token = token
         self.workspaceJobID = workspaceJobID
         self.carryInboxFrom = carryInboxFrom
+        self.sbatch = sbatch
     }
 }

@@ -69,7 +69,33 @@ struct CLIProcessTests {
         #expect(terminate.standardError.contains("SIGTERM"))
     }
 
-    @Test("failures: unknown swarm exits 1, bad flags use the parser's code, bad config exits 2 naming the key")
+    @Test("a hostile sbatch option exits 2 with the reason and sends nothing; the router refuses them for local")
+    func sbatchOptions() async throws {
+        let router = try RouterProcess(config: Demo.config())
+        defer { router.killLeftovers() }
+        for arguments in [
+            ["--gres", "gpu;rm -rf /"], ["--sbatch=--output=/tmp/x"], ["-w", "node$(id)"], ["-J", "a b"],
+            ["--sbatch", "--outp=/tmp/x"],
+        ] {
+            let launch = try await cli(["launch", "--nodes", "1"] + arguments, router: router)
+            #expect(launch.status == .exited(2), "\(arguments): \(launch.standardError)")
+            #expect(launch.standardError.contains("bad sbatch option: "), "\(arguments): \(launch.standardError)")
+            #expect(launch.standardOutput.isEmpty)
+        }
+        let gres = try await cli(["launch", "--gres", "gpu;rm -rf /"], router: router)
+        #expect(gres.standardError.contains("--gres: the value contains ';'"), "\(gres.standardError)")
+        // A valid option reaches the router, which says it is for Slurm (this router runs the local provider).
+        let local = try await cli(["launch", "--nodes", "1", "--mem", "1G", "--exclusive"], router: router)
+        #expect(local.status == .exited(1), "\(local.standardError)")
+        #expect(local.standardError.contains("only apply to Slurm jobs"), "\(local.standardError)")
+        let list = try await cli(["list", "--json"], router: router)
+        #expect(list.status == .exited(0), "\(list.standardError)")
+        let listed = try JSONSerialization.jsonObject(with: Data(list.standardOutput.utf8)) as? [String: Any]
+        let swarms = try #require(listed?["swarms"] as? [Any], "\(list.standardOutput)")
+        #expect(swarms.isEmpty, "nothing was launched: \(list.standardOutput)")
+    }
+
+    @Test("failures: unknown swarm exits 1, bad flags use the parser's code, bad values and config exit 2")
     func failures() async throws {
         let router = try RouterProcess(config: Demo.config())
         defer { router.killLeftovers() }
@@ -84,7 +110,8 @@ struct CLIProcessTests {
         let badNodes = try await cli(["inject", "s", "--prompt", "x", "--nodes", "one"], router: router)
         #expect(badNodes.status == .exited(64))
         let injected = try await cli(["launch", "--nodes", "1", "--partition", "debug;touch /tmp/x"], router: router)
-        #expect(injected.status == .exited(64))
+        #expect(injected.status == .exited(2), "a refused value is bad input, like a bad config")
+        #expect(injected.standardError.contains("--partition contains ';'"), "\(injected.standardError)")
 
         let root = try TemporaryDirectory.make(prefix: "codeswarm-config")
         try #"{"slurm": {"defualt_time": "01:00:00"}}"#.write(

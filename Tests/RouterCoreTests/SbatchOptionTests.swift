@@ -43,6 +43,36 @@ import Testing
         #expect(script.directives.last == "--mem=1G")
     }
 
+    @Test("config extra_sbatch first, then the launch's; a launch option replaces the config's of the same flag")
+    func configThenLaunch() throws {
+        let config = try ["--gres=gpu:1", "--mail-type=END", "--mem=4G"].map(SbatchOption.init(parsing:))
+        let plan = LaunchPlan(
+            provider: "slurm", nodes: 2, partition: "gpu", time: "00:10:00", account: nil, qos: nil, token: "tok-3",
+            sbatch: ["--job-name=cs-test-x", "--mem=100M", "--exclusive", "--gres=gpu:2", "--mem=200M"])
+        let script = try SlurmBatchScript(plan: plan, layout: layout, launchToken: "tok-3", extraOptions: config)
+        let lines = script.text.split(separator: "\n").map(String.init)
+        let own = Array(
+            lines.drop { !$0.hasPrefix("#SBATCH --partition=") }.dropFirst().prefix { $0.hasPrefix("#SBATCH") })
+        #expect(
+            own == [
+                "#SBATCH --mail-type=END", "#SBATCH --job-name=cs-test-x", "#SBATCH --exclusive",
+                "#SBATCH --gres=gpu:2", "#SBATCH --mem=200M",
+            ])
+        #expect(lines.filter { $0.hasPrefix("#SBATCH --job-name=") } == ["#SBATCH --job-name=cs-test-x"])
+        #expect(lines.first == "#!/bin/bash")
+        #expect(lines.last?.hasPrefix("exec srun ") == true, "the options come before the one srun line")
+    }
+
+    @Test("a plan's bad option fails the script, so a provider can never submit it")
+    func planOptionsChecked() {
+        let plan = LaunchPlan(
+            provider: "slurm", nodes: 1, partition: nil, time: "10", account: nil, qos: nil, sbatch: ["--mem=1G;id"])
+        let error = #expect(throws: SlurmInputError.self) {
+            try SlurmBatchScript(plan: plan, layout: layout, launchToken: "tok-4")
+        }
+        #expect(error?.reason.contains("';'") == true)
+    }
+
     @Test(
         "hostile or malformed options are refused with the reason, before any script exists",
         arguments: [
@@ -52,6 +82,9 @@ import Testing
             ("--Gres=gpu", "not a long sbatch flag"), ("--gres=", "must not be empty"), ("gres=gpu", "not a long"),
             ("--mem=1G&", "'&'"), ("--job-name=a%j", "'%'"), ("--time=00:10:00", "set by codeswarm"),
             ("--exclude=n1|n2", "'|'"), ("--ge\u{301}res=1", "not a long sbatch flag"),
+            ("--gres=$(id)", "'$'"), ("--wrap=id", "set by codeswarm"), ("--err=/tmp/x", "abbreviates --error"),
+            ("--wait", "would not return"), ("--wai", "abbreviates --wait"),
+            ("--nt=4", "abbreviates --ntasks"), ("--sig=KILL@1", "abbreviates --signal"),
         ])
     func hostileOptionsRejected(option: String, reason: String) {
         let error = #expect(throws: SlurmInputError.self) { try SbatchOption(parsing: option) }

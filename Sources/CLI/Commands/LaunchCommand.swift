@@ -11,7 +11,7 @@ struct LaunchCommand: AsyncParsableCommand {
             Prints the swarm id on stdout (all fields with --json) once every node's worker has started; progress \
             (queued, pending with Slurm's reason, workers starting) goes to stderr. The system prompt, if given, \
             becomes the first turn on every node.
-            Exit codes: 0 launched, 1 rejected or failed, 2 bad config, 3 no router.
+            Exit codes: 0 launched, 1 rejected or failed, 2 bad config or option value, 3 no router.
             """)
 
     @OptionGroup var client: ClientOptions
@@ -41,6 +41,9 @@ struct LaunchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Provider: local or slurm (default: the config's provider).")
     var provider: ProviderName?
 
+    @OptionGroup(title: "sbatch options (Slurm only; after the config's slurm.extra_sbatch, replacing the same flag)")
+    var sbatch: SbatchArguments
+
     @Flag(name: .long, help: "Print the swarm_launched fields as JSON.")
     var json = false
 
@@ -48,19 +51,20 @@ struct LaunchCommand: AsyncParsableCommand {
         guard (1...LaunchRequest.maximumNodes).contains(nodes) else {
             throw ValidationError("--nodes must be between 1 and \(LaunchRequest.maximumNodes)")
         }
+        if promptFile != nil, !prompt.isEmpty { throw ValidationError("give --prompt or --prompt-file, not both") }
         for (field, value) in [("partition", partition), ("time", time), ("account", account), ("qos", qos)] {
             if let value, let problem = SchedulerValue.problem(field: field, value: value) {
-                throw ValidationError("--\(problem)")
+                throw BadInput.exit("--\(problem)")
             }
         }
-        if promptFile != nil, !prompt.isEmpty { throw ValidationError("give --prompt or --prompt-file, not both") }
+        _ = try sbatch.checked()
     }
 
     func run() async throws {
         let systemPrompt = try promptFile.map(PromptSource.read) ?? prompt
         let request = LaunchRequest(
             nodes: nodes, partition: partition, time: time, account: account, qos: qos, systemPrompt: systemPrompt,
-            provider: provider)
+            provider: provider, sbatch: try sbatch.checked())
         var conversation = try await Conversation(options: client)
         let requestID = RequestIDs.make()
         let mine = JSONValue.string(requestID)

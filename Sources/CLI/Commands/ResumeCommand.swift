@@ -8,12 +8,12 @@ struct ResumeCommand: AsyncParsableCommand {
         abstract: "Resume an ended swarm on a new job: each node's agent continues its conversation.",
         discussion: """
             Submits a new job for the same swarm id with the same node count and launch options (a new time \
-            limit or partition if given). Each node's worker reopens its agent's thread (codex keeps it under \
+            limit, partition or sbatch options if given). Each node's worker reopens its agent's thread (codex keeps it under \
             CODEX_HOME), so the conversation goes on; a node whose thread cannot be reopened starts a new one \
             and is listed as such. Prompts that were still waiting when the old job ended are delivered after \
             the resume, in order. Progress goes to stderr; the swarm id is printed on stdout once every node is \
             back (all fields with --json).
-            Exit codes: 0 resumed, 1 rejected or failed, 2 bad config, 3 no router.
+            Exit codes: 0 resumed, 1 rejected or failed, 2 bad config or option value, 3 no router.
             """)
 
     @OptionGroup var client: ClientOptions
@@ -33,20 +33,25 @@ struct ResumeCommand: AsyncParsableCommand {
     @Option(name: [.customShort("q"), .long], help: "Slurm quality of service (default: the last job's).")
     var qos: String?
 
+    @OptionGroup(title: "sbatch options for the new job (each replaces the swarm's option of the same flag)")
+    var sbatch: SbatchArguments
+
     @Flag(name: .long, help: "Print the swarm_resumed fields as JSON.")
     var json = false
 
     func validate() throws {
         for (field, value) in [("partition", partition), ("time", time), ("account", account), ("qos", qos)] {
             if let value, let problem = SchedulerValue.problem(field: field, value: value) {
-                throw ValidationError("--\(problem)")
+                throw BadInput.exit("--\(problem)")
             }
         }
+        _ = try sbatch.checked()
     }
 
     func run() async throws {
         let request = ResumeRequest(
-            swarmID: SwarmID(swarmID), partition: partition, time: time, account: account, qos: qos)
+            swarmID: SwarmID(swarmID), partition: partition, time: time, account: account, qos: qos,
+            sbatch: try sbatch.checked())
         var conversation = try await Conversation(options: client)
         let requestID = RequestIDs.make()
         let mine = JSONValue.string(requestID)

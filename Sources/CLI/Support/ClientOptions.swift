@@ -85,8 +85,18 @@ enum ExitCodes {
     static let failed: Int32 = 1
     /// The configuration file is missing or invalid.
     static let configuration: Int32 = 2
+    /// An option's value was refused before anything was sent (bad input, like a bad config).
+    static let badInput: Int32 = 2
     /// No router could be reached or started.
     static let unreachable: Int32 = 3
     /// `--timeout` passed before the work finished.
     static let timedOut: Int32 = 4
+}
+
+/// Ends a command whose input the CLI refuses before it talks to the router: the reason on stderr, exit code 2.
+enum BadInput {
+    static func exit(_ reason: String) -> ExitCode {
+        Console.error(reason)
+        return ExitCode(ExitCodes.badInput)
+    }
 }

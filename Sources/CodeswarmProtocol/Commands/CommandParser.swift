@@ -86,6 +86,7 @@ package enum CommandParser {
             request.qos = try reader.schedulerValue("qos") ?? params?.schedulerValue("qos")
             request.systemPrompt = try reader.string("system_prompt") ?? ""
             request.provider = try reader.string("provider").map(ProviderName.init(rawValue:))
+            request.sbatch = try reader.sbatchOptions("sbatch")
             return .launch(request)
         case "inject":
             let swarmID = try reader.swarmID()
@@ -132,6 +133,7 @@ package enum CommandParser {
             request.time = try reader.schedulerValue("time")
             request.account = try reader.schedulerValue("account")
             request.qos = try reader.schedulerValue("qos")
+            request.sbatch = try reader.sbatchOptions("sbatch")
             return .resume(request)
         case Handshake.helloCommand:
             // The connection gate answers hello until the connection is authenticated; only a repeat gets here.
@@ -239,6 +241,26 @@ struct PayloadReader {
         }
         return text
     }
+
+    /// A list of sbatch options (`["--gres=gpu:1", "--exclusive"]`); nil when absent. Only the shape is checked
+    /// here: the router checks each option (`SbatchOption` in RouterCore) before anything runs.
+    func sbatchOptions(_ key: String) throws -> [String]? {
+        guard let value = members[key], !value.isNull else { return nil }
+        let hint = "\(prefix)\(key) must be a list of sbatch options such as [\"--gres=gpu:1\", \"--exclusive\"]"
+        guard let elements = value.arrayValue else { throw Problem(reason: "\(hint), got \(value.typeDescription)") }
+        guard elements.count <= Self.maximumSbatchOptions else {
+            throw Problem(reason: "\(hint); at most \(Self.maximumSbatchOptions) of them, got \(elements.count)")
+        }
+        return try elements.enumerated().map { index, element in
+            guard let text = element.stringValue else {
+                throw Problem(reason: "\(hint); entry \(index) is \(element.typeDescription)")
+            }
+            return text
+        }
+    }
+
+    /// More options than any real job needs; a bound so a client cannot make the script (and the state) huge.
+    static let maximumSbatchOptions = 64
 
     func nodeSelection(_ key: String) throws -> NodeSelection {
         guard let value = members[key], !value.isNull else { return .all }

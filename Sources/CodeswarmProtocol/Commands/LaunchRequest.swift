@@ -14,10 +14,14 @@ package struct LaunchRequest: Sendable, Hashable, Codable {
     package var systemPrompt: String
     /// Provider name (`local` or `slurm`), an extension; nil uses the configured provider.
     package var provider: ProviderName?
+    /// Further sbatch options as `--flag=value` or `--flag` (`--gres=gpu:1`, `--exclusive`), an extension; each
+    /// becomes its own `#SBATCH` line after the config's `slurm.extra_sbatch`, replacing a config entry of the
+    /// same flag. The router checks every entry (`SbatchOption`) and refuses them for the local provider.
+    package var sbatch: [String]?
 
     package init(
         nodes: Int, partition: String? = nil, time: String? = nil, account: String? = nil, qos: String? = nil,
-        systemPrompt: String = "", provider: ProviderName? = nil
+        systemPrompt: String = "", provider: ProviderName? = nil, sbatch: [String]? = nil
     ) {
         self.nodes = nodes
         self.partition = partition
@@ -26,10 +30,11 @@ package struct LaunchRequest: Sendable, Hashable, Codable {
         self.qos = qos
         self.systemPrompt = systemPrompt
         self.provider = provider
+        self.sbatch = sbatch
     }
 
     enum CodingKeys: String, CodingKey {
-        case nodes, partition, time, account, qos, provider
+        case nodes, partition, time, account, qos, provider, sbatch
         case systemPrompt = "system_prompt"
     }
 

@@ -66,6 +66,7 @@ package enum RouterCommand: Sendable, Hashable {
             if let value = request.account { members["account"] = .string(value) }
             if let value = request.qos { members["qos"] = .string(value) }
             if let value = request.provider { members["provider"] = .string(value.rawValue) }
+            if let value = request.sbatch { members["sbatch"] = .array(value.map(JSONValue.string)) }
             return .object(members)
         case .inject(let swarmID, let nodes, let content, let mode):
             var members: [String: JSONValue] = [
@@ -95,6 +96,7 @@ package enum RouterCommand: Sendable, Hashable {
             if let value = request.time { members["time"] = .string(value) }
             if let value = request.account { members["account"] = .string(value) }
             if let value = request.qos { members["qos"] = .string(value) }
+            if let value = request.sbatch { members["sbatch"] = .array(value.map(JSONValue.string)) }
             return .object(members)
         case .replay(let sinceSeq, let swarmID):
             var members: [String: JSONValue] = ["since_seq": .number(Double(sinceSeq))]

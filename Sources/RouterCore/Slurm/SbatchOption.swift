@@ -21,6 +21,12 @@ package struct SbatchOption: Sendable, Hashable {
         "--input", "--open-mode",
     ]
 
+    /// Flags that would break the router's submit, with why: it reads the job id sbatch prints at once.
+    package static let unsupportedFlags: [String: String] = [
+        "--wait": "sbatch would not return until the job ends",
+        "--test-only": "sbatch would only estimate the start and submit nothing",
+    ]
+
     /// Checks `flag` and `value`; throws with what is wrong and what to do.
     package init(flag: String, value: String?) throws(SlurmInputError) {
         let field = "sbatch option \(flag.prefix(40))"
@@ -34,6 +40,16 @@ package struct SbatchOption: Sendable, Hashable {
             throw SlurmInputError(
                 field: field, reason: "\(flag) is set by codeswarm itself; use the launch option for it if there is one"
             )
+        }
+        if let why = Self.unsupportedFlags[flag] {
+            throw SlurmInputError(field: field, reason: "\(flag) cannot be used: \(why)")
+        }
+        // sbatch reads `#SBATCH` words with getopt_long, which takes any unique abbreviation: `--outp` is `--output`.
+        let guarded = Self.reservedFlags.union(Self.unsupportedFlags.keys).sorted()
+        if !Self.knownFlags.contains(flag), let whole = guarded.first(where: { $0.hasPrefix(flag) }) {
+            throw SlurmInputError(
+                field: field,
+                reason: "\(flag) abbreviates \(whole), which codeswarm does not pass on; write the whole flag name")
         }
         if let value {
             if let problem = Self.valueProblem(value) {
@@ -51,6 +67,18 @@ package struct SbatchOption: Sendable, Hashable {
         } else {
             try self.init(flag: text, value: nil)
         }
+    }
+
+    /// The options one job uses: `config` first, then `launch`, in their order; a later option replaces an earlier
+    /// one of the same flag (a launch's `--mem` wins over the config's), so every flag appears once, as sbatch would
+    /// read it.
+    package static func merged(_ config: [SbatchOption], _ launch: [SbatchOption]) -> [SbatchOption] {
+        var seen: Set<String> = []
+        var kept: [SbatchOption] = []
+        for option in (config + launch).reversed() where seen.insert(option.flag).inserted {
+            kept.append(option)
+        }
+        return kept.reversed()
     }
 
     /// The `#SBATCH` word.

@@ -55,15 +55,18 @@ package struct SlurmBatchScript: Sendable, Hashable {
     }
 
     /// A script for the router's launch plan; `time` must have been resolved (the core fills in the default).
+    /// `extraOptions` are the config's `slurm.extra_sbatch`; the plan's own options follow them and replace a
+    /// config option of the same flag.
     package init(
         plan: LaunchPlan, layout: SlurmLayout, launchToken: String, extraOptions: [SbatchOption] = []
     ) throws(SlurmInputError) {
         guard let time = plan.time else {
             throw SlurmInputError(field: "time", reason: "time must be set for a Slurm launch (slurm.default_time)")
         }
+        let launchOptions = try plan.sbatch.map(SbatchOption.init(parsing:))
         try self.init(
             nodes: plan.nodes, time: time, partition: plan.partition, account: plan.account, qos: plan.qos,
-            layout: layout, launchToken: launchToken, extraOptions: extraOptions)
+            layout: layout, launchToken: launchToken, extraOptions: SbatchOption.merged(extraOptions, launchOptions))
     }
 
     /// The `sbatch` options in script order, each a single word without spaces.
