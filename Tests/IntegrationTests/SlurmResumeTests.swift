@@ -1,0 +1,146 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Issue 10 on the real 4-node cluster: a swarm whose job hits its time limit mid-turn comes back on a new job with
+/// `swarm_resume`. An extension of the one Slurm suite, so it runs alone on the shared cluster.
+extension SlurmEndToEndTests {
+    @Test(
+        "4 nodes hit a 2-minute limit mid-turn; swarm_resume brings the same swarm back on a new job, each node on its old thread, held prompts answered, the chain and interrupted turns reported"
+    )
+    func resumeAfterTimeLimit() async throws {
+        try SlurmTest.cancelAll()
+        // 2 minutes is the smallest limit that leaves time to work: Slurm counts whole minutes and TERM@60 comes
+        // one minute before the end. Every turn is long (3000 deltas, 100 ms each) unless it says otherwise.
+        let config = try SlurmTest.config(
+            mode: .loginNode, agentFlags: ["--deltas", "3000", "--delay-ms", "100"], time: "00:02:00")
+        let router = try RouterProcess(config: config)
+        defer { router.killLeftovers() }
+        let client = try router.plainClient()
+        let launchedAt = Date()
+        let (swarm, job) = try client.launch(nodes: 4, timeout: 120)
+        let forSwarm = { (event: [String: Any]) in event.data["swarm_id"] as? String == swarm }
+
+        // Each node holds a conversation: one completed turn, then a long one the time limit cuts.
+        try client.injectAndWait(swarm: swarm, content: "remember the word lantern [demo:deltas=2]")
+        let threads = Dictionary(
+            client.received.filter { $0.eventName == "agent_thread" && forSwarm($0) }.map {
+                ($0.data["node_id"] as? Int ?? -1, $0.data["thread_id"] as? String ?? "")
+            }, uniquingKeysWith: { _, last in last })
+        #expect(threads.count == 4, "every node reported its thread: \(threads)")
+        let long = try client.command("inject", payload: ["swarm_id": swarm, "content": "a long task"])
+        let longIDs = try Self.injections(of: long, nodes: 4, client: client)
+        _ = try client.waitFor(timeout: 30, "the long turns stream") { $0.eventName == "assistant_delta" }
+
+        // The job is ending (the first drained turn is reported): a prompt sent now waits for the resume.
+        _ = try client.waitFor(timeout: 150, "a long turn ended by TERM@60") {
+            $0.eventName == "turn_complete" && longIDs.contains($0.data["injection_id"] as? String ?? "")
+        }
+        let held = try client.command(
+            "inject", payload: ["swarm_id": swarm, "content": "sent while ending [demo:deltas=1]", "mode": "queue"])
+        let heldIDs = try Self.injections(of: held, nodes: 4, client: client)
+        let terminated = try client.waitFor(timeout: 90, "swarm_terminated at the time limit") {
+            $0.eventName == "swarm_terminated" && forSwarm($0)
+        }
+        let endedAfter = Date().timeIntervalSince(launchedAt)
+        #expect((terminated.data["reason"] as? String ?? "").contains("time limit"), "\(terminated.data)")
+        // Slurm signals every process of the step, so the agent gets TERM with its worker and often exits before the
+        // worker interrupts its turn: the stream then ends `failed` (agent exited, signal 15). The router still
+        // records the turn as interrupted by the job's end (swarm_resumed and the job chain, checked below).
+        withKnownIssue("on Slurm the agent gets the step's SIGTERM itself; its turn ends failed", isIntermittent: true)
+        {
+            for injection in longIDs {
+                let last = client.received.last {
+                    $0.eventName == "turn_complete" && $0.data["injection_id"] as? String == injection
+                }
+                #expect(last?.data["status"] as? String == "interrupted", "long turn \(injection)")
+            }
+        }
+        #expect(
+            heldIDs.allSatisfy { injection in
+                !client.received.contains {
+                    $0.eventName == "turn_complete" && $0.data["injection_id"] as? String == injection
+                }
+            }, "nothing answered the prompt sent while the job ended")
+
+        // The resume: a new job for the same swarm id.
+        let resumeAt = Date()
+        let mark = client.received.count
+        let request = try client.command("swarm_resume", payload: ["swarm_id": swarm, "time": "00:03:00"])
+        let resumed = try client.waitFor(timeout: 120, "swarm_resumed") {
+            ["swarm_resumed", "command_rejected"].contains($0.eventName ?? "")
+                && $0.data["request_id"] as? String == request
+        }
+        try #require(resumed.eventName == "swarm_resumed", "\(resumed.data)")
+        let newJob = try #require(resumed.data["job_id"] as? String)
+        #expect(newJob != job)
+        #expect(resumed.data["previous_job_id"] as? String == job)
+        let nodes = resumed.data["nodes"] as? [[String: Any]] ?? []
+        #expect(nodes.count == 4)
+        for node in nodes {
+            let id = node["node_id"] as? Int ?? -1
+            #expect(node["resumed"] as? Bool == true, "node \(id): \(node)")
+            #expect(node["thread_id"] as? String == threads[id], "node \(id) is back on its old thread")
+        }
+        let reopened = client.received[mark...].filter { $0.eventName == "agent_thread" && forSwarm($0) }
+        #expect(reopened.count == 4)
+        #expect(reopened.allSatisfy { $0.data["resumed"] as? Bool == true }, "\(reopened.map(\.data))")
+        let interrupted = (resumed.data["interrupted"] as? [[String: Any]] ?? []).compactMap {
+            $0["injection_id"] as? String
+        }
+        #expect(Set(interrupted) == Set(longIDs), "the resume names the turns the time limit interrupted")
+        #expect(resumed.data["delivered_held"] as? Int == 4)
+
+        // The prompt sent while the job ended is answered once per node, on the resumed thread.
+        for injection in heldIDs {
+            let done = try client.waitFor(timeout: 60, "the held prompt's answer") {
+                $0.eventName == "turn_complete" && $0.data["injection_id"] as? String == injection
+            }
+            #expect(done.data["status"] as? String == "completed", "\(done.data)")
+            let answers = client.received.filter {
+                $0.eventName == "assistant" && $0.data["injection_id"] as? String == injection
+            }
+            #expect(answers.count == 1, "answered once")
+            let text = answers.first?.data["content"] as? String ?? ""
+            #expect(text.contains("history=1"), "the thread kept its completed turn: \(text)")
+        }
+        let answeredAfter = Date().timeIntervalSince(resumeAt)
+
+        // swarm_status: the chain of both jobs, and why the first ended.
+        let status = try client.reply(
+            to: try client.command("swarm_status", payload: ["swarm_id": swarm, "include_nodes": true]))
+        try #require(status.eventName == "swarm_status", "\(status)")
+        let chain = status.data["jobs"] as? [[String: Any]] ?? []
+        #expect(chain.compactMap { $0["job_id"] as? String } == [job, newJob], "\(status.data)")
+        let first = chain.first ?? [:]
+        #expect(first["cause"] as? String == "time_limit", "\(first)")
+        #expect((first["ended_reason"] as? String ?? "").contains("time limit"), "\(first)")
+        #expect(
+            Set((first["interrupted"] as? [[String: Any]] ?? []).compactMap { $0["injection_id"] as? String })
+                == Set(longIDs))
+        let statusNodes = status.data["nodes"] as? [[String: Any]] ?? []
+        #expect(statusNodes.count == 4)
+        for node in statusNodes {
+            let id = node["node_id"] as? Int ?? -1
+            #expect(node["thread_resumed"] as? Bool == true, "node \(id)")
+            #expect(node["thread_id"] as? String == threads[id], "node \(id)")
+        }
+        print(
+            "resume on Slurm: job \(job) ended \(String(format: "%.1f", endedAfter)) s after launch; job \(newJob) "
+                + "answered on every node \(String(format: "%.1f", answeredAfter)) s after swarm_resume")
+        _ = try client.command("swarm_terminate", payload: ["swarm_id": swarm, "force": true])
+    }
+
+    /// The injection ids `request` was acknowledged with, once every one of `nodes` acknowledged it.
+    static func injections(of request: String, nodes: Int, client: PlainJSONClient) throws -> [String] {
+        var acks: [String] = []
+        for _ in 0..<100 where acks.count < nodes {
+            try client.drain(for: 0.1)
+            acks = client.received.filter {
+                $0.eventName == "inject_ack" && $0.data["request_id"] as? String == request
+            }.compactMap { $0.data["injection_id"] as? String }
+        }
+        try #require(acks.count == nodes, "inject_ack for \(request): \(acks)")
+        return acks
+    }
+}
