@@ -21,8 +21,16 @@ extension AgentSession {
         case .finished:
             return
         case .draining(let reason):
-            // It died before finishing the interrupted turn: worth a line, but the shutdown goes on.
-            reportError(code, detail, injection: interrupted)
+            if let interrupted, interrupted == drainingInjection {
+                // The job's end reached the agent too (Slurm signals every process of the step): the turn the
+                // drain was ending ended with the job, interrupted as the drain would have left it.
+                reportError(
+                    .drainAgentExited, "\(detail) during the drain; its turn counts as interrupted by the job's end",
+                    injection: interrupted)
+            } else {
+                // It died before finishing the interrupted turn: worth a line, but the shutdown goes on.
+                reportError(code, detail, injection: interrupted)
+            }
             finish(reason: reason, exitCode: 0)
         case .closing(let reason):
             finish(reason: reason, exitCode: 0)
@@ -30,6 +38,7 @@ extension AgentSession {
             consecutiveRestarts += 1
             let limit = configuration.restartLimit
             guard consecutiveRestarts <= limit else {
+                signalledExit = nil
                 reportError(code, detail, injection: interrupted)
                 reportError(
                     .agentRestartLimit,
@@ -39,9 +48,15 @@ extension AgentSession {
                 return
             }
             let delay = RestartBackoff.delay(beforeAttempt: consecutiveRestarts)
-            reportError(
-                code, "\(detail); restarting it in \(delay.secondsText) (restart \(consecutiveRestarts) of \(limit))",
-                injection: interrupted)
+            let restart = "restart \(consecutiveRestarts) of \(limit)"
+            if var signalled = signalledExit {
+                // Held until the restart is due: the worker's own signal usually follows within the backoff.
+                signalled.restart = "restarting it (\(restart))"
+                signalledExit = signalled
+            } else {
+                reportError(
+                    code, "\(detail); restarting it in \(delay.secondsText) (\(restart))", injection: interrupted)
+            }
             agent = .restartPending
             arm(.restart, after: delay)
         }
@@ -76,6 +91,7 @@ extension AgentSession {
                 .turnStalled, "no output from the agent for \(silence.secondsText) during this turn",
                 injection: running.injectionID)
         case .restart:
+            reportSignalledExit()
             agent = .starting
             emit(.startAgent)
         case .drainDeadline:
@@ -118,6 +134,7 @@ extension AgentSession {
         switch agent {
         case .notStarted, .restartPending, .stopped:
             disarm(.restart)
+            signalledTurnInterrupted()
             finish(reason: reason, exitCode: 0)
         case .starting, .initializing, .openingThread:
             shutdown = .closing(reason: reason)

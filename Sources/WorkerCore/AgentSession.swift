@@ -114,6 +114,9 @@ package struct AgentSession: Sendable {
     var resumeFallbackReason: String?
     var shutdownAt: Duration?
     var drainingInjection: InjectionID?
+    /// The agent died of a SIGTERM/SIGINT the worker did not send, mid-turn; reported once the restart is due, or
+    /// as interrupted when the worker's own signal follows (`AgentSession+JobSignal.swift`).
+    var signalledExit: SignalledExit?
     var droppedInjections: [InjectionID] = []
 
     package init(configuration: AgentSessionConfiguration) {
@@ -155,7 +158,7 @@ package struct AgentSession: Sendable {
         case .agentStderrLine(let line, _):
             emit(.appendOutbox(record(.codexStderr, line: line)))
         case .agentExited(let status, let now):
-            agentGone(code: .agentExited, detail: "the agent exited (\(status))", now: now)
+            agentExited(status, now: now)
         case .inboxLine(let bytes, let now):
             inboxLine(bytes, now: now)
         case .inboxLineOversized(let byteCount, _):

@@ -29,6 +29,9 @@ package enum WorkerErrorCode: String, Sendable, Hashable, CaseIterable {
     case agentVersionUntested = "agent_version_untested"
     /// On shutdown the interrupted turn did not complete within `drainSeconds`.
     case drainTimeout = "drain_timeout"
+    /// The agent exited during the drain, or with the job step's SIGTERM/SIGINT just before the worker's own signal
+    /// (Slurm signals every process of the step): `injection_id` names its turn, which counts as interrupted.
+    case drainAgentExited = "drain_agent_exited"
     /// A person's approval answer arrived for a request the agent no longer waits for.
     case approvalNotPending = "approval_not_pending"
 }

@@ -117,18 +117,79 @@ import Testing
         #expect(response.agentMethods == ["turn/interrupt"])
     }
 
-    @Test("an agent that dies during the drain still leads to complete")
+    @Test(
+        "an agent that dies during the drain (the step's SIGTERM reached it too) leaves its turn interrupted, not failed"
+    )
     func agentDiesDuringDrain() throws {
         var harness = try SessionHarness()
         harness.ready()
         harness.runTurn("a", requestID: 2, turnID: "turn_a")
         _ = harness.handle { .shutdownRequested(reason: "sigterm", now: $0) }
 
+        harness.now = .milliseconds(300)
         let exited = harness.handle { .agentExited(.signaled(15), now: $0) }
 
-        #expect(exited.errorCodes == ["agent_exited"])
-        #expect(exited.records.last?.type == .complete)
+        #expect(exited.errorCodes == ["drain_agent_exited"])
+        #expect(exited.workerErrors.first?.injectionID == "a")
+        let complete = try #require(exited.records.last)
+        #expect(complete.type == .complete)
+        #expect(complete.interruptedInjectionID == "a")
+        #expect(complete.drainSeconds == 0.3)
         #expect(exited.last == .archiveAndExit(exitCode: 0))
+    }
+
+    @Test("an agent killed by SIGTERM just before the worker's own signal: the turn counts as interrupted")
+    func agentSignalledBeforeWorker() throws {
+        var harness = try SessionHarness()
+        harness.ready()
+        harness.runTurn("a", requestID: 2, turnID: "turn_a")
+
+        // Both got the step's SIGTERM; the agent's exit is seen first. Nothing is reported yet.
+        let exited = harness.handle { .agentExited(.signaled(15), now: $0) }
+        #expect(exited.errorCodes.isEmpty)
+        #expect(exited.timer(.restart) != nil)
+        #expect(!exited.contains(.startAgent))
+
+        harness.now = .milliseconds(50)
+        let shutdown = harness.handle { .shutdownRequested(reason: "sigterm", now: $0) }
+
+        #expect(shutdown.errorCodes == ["drain_agent_exited"])
+        #expect(shutdown.workerErrors.first?.injectionID == "a")
+        let complete = try #require(shutdown.records.last)
+        #expect(complete.type == .complete)
+        #expect(complete.interruptedInjectionID == "a")
+        #expect(shutdown.last == .archiveAndExit(exitCode: 0))
+    }
+
+    @Test("an agent killed by SIGTERM with no signal for the worker is a failed turn, reported when it restarts")
+    func agentSignalledAlone() throws {
+        var harness = try SessionHarness()
+        harness.ready()
+        harness.runTurn("a", requestID: 2, turnID: "turn_a")
+        let exited = harness.handle { .agentExited(.signaled(15), now: $0) }
+
+        harness.now = .seconds(1)
+        let restart = harness.fire(try #require(exited.timer(.restart)))
+
+        #expect(restart.errorCodes == ["agent_exited"])
+        #expect(restart.workerErrors.first?.injectionID == "a")
+        #expect(restart.workerErrors.first?.error == "the agent exited (signal 15); restarting it (restart 1 of 3)")
+        #expect(restart.contains(.startAgent))
+    }
+
+    @Test("an agent that exits on its own mid-turn is reported at once, whatever the signal")
+    func agentCrashReportedAtOnce() throws {
+        var harness = try SessionHarness()
+        harness.ready()
+        harness.runTurn("a", requestID: 2, turnID: "turn_a")
+
+        let exited = harness.handle { .agentExited(.signaled(11), now: $0) }
+
+        #expect(exited.errorCodes == ["agent_exited"])
+        #expect(exited.workerErrors.first?.injectionID == "a")
+        let shutdown = harness.handle { .shutdownRequested(reason: "sigterm", now: $0) }
+        #expect(shutdown.errorCodes.isEmpty)
+        #expect(shutdown.records.last?.interruptedInjectionID == nil)
     }
 
     @Test("a second signal during the drain stops waiting for the turn")

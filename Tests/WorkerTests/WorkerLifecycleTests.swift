@@ -40,6 +40,34 @@ struct WorkerLifecycleTests {
         #expect(records.first?.pid != nil)
     }
 
+    @Test(
+        "SIGTERM to the worker's whole process group (as Slurm signals every process of a step): the turn ends interrupted, the drain completes"
+    )
+    func stepWideSigtermDrains() async throws {
+        let worker = try WorkerProcessFixture(
+            agent: ["codeswarm", "demo-agent", "--delay-ms", "200", "--deltas", "1000"], drainSeconds: 20)
+        try worker.start()
+        try worker.inject("a long answer please", id: "inj-long")
+        try await worker.waitFor("the first delta") { !$0.agentMessages("item/agentMessage/delta").isEmpty }
+
+        // proctrack (linuxproc or cgroup) delivers `--signal=TERM@60` and `scancel` to the agent as well.
+        let pid = try #require(worker.process?.pid)
+        kill(-pid, SIGTERM)
+        let status = try await worker.waitForExit()
+
+        #expect(status == .exited(0))
+        let records = worker.records()
+        // The demo agent (a Swift program: its runtime unblocks SIGTERM) dies of it; codex keeps it blocked and
+        // interrupts its turn. Either way the turn ended with the job, not in failure.
+        #expect(records.errors("agent_exited").isEmpty, "the agent's death is not reported as a failed turn")
+        let interrupted = records.turnStatus("inj-long") == "interrupted"
+        #expect(interrupted || records.errors("drain_agent_exited").map(\.injectionID) == ["inj-long"])
+        let complete = try #require(records.last)
+        #expect(complete.type == .complete)
+        #expect(complete.reason == "sigterm")
+        #expect(complete.interruptedInjectionID == "inj-long")
+    }
+
     @Test("a restarted worker continues seq, keeps the old archive and does not replay handled injections")
     func restartWithoutReplay() async throws {
         let worker = try WorkerProcessFixture(agent: ["codeswarm", "demo-agent", "--delay-ms", "0"])
