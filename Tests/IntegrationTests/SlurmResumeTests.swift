@@ -121,6 +121,10 @@ extension SlurmEndToEndTests {
             #expect(node["thread_resumed"] as? Bool == true, "node \(id)")
             #expect(node["thread_id"] as? String == threads[id], "node \(id)")
         }
+        // The drain each worker measured (SIGTERM to `complete`), as the router logged it.
+        let routerLog = (try? String(contentsOfFile: "\(router.stateDirectory)/router-test.log", encoding: .utf8)) ?? ""
+        let drains = routerLog.split(separator: "\n").filter { $0.contains("drained in") }
+        print("resume on Slurm, drains of job \(job):\n" + drains.joined(separator: "\n"))
         print(
             "resume on Slurm: job \(job) ended \(String(format: "%.1f", endedAfter)) s after launch; job \(newJob) "
                 + "answered on every node \(String(format: "%.1f", answeredAfter)) s after swarm_resume")
