@@ -147,6 +147,22 @@ import Testing
         #expect(harness.state.approvals["dddd4444"]?.isOpen == true)
     }
 
+    @Test("a permissions request shows the paths and hosts it asks for, in the inbox and the header")
+    func permissionsRequestNamesWhatItAsks() {
+        var harness = twoSwarms()
+        harness.receive(
+            DashboardFixtures.stream(
+                swarm, node: 3, seq: 1,
+                .approvalRequested(
+                    ApprovalRequest(
+                        approvalID: "eeee5555", kind: "permissions", method: "item/permissions/requestApproval",
+                        reason: "write the results", permissions: ["fileSystem": ["write": ["/work/out"]]],
+                        createdAt: DashboardFixtures.timestamp(secondsAgo: 2)))))
+        #expect(harness.state.flash?.text.contains("grant fileSystem.write: /work/out") == true)
+        harness.press(.character("A"))
+        #expect(harness.screen.contains("asks for: fileSystem.write: /work/out"))
+    }
+
     @Test("s accepts for the session; an accept the agent does not offer is refused with what it offers")
     func sessionAndOfferedDecisions() {
         var harness = twoSwarms()

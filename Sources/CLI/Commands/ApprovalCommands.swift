@@ -34,7 +34,9 @@ struct ApprovalsCommand: AsyncParsableCommand {
     static func describe(_ entry: ApprovalEntry, now: Date) -> String {
         let request = entry.request
         let age = WireTimestamp.date(from: request.createdAt).map { Self.age(now.timeIntervalSince($0)) } ?? "?"
-        var what = request.command ?? request.changes?.map(\.path).joined(separator: ", ") ?? request.reason ?? ""
+        var what =
+            request.command ?? request.changes?.map(\.path).joined(separator: ", ") ?? request.permissionsSummary
+            ?? request.reason ?? ""
         if let cwd = request.cwd { what += " (in \(cwd))" }
         let decisions = request.availableDecisions.compactMap(AppServer.ApprovalDecision.name(of:))
         let status = entry.status == "submitted" ? " [answer on its way]" : ""

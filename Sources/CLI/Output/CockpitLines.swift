@@ -35,7 +35,9 @@ enum CockpitLines {
                     return "\(label)    [\(mark)] \(step.step)"
                 }
         case .approvalRequested(let request):
-            var subject = request.command ?? request.changes?.map(\.path).joined(separator: ", ") ?? request.kind
+            var subject =
+                request.command ?? request.changes?.map(\.path).joined(separator: ", ") ?? request.permissionsSummary
+                ?? request.kind
             if let cwd = request.cwd { subject += " (in \(cwd))" }
             let id = String(request.approvalID.prefix(8))
             return [

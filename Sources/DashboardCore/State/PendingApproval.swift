@@ -47,7 +47,9 @@ package struct PendingApproval: Sendable, Hashable {
         if let changes = request.changes, !changes.isEmpty {
             return "change " + changes.map { "\($0.kind) \($0.path)" }.joined(separator: ", ")
         }
-        if ApprovalKind(wire: request.kind) == .permissions { return "grant permissions" }
+        if ApprovalKind(wire: request.kind) == .permissions {
+            return "grant " + (request.permissionsSummary.map(TextSanitizer.singleLine) ?? "permissions")
+        }
         return request.method
     }
 

@@ -42,9 +42,8 @@ struct ApprovalsOverlayView {
             }
             if diff.count > diffLines { add("… \(diff.count - diffLines) more diff lines (D on the node)", role: .dim) }
         }
-        if ApprovalKind(wire: request.kind) == .permissions, let permissions = request.permissions {
-            let asked = permissions.objectValue?.keys.sorted().joined(separator: ", ") ?? "permissions"
-            add("asks for: \(asked)", role: .normal)
+        if ApprovalKind(wire: request.kind) == .permissions {
+            add("asks for: \(request.permissionsSummary ?? "permissions (none named)")", role: .normal)
         }
         if let reason = request.reason, !reason.isEmpty {
             add("why: " + TextSanitizer.singleLine(reason), role: .normal)
