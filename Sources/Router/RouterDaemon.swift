@@ -130,6 +130,7 @@ package enum RouterDaemon {
         settings.approvalRules = config.agent.approvalRules
         settings.approvalTimeoutSeconds = config.agent.approvalTimeoutSeconds
         settings.approvalTimeoutDecision = config.agent.approvalTimeoutDecision
+        settings.timeLeftWarningSeconds = config.slurm.timeLeftWarningMinutes * 60
         settings.workerSilenceSeconds = max(
             config.router.heartbeatTimeoutSeconds, 2 * config.router.workerHeartbeatSeconds)
         settings.pollIntervalSeconds["slurm"] = max(
@@ -277,7 +278,7 @@ package enum RouterDaemon {
         }
         let provider = SlurmProvider(
             layout: layout, relay: relay, settingsTemplate: settings, environment: config.slurm.environment,
-            extraOptions: extraOptions, logger: logger)
+            extraOptions: extraOptions, setupLines: config.slurm.setup, logger: logger)
         return (provider, shell)
     }
 }

@@ -17,13 +17,16 @@ final class SlurmProvider: Provider {
     let environment: [String: String]
     /// The config's `slurm.extra_sbatch`, checked when the router started.
     let extraOptions: [SbatchOption]
+    /// The config's `slurm.setup`, written into every job script before `srun`.
+    let setupLines: [String]
     let logger: Logger
 
     init(
         layout: SlurmLayout, relay: RelaySession, settingsTemplate: WorkerSettings, environment: [String: String],
-        extraOptions: [SbatchOption] = [], logger: Logger
+        extraOptions: [SbatchOption] = [], setupLines: [String] = [], logger: Logger
     ) {
         self.extraOptions = extraOptions
+        self.setupLines = setupLines
         self.layout = layout
         self.relay = relay
         self.settingsTemplate = settingsTemplate
@@ -40,7 +43,7 @@ final class SlurmProvider: Provider {
         do {
             let token = plan.token.isEmpty ? swarmID.rawValue : plan.token
             let script = try SlurmBatchScript(
-                plan: plan, layout: layout, launchToken: token, extraOptions: extraOptions)
+                plan: plan, layout: layout, launchToken: token, extraOptions: extraOptions, setupLines: setupLines)
             report(
                 .launchProgressed(
                     swarmID, stage: "submitting", message: "preparing the job script and submitting it with sbatch",

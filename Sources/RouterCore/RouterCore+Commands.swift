@@ -71,7 +71,8 @@ extension RouterCore {
                         slurmState: swarm.slurmState ?? "UNKNOWN", provider: ProviderName(rawValue: swarm.provider),
                         nodes: includeNodes ? swarm.nodes.map { $0.summary() } : nil, endedReason: swarm.endedReason,
                         timeLeftSeconds: swarm.timeLeftSeconds, jobs: includeNodes ? swarm.jobChain() : nil,
-                        resume: includeNodes ? swarm.resumeSummary() : nil)))
+                        resume: includeNodes ? swarm.resumeSummary() : nil
+                    ).with(timeLeftWarning: swarm.timeLeftWarning)))
         case .terminate(let swarmID, let force):
             guard let index = index(of: swarmID) else { return reject(unknownSwarm(swarmID)) }
             terminate(swarmIndex: index, requestID: requestID, force: force, client: client)

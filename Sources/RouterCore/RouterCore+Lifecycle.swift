@@ -162,7 +162,10 @@ extension RouterCore {
             guard let index = index(ofJob: jobID), snapshot.swarms[index].isLive else { continue }
             let previous = snapshot.swarms[index].slurmState
             snapshot.swarms[index].slurmState = observation.state
-            if let left = observation.timeLeftSeconds { snapshot.swarms[index].timeLeftSeconds = left }
+            if let left = observation.timeLeftSeconds {
+                snapshot.swarms[index].timeLeftSeconds = left
+                checkTimeLeft(swarmIndex: index)
+            }
             if observeRequeue(swarmIndex: index, observation: observation) { continue }
             if snapshot.swarms[index].status == .starting, previous != observation.state, !observation.isFinished {
                 let reason = observation.reason.flatMap { $0 == "None" ? nil : $0 }

@@ -61,6 +61,7 @@ extension RouterCore {
         swarm.terminateRequestID = nil
         swarm.slurmState = nil
         swarm.timeLeftSeconds = nil
+        swarm.isShortOfTime = nil
         swarm.jobID = nil
         swarm.jobSubmittedAt = nil
         // Chosen (and saved) before anything starts, as for a launch.

@@ -34,6 +34,9 @@ package struct RouterCoreSettings: Sendable, Hashable {
     /// Seconds an approval waits for a person before `approvalTimeoutDecision` answers it; nil waits forever.
     package var approvalTimeoutSeconds: Double?
     package var approvalTimeoutDecision = "decline"
+    /// Seconds of time left at or under which a swarm is marked short of time and the router warns once
+    /// (`slurm.time_left_warning_minutes`); 0 turns it off.
+    package var timeLeftWarningSeconds = 600
 
     package init(
         defaultProvider: String = "local", availableProviders: Set<String> = ["local"], defaultPartition: String? = nil,

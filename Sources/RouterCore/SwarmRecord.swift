@@ -18,6 +18,9 @@ package struct SwarmRecord: Sendable, Hashable, Codable {
     package var endedReason: String?
     package var slurmState: String?
     package var timeLeftSeconds: Int?
+    /// True while the job's time left is at or under `RouterCoreSettings.timeLeftWarningSeconds` (the router warned
+    /// once when it got there); optional so state files written before it decode.
+    package var isShortOfTime: Bool?
     /// The terminate command's request id, while a terminate runs.
     package var terminateRequestID: JSONValue?
     /// True once the launch request has its answer: `swarm_launched`, or `command_rejected` (failed or cancelled).
@@ -63,8 +66,11 @@ package struct SwarmRecord: Sendable, Hashable, Codable {
             status: status, provider: ProviderName(rawValue: provider), slurmState: slurmState,
             endedReason: endedReason, createdAt: WireTimestamp.string(from: createdAt), totalTokens: totalTokens,
             timeLeftSeconds: timeLeftSeconds, jobs: jobChain(), resume: resumeSummary()
-        )
+        ).with(timeLeftWarning: timeLeftWarning)
     }
+
+    /// `true` for the wire while the swarm runs short of time, else nil (the field is left out).
+    var timeLeftWarning: Bool? { isLive && isShortOfTime == true && timeLeftSeconds != nil ? true : nil }
 }
 
 /// One node of a swarm: its worker's progress, its agent's state and its injection queue.

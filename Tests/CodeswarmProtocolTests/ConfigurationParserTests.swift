@@ -75,7 +75,9 @@ struct ConfigurationParserTests {
              "cluster":{"workspace_root":"/scratch","cluster_subdir":"cs","worker_binary":"/opt/codeswarm-static"},
              "slurm":{"default_partition":"gpu","default_time":"2-00:00:00","default_account":"proj","default_qos":"high",
                       "poll_interval_seconds":7.5,"minimum_poll_interval_seconds":3,"environment":{"SLURM_CONF":"/etc/slurm.conf"},
-                      "extra_sbatch":["--gres=gpu:1","--exclusive"]},
+                      "extra_sbatch":["--gres=gpu:1","--exclusive"],
+                      "setup":["module load cuda/12","  source \\"$HOME/env.sh\\" # it's mine","export OMP_NUM_THREADS=4"],
+                      "time_left_warning_minutes":25},
              "router":{"host":"0.0.0.0","port":9000,"graceful_terminate_seconds":5,"client_queue_limit_bytes":65536,
                        "transcript_events_per_node":10,"launch_timeout_seconds":30,"ended_retention_seconds":60},
              "agent":{"command":["codex","app-server","--listen","stdio://"],"sandbox":"read-only","approval_policy":"on-request",
@@ -104,6 +106,10 @@ struct ConfigurationParserTests {
         expected.slurm.minimumPollIntervalSeconds = 3
         expected.slurm.environment = ["SLURM_CONF": "/etc/slurm.conf"]
         expected.slurm.extraSbatch = ["--gres=gpu:1", "--exclusive"]
+        expected.slurm.setup = [
+            "module load cuda/12", "  source \"$HOME/env.sh\" # it's mine", "export OMP_NUM_THREADS=4",
+        ]
+        expected.slurm.timeLeftWarningMinutes = 25
         expected.router.host = "0.0.0.0"
         expected.router.port = 9000
         expected.router.gracefulTerminateSeconds = 5
@@ -224,6 +230,20 @@ struct ConfigurationParserTests {
         Bad(
             json: #"{"cluster":{"workspace_root":"scratch/me"}}"#, path: "cluster.workspace_root",
             message: "must be an absolute path"),
+        Bad(json: #"{"slurm":{"setup":"module load x"}}"#, path: "slurm.setup", message: "array of strings"),
+        Bad(json: #"{"slurm":{"setup":["ok","a\u0000b"]}}"#, path: "slurm.setup[1]", message: "a NUL byte"),
+        Bad(json: #"{"slurm":{"setup":["a\rb"]}}"#, path: "slurm.setup[0]", message: "a carriage return"),
+        Bad(json: #"{"slurm":{"setup":["a\nb"]}}"#, path: "slurm.setup[0]", message: "its own entry"),
+        Bad(
+            json: #"{"slurm":{"setup":["  #SBATCH --output=/tmp/x"]}}"#, path: "slurm.setup[0]",
+            message: "put sbatch options in slurm.extra_sbatch"),
+        Bad(json: #"{"slurm":{"setup":["x\ud800"]}}"#, path: "", message: "not valid JSON"),
+        Bad(
+            json: #"{"slurm":{"time_left_warning_minutes":-1}}"#, path: "slurm.time_left_warning_minutes",
+            message: "from 0 to 10080, got -1"),
+        Bad(
+            json: #"{"slurm":{"time_left_warning_minutes":"10"}}"#, path: "slurm.time_left_warning_minutes",
+            message: "must be an integer"),
     ]
 
     @Test("unknown keys and wrong types are reported with their key path", arguments: badConfigs)

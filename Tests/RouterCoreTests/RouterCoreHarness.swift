@@ -343,6 +343,9 @@ extension RouterCoreHarness {
             date.map { Date(timeIntervalSince1970: ($0.timeIntervalSince1970 * 1000).rounded() / 1000) }
         }
         for swarm in copy.swarms.indices {
+            // The scheduler's time left comes with every poll (and a restarted router polls at once); saving the
+            // state for each new value would write it every few seconds.
+            copy.swarms[swarm].timeLeftSeconds = nil
             for node in copy.swarms[swarm].nodes.indices {
                 copy.swarms[swarm].nodes[node].lastActivityAt = nil
                 copy.swarms[swarm].nodes[node].turnStartedAt = round(copy.swarms[swarm].nodes[node].turnStartedAt)

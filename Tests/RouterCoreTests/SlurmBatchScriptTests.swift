@@ -39,6 +39,30 @@ import Testing
             script.settingsPath == "/shared/work/codeswarm/launches/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0/worker.json")
     }
 
+    @Test("slurm.setup lines go verbatim between markers after every #SBATCH line and before srun")
+    func setupLinesBeforeTheWorkers() throws {
+        let setup = ["module load cuda/12", "  source \"$HOME/env.sh\"  # mine; $(kept) `as is`", "export A='b c'"]
+        let plan = LaunchPlan(
+            provider: "slurm", nodes: 2, partition: nil, time: "00:10:00", account: nil, qos: nil, token: "tok-s",
+            sbatch: ["--mem=1G"])
+        let script = try SlurmBatchScript(
+            plan: plan, layout: layout, launchToken: "tok-s",
+            extraOptions: [SbatchOption(flag: "--gres", value: "gpu:1")],
+            setupLines: setup)
+        let lines = script.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let begin = try #require(lines.firstIndex(of: SlurmBatchScript.setupBegin))
+        let end = try #require(lines.firstIndex(of: SlurmBatchScript.setupEnd))
+        #expect(Array(lines[(begin + 1)..<end]) == setup)
+        let lastDirective = try #require(lines.lastIndex { $0.hasPrefix("#SBATCH ") })
+        #expect(lines[lastDirective] == "#SBATCH --mem=1G")
+        #expect(lastDirective < begin, "sbatch stops reading directives at the first command")
+        #expect(lines[end + 1].hasPrefix("exec srun "), "the workers start right after the setup")
+        #expect(lines.filter { $0.hasPrefix("exec ") }.count == 1)
+        #expect(SlurmBatchScript.setupBegin.contains("your own shell code"))
+        let without = try SlurmBatchScript(plan: plan, layout: layout, launchToken: "tok-s")
+        #expect(!without.text.contains("slurm.setup"), "no markers without setup lines")
+    }
+
     @Test func optionalDirectivesAreLeftOutWhenUnset() throws {
         let script = try SlurmBatchScript(nodes: 1, time: "5", layout: layout, launchToken: "t1")
         #expect(!script.text.contains("--partition"))

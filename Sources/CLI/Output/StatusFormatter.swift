@@ -11,7 +11,13 @@ enum StatusFormatter {
             "slurm state: \(status.slurmState)",
             "nodes:       \(status.nodeCount)",
         ]
-        if let left = status.timeLeftSeconds { lines.append("time left:   \(Duration.seconds(left).formatted())") }
+        if let left = status.timeLeftSeconds {
+            // A text marker, not a colour: it must show in a pipe, a log and under NO_COLOR alike.
+            let warning =
+                status.timeLeftWarning == true
+                ? "  [!] running out (under slurm.time_left_warning_minutes): wrap up; resume it after the limit" : ""
+            lines.append("time left:   \(Duration.seconds(left).formatted())\(warning)")
+        }
         if let resume = status.resume { lines.append("resuming:    \(describe(resume))") }
         if let jobs = status.jobs, jobs.count > 1 || jobs.first?.endedReason != nil {
             lines.append("jobs:        " + jobs.map(describe).joined(separator: " → "))

@@ -60,6 +60,12 @@ package struct Configuration: Sendable, Hashable {
         /// Further `sbatch` options, `--flag=value` or `--flag`, each written as its own `#SBATCH` line (checked
         /// when the router starts: a known flag or `--[a-z-]+`, a value from a safe character set).
         package var extraSbatch: [String] = []
+        /// Shell lines the batch script runs before it starts the workers (`module load cuda/12`): the user's own
+        /// code, run as them on the job's first node; what they export reaches every worker through srun. Read
+        /// only from the config file, never from a client.
+        package var setup: [String] = []
+        /// Minutes of time left under which `status` and the dashboard mark a swarm and the router warns once.
+        package var timeLeftWarningMinutes: Int = 10
         package init() {}
     }
 

@@ -57,7 +57,7 @@ package enum ConfigurationParser {
         if let slurm = try root.section("slurm") {
             try slurm.checkKeys([
                 "default_partition", "default_time", "default_account", "default_qos", "poll_interval_seconds",
-                "minimum_poll_interval_seconds", "environment", "extra_sbatch",
+                "minimum_poll_interval_seconds", "environment", "extra_sbatch", "setup", "time_left_warning_minutes",
             ])
             config.slurm.defaultPartition = try slurm.schedulerValue("default_partition", field: "partition")
             config.slurm.defaultTime =
@@ -71,6 +71,10 @@ package enum ConfigurationParser {
                 ?? config.slurm.minimumPollIntervalSeconds
             config.slurm.environment = try slurm.stringMap("environment") ?? [:]
             config.slurm.extraSbatch = try slurm.stringArray("extra_sbatch") ?? []
+            config.slurm.setup = try slurm.setupLines("setup")
+            // 0 turns the warning off; a week is longer than any partition's limit.
+            config.slurm.timeLeftWarningMinutes =
+                try slurm.int("time_left_warning_minutes", in: 0...10080) ?? config.slurm.timeLeftWarningMinutes
         }
         if let router = try root.section("router") {
             try router.checkKeys([
@@ -278,6 +282,29 @@ package enum ConfigurationParser {
                 strings.append(text)
             }
             return strings
+        }
+
+        /// `slurm.setup`: one shell line per entry, kept verbatim; a line that could not stay one line of the
+        /// script, or that sbatch would read as a directive, is refused. (The file as a whole must be UTF-8 and
+        /// JSON without lone surrogates, so no entry holds invalid UTF-8.)
+        func setupLines(_ key: String) throws(Problem) -> [String] {
+            let lines = try stringArray(key) ?? []
+            for (index, line) in lines.enumerated() {
+                let path = "\(keyPath(key))[\(index)]"
+                let forbidden: [(Unicode.Scalar, String)] = [
+                    ("\u{0}", "a NUL byte"), ("\r", "a carriage return"), ("\n", "a newline"),
+                ]
+                for (scalar, name) in forbidden where line.unicodeScalars.contains(scalar) {
+                    throw Problem(path: path, message: "contains \(name); give each shell line its own entry")
+                }
+                if line.drop(while: { $0 == " " || $0 == "\t" }).hasPrefix("#SBATCH") {
+                    throw Problem(
+                        path: path,
+                        message: "sbatch would read it as a directive; put sbatch options in slurm.extra_sbatch")
+                }
+                if line.utf8.count > 4096 { throw Problem(path: path, message: "is longer than 4096 bytes") }
+            }
+            return lines
         }
 
         func stringMap(_ key: String) throws(Problem) -> [String: String]? {

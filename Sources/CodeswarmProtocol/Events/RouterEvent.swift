@@ -122,7 +122,8 @@ package enum RouterEvent: Sendable, Hashable {
         case .approvalSubmitted(let data): data.swarmID
         case .execApproval(_, let data): data.swarmID
         case .approvalsList: nil
-        case .swarmList, .commandRejected, .replayComplete, .notice, .providersList, .queueList, .projectList, .welcome:
+        case .notice(let data): data.swarmID
+        case .swarmList, .commandRejected, .replayComplete, .providersList, .queueList, .projectList, .welcome:
             nil
         case .unknown(_, let data): data["swarm_id"]?.stringValue.map(SwarmID.init(rawValue:))
         }

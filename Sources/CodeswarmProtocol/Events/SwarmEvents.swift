@@ -220,6 +220,8 @@ package struct SwarmStatusReply: Sendable, Hashable, Codable {
     package var nodes: [NodeSummary]?
     package var endedReason: String?
     package var timeLeftSeconds: Int?
+    /// Extension: true while the time left is under the warning margin (see `SwarmSummary.timeLeftWarning`).
+    package var timeLeftWarning: Bool?
     /// Extension: the swarm's jobs, oldest first (see `SwarmSummary.jobs`).
     package var jobs: [JobSummary]?
     /// Extension: a resume under way or scheduled.
@@ -244,6 +246,13 @@ package struct SwarmStatusReply: Sendable, Hashable, Codable {
         self.resume = resume
     }
 
+    /// The same reply with `timeLeftWarning` set.
+    package func with(timeLeftWarning: Bool?) -> SwarmStatusReply {
+        var copy = self
+        copy.timeLeftWarning = timeLeftWarning
+        return copy
+    }
+
     enum CodingKeys: String, CodingKey {
         case status, provider, nodes, jobs, resume
         case requestID = "request_id"
@@ -253,6 +262,7 @@ package struct SwarmStatusReply: Sendable, Hashable, Codable {
         case slurmState = "slurm_state"
         case endedReason = "ended_reason"
         case timeLeftSeconds = "time_left_seconds"
+        case timeLeftWarning = "time_left_warning"
     }
 }
 
@@ -348,10 +358,18 @@ package struct RouterNotice: Sendable, Hashable, Codable {
     package var message: String
     /// The provider or cluster the notice is about (`local`, `slurm`), if any.
     package var site: String?
+    /// The swarm the notice is about, if one (the walltime warning).
+    package var swarmID: SwarmID?
 
-    package init(level: String, message: String, site: String? = nil) {
+    package init(level: String, message: String, site: String? = nil, swarmID: SwarmID? = nil) {
         self.level = level
         self.message = message
         self.site = site
+        self.swarmID = swarmID
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case level, message, site
+        case swarmID = "swarm_id"
     }
 }

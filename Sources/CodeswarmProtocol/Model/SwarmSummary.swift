@@ -19,6 +19,9 @@ package struct SwarmSummary: Sendable, Hashable, Codable {
     package var totalTokens: Int?
     /// Seconds until the time limit, when one is known.
     package var timeLeftSeconds: Int?
+    /// Extension: true while the time left is at most the router's `slurm.time_left_warning_minutes`; absent
+    /// otherwise.
+    package var timeLeftWarning: Bool?
     /// Extension: the swarm's jobs, oldest first, each with why it ended; the last is the current (or last) one.
     package var jobs: [JobSummary]?
     /// Extension: a resume under way or scheduled.
@@ -49,6 +52,13 @@ package struct SwarmSummary: Sendable, Hashable, Codable {
         self.resume = resume
     }
 
+    /// The same summary with `timeLeftWarning` set.
+    package func with(timeLeftWarning: Bool?) -> SwarmSummary {
+        var copy = self
+        copy.timeLeftWarning = timeLeftWarning
+        return copy
+    }
+
     enum CodingKeys: String, CodingKey {
         case partition, time, account, qos, status, provider, jobs, resume
         case jobID = "job_id"
@@ -59,6 +69,7 @@ package struct SwarmSummary: Sendable, Hashable, Codable {
         case createdAt = "created_at"
         case totalTokens = "total_tokens"
         case timeLeftSeconds = "time_left_seconds"
+        case timeLeftWarning = "time_left_warning"
     }
 }
 

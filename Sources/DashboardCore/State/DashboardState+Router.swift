@@ -64,6 +64,8 @@ extension DashboardState {
                 if requestID == replayRequestID { return finishReplay() }
             }
         case .notice(let notice):
+            // The walltime warning names its swarm: mark the row now rather than at the next list refresh.
+            if let id = notice.swarmID, NoticeLevel(wire: notice.level) != .info { swarms[id]?.isShortOfTime = true }
             showFlash(notice.message, isError: NoticeLevel(wire: notice.level) == .problem)
         case .approvalsList(let reply):
             requestID.map { ledger.close($0) }

@@ -16,6 +16,8 @@ package struct SwarmRow: Sendable, Hashable {
     /// Seconds left at `timeLeftObservedAt`; the view counts down between refreshes.
     package var timeLeftSeconds: Int?
     package var timeLeftObservedAt: Date?
+    /// The router says the time left is under its warning margin (`time_left_warning`, or its walltime notice).
+    package var isShortOfTime = false
     /// The latest launch or terminate step, shown until the swarm is running or ended.
     package var progress: SwarmStep?
     package var nodes: [Int: NodeRow]
@@ -42,6 +44,7 @@ package struct SwarmRow: Sendable, Hashable {
         createdAt = summary.createdAt.flatMap(WireTimestamp.date(from:)) ?? createdAt
         totalTokens = summary.totalTokens ?? totalTokens
         setTimeLeft(summary.timeLeftSeconds, now: now)
+        isShortOfTime = summary.timeLeftWarning == true
         if status == .running || status == .terminated { progress = nil }
     }
 
@@ -54,6 +57,7 @@ package struct SwarmRow: Sendable, Hashable {
         provider = reply.provider ?? provider
         endedReason = reply.endedReason
         setTimeLeft(reply.timeLeftSeconds, now: now)
+        isShortOfTime = reply.timeLeftWarning == true
         for summary in reply.nodes ?? [] {
             nodes[summary.nodeID, default: NodeRow(nodeID: summary.nodeID)].apply(summary)
         }
@@ -75,6 +79,9 @@ package struct SwarmRow: Sendable, Hashable {
         let elapsed = timeLeftObservedAt.map { Int(now.timeIntervalSince($0)) } ?? 0
         return max(0, seconds - max(0, elapsed))
     }
+
+    /// True while the swarm runs and the router marked it short of time: the views show it in the warning style.
+    package var showsTimeWarning: Bool { isShortOfTime && isActive }
 
     /// Every node to show: the known records plus placeholders up to `nodeCount`, by node id.
     package var allNodes: [NodeRow] {

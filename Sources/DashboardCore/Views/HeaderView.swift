@@ -20,7 +20,12 @@ struct HeaderView {
                 " ⚑ \(waiting) approval\(waiting == 1 ? "" : "s")\(key) ", x: x, y: rect.y, role: .attention, clip: rect
             )
         }
-        let rest = Rect(x: x, y: rect.y, width: rect.maxX - x, height: 1)
+        if let warning = timeWarning {
+            // The walltime warning stays in view too: its own segment in the warning style (bold under NO_COLOR),
+            // with a `!` that reads without any style.
+            x = grid.put(warning, x: x, y: rect.y, role: .warning, clip: rect)
+        }
+        let rest = Rect(x: x, y: rect.y, width: max(0, rect.maxX - x), height: 1)
         if let (message, isError) = message {
             let role: StyleRole = isError ? .flashError : .flashInfo
             var text = " " + (isError ? "✗ " : "") + TextSanitizer.singleLine(message) + " "
@@ -32,6 +37,14 @@ struct HeaderView {
             return
         }
         grid.put(TextFormat.truncate(summary, to: rest.width), x: rest.x, y: rest.y, role: .headerBar, clip: rest)
+    }
+
+    /// ` ! 8m left: ending soon ` while the selected swarm is under the router's walltime margin.
+    private var timeWarning: String? {
+        guard let swarm = state.selectedSwarm, swarm.showsTimeWarning,
+            let left = swarm.timeLeft(now: state.now)
+        else { return nil }
+        return " ! \(TextFormat.duration(seconds: left)) left: ending soon "
     }
 
     /// The flash, else the reason the router is unreachable or silent, else nothing.
@@ -71,7 +84,9 @@ struct HeaderView {
         if !counts.isEmpty { text += " · " + counts.joined(separator: " · ") }
         if let tokens = swarm.totalTokens { text += " · \(TextFormat.tokens(tokens)) tokens" }
         // The walltime a Slurm job has left, counted down between refreshes: what decides whether to steer or wrap up.
-        if let left = swarm.timeLeft(now: state.now) { text += " · \(TextFormat.duration(seconds: left)) left" }
+        if let left = swarm.timeLeft(now: state.now), !swarm.showsTimeWarning {
+            text += " · \(TextFormat.duration(seconds: left)) left"
+        }
         return text
     }
 }

@@ -30,7 +30,7 @@ struct SwarmTableView {
                 TableCell(String(swarm.nodeCount)),
                 TableCell(swarm.statusLabel, role: swarm.statusRole),
                 TableCell(swarm.slurmState ?? "-"),
-                TableCell(swarm.timeLeft(now: state.now).map(TextFormat.clock(seconds:)) ?? "-"),
+                timeLeftCell(swarm),
                 TableCell(TextFormat.tokens(swarm.totalTokens)),
             ]
         }
@@ -47,5 +47,12 @@ struct SwarmTableView {
             title: title, isFocused: isFocused, isMonochrome: state.isMonochrome,
             footer: hidden > 0 ? "\(shown.upperBound)/\(rows.count)" : nil
         ).render(in: rect, grid: &grid)
+    }
+
+    /// The LEFT cell; under the router's walltime margin it gets a `!` (seen without colour) and the warning style.
+    private func timeLeftCell(_ swarm: SwarmRow) -> TableCell {
+        guard let left = swarm.timeLeft(now: state.now) else { return TableCell("-") }
+        let clock = TextFormat.clock(seconds: left)
+        return swarm.showsTimeWarning ? TableCell("!" + clock, role: .warning) : TableCell(clock)
     }
 }
