@@ -82,6 +82,9 @@ struct CLIProcessTests {
             #expect(launch.standardError.contains("bad sbatch option: "), "\(arguments): \(launch.standardError)")
             #expect(launch.standardOutput.isEmpty)
         }
+        let resume = try await cli(["resume", "no-such-swarm", "--mem", "1 G"], router: router)
+        #expect(resume.status == .exited(2), "resume checks the same options: \(resume.standardError)")
+        #expect(resume.standardError.contains("bad sbatch option: --mem: the value contains a space"))
         let gres = try await cli(["launch", "--gres", "gpu;rm -rf /"], router: router)
         #expect(gres.standardError.contains("--gres: the value contains ';'"), "\(gres.standardError)")
         // A valid option reaches the router, which says it is for Slurm (this router runs the local provider).

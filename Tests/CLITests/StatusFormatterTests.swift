@@ -1,0 +1,26 @@
+import CodeswarmProtocol
+import Testing
+
+@testable import CLI
+
+/// `codeswarm status` as text: the walltime warning is a text marker, readable in a pipe and under NO_COLOR.
+@Suite struct StatusFormatterTests {
+    static func reply(left: Int?, warning: Bool?) -> SwarmStatusReply {
+        SwarmStatusReply(
+            requestID: "s", swarmID: "3f1c2a9e-5b7d-4e21-9c0a-6d8e4f2b1a70", jobID: "272900", nodeCount: 4,
+            status: .running, slurmState: "RUNNING", provider: .slurm, timeLeftSeconds: left
+        ).with(timeLeftWarning: warning)
+    }
+
+    @Test("a swarm under the margin gets [!] on its time-left line; one with time to spare does not")
+    func timeLeftMarker() throws {
+        let short = StatusFormatter.format(Self.reply(left: 540, warning: true))
+        let line = try #require(short.split(separator: "\n").first { $0.hasPrefix("time left:") })
+        #expect(line.hasPrefix("time left:   9m"), "\(line)")
+        #expect(line.contains("[!] running out (under slurm.time_left_warning_minutes)"), "\(line)")
+        let plenty = StatusFormatter.format(Self.reply(left: 3000, warning: nil))
+        #expect(plenty.contains("time left:"))
+        #expect(!plenty.contains("[!]"))
+        #expect(!StatusFormatter.format(Self.reply(left: nil, warning: nil)).contains("time left:"))
+    }
+}
