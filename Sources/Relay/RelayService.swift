@@ -40,7 +40,7 @@ package struct RelayService: Sendable {
     /// Runs until stdin closes; returns the exit code.
     package func run() async -> Int32 {
         let output = FileDescriptorWriter(fileDescriptor: dup(STDOUT_FILENO))
-        func emit(_ event: RelayEvent) {
+        @Sendable func emit(_ event: RelayEvent) {
             guard let line = try? WireCoding.encodeLine(event) else { return }
             try? output.write(line)
         }
@@ -64,8 +64,8 @@ package struct RelayService: Sendable {
         emit(.ready(base: base, pid: Int(getpid())))
         return await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                // Commands and appends run as child tasks, concurrently: a slow sbatch must not hold up appends, and
-                // one node's fsync must not hold up the next node's append.
+                // Commands run as child tasks and appends on the appender's threads, concurrently: a slow sbatch must
+                // not hold up appends, and one node's fsync must not hold up the next node's append.
                 await withDiscardingTaskGroup { commands in
                     for await line in FileDescriptorReader.lines(
                         dup(STDIN_FILENO), name: "relay stdin", maximumLineLength: RelayService.maximumLineLength)
@@ -80,17 +80,13 @@ package struct RelayService: Sendable {
                         }
                         switch request {
                         case .append(let id, let jobID, let nodeID, let line):
-                            // Concurrently with other nodes' appends (their fsyncs are then committed together).
-                            let outcome = appender.enqueue(
-                                base: base, id: id, jobID: jobID, nodeID: nodeID, line: line)
-                            commands.addTask {
-                                for await event in outcome {
-                                    emit(event)
-                                    guard case .appended = event else { continue }
-                                    let file = MailboxLayout.fileName(jobID: jobID, nodeID: nodeID)
-                                    await state.expectAnswer(file: file, now: clock.now - origin)
-                                    wakeup.signal([file])
-                                }
+                            // Concurrently with other nodes' appends (their fsyncs are then committed together), and
+                            // acknowledged from the appender's thread the moment the line is durable: a hop to a
+                            // Swift task here waited behind the outbox records the poll loop was sending.
+                            appender.enqueue(base: base, id: id, jobID: jobID, nodeID: nodeID, line: line) { event in
+                                emit(event)
+                                guard case .appended = event else { return }
+                                wakeup.expectAnswer(file: MailboxLayout.fileName(jobID: jobID, nodeID: nodeID))
                             }
                         case .watch, .unwatch:
                             await state.apply(request, now: clock.now - origin)
@@ -118,6 +114,9 @@ package struct RelayService: Sendable {
             group.addTask {
                 var changed: Set<String>? = []
                 while !Task.isCancelled {
+                    for file in wakeup.takeAnswersDue() {
+                        await state.expectAnswer(file: file, now: clock.now - origin)
+                    }
                     let (events, nextDue) = await state.poll(base: base, now: clock.now - origin, changed: changed)
                     for event in events { emit(event) }
                     // Nothing followed: sleep until a watch arrives (it signals).

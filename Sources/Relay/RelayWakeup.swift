@@ -8,6 +8,8 @@ final class RelayWakeup: Sendable {
     /// The names signalled since the last wait, and the waiting loop's continuation.
     private struct State {
         var files: Set<String> = []
+        /// Outboxes whose node was just sent a prompt (`expectAnswer`), not yet handed to the loop.
+        var answersDue: Set<String> = []
         var everything = false
         var waiter: CheckedContinuation<Void, Never>?
 
@@ -20,6 +22,24 @@ final class RelayWakeup: Sendable {
     func signal(_ files: Set<String>) {
         guard !files.isEmpty else { return }
         resume { $0.files.formUnion(files) }
+    }
+
+    /// The node whose outbox is `file` was just sent a prompt: its file is looked at now, and the loop learns (from
+    /// `takeAnswersDue`) that its answer is due. Safe to call from any thread, so the appender's threads report
+    /// without waiting for a Swift task to run.
+    func expectAnswer(file: String) {
+        resume {
+            $0.files.insert(file)
+            $0.answersDue.insert(file)
+        }
+    }
+
+    /// The outboxes `expectAnswer` named since the last call.
+    func takeAnswersDue() -> Set<String> {
+        state.withLock { state in
+            defer { state.answersDue = [] }
+            return state.answersDue
+        }
     }
 
     /// Asks for every followed file to be looked at now.

@@ -30,6 +30,8 @@ struct InboxReader {
     let path: String
     let statePath: String
     let maximumLineLength: Int
+    /// Where the position is saved, in place (`InboxOffsetFile`).
+    private let offsetFile: InboxOffsetFile
     private var position: Position?
     private var saved: Position?
 
@@ -37,6 +39,7 @@ struct InboxReader {
         self.path = path
         self.statePath = statePath
         self.maximumLineLength = maximumLineLength
+        offsetFile = InboxOffsetFile(path: statePath)
         let stored = (try? AtomicFile.read(statePath)).flatMap { $0 }.flatMap {
             try? WireCoding.decode(Position.self, from: $0)
         }
@@ -107,7 +110,7 @@ struct InboxReader {
     /// Saves the position after the lines returned so far were handed to the session (only when it moved).
     mutating func commit() throws {
         guard let position, position != saved else { return }
-        try AtomicFile.write(try WireCoding.encode(position), to: statePath)
+        try offsetFile.store(try WireCoding.encode(position))
         saved = position
     }
 
@@ -117,7 +120,7 @@ struct InboxReader {
         guard let position else { return }
         let target = Position(inode: position.inode, offset: min(offset, position.offset))
         guard target != saved else { return }
-        try AtomicFile.write(try WireCoding.encode(target), to: statePath)
+        try offsetFile.store(try WireCoding.encode(target))
         saved = target
     }
 
