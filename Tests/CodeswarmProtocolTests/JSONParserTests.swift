@@ -50,6 +50,21 @@ struct JSONParserTests {
         }
     }
 
+    @Test("its UTF-8 check agrees with the standard library's on every 1- and 2-byte sequence and on edge cases")
+    func utf8CheckAgreesWithStandardLibrary() {
+        var inputs: [[UInt8]] = (0...255).map { [UInt8($0)] }
+        for first in 0...255 { for second in 0...255 { inputs.append([UInt8(first), UInt8(second)]) } }
+        inputs += [
+            Array("é€😀中文".utf8), [0xEF, 0xBF, 0xBD], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xED, 0x9F, 0xBF],
+            [0xF0, 0x90, 0x80, 0x80], [0xF4, 0x8F, 0xBF, 0xBF], [0xF4, 0x90, 0x80, 0x80], [0xF5, 0x80, 0x80, 0x80],
+            [0xE2, 0x82], Array("ok".utf8) + [0xC3], [0x61, 0xFF, 0x62],
+        ]
+        for input in inputs {
+            let ours = input.withUnsafeBufferPointer(JSONParser.validUTF8)
+            #expect(ours == String(validating: input, as: UTF8.self), "\(input)")
+        }
+    }
+
     @Test("nesting past the depth limit is refused instead of exhausting the stack")
     func deepNestingIsRefused() throws {
         let shallow = String(repeating: "[", count: 500) + String(repeating: "]", count: 500)

@@ -138,7 +138,8 @@ final class RecordingClients: ClientOutlet {
                 state.clients[id] = nil
                 return (true, state.takeReady())
             }
-            client.lines.append(bytes)
+            // One buffer may hold several lines: the runtime sends a pass's broadcasts together.
+            for line in bytes.split(separator: UInt8(ascii: "\n")) { client.lines.append(Array(line) + [10]) }
             if !client.isReading { client.queued += bytes.count }
             state.clients[id] = client
             return (false, [])
