@@ -134,6 +134,18 @@ struct SlurmEndToEndTests {
             let reply = try client.reply(to: request)
             #expect(reply.eventName == "command_rejected", "\(field)=\(value)")
         }
+        // The launch's own sbatch options, from a client that bypasses the CLI's check (issue 10).
+        for option in [
+            "--gres=gpu:1\n#SBATCH --wrap=touch \(marker)", "--mem=$(touch \(marker))",
+            "--constraint=`touch \(marker)`",
+            "--comment=x;touch \(marker)", "--wrap=touch \(marker)", "--outp=\(marker)", "--job-name=a b",
+        ] {
+            let request = try client.command("swarm_launch", payload: ["nodes": 1, "sbatch": [option]])
+            let reply = try client.reply(to: request)
+            #expect(reply.eventName == "command_rejected", "sbatch \(option)")
+            let reason = reply.data["reason"] as? String ?? ""
+            #expect(reason.hasPrefix("bad sbatch option: --"), "\(option): \(reason)")
+        }
         try await Task.sleep(for: .seconds(1))
         #expect(!FileManager.default.fileExists(atPath: marker))
         #expect(try SlurmTest.slurm("squeue", ["-h", "-o", "%i"]) == before)
