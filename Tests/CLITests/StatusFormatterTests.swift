@@ -23,4 +23,18 @@ import Testing
         #expect(!plenty.contains("[!]"))
         #expect(!StatusFormatter.format(Self.reply(left: nil, warning: nil)).contains("time left:"))
     }
+
+    @Test("list marks the swarms under the margin in their STATUS column")
+    func listMarker() {
+        func summary(_ warning: Bool?) -> SwarmSummary {
+            SwarmSummary(
+                jobID: "1", nodeCount: 1, systemPrompt: "", status: .running, provider: .slurm, timeLeftSeconds: 300
+            ).with(timeLeftWarning: warning)
+        }
+        let text = StatusFormatter.format(
+            SwarmListReply(requestID: "l", swarms: ["aaaa": summary(true), "bbbb": summary(nil)]))
+        let lines = text.split(separator: "\n")
+        #expect(lines.first { $0.hasPrefix("aaaa") }?.contains("running [!] time running out") == true, "\(text)")
+        #expect(lines.first { $0.hasPrefix("bbbb") }?.contains("[!]") == false, "\(text)")
+    }
 }

@@ -56,7 +56,8 @@ enum StatusFormatter {
                 [
                     id, swarm.jobID.rawValue.isEmpty ? "-" : swarm.jobID.rawValue, String(swarm.nodeCount),
                     swarm.provider.rawValue,
-                    swarm.resume.map { "resuming (\($0.state))" } ?? swarm.status.rawValue, swarm.slurmState ?? "-",
+                    (swarm.resume.map { "resuming (\($0.state))" } ?? swarm.status.rawValue)
+                        + (swarm.timeLeftWarning == true ? " [!] time running out" : ""), swarm.slurmState ?? "-",
                     String(swarm.totalTokens ?? 0),
                 ]
             })
