@@ -133,6 +133,8 @@ def run_once(args, router, client):
 
     # The harness runs one swarm at a time, so every worker of the router is this swarm's.
     job_workers = router.components().get("workers", [])
+    if len(job_workers) != nodes:
+        raise SystemExit(f"found {len(job_workers)} worker processes for {nodes} nodes: {router.components()}")
     signalled = time.perf_counter()
     for pid in job_workers:
         try:
