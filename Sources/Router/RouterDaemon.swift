@@ -131,6 +131,7 @@ package enum RouterDaemon {
         settings.approvalTimeoutSeconds = config.agent.approvalTimeoutSeconds
         settings.approvalTimeoutDecision = config.agent.approvalTimeoutDecision
         settings.timeLeftWarningSeconds = config.slurm.timeLeftWarningMinutes * 60
+        settings.autoResume = config.slurm.autoResume
         settings.workerSilenceSeconds = max(
             config.router.heartbeatTimeoutSeconds, 2 * config.router.workerHeartbeatSeconds)
         settings.pollIntervalSeconds["slurm"] = max(

@@ -10,7 +10,12 @@ extension RouterCore {
             return "unknown provider \"\(provider)\": this router offers \(known) (set \"provider\" in the config)"
         }
         if let problem = Self.sbatchProblem(request.sbatch, provider: provider) { return problem }
+        if let count = request.autoResume, !(0...LaunchRequest.maximumAutoResume).contains(count) {
+            return "auto_resume must be between 0 and \(LaunchRequest.maximumAutoResume), got \(count)"
+        }
         var resolved = request
+        // Fixed at launch, so a later config change does not change what a running swarm was promised.
+        resolved.autoResume = request.autoResume ?? (settings.autoResume > 0 ? settings.autoResume : nil)
         resolved.provider = ProviderName(rawValue: provider)
         if provider == "slurm" {
             resolved.partition = request.partition ?? settings.defaultPartition

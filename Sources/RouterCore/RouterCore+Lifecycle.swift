@@ -10,6 +10,12 @@ extension RouterCore {
             effects.append(
                 .scheduleTimer(.launchTimeout(swarm.id), at: now.addingTimeInterval(settings.launchTimeoutSeconds)))
         }
+        for swarm in snapshot.swarms where swarm.status == .terminated {
+            // An automatic resume that was waiting out its backoff when the router stopped.
+            if let due = swarm.resume?.scheduledAt {
+                effects.append(.scheduleTimer(.autoResume(swarm.id), at: max(due, now)))
+            }
+        }
         for swarm in snapshot.swarms where swarm.status == .terminating {
             effects.append(
                 .scheduleTimer(.terminateGrace(swarm.id), at: now.addingTimeInterval(settings.gracefulTerminateSeconds))
@@ -89,6 +95,7 @@ extension RouterCore {
         let swarm = snapshot.swarms[swarmIndex]
         switch swarm.status {
         case .terminated:
+            cancelAutoResume(swarmIndex: swarmIndex)
             reply(
                 to: client,
                 .swarmTerminated(
@@ -282,6 +289,8 @@ extension RouterCore {
             approvalTimedOut(approvalID)
         case .saveRetry:
             if saveFailure != nil { effects.append(.retrySave) }
+        case .autoResume(let swarmID):
+            autoResumeDue(swarmID: swarmID)
         }
     }
 
@@ -325,6 +334,7 @@ extension RouterCore {
                 SwarmTerminated(
                     requestID: requestID, swarmID: swarm.id, jobID: swarm.jobID, reason: reason,
                     slurmState: swarm.slurmState)))
+        if holds { scheduleAutoResume(swarmID: swarm.id) }
         effects.append(.persist)
     }
 }

@@ -37,6 +37,8 @@ package struct RouterCoreSettings: Sendable, Hashable {
     /// Seconds of time left at or under which a swarm is marked short of time and the router warns once
     /// (`slurm.time_left_warning_minutes`); 0 turns it off.
     package var timeLeftWarningSeconds = 600
+    /// Automatic resumes for a launch that does not say (`slurm.auto_resume`).
+    package var autoResume = 0
 
     package init(
         defaultProvider: String = "local", availableProviders: Set<String> = ["local"], defaultPartition: String? = nil,

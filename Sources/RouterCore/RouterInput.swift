@@ -81,4 +81,6 @@ package enum RouterTimer: Sendable, Hashable {
     case saveRetry
     /// An approval has waited `approval_timeout_seconds` for a person; the timeout decision answers it.
     case approvalTimeout(approvalID: String)
+    /// An ended swarm's automatic resume (`auto_resume`) has waited out its backoff.
+    case autoResume(SwarmID)
 }

@@ -44,9 +44,13 @@ extension SwarmRecord {
         } else {
             state = "starting"
         }
+        let automatic = resume.cause == .automatic
         return ResumeSummary(
             state: state, cause: resume.cause.rawValue, jobID: state == "scheduled" ? nil : jobID,
-            previousJobID: resume.previousJobID, at: resume.scheduledAt.map(WireTimestamp.string(from:)))
+            previousJobID: resume.previousJobID, at: resume.scheduledAt.map(WireTimestamp.string(from:)),
+            // The attempt counts the scheduled one too.
+            attempt: automatic ? (autoResumeCount ?? 0) + (state == "scheduled" ? 1 : 0) : nil,
+            limit: automatic ? request.autoResume : nil)
     }
 }
 

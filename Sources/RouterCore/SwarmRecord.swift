@@ -36,6 +36,8 @@ package struct SwarmRecord: Sendable, Hashable, Codable {
     package var jobHistory: [JobRecord]?
     package var resume: ResumeState?
     package var resumeCount: Int?
+    /// Automatic resumes started so far (`auto_resume`; manual resumes do not count).
+    package var autoResumeCount: Int?
     package var jobSubmittedAt: Date?
     /// The last job whose workers started: a resumed node's new worker carries its unstarted inbox lines over.
     package var lastWorkersJobID: JobID?

@@ -77,7 +77,7 @@ struct ConfigurationParserTests {
                       "poll_interval_seconds":7.5,"minimum_poll_interval_seconds":3,"environment":{"SLURM_CONF":"/etc/slurm.conf"},
                       "extra_sbatch":["--gres=gpu:1","--exclusive"],
                       "setup":["module load cuda/12","  source \\"$HOME/env.sh\\" # it's mine","export OMP_NUM_THREADS=4"],
-                      "time_left_warning_minutes":25},
+                      "time_left_warning_minutes":25,"auto_resume":3},
              "router":{"host":"0.0.0.0","port":9000,"graceful_terminate_seconds":5,"client_queue_limit_bytes":65536,
                        "transcript_events_per_node":10,"launch_timeout_seconds":30,"ended_retention_seconds":60},
              "agent":{"command":["codex","app-server","--listen","stdio://"],"sandbox":"read-only","approval_policy":"on-request",
@@ -110,6 +110,7 @@ struct ConfigurationParserTests {
             "module load cuda/12", "  source \"$HOME/env.sh\" # it's mine", "export OMP_NUM_THREADS=4",
         ]
         expected.slurm.timeLeftWarningMinutes = 25
+        expected.slurm.autoResume = 3
         expected.router.host = "0.0.0.0"
         expected.router.port = 9000
         expected.router.gracefulTerminateSeconds = 5
@@ -218,6 +219,8 @@ struct ConfigurationParserTests {
             json: #"{"router":{"worker_heartbeat_seconds":1e300}}"#, path: "router.worker_heartbeat_seconds",
             message: "got 1e+300"),
         Bad(json: #"{"router":{"ssh_max_workers":0}}"#, path: "router.ssh_max_workers", message: "from 1 to 1024"),
+        Bad(json: #"{"slurm":{"auto_resume":101}}"#, path: "slurm.auto_resume", message: "from 0 to 100, got 101"),
+        Bad(json: #"{"slurm":{"auto_resume":-1}}"#, path: "slurm.auto_resume", message: "from 0 to 100, got -1"),
         Bad(
             json: #"{"agent":{"approval_timeout_seconds":0}}"#, path: "agent.approval_timeout_seconds",
             message: "from 1 to 2592000, got 0"),

@@ -44,6 +44,14 @@ struct LaunchCommand: AsyncParsableCommand {
     @OptionGroup(title: "sbatch options (Slurm only; after the config's slurm.extra_sbatch, replacing the same flag)")
     var sbatch: SbatchArguments
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Resume the swarm on its own up to N times after its job ends by time limit, preemption or node failure "
+                + "(backoff 10 s, 20 s, 40 s, … at most 5 min; never after terminate or scancel; default: "
+                + "slurm.auto_resume).", valueName: "N"))
+    var autoResume: Int?
+
     @Flag(name: .long, help: "Print the swarm_launched fields as JSON.")
     var json = false
 
@@ -58,13 +66,17 @@ struct LaunchCommand: AsyncParsableCommand {
             }
         }
         _ = try sbatch.checked()
+        if let autoResume, !(0...LaunchRequest.maximumAutoResume).contains(autoResume) {
+            throw BadInput.exit(
+                "--auto-resume must be between 0 and \(LaunchRequest.maximumAutoResume), got \(autoResume)")
+        }
     }
 
     func run() async throws {
         let systemPrompt = try promptFile.map(PromptSource.read) ?? prompt
         let request = LaunchRequest(
             nodes: nodes, partition: partition, time: time, account: account, qos: qos, systemPrompt: systemPrompt,
-            provider: provider, sbatch: try sbatch.checked())
+            provider: provider, sbatch: try sbatch.checked(), autoResume: autoResume)
         var conversation = try await Conversation(options: client)
         let requestID = RequestIDs.make()
         let mine = JSONValue.string(requestID)

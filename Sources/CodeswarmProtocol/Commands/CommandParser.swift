@@ -87,6 +87,7 @@ package enum CommandParser {
             request.systemPrompt = try reader.string("system_prompt") ?? ""
             request.provider = try reader.string("provider").map(ProviderName.init(rawValue:))
             request.sbatch = try reader.sbatchOptions("sbatch")
+            request.autoResume = try reader.optionalInt("auto_resume", range: 0...LaunchRequest.maximumAutoResume)
             return .launch(request)
         case "inject":
             let swarmID = try reader.swarmID()
@@ -213,6 +214,12 @@ struct PayloadReader {
             throw Problem(reason: "\(prefix)\(key) must be at least \(range.lowerBound)\(upper), got \(number)")
         }
         return number
+    }
+
+    /// An integer field in `range`, nil when absent (the router's default applies).
+    func optionalInt(_ key: String, range: ClosedRange<Int>) throws -> Int? {
+        guard let value = members[key], !value.isNull else { return nil }
+        return try int(key, default: range.lowerBound, range: range)
     }
 
     func swarmID() throws -> SwarmID {

@@ -18,10 +18,13 @@ package struct LaunchRequest: Sendable, Hashable, Codable {
     /// becomes its own `#SBATCH` line after the config's `slurm.extra_sbatch`, replacing a config entry of the
     /// same flag. The router checks every entry (`SbatchOption`) and refuses them for the local provider.
     package var sbatch: [String]?
+    /// How many times the router resumes the swarm on its own after its job ends by time limit, preemption or node
+    /// failure (`0...maximumAutoResume`), an extension; nil uses the config's `slurm.auto_resume`.
+    package var autoResume: Int?
 
     package init(
         nodes: Int, partition: String? = nil, time: String? = nil, account: String? = nil, qos: String? = nil,
-        systemPrompt: String = "", provider: ProviderName? = nil, sbatch: [String]? = nil
+        systemPrompt: String = "", provider: ProviderName? = nil, sbatch: [String]? = nil, autoResume: Int? = nil
     ) {
         self.nodes = nodes
         self.partition = partition
@@ -31,15 +34,19 @@ package struct LaunchRequest: Sendable, Hashable, Codable {
         self.systemPrompt = systemPrompt
         self.provider = provider
         self.sbatch = sbatch
+        self.autoResume = autoResume
     }
 
     enum CodingKeys: String, CodingKey {
         case nodes, partition, time, account, qos, provider, sbatch
         case systemPrompt = "system_prompt"
+        case autoResume = "auto_resume"
     }
 
     /// The largest swarm one launch may ask for.
     package static let maximumNodes = 4096
+    /// The most automatic resumes one swarm may ask for (`auto_resume`, `slurm.auto_resume`).
+    package static let maximumAutoResume = 100
 }
 
 /// Checks values that end up as Slurm arguments, so nothing a client sends can smuggle shell text.

@@ -67,6 +67,7 @@ package enum RouterCommand: Sendable, Hashable {
             if let value = request.qos { members["qos"] = .string(value) }
             if let value = request.provider { members["provider"] = .string(value.rawValue) }
             if let value = request.sbatch { members["sbatch"] = .array(value.map(JSONValue.string)) }
+            if let value = request.autoResume { members["auto_resume"] = .number(Double(value)) }
             return .object(members)
         case .inject(let swarmID, let nodes, let content, let mode):
             var members: [String: JSONValue] = [

@@ -66,6 +66,9 @@ package struct Configuration: Sendable, Hashable {
         package var setup: [String] = []
         /// Minutes of time left under which `status` and the dashboard mark a swarm and the router warns once.
         package var timeLeftWarningMinutes: Int = 10
+        /// Automatic resumes after a time limit, preemption or node failure, for launches that do not say
+        /// (`auto_resume`); 0 never resumes on its own.
+        package var autoResume: Int = 0
         package init() {}
     }
 

@@ -58,6 +58,7 @@ package enum ConfigurationParser {
             try slurm.checkKeys([
                 "default_partition", "default_time", "default_account", "default_qos", "poll_interval_seconds",
                 "minimum_poll_interval_seconds", "environment", "extra_sbatch", "setup", "time_left_warning_minutes",
+                "auto_resume",
             ])
             config.slurm.defaultPartition = try slurm.schedulerValue("default_partition", field: "partition")
             config.slurm.defaultTime =
@@ -75,6 +76,8 @@ package enum ConfigurationParser {
             // 0 turns the warning off; a week is longer than any partition's limit.
             config.slurm.timeLeftWarningMinutes =
                 try slurm.int("time_left_warning_minutes", in: 0...10080) ?? config.slurm.timeLeftWarningMinutes
+            config.slurm.autoResume =
+                try slurm.int("auto_resume", in: 0...LaunchRequest.maximumAutoResume) ?? config.slurm.autoResume
         }
         if let router = try root.section("router") {
             try router.checkKeys([
