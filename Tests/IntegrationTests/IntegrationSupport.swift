@@ -21,10 +21,11 @@ enum Demo {
 
 extension PlainJSONClient {
     /// Launches a swarm and waits for `swarm_launched`; returns (swarm id, job id).
-    func launch(nodes: Int, systemPrompt: String = "", timeout: TimeInterval = 60) throws -> (
-        swarm: String, job: String
-    ) {
-        let request = try command("swarm_launch", payload: ["nodes": nodes, "system_prompt": systemPrompt])
+    func launch(nodes: Int, systemPrompt: String = "", extra: [String: Any] = [:], timeout: TimeInterval = 60) throws
+        -> (swarm: String, job: String)
+    {
+        let payload = extra.merging(["nodes": nodes, "system_prompt": systemPrompt]) { _, fixed in fixed }
+        let request = try command("swarm_launch", payload: payload)
         let launched = try waitFor(timeout: timeout, "swarm_launched") { event in
             if event.eventName == "command_rejected", event.data["request_id"] as? String == request {
                 Issue.record("launch rejected: \(event.data["reason"] ?? "")")

@@ -131,6 +131,72 @@ extension SlurmEndToEndTests {
         _ = try client.command("swarm_terminate", payload: ["swarm_id": swarm, "force": true])
     }
 
+    @Test(
+        "--auto-resume 1: a 2-node swarm whose job hits its 2-minute limit mid-turn comes back on a new job by itself, each node on its old thread, and the conversation goes on"
+    )
+    func autoResumeAfterTimeLimit() async throws {
+        try SlurmTest.cancelAll()
+        let config = try SlurmTest.config(
+            mode: .loginNode, agentFlags: ["--deltas", "3000", "--delay-ms", "100"], time: "00:02:00")
+        let router = try RouterProcess(config: config)
+        defer { router.killLeftovers() }
+        let client = try router.plainClient()
+        let (swarm, job) = try client.launch(nodes: 2, extra: ["auto_resume": 1], timeout: 120)
+        let forSwarm = { (event: [String: Any]) in event.data["swarm_id"] as? String == swarm }
+        try client.injectAndWait(swarm: swarm, content: "remember the word lantern [demo:deltas=2]")
+        let threads = Dictionary(
+            client.received.filter { $0.eventName == "agent_thread" && forSwarm($0) }.map {
+                ($0.data["node_id"] as? Int ?? -1, $0.data["thread_id"] as? String ?? "")
+            }, uniquingKeysWith: { _, last in last })
+        #expect(threads.count == 2, "every node reported its thread: \(threads)")
+        let long = try client.command("inject", payload: ["swarm_id": swarm, "content": "a long task"])
+        let longIDs = try Self.injections(of: long, nodes: 2, client: client)
+
+        // TERM@60 ends the job; nobody sends swarm_resume.
+        let terminated = try client.waitFor(timeout: 150, "swarm_terminated at the time limit") {
+            $0.eventName == "swarm_terminated" && forSwarm($0)
+        }
+        #expect((terminated.data["reason"] as? String ?? "").contains("time limit"), "\(terminated.data)")
+        let endedAt = Date()
+        let scheduled = try client.waitFor(timeout: 30, "the automatic resume scheduled") {
+            $0.eventName == "swarm_launch_progress" && forSwarm($0) && $0.data["stage"] as? String == "resume_scheduled"
+        }
+        #expect((scheduled.data["message"] as? String ?? "").contains("automatic resume 1 of 1"), "\(scheduled.data)")
+        let resumed = try client.waitFor(timeout: 120, "swarm_resumed without a command") {
+            $0.eventName == "swarm_resumed" && forSwarm($0)
+        }
+        let resumedAfter = Date().timeIntervalSince(endedAt)
+        #expect(resumed.data["cause"] as? String == "automatic")
+        #expect(!(resumed.data["request_id"] is String), "no request asked for it: \(resumed.data)")
+        let newJob = try #require(resumed.data["job_id"] as? String)
+        #expect(newJob != job)
+        #expect(resumed.data["previous_job_id"] as? String == job)
+        for node in resumed.data["nodes"] as? [[String: Any]] ?? [] {
+            let id = node["node_id"] as? Int ?? -1
+            #expect(node["resumed"] as? Bool == true, "node \(id): \(node)")
+            #expect(node["thread_id"] as? String == threads[id], "node \(id) is back on its old thread")
+        }
+        let interrupted = (resumed.data["interrupted"] as? [[String: Any]] ?? []).compactMap {
+            $0["injection_id"] as? String
+        }
+        #expect(Set(interrupted) == Set(longIDs), "the automatic resume names the turns the time limit interrupted")
+
+        // The conversation goes on: the next answer comes from a thread that kept its completed turn.
+        let asked = try client.injectAndWait(swarm: swarm, content: "what was the word? [demo:deltas=1]")
+        #expect(asked.count == 2)
+        for injection in asked {
+            let answer = client.received.last {
+                $0.eventName == "assistant" && $0.data["injection_id"] as? String == injection
+            }
+            let text = answer?.data["content"] as? String ?? ""
+            #expect(text.contains("history=1"), "the thread kept its completed turn: \(text)")
+        }
+        print(
+            "auto-resume on Slurm: job \(job) ended; job \(newJob) answered on every node "
+                + "\(String(format: "%.1f", resumedAfter)) s after swarm_terminated (backoff 10 s included)")
+        _ = try client.command("swarm_terminate", payload: ["swarm_id": swarm, "force": true])
+    }
+
     /// The injection ids `request` was acknowledged with, once every one of `nodes` acknowledged it.
     static func injections(of request: String, nodes: Int, client: PlainJSONClient) throws -> [String] {
         var acks: [String] = []
