@@ -30,7 +30,9 @@ let package = Package(
 
         // Pure targets: no NIO, no processes, no clocks.
         .target(name: "CodeswarmProtocol", swiftSettings: strictSettings),
-        .target(name: "RouterCore", dependencies: ["CodeswarmProtocol", deque], swiftSettings: strictSettings),
+        .target(
+            name: "RouterCore", dependencies: ["CodeswarmProtocol", deque, orderedCollections],
+            swiftSettings: strictSettings),
         .target(name: "WorkerCore", dependencies: ["CodeswarmProtocol"], swiftSettings: strictSettings),
         .target(
             name: "DashboardCore", dependencies: ["CodeswarmProtocol", deque, orderedCollections],
@@ -110,6 +112,8 @@ let package = Package(
         .testTarget(
             name: "RouterTests",
             dependencies: ["Router", "RouterCore", "CodeswarmProtocol", "CodeswarmIO", "TestSupport", nioCore],
+            // State files written by earlier routers, which must keep loading.
+            resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -8,7 +8,7 @@ import Foundation
 extension RouterCore {
     /// Where an approval lives.
     struct ApprovalLocation {
-        var swarmIndex: Int
+        var swarmID: SwarmID
         var nodeID: Int
         var index: Int
     }
@@ -16,10 +16,10 @@ extension RouterCore {
     // MARK: - From the agent
 
     /// A held server request: record it, tell clients, and apply a rule or arm the timeout.
-    mutating func approvalRequested(swarmIndex: Int, nodeID: Int, injectionID: InjectionID?, payload: JSONValue) {
+    mutating func approvalRequested(swarmID: SwarmID, nodeID: Int, injectionID: InjectionID?, payload: JSONValue) {
         guard let id = payload["id"], let method = payload["method"]?.stringValue else { return }
         let key = AgentTraffic.requestKey(id)
-        let node = snapshot.swarms[swarmIndex].nodes[nodeID]
+        let node = snapshot.swarms[known: swarmID].nodes[nodeID]
         if node.approvals.contains(where: { $0.rpcKey == key && $0.isOpen }) {
             return  // Reported again (`resync`): already known.
         }
@@ -50,15 +50,15 @@ extension RouterCore {
         let record = ApprovalRecord(
             request: request, rpcID: id, rpcKey: key, injectionID: injectionID,
             turnID: params["turnId"]?.stringValue, status: .pending, createdAt: now, updatedAt: now)
-        snapshot.swarms[swarmIndex].nodes[nodeID].approvals.append(record)
+        snapshot.swarms[known: swarmID].nodes[nodeID].approvals.append(record)
         bumpApprovalsVersion()
         effects.append(.persist)
         emitStream(
-            swarmIndex: swarmIndex, nodeID: nodeID, injectionID: injectionID, turnID: record.turnID,
+            swarmID: swarmID, nodeID: nodeID, injectionID: injectionID, turnID: record.turnID,
             .approvalRequested(request))
-        broadcastExec(.required, record: record, swarmIndex: swarmIndex, nodeID: nodeID)
+        broadcastExec(.required, record: record, swarmID: swarmID, nodeID: nodeID)
         let location = ApprovalLocation(
-            swarmIndex: swarmIndex, nodeID: nodeID, index: snapshot.swarms[swarmIndex].nodes[nodeID].approvals.count - 1
+            swarmID: swarmID, nodeID: nodeID, index: snapshot.swarms[known: swarmID].nodes[nodeID].approvals.count - 1
         )
         if let command = request.command,
             let rule = settings.approvalRules.first(where: { $0.matches(command: command) })
@@ -71,60 +71,60 @@ extension RouterCore {
     }
 
     /// The worker answered the agent (`to_agent`): an approval it carried a decision for is resolved.
-    mutating func approvalDelivered(swarmIndex: Int, nodeID: Int, rpcKey: String, payload: JSONValue) {
+    mutating func approvalDelivered(swarmID: SwarmID, nodeID: Int, rpcKey: String, payload: JSONValue) {
         guard
-            let index = snapshot.swarms[swarmIndex].nodes[nodeID].approvals.lastIndex(where: {
+            let index = snapshot.swarms[known: swarmID].nodes[nodeID].approvals.lastIndex(where: {
                 $0.rpcKey == rpcKey && $0.isOpen
             })
         else { return }
-        var record = snapshot.swarms[swarmIndex].nodes[nodeID].approvals[index]
+        var record = snapshot.swarms[known: swarmID].nodes[nodeID].approvals[index]
         record.status = .answered
         record.updatedAt = now
         if record.decision == nil {
             record.decision = payload["result"]?["decision"]
             record.decidedBy = "policy"
         }
-        snapshot.swarms[swarmIndex].nodes[nodeID].approvals[index] = record
-        snapshot.swarms[swarmIndex].nodes[nodeID].trimApprovals()
+        snapshot.swarms[known: swarmID].nodes[nodeID].approvals[index] = record
+        snapshot.swarms[known: swarmID].nodes[nodeID].trimApprovals()
         bumpApprovalsVersion()
         effects.append(.persist)
-        broadcastExec(.resolved, record: record, swarmIndex: swarmIndex, nodeID: nodeID)
+        broadcastExec(.resolved, record: record, swarmID: swarmID, nodeID: nodeID)
     }
 
     /// `serverRequest/resolved` for a request nobody answered yet: the agent withdrew it.
-    mutating func approvalWithdrawn(swarmIndex: Int, nodeID: Int, rpcKey: String) {
+    mutating func approvalWithdrawn(swarmID: SwarmID, nodeID: Int, rpcKey: String) {
         guard
-            let index = snapshot.swarms[swarmIndex].nodes[nodeID].approvals.lastIndex(where: {
+            let index = snapshot.swarms[known: swarmID].nodes[nodeID].approvals.lastIndex(where: {
                 $0.rpcKey == rpcKey && $0.status == .pending
             })
         else { return }
         close(
-            ApprovalLocation(swarmIndex: swarmIndex, nodeID: nodeID, index: index),
+            ApprovalLocation(swarmID: swarmID, nodeID: nodeID, index: index),
             reason: "the agent withdrew the request")
     }
 
     /// Closes the node's open approvals (of one turn, or all): nobody can answer them any more.
-    mutating func closeApprovals(swarmIndex: Int, nodeID: Int, turnID: String?, reason: String) {
-        let approvals = snapshot.swarms[swarmIndex].nodes[nodeID].approvals
+    mutating func closeApprovals(swarmID: SwarmID, nodeID: Int, turnID: String?, reason: String) {
+        let approvals = snapshot.swarms[known: swarmID].nodes[nodeID].approvals
         for index in approvals.indices where approvals[index].isOpen {
             guard turnID == nil || approvals[index].turnID == turnID else { continue }
-            close(ApprovalLocation(swarmIndex: swarmIndex, nodeID: nodeID, index: index), reason: reason)
+            close(ApprovalLocation(swarmID: swarmID, nodeID: nodeID, index: index), reason: reason)
         }
-        snapshot.swarms[swarmIndex].nodes[nodeID].trimApprovals()
+        snapshot.swarms[known: swarmID].nodes[nodeID].trimApprovals()
     }
 
     private mutating func close(_ location: ApprovalLocation, reason: String) {
-        var record = snapshot.swarms[location.swarmIndex].nodes[location.nodeID].approvals[location.index]
+        var record = snapshot.swarms[known: location.swarmID].nodes[location.nodeID].approvals[location.index]
         let wasPending = record.status == .pending
         record.status = .closed
         record.closedReason = reason
         record.updatedAt = now
-        snapshot.swarms[location.swarmIndex].nodes[location.nodeID].approvals[location.index] = record
+        snapshot.swarms[known: location.swarmID].nodes[location.nodeID].approvals[location.index] = record
         bumpApprovalsVersion()
         effects.append(.persist)
         if wasPending {
             emitStream(
-                swarmIndex: location.swarmIndex, nodeID: location.nodeID, injectionID: record.injectionID,
+                swarmID: location.swarmID, nodeID: location.nodeID, injectionID: record.injectionID,
                 turnID: record.turnID, .approvalClosed(approvalID: record.request.approvalID, reason: reason))
         }
     }
@@ -148,7 +148,7 @@ extension RouterCore {
         let location = exact.first ?? matches[0]
         if let problem = decide(location, decision: decision, by: "person", rule: nil) { return problem }
         let record = approval(at: location)
-        let swarm = snapshot.swarms[location.swarmIndex]
+        let swarm = snapshot.swarms[known: location.swarmID]
         reply(
             to: client,
             .approvalSubmitted(
@@ -161,7 +161,7 @@ extension RouterCore {
     /// The original protocol's `approve_execution`: the approval named by job, call id and (optionally) node.
     mutating func approveExecution(_ request: ApproveExecution, requestID: JSONValue, client: ClientID) -> String? {
         let matches = approvalLocations { record in record.request.itemID == request.callID }.filter { location in
-            snapshot.swarms[location.swarmIndex].jobID == request.jobID
+            snapshot.swarms[known: location.swarmID].jobID == request.jobID
                 && (request.nodeID == nil || request.nodeID == location.nodeID)
         }
         // The newest one of that call: an open one if there is one, else the last answered (for its refusal).
@@ -171,7 +171,7 @@ extension RouterCore {
         }
         if let problem = decide(location, decision: request.decisionValue, by: "person", rule: nil) { return problem }
         let record = approval(at: location)
-        var event = execEvent(record: record, swarmIndex: location.swarmIndex, nodeID: location.nodeID)
+        var event = execEvent(record: record, swarmID: location.swarmID, nodeID: location.nodeID)
         event.requestID = requestID
         event.approved = Self.approves(record.decision)
         event.decision = record.decision
@@ -192,7 +192,7 @@ extension RouterCore {
     mutating func decide(_ location: ApprovalLocation, decision: JSONValue, by: String, rule: String?) -> String? {
         var record = approval(at: location)
         guard record.status == .pending else { return record.refusal(at: now) }
-        let swarm = snapshot.swarms[location.swarmIndex]
+        let swarm = snapshot.swarms[known: location.swarmID]
         guard swarm.isLive, !swarm.nodes[location.nodeID].isEnded else {
             return "approval \(record.request.approvalID) belongs to node \(location.nodeID), which has ended"
         }
@@ -206,16 +206,16 @@ extension RouterCore {
         record.decidedBy = by
         record.rule = rule
         record.updatedAt = now
-        snapshot.swarms[location.swarmIndex].nodes[location.nodeID].approvals[location.index] = record
+        snapshot.swarms[known: location.swarmID].nodes[location.nodeID].approvals[location.index] = record
         bumpApprovalsVersion()
         effects.append(.persist)
         enqueueControl(
-            swarmIndex: location.swarmIndex, nodeID: location.nodeID,
+            swarmID: location.swarmID, nodeID: location.nodeID,
             line: InboxLine(
                 control: .approval, rpcID: record.rpcID, decision: resolved, approvalID: record.request.approvalID),
             kind: .approval, injectionID: record.injectionID, requestID: .null, approvalID: record.request.approvalID)
         emitStream(
-            swarmIndex: location.swarmIndex, nodeID: location.nodeID, injectionID: record.injectionID,
+            swarmID: location.swarmID, nodeID: location.nodeID, injectionID: record.injectionID,
             turnID: record.turnID,
             .approvalDecided(approvalID: record.request.approvalID, decision: resolved, by: by, rule: rule))
         return nil
@@ -257,17 +257,17 @@ extension RouterCore {
     }
 
     /// An approval line's delivery: on failure the approval waits for a decision again.
-    mutating func controlAppendAnswered(swarmIndex: Int, nodeID: Int, append: PendingAppend, error: String?) {
+    mutating func controlAppendAnswered(swarmID: SwarmID, nodeID: Int, append: PendingAppend, error: String?) {
         guard let error else { return }
         effects.append(.log(.warning, "\(append.control ?? "control") line for node \(nodeID) failed: \(error)"))
         guard let approvalID = append.approvalID,
-            let index = snapshot.swarms[swarmIndex].nodes[nodeID].approvals.firstIndex(where: {
+            let index = snapshot.swarms[known: swarmID].nodes[nodeID].approvals.firstIndex(where: {
                 $0.request.approvalID == approvalID && $0.status == .submitted
             })
         else { return }
-        snapshot.swarms[swarmIndex].nodes[nodeID].approvals[index].status = .pending
-        snapshot.swarms[swarmIndex].nodes[nodeID].approvals[index].decision = nil
-        snapshot.swarms[swarmIndex].nodes[nodeID].approvals[index].decidedBy = nil
+        snapshot.swarms[known: swarmID].nodes[nodeID].approvals[index].status = .pending
+        snapshot.swarms[known: swarmID].nodes[nodeID].approvals[index].decision = nil
+        snapshot.swarms[known: swarmID].nodes[nodeID].approvals[index].decidedBy = nil
         bumpApprovalsVersion()
         broadcast(
             .notice(
@@ -283,7 +283,7 @@ extension RouterCore {
     func approvalsList(requestID: JSONValue) -> ApprovalsListReply {
         var nested: [String: [String: [ExecApprovalEntry]]] = [:]
         var pending: [ApprovalEntry] = []
-        for swarm in snapshot.swarms {
+        for swarm in snapshot.swarms.values {
             for node in swarm.nodes {
                 for record in node.approvals where record.isOpen {
                     let jobID = swarm.jobID ?? JobID("")
@@ -313,8 +313,8 @@ extension RouterCore {
     /// After a restart: re-arm approval timeouts, and ask workers that wait on approvals the router does not
     /// know (a lost state file) to report them again.
     mutating func restartApprovals() {
-        for swarmIndex in snapshot.swarms.indices where snapshot.swarms[swarmIndex].isLive {
-            for node in snapshot.swarms[swarmIndex].nodes where node.isStarted && !node.isEnded {
+        for swarmID in snapshot.swarms.keys where snapshot.swarms[known: swarmID].isLive {
+            for node in snapshot.swarms[known: swarmID].nodes where node.isStarted && !node.isEnded {
                 let open = node.approvals.filter { $0.status == .pending }
                 if let timeout = settings.approvalTimeoutSeconds {
                     for record in open {
@@ -324,7 +324,7 @@ extension RouterCore {
                 }
                 if node.agentState == .waitingForApproval, node.approvals.allSatisfy({ !$0.isOpen }) {
                     enqueueControl(
-                        swarmIndex: swarmIndex, nodeID: node.id, line: InboxLine(control: .resync), kind: .resync,
+                        swarmID: swarmID, nodeID: node.id, line: InboxLine(control: .resync), kind: .resync,
                         injectionID: node.currentInjection, requestID: .null)
                     effects.append(.persist)
                 }
@@ -335,16 +335,16 @@ extension RouterCore {
     // MARK: - Helpers
 
     func approval(at location: ApprovalLocation) -> ApprovalRecord {
-        snapshot.swarms[location.swarmIndex].nodes[location.nodeID].approvals[location.index]
+        snapshot.swarms[known: location.swarmID].nodes[location.nodeID].approvals[location.index]
     }
 
     /// Every approval matching `predicate`, in registry order.
     func approvalLocations(_ predicate: (ApprovalRecord) -> Bool) -> [ApprovalLocation] {
         var found: [ApprovalLocation] = []
-        for swarmIndex in snapshot.swarms.indices {
-            for node in snapshot.swarms[swarmIndex].nodes {
+        for swarm in snapshot.swarms.values {
+            for node in swarm.nodes {
                 for (index, record) in node.approvals.enumerated() where predicate(record) {
-                    found.append(ApprovalLocation(swarmIndex: swarmIndex, nodeID: node.id, index: index))
+                    found.append(ApprovalLocation(swarmID: swarm.id, nodeID: node.id, index: index))
                 }
             }
         }
@@ -355,8 +355,8 @@ extension RouterCore {
         snapshot.approvalsVersion = (snapshot.approvalsVersion ?? 0) + 1
     }
 
-    func execEvent(record: ApprovalRecord, swarmIndex: Int, nodeID: Int) -> ExecApprovalEvent {
-        let swarm = snapshot.swarms[swarmIndex]
+    func execEvent(record: ApprovalRecord, swarmID: SwarmID, nodeID: Int) -> ExecApprovalEvent {
+        let swarm = snapshot.swarms[known: swarmID]
         return ExecApprovalEvent(
             swarmID: swarm.id, jobID: swarm.jobID ?? JobID(""), nodeID: nodeID, approvalID: record.request.approvalID,
             callID: record.request.itemID ?? "", injectionID: record.injectionID, turnID: record.turnID,
@@ -367,8 +367,8 @@ extension RouterCore {
     }
 
     /// Broadcasts one of the original protocol's approval events (its web backend listens for them).
-    mutating func broadcastExec(_ kind: ExecApprovalEvent.Kind, record: ApprovalRecord, swarmIndex: Int, nodeID: Int) {
-        var event = execEvent(record: record, swarmIndex: swarmIndex, nodeID: nodeID)
+    mutating func broadcastExec(_ kind: ExecApprovalEvent.Kind, record: ApprovalRecord, swarmID: SwarmID, nodeID: Int) {
+        var event = execEvent(record: record, swarmID: swarmID, nodeID: nodeID)
         if kind == .resolved {
             event.approved = Self.approves(record.decision)
             event.decision = record.decision

@@ -18,8 +18,8 @@ extension RouterCore {
     /// The swarm's job has just ended and its prompts are held (`finishSwarm`): schedules the next automatic
     /// resume when the job's end allows one and the swarm has not used up its limit.
     mutating func scheduleAutoResume(swarmID: SwarmID) {
-        guard let index = index(of: swarmID) else { return }
-        let swarm = snapshot.swarms[index]
+        guard snapshot.swarms.keys.contains(swarmID) else { return }
+        let swarm = snapshot.swarms[known: swarmID]
         let limit = swarm.request.autoResume ?? 0
         guard limit > 0, swarm.status == .terminated, let ended = swarm.endedJobs.last else { return }
         let used = swarm.autoResumeCount ?? 0
@@ -42,7 +42,7 @@ extension RouterCore {
         }
         let delay = Self.autoResumeDelay(attempt: used + 1)
         let due = now.addingTimeInterval(delay)
-        snapshot.swarms[index].resume = ResumeState(
+        snapshot.swarms[known: swarmID].resume = ResumeState(
             requestID: .null, cause: .automatic, previousJobID: ended.jobID, scheduledAt: due)
         broadcast(
             .swarmLaunchProgress(
@@ -58,8 +58,8 @@ extension RouterCore {
 
     /// The backoff has passed: the swarm is resumed as by `swarm_resume` with its last options.
     mutating func autoResumeDue(swarmID: SwarmID) {
-        guard let index = index(of: swarmID) else { return }
-        let swarm = snapshot.swarms[index]
+        guard snapshot.swarms.keys.contains(swarmID) else { return }
+        let swarm = snapshot.swarms[known: swarmID]
         // A manual resume or a terminate since then took the scheduled one's place.
         guard swarm.status == .terminated, let resume = swarm.resume, resume.cause == .automatic,
             let due = resume.scheduledAt
@@ -69,7 +69,7 @@ extension RouterCore {
             return
         }
         guard settings.availableProviders.contains(swarm.provider) else {
-            snapshot.swarms[index].resume = nil
+            snapshot.swarms[known: swarmID].resume = nil
             effects.append(
                 .log(
                     .warning,
@@ -78,16 +78,16 @@ extension RouterCore {
             effects.append(.persist)
             return
         }
-        snapshot.swarms[index].autoResumeCount = (swarm.autoResumeCount ?? 0) + 1
-        startResume(swarmIndex: index, overrides: nil, cause: .automatic, requestID: .null)
+        snapshot.swarms[known: swarmID].autoResumeCount = (swarm.autoResumeCount ?? 0) + 1
+        startResume(swarmID: swarmID, overrides: nil, cause: .automatic, requestID: .null)
     }
 
     /// The user's terminate of an ended swarm: an automatic resume it was waiting for is cancelled, and the
     /// prompts held for it fail.
-    mutating func cancelAutoResume(swarmIndex index: Int) {
-        guard snapshot.swarms[index].resume?.scheduledAt != nil else { return }
-        snapshot.swarms[index].resume = nil
-        failHeldInjections(swarmIndex: index, reason: "the automatic resume was cancelled by terminate")
+    mutating func cancelAutoResume(swarmID: SwarmID) {
+        guard snapshot.swarms[known: swarmID].resume?.scheduledAt != nil else { return }
+        snapshot.swarms[known: swarmID].resume = nil
+        failHeldInjections(swarmID: swarmID, reason: "the automatic resume was cancelled by terminate")
         effects.append(.persist)
     }
 }

@@ -55,11 +55,11 @@ extension RouterCore {
             if let reason = approveExecution(request, requestID: requestID, client: client) { reject(reason) }
         case .list:
             var swarms: [String: SwarmSummary] = [:]
-            for swarm in snapshot.swarms { swarms[swarm.id.rawValue] = swarm.summary() }
+            for swarm in snapshot.swarms.values { swarms[swarm.id.rawValue] = swarm.summary() }
             reply(to: client, .swarmList(SwarmListReply(requestID: requestID, swarms: swarms)))
         case .status(let swarmID, let includeNodes):
-            guard let index = index(of: swarmID) else { return reject(unknownSwarm(swarmID)) }
-            let swarm = snapshot.swarms[index]
+            guard snapshot.swarms.keys.contains(swarmID) else { return reject(unknownSwarm(swarmID)) }
+            let swarm = snapshot.swarms[known: swarmID]
             // Node detail only on request: the seed's formatter prints every field with `${value}`, and an array
             // of objects comes out as `[object Object],…`.
             reply(
@@ -74,10 +74,10 @@ extension RouterCore {
                         resume: includeNodes ? swarm.resumeSummary() : nil
                     ).with(timeLeftWarning: swarm.timeLeftWarning)))
         case .terminate(let swarmID, let force):
-            guard let index = index(of: swarmID) else { return reject(unknownSwarm(swarmID)) }
-            terminate(swarmIndex: index, requestID: requestID, force: force, client: client)
+            guard snapshot.swarms.keys.contains(swarmID) else { return reject(unknownSwarm(swarmID)) }
+            terminate(swarmID: swarmID, requestID: requestID, force: force, client: client)
         case .replay(let sinceSeq, let swarmID):
-            if let swarmID, index(of: swarmID) == nil { return reject(unknownSwarm(swarmID)) }
+            if let swarmID, !snapshot.swarms.keys.contains(swarmID) { return reject(unknownSwarm(swarmID)) }
             guard replaying[client] == nil else {
                 return reject(
                     "a replay is already running on this connection; wait for its replay_complete, then ask again")
@@ -140,9 +140,9 @@ extension RouterCore {
     /// The swarm `swarmID` names: an exact id, or a unique prefix of at least `minimumSwarmPrefix` characters
     /// (letters compared case-insensitively). Ambiguous prefixes are refused with the matching ids listed.
     func resolve(_ swarmID: SwarmID) -> Result<SwarmID, SwarmLookupProblem> {
-        if index(of: swarmID) != nil { return .success(swarmID) }
+        if snapshot.swarms.keys.contains(swarmID) { return .success(swarmID) }
         let prefix = swarmID.rawValue.lowercased()
-        let matches = snapshot.swarms.map(\.id).filter { $0.rawValue.lowercased().hasPrefix(prefix) }
+        let matches = snapshot.swarms.values.map(\.id).filter { $0.rawValue.lowercased().hasPrefix(prefix) }
         guard prefix.count >= Self.minimumSwarmPrefix else {
             guard !matches.isEmpty else { return .failure(SwarmLookupProblem(reason: unknownSwarm(swarmID))) }
             return .failure(

@@ -6,8 +6,8 @@ extension RouterCore {
     mutating func inject(
         swarmID: SwarmID, selection: NodeSelection, content: String, mode: InjectMode = .steer, requestID: JSONValue
     ) -> String? {
-        guard let index = index(of: swarmID) else { return unknownSwarm(swarmID) }
-        let swarm = snapshot.swarms[index]
+        guard snapshot.swarms.keys.contains(swarmID) else { return unknownSwarm(swarmID) }
+        let swarm = snapshot.swarms[known: swarmID]
         switch swarm.status {
         case .terminated where swarm.resume?.scheduledAt != nil:
             break  // An automatic resume is due: the prompt is held for it.
@@ -31,8 +31,8 @@ extension RouterCore {
             return "node \(ended) of swarm \(swarmID) has ended; target the running nodes"
         }
         for node in targets {
-            enqueueInjection(swarmIndex: index, nodeID: node, content: content, mode: mode, requestID: requestID)
-            if swarm.nodes[node].isEnded, let held = snapshot.swarms[index].nodes[node].appendQueue.last {
+            enqueueInjection(swarmID: swarmID, nodeID: node, content: content, mode: mode, requestID: requestID)
+            if swarm.nodes[node].isEnded, let held = snapshot.swarms[known: swarmID].nodes[node].appendQueue.last {
                 // Its node is down (the job ends, or ended and resumes): held for the node's next worker.
                 deferNotice(
                     swarmID: swarmID, nodeID: node,
@@ -47,9 +47,8 @@ extension RouterCore {
 
     /// Announces one injection (`inject_ack`) and queues its inbox append behind any in flight for that node.
     mutating func enqueueInjection(
-        swarmIndex: Int, nodeID: Int, content: String, mode: InjectMode = .steer, requestID: JSONValue
+        swarmID: SwarmID, nodeID: Int, content: String, mode: InjectMode = .steer, requestID: JSONValue
     ) {
-        let swarmID = snapshot.swarms[swarmIndex].id
         let injectionID = InjectionID(newID())
         let line: String
         do {
@@ -72,30 +71,30 @@ extension RouterCore {
         snapshot.lastAppendID += 1
         let append = PendingAppend(
             appendID: snapshot.lastAppendID, injectionID: injectionID, requestID: requestID, line: line)
-        snapshot.swarms[swarmIndex].nodes[nodeID].appendQueue.append(append)
-        sendNextAppend(swarmIndex: swarmIndex, nodeID: nodeID)
+        snapshot.swarms[known: swarmID].nodes[nodeID].appendQueue.append(append)
+        sendNextAppend(swarmID: swarmID, nodeID: nodeID)
     }
 
     /// Sends the node's next queued append when none is in flight.
-    mutating func sendNextAppend(swarmIndex: Int, nodeID: Int) {
-        var node = snapshot.swarms[swarmIndex].nodes[nodeID]
+    mutating func sendNextAppend(swarmID: SwarmID, nodeID: Int) {
+        var node = snapshot.swarms[known: swarmID].nodes[nodeID]
         // Nothing goes to a node that is down, or that resumes and has not reopened its thread yet.
         guard node.appendInFlight == nil, !node.appendQueue.isEmpty, !node.isEnded, node.awaitingThread != true,
-            let jobID = snapshot.swarms[swarmIndex].jobID
+            let jobID = snapshot.swarms[known: swarmID].jobID
         else { return }
         let append = node.appendQueue.removeFirst()
         node.appendInFlight = append
-        snapshot.swarms[swarmIndex].nodes[nodeID] = node
+        snapshot.swarms[known: swarmID].nodes[nodeID] = node
         effects.append(
             .relay(
-                site: Self.site(for: snapshot.swarms[swarmIndex].provider),
+                site: Self.site(for: snapshot.swarms[known: swarmID].provider),
                 .append(id: append.appendID, jobID: jobID, nodeID: nodeID, line: append.line)))
     }
 
     /// Re-sends every in-flight append of a site (a new relay started; the relay's append is idempotent).
     mutating func resendInFlightAppends(site: String) {
-        for swarmIndex in snapshot.swarms.indices where Self.site(for: snapshot.swarms[swarmIndex].provider) == site {
-            let swarm = snapshot.swarms[swarmIndex]
+        for swarmID in snapshot.swarms.keys where Self.site(for: snapshot.swarms[known: swarmID].provider) == site {
+            let swarm = snapshot.swarms[known: swarmID]
             guard swarm.isLive, let jobID = swarm.jobID else { continue }
             for node in swarm.nodes {
                 if let append = node.appendInFlight {
@@ -103,7 +102,7 @@ extension RouterCore {
                         .relay(
                             site: site, .append(id: append.appendID, jobID: jobID, nodeID: node.id, line: append.line)))
                 } else {
-                    sendNextAppend(swarmIndex: swarmIndex, nodeID: node.id)
+                    sendNextAppend(swarmID: swarmID, nodeID: node.id)
                 }
             }
         }
@@ -111,49 +110,48 @@ extension RouterCore {
 
     /// The relay answered an append: the injection is delivered (or failed), and the next one goes out.
     mutating func appendAnswered(appendID: Int, error: String?) {
-        for swarmIndex in snapshot.swarms.indices {
-            for nodeIndex in snapshot.swarms[swarmIndex].nodes.indices {
-                guard let append = snapshot.swarms[swarmIndex].nodes[nodeIndex].appendInFlight,
-                    append.appendID == appendID
-                else {
-                    continue
-                }
-                snapshot.swarms[swarmIndex].nodes[nodeIndex].appendInFlight = nil
-                let swarmID = snapshot.swarms[swarmIndex].id
-                if append.control != nil {
-                    controlAppendAnswered(swarmIndex: swarmIndex, nodeID: nodeIndex, append: append, error: error)
-                } else if let error {
-                    broadcastJournaled { seq in
-                        .injectFailed(
-                            InjectionEvent(
-                                requestID: append.requestID, swarmID: swarmID, injectionID: append.injectionID,
-                                nodeID: nodeIndex, error: error, seq: seq))
-                    }
-                } else {
-                    snapshot.swarms[swarmIndex].nodes[nodeIndex].openInjections.append(append.injectionID)
-                    noteDelivered(swarmIndex: swarmIndex, nodeID: nodeIndex, append: append)
-                    broadcastJournaled { seq in
-                        .injectDelivered(
-                            InjectionEvent(
-                                requestID: append.requestID, swarmID: swarmID, injectionID: append.injectionID,
-                                nodeID: nodeIndex, seq: seq))
-                    }
-                }
-                sendNextAppend(swarmIndex: swarmIndex, nodeID: nodeIndex)
-                effects.append(.persist)
-                return
+        guard let (swarmID, nodeID, append) = appendInFlight(appendID) else { return }
+        snapshot.swarms[known: swarmID].nodes[nodeID].appendInFlight = nil
+        if append.control != nil {
+            controlAppendAnswered(swarmID: swarmID, nodeID: nodeID, append: append, error: error)
+        } else if let error {
+            broadcastJournaled { seq in
+                .injectFailed(
+                    InjectionEvent(
+                        requestID: append.requestID, swarmID: swarmID, injectionID: append.injectionID,
+                        nodeID: nodeID, error: error, seq: seq))
+            }
+        } else {
+            snapshot.swarms[known: swarmID].nodes[nodeID].openInjections.append(append.injectionID)
+            noteDelivered(swarmID: swarmID, nodeID: nodeID, append: append)
+            broadcastJournaled { seq in
+                .injectDelivered(
+                    InjectionEvent(
+                        requestID: append.requestID, swarmID: swarmID, injectionID: append.injectionID,
+                        nodeID: nodeID, seq: seq))
             }
         }
+        sendNextAppend(swarmID: swarmID, nodeID: nodeID)
+        effects.append(.persist)
+    }
+
+    /// The node whose in-flight append has id `appendID`, and that append.
+    private func appendInFlight(_ appendID: Int) -> (SwarmID, Int, PendingAppend)? {
+        for swarm in snapshot.swarms.values {
+            for node in swarm.nodes {
+                if let append = node.appendInFlight, append.appendID == appendID { return (swarm.id, node.id, append) }
+            }
+        }
+        return nil
     }
 
     /// Fails every injection still queued or in flight on a node that ended, so no client waits forever.
-    mutating func failPendingAppends(swarmIndex: Int, nodeID: Int, reason: String) {
-        var node = snapshot.swarms[swarmIndex].nodes[nodeID]
+    mutating func failPendingAppends(swarmID: SwarmID, nodeID: Int, reason: String) {
+        var node = snapshot.swarms[known: swarmID].nodes[nodeID]
         let pending = (node.appendInFlight.map { [$0] } ?? []) + node.appendQueue
         node.appendInFlight = nil
         node.appendQueue = []
-        snapshot.swarms[swarmIndex].nodes[nodeID] = node
-        let swarmID = snapshot.swarms[swarmIndex].id
+        snapshot.swarms[known: swarmID].nodes[nodeID] = node
         for append in pending where append.control == nil {
             broadcastJournaled { seq in
                 .injectFailed(

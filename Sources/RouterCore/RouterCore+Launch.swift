@@ -30,7 +30,7 @@ extension RouterCore {
             // Chosen (and saved) before any worker starts, so a router killed mid-launch can find the workers.
             record.plannedJobID = JobID("local_" + String(newID().prefix(8)))
         }
-        snapshot.swarms.append(record)
+        snapshot.swarms[swarmID] = record
         broadcast(
             .swarmLaunchProgress(
                 SwarmLaunchProgress(
@@ -46,10 +46,10 @@ extension RouterCore {
     }
 
     mutating func handleLaunchSubmitted(swarmID: SwarmID, jobID: JobID) {
-        guard let index = index(of: swarmID) else { return }
-        snapshot.swarms[index].jobID = jobID
-        snapshot.swarms[index].jobSubmittedAt = now
-        let swarm = snapshot.swarms[index]
+        guard snapshot.swarms.keys.contains(swarmID) else { return }
+        snapshot.swarms[known: swarmID].jobID = jobID
+        snapshot.swarms[known: swarmID].jobSubmittedAt = now
+        let swarm = snapshot.swarms[known: swarmID]
         if swarm.status == .terminated {
             // The launch ended (failed or timed out) before the provider answered: the job must not run on unseen.
             effects.append(.log(.warning, "job \(jobID) of ended swarm \(swarmID) was submitted late; stopping it"))
@@ -70,16 +70,18 @@ extension RouterCore {
         effects.append(.persist)
         if swarm.status == .terminating {
             // A terminate arrived before the job id was known: stop the job now and close the swarm after the drain.
-            forceStop(swarmIndex: index)
+            forceStop(swarmID: swarmID)
         }
     }
 
     mutating func handleLaunchProgress(
         swarmID: SwarmID, stage: LaunchStage, message: String, slurmState: String?, reason: String?
     ) {
-        guard let index = index(of: swarmID), snapshot.swarms[index].status == .starting else { return }
-        if let slurmState { snapshot.swarms[index].slurmState = slurmState }
-        let swarm = snapshot.swarms[index]
+        guard snapshot.swarms.keys.contains(swarmID), snapshot.swarms[known: swarmID].status == .starting else {
+            return
+        }
+        if let slurmState { snapshot.swarms[known: swarmID].slurmState = slurmState }
+        let swarm = snapshot.swarms[known: swarmID]
         broadcast(
             .swarmLaunchProgress(
                 SwarmLaunchProgress(
@@ -91,10 +93,12 @@ extension RouterCore {
 
     /// Ends a launch that cannot complete: the launcher gets `command_rejected`, everyone sees the swarm end.
     mutating func failLaunch(swarmID: SwarmID, reason: String) {
-        guard let index = index(of: swarmID), snapshot.swarms[index].status != .terminated else { return }
-        let swarm = snapshot.swarms[index]
+        guard snapshot.swarms.keys.contains(swarmID), snapshot.swarms[known: swarmID].status != .terminated else {
+            return
+        }
+        let swarm = snapshot.swarms[known: swarmID]
         if !swarm.isAnnounced {
-            snapshot.swarms[index].isAnnounced = true
+            snapshot.swarms[known: swarmID].isAnnounced = true
             if let resume = swarm.resume {
                 // An automatic resume has no request to answer; `swarm_terminated` tells everyone.
                 if !resume.requestID.isNull {
@@ -111,21 +115,21 @@ extension RouterCore {
         if let jobID = swarm.jobID {
             effects.append(.stopJob(jobID, provider: swarm.provider, mode: .force))
         }
-        finishSwarm(index: index, reason: "launch failed: \(reason)", requestID: swarm.terminateRequestID ?? .null)
+        finishSwarm(swarmID: swarmID, reason: "launch failed: \(reason)", requestID: swarm.terminateRequestID ?? .null)
     }
 
     /// A node's worker wrote `start`: count it, and announce the swarm once every worker has started.
-    mutating func nodeStarted(swarmIndex: Int, nodeID: Int, hostname: String?) {
-        if snapshot.swarms[swarmIndex].nodes[nodeID].isStarted {
+    mutating func nodeStarted(swarmID: SwarmID, nodeID: Int, hostname: String?) {
+        if snapshot.swarms[known: swarmID].nodes[nodeID].isStarted {
             // A second `start` for the node: a new worker (Slurm requeued the job, which runs again).
-            newWorkerStarted(swarmIndex: swarmIndex, nodeID: nodeID)
+            newWorkerStarted(swarmID: swarmID, nodeID: nodeID)
         }
-        snapshot.swarms[swarmIndex].nodes[nodeID].isStarted = true
-        snapshot.swarms[swarmIndex].lastWorkersJobID = snapshot.swarms[swarmIndex].jobID
-        snapshot.swarms[swarmIndex].nodes[nodeID].hostname = hostname
-        snapshot.swarms[swarmIndex].nodes[nodeID].agentState = .idle
-        emitStream(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: nil, .nodeStarted(hostname: hostname))
-        let swarm = snapshot.swarms[swarmIndex]
+        snapshot.swarms[known: swarmID].nodes[nodeID].isStarted = true
+        snapshot.swarms[known: swarmID].lastWorkersJobID = snapshot.swarms[known: swarmID].jobID
+        snapshot.swarms[known: swarmID].nodes[nodeID].hostname = hostname
+        snapshot.swarms[known: swarmID].nodes[nodeID].agentState = .idle
+        emitStream(swarmID: swarmID, nodeID: nodeID, injectionID: nil, .nodeStarted(hostname: hostname))
+        let swarm = snapshot.swarms[known: swarmID]
         guard swarm.status == .starting else { return }
         let started = swarm.nodes.filter(\.isStarted).count
         if started < swarm.request.nodes {
@@ -139,17 +143,17 @@ extension RouterCore {
             return
         }
         if swarm.resume != nil {
-            checkResumeComplete(swarmIndex: swarmIndex)
+            checkResumeComplete(swarmID: swarmID)
         } else {
-            announce(swarmIndex: swarmIndex)
+            announce(swarmID: swarmID)
         }
     }
 
     /// Every worker has started: `swarm_launched`, then the system prompt to every node.
-    private mutating func announce(swarmIndex: Int) {
-        snapshot.swarms[swarmIndex].status = .running
-        snapshot.swarms[swarmIndex].isAnnounced = true
-        let swarm = snapshot.swarms[swarmIndex]
+    private mutating func announce(swarmID: SwarmID) {
+        snapshot.swarms[known: swarmID].status = .running
+        snapshot.swarms[known: swarmID].isAnnounced = true
+        let swarm = snapshot.swarms[known: swarmID]
         guard let jobID = swarm.jobID else { return }
         broadcast(
             .swarmLaunched(
@@ -161,7 +165,7 @@ extension RouterCore {
         if !swarm.request.systemPrompt.isEmpty {
             for node in swarm.nodes {
                 enqueueInjection(
-                    swarmIndex: swarmIndex, nodeID: node.id, content: swarm.request.systemPrompt,
+                    swarmID: swarmID, nodeID: node.id, content: swarm.request.systemPrompt,
                     requestID: swarm.launchRequestID)
             }
         }

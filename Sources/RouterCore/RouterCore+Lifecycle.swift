@@ -4,28 +4,29 @@ import Foundation
 extension RouterCore {
     /// After a restart: follow every live swarm again from its cursors, and schedule housekeeping.
     mutating func handleStarted() {
-        let sites = Set(snapshot.swarms.filter { $0.isLive && $0.jobID != nil }.map { Self.site(for: $0.provider) })
+        let sites = Set(
+            snapshot.swarms.values.filter { $0.isLive && $0.jobID != nil }.map { Self.site(for: $0.provider) })
         for site in sites.sorted() { rewatch(site: site) }
-        for swarm in snapshot.swarms where swarm.status == .starting {
+        for swarm in snapshot.swarms.values where swarm.status == .starting {
             effects.append(
                 .scheduleTimer(.launchTimeout(swarm.id), at: now.addingTimeInterval(settings.launchTimeoutSeconds)))
         }
-        for swarm in snapshot.swarms where swarm.status == .terminated {
+        for swarm in snapshot.swarms.values where swarm.status == .terminated {
             // An automatic resume that was waiting out its backoff when the router stopped.
             if let due = swarm.resume?.scheduledAt {
                 effects.append(.scheduleTimer(.autoResume(swarm.id), at: max(due, now)))
             }
         }
-        for swarm in snapshot.swarms where swarm.status == .terminating {
+        for swarm in snapshot.swarms.values where swarm.status == .terminating {
             effects.append(
                 .scheduleTimer(.terminateGrace(swarm.id), at: now.addingTimeInterval(settings.gracefulTerminateSeconds))
             )
         }
-        for swarm in snapshot.swarms where swarm.isLive && swarm.isDraining {
+        for swarm in snapshot.swarms.values where swarm.isLive && swarm.isDraining {
             // The drain deadline died with the previous process; nothing else would close these swarms.
             effects.append(.scheduleTimer(.drainDeadline(swarm.id), at: now.addingTimeInterval(settings.drainSeconds)))
         }
-        for swarm in snapshot.swarms where swarm.isLive && swarm.jobID == nil {
+        for swarm in snapshot.swarms.values where swarm.isLive && swarm.jobID == nil {
             // The previous process recorded this launch and may have started workers or submitted a job before it
             // learnt the job id: the provider adopts what it finds (`launchSubmitted`) or stops it (`launchFailed`).
             effects.append(.recoverLaunch(swarm.id, launchPlan(for: swarm)))
@@ -46,7 +47,7 @@ extension RouterCore {
 
     /// A poll is due: ask the provider about its live jobs (the next poll is armed when it answers).
     private mutating func pollDue(_ provider: String) {
-        let jobs = snapshot.swarms.compactMap { swarm -> JobID? in
+        let jobs = snapshot.swarms.values.compactMap { swarm -> JobID? in
             guard swarm.isLive, swarm.provider == provider else { return nil }
             return swarm.jobID
         }
@@ -62,8 +63,8 @@ extension RouterCore {
     /// Silence counts only while the site's relay streams (a relay outage is not the worker's), so after a router
     /// or relay restart every worker gets a full period to be heard again.
     private mutating func checkLiveness() {
-        for swarmIndex in snapshot.swarms.indices {
-            let swarm = snapshot.swarms[swarmIndex]
+        for swarmID in snapshot.swarms.keys {
+            let swarm = snapshot.swarms[known: swarmID]
             guard swarm.isLive, !swarm.isDraining, swarm.jobID != nil,
                 let since = relayReadySince[Self.site(for: swarm.provider)]
             else { continue }
@@ -73,7 +74,7 @@ extension RouterCore {
                 guard silence >= settings.workerSilenceSeconds else { continue }
                 effects.append(.persist)
                 nodeCompleted(
-                    swarmIndex: swarmIndex, nodeID: node.id,
+                    swarmID: swarmID, nodeID: node.id,
                     reason:
                         "no word from the worker for \(Int(silence)) s (it writes a heartbeat every \(Int(settings.workerHeartbeatSeconds)) s); presumed dead: killed, or its node was lost"
                 )
@@ -91,11 +92,11 @@ extension RouterCore {
     }
 
     /// Terminates a swarm: graceful first, forced when asked twice, after the grace period, or with `force`.
-    mutating func terminate(swarmIndex: Int, requestID: JSONValue, force: Bool, client: ClientID) {
-        let swarm = snapshot.swarms[swarmIndex]
+    mutating func terminate(swarmID: SwarmID, requestID: JSONValue, force: Bool, client: ClientID) {
+        let swarm = snapshot.swarms[known: swarmID]
         switch swarm.status {
         case .terminated:
-            cancelAutoResume(swarmIndex: swarmIndex)
+            cancelAutoResume(swarmID: swarmID)
             reply(
                 to: client,
                 .swarmTerminated(
@@ -105,23 +106,23 @@ extension RouterCore {
             return
         case .terminating where !force:
             // A second terminate while one runs means "now".
-            snapshot.swarms[swarmIndex].terminateRequestID = requestID
-            forceStop(swarmIndex: swarmIndex)
+            snapshot.swarms[known: swarmID].terminateRequestID = requestID
+            forceStop(swarmID: swarmID)
             return
         default:
             break
         }
         if swarm.status == .starting, !swarm.isAnnounced {
             // The launch can no longer complete: its request gets its answer now, not never.
-            snapshot.swarms[swarmIndex].isAnnounced = true
+            snapshot.swarms[known: swarmID].isAnnounced = true
             broadcast(
                 .commandRejected(
                     CommandRejected(
                         requestID: swarm.launchRequestID,
                         reason: "launch cancelled: swarm \(swarm.id) was terminated before its workers started")))
         }
-        snapshot.swarms[swarmIndex].status = .terminating
-        snapshot.swarms[swarmIndex].terminateRequestID = requestID
+        snapshot.swarms[known: swarmID].status = .terminating
+        snapshot.swarms[known: swarmID].terminateRequestID = requestID
         effects.append(.persist)
         guard let jobID = swarm.jobID else {
             broadcast(
@@ -132,7 +133,7 @@ extension RouterCore {
             return
         }
         if force {
-            forceStop(swarmIndex: swarmIndex)
+            forceStop(swarmID: swarmID)
             return
         }
         let live = swarm.nodes.filter { !$0.isEnded }.count
@@ -149,8 +150,8 @@ extension RouterCore {
     }
 
     /// Kills what is left of a swarm and waits briefly for its last outbox lines.
-    mutating func forceStop(swarmIndex: Int) {
-        let swarm = snapshot.swarms[swarmIndex]
+    mutating func forceStop(swarmID: SwarmID) {
+        let swarm = snapshot.swarms[known: swarmID]
         guard let jobID = swarm.jobID else { return }
         broadcast(
             .swarmTerminateProgress(
@@ -158,7 +159,7 @@ extension RouterCore {
                     requestID: swarm.terminateRequestID ?? .null, swarmID: swarm.id, stage: "killing",
                     message: "stopping the remaining workers now")))
         effects.append(.stopJob(jobID, provider: swarm.provider, mode: .force))
-        snapshot.swarms[swarmIndex].isDraining = true
+        snapshot.swarms[known: swarmID].isDraining = true
         effects.append(.persist)
         effects.append(.scheduleTimer(.drainDeadline(swarm.id), at: now.addingTimeInterval(settings.drainSeconds)))
     }
@@ -166,44 +167,46 @@ extension RouterCore {
     /// Records what a provider poll saw; a job that finished closes its swarm after a short drain.
     mutating func handleObservations(_ observations: [JobID: JobObservation]) {
         for (jobID, observation) in observations {
-            guard let index = index(ofJob: jobID), snapshot.swarms[index].isLive else { continue }
-            let previous = snapshot.swarms[index].slurmState
-            snapshot.swarms[index].slurmState = observation.state
+            guard let swarmID = self.swarmID(ofJob: jobID), snapshot.swarms[known: swarmID].isLive else { continue }
+            let previous = snapshot.swarms[known: swarmID].slurmState
+            snapshot.swarms[known: swarmID].slurmState = observation.state
             if let left = observation.timeLeftSeconds {
-                snapshot.swarms[index].timeLeftSeconds = left
-                checkTimeLeft(swarmIndex: index)
+                snapshot.swarms[known: swarmID].timeLeftSeconds = left
+                checkTimeLeft(swarmID: swarmID)
             }
-            if observeRequeue(swarmIndex: index, observation: observation) { continue }
-            if snapshot.swarms[index].status == .starting, previous != observation.state, !observation.isFinished {
+            if observeRequeue(swarmID: swarmID, observation: observation) { continue }
+            if snapshot.swarms[known: swarmID].status == .starting, previous != observation.state,
+                !observation.isFinished
+            {
                 let reason = observation.reason.flatMap { $0 == "None" ? nil : $0 }
                 handleLaunchProgress(
-                    swarmID: snapshot.swarms[index].id, stage: LaunchStage(rawValue: observation.state.lowercased()),
+                    swarmID: swarmID, stage: LaunchStage(rawValue: observation.state.lowercased()),
                     message: "job \(jobID) is \(observation.state)" + (reason.map { " (\($0))" } ?? ""),
                     slurmState: observation.state, reason: reason)
             }
-            let swarm = snapshot.swarms[index]
+            let swarm = snapshot.swarms[known: swarmID]
             if observation.isFinished, swarm.status == .running, swarm.nodes.allSatisfy(\.isEnded) {
                 // The workers ended and Slurm has the job's final state: report it now.
                 finishSwarm(
-                    index: index, reason: endReason(for: swarm, workerReason: swarm.workersEndedReason ?? "ended"),
+                    swarmID: swarmID, reason: endReason(for: swarm, workerReason: swarm.workersEndedReason ?? "ended"),
                     requestID: .null)
                 continue
             }
-            if !observation.isFinished, snapshot.swarms[index].isDraining,
-                snapshot.swarms[index].status != .terminating,
+            if !observation.isFinished, snapshot.swarms[known: swarmID].isDraining,
+                snapshot.swarms[known: swarmID].status != .terminating,
                 !swarm.nodes.allSatisfy(\.isEnded)
             {
-                snapshot.swarms[index].isDraining = false
+                snapshot.swarms[known: swarmID].isDraining = false
             }
-            if observation.isFinished, !snapshot.swarms[index].isDraining {
-                snapshot.swarms[index].isDraining = true
+            if observation.isFinished, !snapshot.swarms[known: swarmID].isDraining {
+                snapshot.swarms[known: swarmID].isDraining = true
                 effects.append(
                     .scheduleTimer(
-                        .drainDeadline(snapshot.swarms[index].id), at: now.addingTimeInterval(settings.drainSeconds)))
+                        .drainDeadline(swarmID), at: now.addingTimeInterval(settings.drainSeconds)))
             }
-            for node in observation.endedNodes where node >= 0 && node < snapshot.swarms[index].nodes.count {
-                let key = NodeKey(swarmID: snapshot.swarms[index].id, nodeID: node)
-                guard !snapshot.swarms[index].nodes[node].isEnded, !nodesGoing.contains(key) else { continue }
+            for node in observation.endedNodes where node >= 0 && node < snapshot.swarms[known: swarmID].nodes.count {
+                let key = NodeKey(swarmID: swarmID, nodeID: node)
+                guard !snapshot.swarms[known: swarmID].nodes[node].isEnded, !nodesGoing.contains(key) else { continue }
                 // Its `complete` may still be on its way through the relay; wait briefly before giving up on it.
                 nodesGoing.insert(key)
                 effects.append(
@@ -217,8 +220,10 @@ extension RouterCore {
     mutating func handleTimer(_ timer: RouterTimer) {
         switch timer {
         case .launchTimeout(let swarmID):
-            guard let index = index(of: swarmID), snapshot.swarms[index].status == .starting else { return }
-            let swarm = snapshot.swarms[index]
+            guard snapshot.swarms.keys.contains(swarmID), snapshot.swarms[known: swarmID].status == .starting else {
+                return
+            }
+            let swarm = snapshot.swarms[known: swarmID]
             if swarm.resume != nil, Self.requeueStates.contains(swarm.slurmState ?? "") {
                 // A resume waits in the queue for as long as the cluster makes it: only a started job must hurry.
                 effects.append(
@@ -232,14 +237,17 @@ extension RouterCore {
                     "only \(started)/\(swarm.request.nodes) workers started within \(Int(settings.launchTimeoutSeconds)) s (job state \(swarm.slurmState ?? "unknown")); the job was cancelled"
             )
         case .terminateGrace(let swarmID):
-            guard let index = index(of: swarmID), snapshot.swarms[index].status == .terminating else { return }
-            forceStop(swarmIndex: index)
+            guard snapshot.swarms.keys.contains(swarmID), snapshot.swarms[known: swarmID].status == .terminating else {
+                return
+            }
+            forceStop(swarmID: swarmID)
         case .drainDeadline(let swarmID):
-            guard let index = index(of: swarmID), snapshot.swarms[index].isLive, snapshot.swarms[index].isDraining
+            guard snapshot.swarms.keys.contains(swarmID), snapshot.swarms[known: swarmID].isLive,
+                snapshot.swarms[known: swarmID].isDraining
             else {
                 return
             }
-            let swarm = snapshot.swarms[index]
+            let swarm = snapshot.swarms[known: swarmID]
             let reason: String
             if swarm.status == .terminating {
                 reason = "terminated by request"
@@ -256,14 +264,14 @@ extension RouterCore {
                 reason = "job ended (state \(swarm.slurmState ?? "unknown")); workers are gone"
             }
             for node in swarm.nodes where !node.isEnded {
-                endNode(swarmIndex: index, nodeID: node.id, reason: "worker gone without `complete`", jobEnding: true)
+                endNode(swarmID: swarmID, nodeID: node.id, reason: "worker gone without `complete`", jobEnding: true)
             }
-            finishSwarm(index: index, reason: reason, requestID: swarm.terminateRequestID ?? .null)
+            finishSwarm(swarmID: swarmID, reason: reason, requestID: swarm.terminateRequestID ?? .null)
         case .retentionSweep:
             let cutoff = now.addingTimeInterval(-settings.endedRetentionSeconds)
-            let expired = snapshot.swarms.filter { !$0.isLive && ($0.endedAt ?? now) < cutoff }
+            let expired = snapshot.swarms.values.filter { !$0.isLive && ($0.endedAt ?? now) < cutoff }
             for swarm in expired { effects.append(.forgetJournal(swarm.id)) }
-            snapshot.swarms.removeAll { swarm in expired.contains { $0.id == swarm.id } }
+            snapshot.swarms.removeAll { swarm in expired.contains { $0.id == swarm.key } }
             for swarm in expired {
                 if let jobID = swarm.jobID {
                     snapshot.cursors = snapshot.cursors.filter { !$0.key.contains("/\(jobID.rawValue)_") }
@@ -278,12 +286,12 @@ extension RouterCore {
             effects.append(.scheduleTimer(.livenessCheck, at: now.addingTimeInterval(settings.workerHeartbeatSeconds)))
         case .nodeGone(let swarmID, let node):
             nodesGoing.remove(NodeKey(swarmID: swarmID, nodeID: node))
-            guard let index = index(of: swarmID), snapshot.swarms[index].isLive,
-                node < snapshot.swarms[index].nodes.count, !snapshot.swarms[index].nodes[node].isEnded
+            guard snapshot.swarms.keys.contains(swarmID), snapshot.swarms[known: swarmID].isLive,
+                node < snapshot.swarms[known: swarmID].nodes.count, !snapshot.swarms[known: swarmID].nodes[node].isEnded
             else { return }
             effects.append(.persist)
             nodeCompleted(
-                swarmIndex: index, nodeID: node,
+                swarmID: swarmID, nodeID: node,
                 reason: "the worker process exited without writing `complete` (killed?)")
         case .approvalTimeout(let approvalID):
             approvalTimedOut(approvalID)
@@ -295,37 +303,37 @@ extension RouterCore {
     }
 
     /// Marks a swarm terminated and tells everyone; the relay stops following its files.
-    mutating func finishSwarm(index: Int, reason: String, requestID: JSONValue) {
-        guard snapshot.swarms[index].status != .terminated else { return }
+    mutating func finishSwarm(swarmID: SwarmID, reason: String, requestID: JSONValue) {
+        guard snapshot.swarms[known: swarmID].status != .terminated else { return }
         // Decided before the swarm's state changes: may its prompts wait for a resume?
-        let holds = holdsInjections(snapshot.swarms[index])
-        for node in snapshot.swarms[index].nodes where !node.isEnded {
-            endNode(swarmIndex: index, nodeID: node.id, reason: reason, jobEnding: true)
+        let holds = holdsInjections(snapshot.swarms[known: swarmID])
+        for node in snapshot.swarms[known: swarmID].nodes where !node.isEnded {
+            endNode(swarmID: swarmID, nodeID: node.id, reason: reason, jobEnding: true)
         }
-        snapshot.swarms[index].status = .terminated
-        snapshot.swarms[index].endedAt = now
+        snapshot.swarms[known: swarmID].status = .terminated
+        snapshot.swarms[known: swarmID].endedAt = now
         // No poll follows an ended swarm: leave no "RUNNING" behind.
         if ["RUNNING", "PENDING", "CONFIGURING", "COMPLETING", "SIGNALING", nil].contains(
-            snapshot.swarms[index].slurmState)
+            snapshot.swarms[known: swarmID].slurmState)
         {
-            snapshot.swarms[index].slurmState =
-                snapshot.swarms[index].terminateRequestID != nil ? "CANCELLED" : "COMPLETED"
+            snapshot.swarms[known: swarmID].slurmState =
+                snapshot.swarms[known: swarmID].terminateRequestID != nil ? "CANCELLED" : "COMPLETED"
         }
-        snapshot.swarms[index].endedReason = reason
-        snapshot.swarms[index].isDraining = false
+        snapshot.swarms[known: swarmID].endedReason = reason
+        snapshot.swarms[known: swarmID].isDraining = false
         if !holds {
             // Terminated (or a launch that never ran): nothing will resume, so nothing may wait for it.
-            failHeldInjections(swarmIndex: index, reason: reason)
+            failHeldInjections(swarmID: swarmID, reason: reason)
         } else {
             // Every node waits for the resume now, those that died alone before too: injects to them are held.
-            for node in snapshot.swarms[index].nodes.indices {
-                snapshot.swarms[index].nodes[node].holdsForResume = true
+            for node in snapshot.swarms[known: swarmID].nodes.indices {
+                snapshot.swarms[known: swarmID].nodes[node].holdsForResume = true
             }
         }
-        recordJobEnd(swarmIndex: index, reason: reason)
-        snapshot.swarms[index].resume = nil
-        snapshot.swarms[index].terminateRequestID = nil
-        let swarm = snapshot.swarms[index]
+        recordJobEnd(swarmID: swarmID, reason: reason)
+        snapshot.swarms[known: swarmID].resume = nil
+        snapshot.swarms[known: swarmID].terminateRequestID = nil
+        let swarm = snapshot.swarms[known: swarmID]
         if let jobID = swarm.jobID {
             effects.append(.relay(site: Self.site(for: swarm.provider), .unwatch(jobID: jobID)))
         }

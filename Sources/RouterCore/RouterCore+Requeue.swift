@@ -8,27 +8,29 @@ extension RouterCore {
     static let requeueStates: Set<String> = ["PENDING", "REQUEUED", "REQUEUE_HOLD", "REQUEUE_FED"]
 
     /// A poll saw a running swarm's job back in the queue: it was requeued. True when the observation was taken.
-    mutating func observeRequeue(swarmIndex: Int, observation: JobObservation) -> Bool {
-        let swarm = snapshot.swarms[swarmIndex]
+    mutating func observeRequeue(swarmID: SwarmID, observation: JobObservation) -> Bool {
+        let swarm = snapshot.swarms[known: swarmID]
         guard swarm.provider == "slurm", swarm.status == .running, !observation.isFinished,
             Self.requeueStates.contains(observation.state)
         else { return false }
-        requeueDetected(swarmIndex: swarmIndex, how: "the job is \(observation.state) again")
+        requeueDetected(swarmID: swarmID, how: "the job is \(observation.state) again")
         return true
     }
 
     /// A second `start` for a node: the node's worker was started again by a new run of the same job.
-    mutating func newWorkerStarted(swarmIndex: Int, nodeID: Int) {
-        if snapshot.swarms[swarmIndex].provider == "slurm", snapshot.swarms[swarmIndex].resume?.cause != .requeue {
-            requeueDetected(swarmIndex: swarmIndex, how: "node \(nodeID)'s worker started again")
+    mutating func newWorkerStarted(swarmID: SwarmID, nodeID: Int) {
+        if snapshot.swarms[known: swarmID].provider == "slurm",
+            snapshot.swarms[known: swarmID].resume?.cause != .requeue
+        {
+            requeueDetected(swarmID: swarmID, how: "node \(nodeID)'s worker started again")
         }
-        if !snapshot.swarms[swarmIndex].nodes[nodeID].isEnded {
+        if !snapshot.swarms[known: swarmID].nodes[nodeID].isEnded {
             // The old worker left no `complete` (it was killed): its node ends now, holding what did not start.
             endNode(
-                swarmIndex: swarmIndex, nodeID: nodeID, reason: "its worker was replaced when the job ran again",
+                swarmID: swarmID, nodeID: nodeID, reason: "its worker was replaced when the job ran again",
                 jobEnding: true)
         }
-        snapshot.swarms[swarmIndex].nodes[nodeID].resetForNewWorker(sameJob: true)
+        snapshot.swarms[known: swarmID].nodes[nodeID].resetForNewWorker(sameJob: true)
         effects.append(.persist)
     }
 
@@ -36,8 +38,8 @@ extension RouterCore {
     ///
     /// The nodes end as their workers' `complete` lines arrive (or when a new worker replaces one); prompts that
     /// did not start stay in the inbox, where the new worker reads them first, and what was not yet sent follows.
-    mutating func requeueDetected(swarmIndex: Int, how: String) {
-        let swarm = snapshot.swarms[swarmIndex]
+    mutating func requeueDetected(swarmID: SwarmID, how: String) {
+        let swarm = snapshot.swarms[known: swarmID]
         guard let jobID = swarm.jobID, swarm.resume?.cause != .requeue else { return }
         let reason = "requeued by Slurm (\(how))"
         let interrupted = swarm.nodes.compactMap { node in
@@ -46,13 +48,13 @@ extension RouterCore {
         let record = JobRecord(
             jobID: jobID, slurmState: "REQUEUED", endedReason: reason, cause: .requeued,
             startedAt: swarm.jobSubmittedAt, endedAt: now, interrupted: interrupted)
-        snapshot.swarms[swarmIndex].jobHistory = swarm.endedJobs + [record]
-        snapshot.swarms[swarmIndex].resume = ResumeState(requestID: .null, cause: .requeue, previousJobID: jobID)
-        snapshot.swarms[swarmIndex].status = .starting
-        snapshot.swarms[swarmIndex].isAnnounced = false
-        snapshot.swarms[swarmIndex].isDraining = false
-        snapshot.swarms[swarmIndex].workersEndedReason = nil
-        snapshot.swarms[swarmIndex].jobSubmittedAt = now
+        snapshot.swarms[known: swarmID].jobHistory = swarm.endedJobs + [record]
+        snapshot.swarms[known: swarmID].resume = ResumeState(requestID: .null, cause: .requeue, previousJobID: jobID)
+        snapshot.swarms[known: swarmID].status = .starting
+        snapshot.swarms[known: swarmID].isAnnounced = false
+        snapshot.swarms[known: swarmID].isDraining = false
+        snapshot.swarms[known: swarmID].workersEndedReason = nil
+        snapshot.swarms[known: swarmID].jobSubmittedAt = now
         broadcast(
             .swarmLaunchProgress(
                 SwarmLaunchProgress(
@@ -66,13 +68,13 @@ extension RouterCore {
     }
 
     /// Notes the turn a job's end interrupted on a node, in the chain too when the job was requeued.
-    mutating func noteInterrupted(swarmIndex: Int, nodeID: Int, injectionID: InjectionID) {
-        snapshot.swarms[swarmIndex].nodes[nodeID].interruptedInjection = injectionID
-        let swarm = snapshot.swarms[swarmIndex]
+    mutating func noteInterrupted(swarmID: SwarmID, nodeID: Int, injectionID: InjectionID) {
+        snapshot.swarms[known: swarmID].nodes[nodeID].interruptedInjection = injectionID
+        let swarm = snapshot.swarms[known: swarmID]
         guard swarm.resume?.cause == .requeue, var last = swarm.jobHistory?.last, last.jobID == swarm.jobID,
             !last.interrupted.contains(where: { $0.nodeID == nodeID })
         else { return }
         last.interrupted.append(InterruptedTurn(nodeID: nodeID, injectionID: injectionID))
-        snapshot.swarms[swarmIndex].jobHistory?[swarm.endedJobs.count - 1] = last
+        snapshot.swarms[known: swarmID].jobHistory?[swarm.endedJobs.count - 1] = last
     }
 }

@@ -8,8 +8,9 @@ extension RouterCore {
 
     /// `swarm_resume`: checks that the swarm can be resumed and starts it; returns a rejection reason otherwise.
     mutating func resume(_ request: ResumeRequest, requestID: JSONValue) -> String? {
-        guard let index = index(of: request.swarmID) else { return unknownSwarm(request.swarmID) }
-        let swarm = snapshot.swarms[index]
+        let swarmID = request.swarmID
+        guard snapshot.swarms.keys.contains(swarmID) else { return unknownSwarm(swarmID) }
+        let swarm = snapshot.swarms[known: swarmID]
         let id = swarm.id.rawValue
         switch swarm.status {
         case .running:
@@ -32,16 +33,16 @@ extension RouterCore {
                 + "start the router with a config that has it"
         }
         if let problem = Self.sbatchProblem(request.sbatch, provider: swarm.provider) { return problem }
-        startResume(swarmIndex: index, overrides: request, cause: .manual, requestID: requestID)
+        startResume(swarmID: swarmID, overrides: request, cause: .manual, requestID: requestID)
         return nil
     }
 
     /// Starts a new job for an ended swarm: same id, node count and launch options (unless overridden); every
     /// held prompt is queued again, oldest first, and goes out once its node has reopened its thread.
     mutating func startResume(
-        swarmIndex index: Int, overrides: ResumeRequest?, cause: ResumeCause, requestID: JSONValue
+        swarmID: SwarmID, overrides: ResumeRequest?, cause: ResumeCause, requestID: JSONValue
     ) {
-        var swarm = snapshot.swarms[index]
+        var swarm = snapshot.swarms[known: swarmID]
         if swarm.provider == "slurm", let overrides {
             swarm.request.partition = overrides.partition ?? swarm.request.partition
             swarm.request.time = overrides.time ?? swarm.request.time
@@ -91,7 +92,7 @@ extension RouterCore {
             swarm.nodes[node] = record
         }
         swarm.resume = resume
-        snapshot.swarms[index] = swarm
+        snapshot.swarms[known: swarmID] = swarm
         let held = resume.heldInjections
         broadcast(
             .swarmLaunchProgress(
@@ -112,7 +113,7 @@ extension RouterCore {
 
     /// A `thread` line: the node's agent opened its thread. A resumed node's held prompts may go now; a node that
     /// had to start a new thread gets the swarm's system prompt first, so it knows its role.
-    mutating func threadReported(swarmIndex: Int, nodeID: Int, record: OutboxRecord) {
+    mutating func threadReported(swarmID: SwarmID, nodeID: Int, record: OutboxRecord) {
         guard let threadID = record.threadID, !threadID.isEmpty else {
             effects.append(.log(.warning, "a thread line of node \(nodeID) names no thread; skipped"))
             return
@@ -120,11 +121,11 @@ extension RouterCore {
         let resumed = record.resumed ?? false
         let body = StreamEvent.Body.agentThread(
             threadID: threadID, rolloutPath: record.rolloutPath, resumed: resumed, reason: resumed ? nil : record.error)
-        snapshot.swarms[swarmIndex].nodes[nodeID].apply(body, injectionID: nil, turnID: nil, at: now)
-        emitStream(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: nil, body)
-        guard snapshot.swarms[swarmIndex].nodes[nodeID].awaitingThread == true else { return }
-        let swarm = snapshot.swarms[swarmIndex]
-        let node = snapshot.swarms[swarmIndex].nodes[nodeID]
+        snapshot.swarms[known: swarmID].nodes[nodeID].apply(body, injectionID: nil, turnID: nil, at: now)
+        emitStream(swarmID: swarmID, nodeID: nodeID, injectionID: nil, body)
+        guard snapshot.swarms[known: swarmID].nodes[nodeID].awaitingThread == true else { return }
+        let swarm = snapshot.swarms[known: swarmID]
+        let node = snapshot.swarms[known: swarmID].nodes[nodeID]
         let carriesSystemPrompt = (node.unstartedInjections ?? []).contains { $0.requestID == swarm.launchRequestID }
         if !resumed, !swarm.request.systemPrompt.isEmpty, !carriesSystemPrompt {
             // (A system prompt the old job never got to run is carried over from its inbox, first of all.)
@@ -132,41 +133,41 @@ extension RouterCore {
             if let held = queue.firstIndex(where: { $0.requestID == swarm.launchRequestID }) {
                 // The old job never got to run it: the held one goes first, and no second copy.
                 queue.insert(queue.remove(at: held), at: 0)
-                snapshot.swarms[swarmIndex].nodes[nodeID].appendQueue = queue
+                snapshot.swarms[known: swarmID].nodes[nodeID].appendQueue = queue
             } else {
                 // Queued while the node still waits (so nothing goes out), then moved before the held prompts.
                 enqueueInjection(
-                    swarmIndex: swarmIndex, nodeID: nodeID, content: swarm.request.systemPrompt,
+                    swarmID: swarmID, nodeID: nodeID, content: swarm.request.systemPrompt,
                     requestID: swarm.launchRequestID)
-                if let prompt = snapshot.swarms[swarmIndex].nodes[nodeID].appendQueue.popLast() {
-                    snapshot.swarms[swarmIndex].nodes[nodeID].appendQueue.insert(prompt, at: 0)
+                if let prompt = snapshot.swarms[known: swarmID].nodes[nodeID].appendQueue.popLast() {
+                    snapshot.swarms[known: swarmID].nodes[nodeID].appendQueue.insert(prompt, at: 0)
                 }
             }
         }
-        snapshot.swarms[swarmIndex].nodes[nodeID].awaitingThread = nil
+        snapshot.swarms[known: swarmID].nodes[nodeID].awaitingThread = nil
         effects.append(.persist)
-        sendNextAppend(swarmIndex: swarmIndex, nodeID: nodeID)
-        checkResumeComplete(swarmIndex: swarmIndex)
+        sendNextAppend(swarmID: swarmID, nodeID: nodeID)
+        checkResumeComplete(swarmID: swarmID)
     }
 
     /// A `complete` line: remember the turn the drain interrupted, and how long the drain took.
-    mutating func noteCompletion(swarmIndex: Int, nodeID: Int, record: OutboxRecord) {
+    mutating func noteCompletion(swarmID: SwarmID, nodeID: Int, record: OutboxRecord) {
         if let interrupted = record.interruptedInjectionID {
-            noteInterrupted(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: interrupted)
+            noteInterrupted(swarmID: swarmID, nodeID: nodeID, injectionID: interrupted)
         }
         if let seconds = record.drainSeconds {
             let turn = record.interruptedInjectionID.map { "; interrupted the turn of injection \($0)" } ?? ""
             effects.append(
                 .log(
                     .info,
-                    "node \(nodeID) of swarm \(snapshot.swarms[swarmIndex].id) drained in "
+                    "node \(nodeID) of swarm \(swarmID) drained in "
                         + "\(String(format: "%.1f", seconds)) s (\(record.reason ?? "signal"))\(turn)"))
         }
     }
 
     /// Announces a resume once every node has started and reopened (or replaced) its thread, or ended.
-    mutating func checkResumeComplete(swarmIndex: Int) {
-        let swarm = snapshot.swarms[swarmIndex]
+    mutating func checkResumeComplete(swarmID: SwarmID) {
+        let swarm = snapshot.swarms[known: swarmID]
         guard swarm.status == .starting, let resume = swarm.resume, let jobID = swarm.jobID else { return }
         let pending = swarm.nodes.filter { !$0.isEnded && (!$0.isStarted || $0.awaitingThread == true) }.count
         guard pending == 0 else {
@@ -180,9 +181,9 @@ extension RouterCore {
                         nodeCount: swarm.request.nodes)))
             return
         }
-        snapshot.swarms[swarmIndex].status = .running
-        snapshot.swarms[swarmIndex].isAnnounced = true
-        snapshot.swarms[swarmIndex].resume = nil
+        snapshot.swarms[known: swarmID].status = .running
+        snapshot.swarms[known: swarmID].isAnnounced = true
+        snapshot.swarms[known: swarmID].resume = nil
         let outcomes = swarm.nodes.map { node in
             NodeResumeOutcome(
                 nodeID: node.id, threadID: node.thread?.id, resumed: node.thread?.resumed ?? false,
@@ -212,33 +213,32 @@ extension RouterCore {
 
     /// True when a node that ends now holds its prompts: the swarm may resume, and the node ends with its job
     /// (the scheduler's SIGTERM drain, the job seen gone, a requeue) — not alone while the others run on.
-    func holdsOnEnd(swarmIndex: Int, reason: String, jobEnding: Bool) -> Bool {
-        let swarm = snapshot.swarms[swarmIndex]
+    func holdsOnEnd(swarmID: SwarmID, reason: String, jobEnding: Bool) -> Bool {
+        let swarm = snapshot.swarms[known: swarmID]
         guard holdsInjections(swarm) else { return false }
         return jobEnding || ["sigterm", "sigint"].contains(reason) || swarm.isDraining || swarm.resume != nil
     }
 
     /// A node of a swarm that may resume ended with its job: its running turn ends `interrupted`, every prompt
     /// that did not start is held (`inject_deferred`) and goes to the node's next worker.
-    mutating func holdInjections(swarmIndex: Int, nodeID: Int, reason: String) {
-        snapshot.swarms[swarmIndex].nodes[nodeID].holdsForResume = true
-        let swarmID = snapshot.swarms[swarmIndex].id
-        let unstarted = snapshot.swarms[swarmIndex].nodes[nodeID].unstartedInjections ?? []
+    mutating func holdInjections(swarmID: SwarmID, nodeID: Int, reason: String) {
+        snapshot.swarms[known: swarmID].nodes[nodeID].holdsForResume = true
+        let unstarted = snapshot.swarms[known: swarmID].nodes[nodeID].unstartedInjections ?? []
         let unstartedIDs = Set(unstarted.map(\.injectionID))
-        for injectionID in snapshot.swarms[swarmIndex].nodes[nodeID].openInjections
+        for injectionID in snapshot.swarms[known: swarmID].nodes[nodeID].openInjections
         where !unstartedIDs.contains(injectionID) {
             // It was running and got no `turn/completed`: the job took it down mid-turn.
-            noteInterrupted(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: injectionID)
+            noteInterrupted(swarmID: swarmID, nodeID: nodeID, injectionID: injectionID)
             let body = StreamEvent.Body.turnComplete(
                 status: "interrupted",
                 error:
                     "the job ended mid-turn (\(reason)); continue it with an inject after `codeswarm resume \(swarmID)`"
             )
-            snapshot.swarms[swarmIndex].nodes[nodeID].apply(body, injectionID: injectionID, turnID: nil, at: now)
-            snapshot.swarms[swarmIndex].nodes[nodeID].openInjections.removeAll { $0 == injectionID }
-            emitStream(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: injectionID, body)
+            snapshot.swarms[known: swarmID].nodes[nodeID].apply(body, injectionID: injectionID, turnID: nil, at: now)
+            snapshot.swarms[known: swarmID].nodes[nodeID].openInjections.removeAll { $0 == injectionID }
+            emitStream(swarmID: swarmID, nodeID: nodeID, injectionID: injectionID, body)
         }
-        let node = snapshot.swarms[swarmIndex].nodes[nodeID]
+        let node = snapshot.swarms[known: swarmID].nodes[nodeID]
         let pending = ((node.appendInFlight.map { [$0] } ?? []) + node.appendQueue).map {
             HeldInjection(injectionID: $0.injectionID, requestID: $0.requestID, appendID: $0.appendID)
         }
@@ -260,32 +260,32 @@ extension RouterCore {
     }
 
     /// The swarm will not resume (a terminate): every prompt still held fails, so no client waits for it.
-    mutating func failHeldInjections(swarmIndex: Int, reason: String) {
-        for nodeID in snapshot.swarms[swarmIndex].nodes.indices {
-            let node = snapshot.swarms[swarmIndex].nodes[nodeID]
+    mutating func failHeldInjections(swarmID: SwarmID, reason: String) {
+        for nodeID in snapshot.swarms[known: swarmID].nodes.indices {
+            let node = snapshot.swarms[known: swarmID].nodes[nodeID]
             for held in node.unstartedInjections ?? [] where node.openInjections.contains(held.injectionID) {
                 closeInjection(
-                    swarmIndex: swarmIndex, nodeID: nodeID, injectionID: held.injectionID,
+                    swarmID: swarmID, nodeID: nodeID, injectionID: held.injectionID,
                     error: "never started: \(reason)")
             }
-            snapshot.swarms[swarmIndex].nodes[nodeID].unstartedInjections = nil
-            failPendingAppends(swarmIndex: swarmIndex, nodeID: nodeID, reason: "never delivered: \(reason)")
+            snapshot.swarms[known: swarmID].nodes[nodeID].unstartedInjections = nil
+            failPendingAppends(swarmID: swarmID, nodeID: nodeID, reason: "never delivered: \(reason)")
         }
     }
 
     /// A delivered prompt whose turn has not started: noted until it does (only its id: the line is in the inbox).
-    mutating func noteDelivered(swarmIndex: Int, nodeID: Int, append: PendingAppend) {
+    mutating func noteDelivered(swarmID: SwarmID, nodeID: Int, append: PendingAppend) {
         let held = HeldInjection(
             injectionID: append.injectionID, requestID: append.requestID, appendID: append.appendID)
-        snapshot.swarms[swarmIndex].nodes[nodeID].unstartedInjections =
-            (snapshot.swarms[swarmIndex].nodes[nodeID].unstartedInjections ?? []) + [held]
+        snapshot.swarms[known: swarmID].nodes[nodeID].unstartedInjections =
+            (snapshot.swarms[known: swarmID].nodes[nodeID].unstartedInjections ?? []) + [held]
     }
 
     // MARK: - The chain of jobs
 
     /// Records the swarm's current job as ended (called as the swarm finishes).
-    mutating func recordJobEnd(swarmIndex: Int, reason: String) {
-        let swarm = snapshot.swarms[swarmIndex]
+    mutating func recordJobEnd(swarmID: SwarmID, reason: String) {
+        let swarm = snapshot.swarms[known: swarmID]
         guard let jobID = swarm.jobID else { return }
         let interrupted = swarm.nodes.compactMap { node in
             node.interruptedInjection.map { InterruptedTurn(nodeID: node.id, injectionID: $0) }
@@ -293,7 +293,7 @@ extension RouterCore {
         let record = JobRecord(
             jobID: jobID, slurmState: swarm.slurmState, endedReason: reason, cause: endCause(of: swarm, reason: reason),
             startedAt: swarm.jobSubmittedAt, endedAt: now, interrupted: interrupted)
-        snapshot.swarms[swarmIndex].jobHistory = swarm.endedJobs + [record]
+        snapshot.swarms[known: swarmID].jobHistory = swarm.endedJobs + [record]
     }
 
     /// Why the swarm's job ended, as a word.

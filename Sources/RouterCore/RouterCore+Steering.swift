@@ -5,26 +5,28 @@ import Foundation
 /// joined a turn, and `swarm_interrupt`.
 extension RouterCore {
     /// A worker's `injection_routed` line: tell clients, and end a steered injection whose turn is already over.
-    mutating func injectionRouted(swarmIndex: Int, nodeID: Int, record: OutboxRecord) {
+    mutating func injectionRouted(swarmID: SwarmID, nodeID: Int, record: OutboxRecord) {
         guard let injectionID = record.injectionID, let how = record.how else { return }
-        let node = snapshot.swarms[swarmIndex].nodes[nodeID]
+        let node = snapshot.swarms[known: swarmID].nodes[nodeID]
         let body = StreamEvent.Body.injectionRouted(how: how, reason: record.reason)
-        snapshot.swarms[swarmIndex].nodes[nodeID].apply(body, injectionID: injectionID, turnID: record.turnID, at: now)
-        emitStream(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: injectionID, turnID: record.turnID, body)
+        snapshot.swarms[known: swarmID].nodes[nodeID].apply(
+            body, injectionID: injectionID, turnID: record.turnID, at: now)
+        emitStream(swarmID: swarmID, nodeID: nodeID, injectionID: injectionID, turnID: record.turnID, body)
         let turnIsOver = node.currentInjection == nil || node.turnID != record.turnID
         if how == "steered", turnIsOver, node.openInjections.contains(injectionID) {
             // The text joined a turn whose end was reported before this line: it ended with that turn.
             let end = StreamEvent.Body.turnComplete(status: "completed", error: nil)
-            snapshot.swarms[swarmIndex].nodes[nodeID].apply(
+            snapshot.swarms[known: swarmID].nodes[nodeID].apply(
                 end, injectionID: injectionID, turnID: record.turnID, at: now)
-            emitStream(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: injectionID, turnID: record.turnID, end)
+            emitStream(swarmID: swarmID, nodeID: nodeID, injectionID: injectionID, turnID: record.turnID, end)
         }
     }
 
     /// The other injections a `turn_complete` for `injectionID` ends: the turn's starter and those steered into it.
-    func turnGroup(swarmIndex: Int, nodeID: Int, completing injectionID: InjectionID?, turnID: String?) -> [InjectionID]
+    func turnGroup(swarmID: SwarmID, nodeID: Int, completing injectionID: InjectionID?, turnID: String?)
+        -> [InjectionID]
     {
-        let node = snapshot.swarms[swarmIndex].nodes[nodeID]
+        let node = snapshot.swarms[known: swarmID].nodes[nodeID]
         guard turnID == nil || turnID == node.turnID else { return [] }
         let members = (node.currentInjection.map { [$0] } ?? []) + (node.steered ?? [])
         return members.filter { $0 != injectionID && node.openInjections.contains($0) }
@@ -32,12 +34,12 @@ extension RouterCore {
 
     /// Gives each injection of `group` its own `turn_complete`, like the one just emitted for the turn.
     mutating func completeTurnGroup(
-        swarmIndex: Int, nodeID: Int, group: [InjectionID], turnID: String?, status: String?, error: String?
+        swarmID: SwarmID, nodeID: Int, group: [InjectionID], turnID: String?, status: String?, error: String?
     ) {
         for member in group {
             let end = StreamEvent.Body.turnComplete(status: status, error: error)
-            snapshot.swarms[swarmIndex].nodes[nodeID].apply(end, injectionID: member, turnID: turnID, at: now)
-            emitStream(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: member, turnID: turnID, end)
+            snapshot.swarms[known: swarmID].nodes[nodeID].apply(end, injectionID: member, turnID: turnID, at: now)
+            emitStream(swarmID: swarmID, nodeID: nodeID, injectionID: member, turnID: turnID, end)
         }
     }
 
@@ -45,8 +47,8 @@ extension RouterCore {
     mutating func interrupt(swarmID: SwarmID, selection: NodeSelection, requestID: JSONValue, client: ClientID)
         -> String?
     {
-        guard let index = index(of: swarmID) else { return unknownSwarm(swarmID) }
-        let swarm = snapshot.swarms[index]
+        guard snapshot.swarms.keys.contains(swarmID) else { return unknownSwarm(swarmID) }
+        let swarm = snapshot.swarms[known: swarmID]
         guard swarm.status == .running || swarm.status == .starting, swarm.jobID != nil else {
             return "swarm \(swarmID) is \(swarm.status.rawValue); there is no turn to interrupt"
         }
@@ -68,7 +70,7 @@ extension RouterCore {
                 continue
             }
             enqueueControl(
-                swarmIndex: index, nodeID: nodeID, line: InboxLine(control: .interrupt), kind: .interrupt,
+                swarmID: swarmID, nodeID: nodeID, line: InboxLine(control: .interrupt), kind: .interrupt,
                 injectionID: node.currentInjection, requestID: requestID)
             sent.append(nodeID)
         }
@@ -81,7 +83,7 @@ extension RouterCore {
 
     /// Queues a control line (`interrupt`, `approval`, `resync`) behind the node's other inbox appends.
     mutating func enqueueControl(
-        swarmIndex: Int, nodeID: Int, line: InboxLine, kind: InboxLine.Kind, injectionID: InjectionID?,
+        swarmID: SwarmID, nodeID: Int, line: InboxLine, kind: InboxLine.Kind, injectionID: InjectionID?,
         requestID: JSONValue, approvalID: String? = nil
     ) {
         guard let text = try? WireCoding.encodeString(line) else { return }
@@ -91,7 +93,7 @@ extension RouterCore {
             line: text)
         append.control = kind.rawValue
         append.approvalID = approvalID
-        snapshot.swarms[swarmIndex].nodes[nodeID].appendQueue.append(append)
-        sendNextAppend(swarmIndex: swarmIndex, nodeID: nodeID)
+        snapshot.swarms[known: swarmID].nodes[nodeID].appendQueue.append(append)
+        sendNextAppend(swarmID: swarmID, nodeID: nodeID)
     }
 }

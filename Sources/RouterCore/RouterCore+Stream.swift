@@ -34,7 +34,7 @@ extension RouterCore {
 
     /// Tells a (new) relay which jobs to follow, from the persisted cursors.
     mutating func rewatch(site: String) {
-        for swarm in snapshot.swarms where Self.site(for: swarm.provider) == site {
+        for swarm in snapshot.swarms.values where Self.site(for: swarm.provider) == site {
             guard let jobID = swarm.jobID, swarm.isLive || swarm.isDraining else { continue }
             let prefix = "\(site)/\(jobID.rawValue)_"
             let cursors = snapshot.cursors.filter { $0.key.hasPrefix(prefix) }.map(\.value).sorted { $0.file < $1.file }
@@ -55,20 +55,19 @@ extension RouterCore {
         }
         let cursor = OutboxCursor(file: file, inode: inode, offset: end)
         snapshot.cursors[key] = cursor
-        guard let (jobID, nodeID) = MailboxLayout.parse(fileName: file), let swarmIndex = index(ofJob: jobID),
-            nodeID < snapshot.swarms[swarmIndex].nodes.count
+        guard let (jobID, nodeID) = MailboxLayout.parse(fileName: file), let swarmID = self.swarmID(ofJob: jobID),
+            nodeID < snapshot.swarms[known: swarmID].nodes.count
         else {
             effects.append(.persist)
             effects.append(.log(.warning, "outbox line from \(file) belongs to no known swarm; skipped"))
             return
         }
-        let swarmID = snapshot.swarms[swarmIndex].id
         func progress() {
             effects.append(
                 .progress(
                     OutboxProgress(
                         cursorKey: key, cursor: cursor, swarmID: swarmID, nodeID: nodeID,
-                        workerSeq: snapshot.swarms[swarmIndex].nodes[nodeID].lastWorkerSeq)))
+                        workerSeq: snapshot.swarms[known: swarmID].nodes[nodeID].lastWorkerSeq)))
         }
         guard let record = try? OutboxRecord(parsing: line.utf8) else {
             progress()
@@ -76,16 +75,16 @@ extension RouterCore {
             return
         }
         if let seq = record.seq {
-            guard seq > snapshot.swarms[swarmIndex].nodes[nodeID].lastWorkerSeq else {
+            guard seq > snapshot.swarms[known: swarmID].nodes[nodeID].lastWorkerSeq else {
                 progress()
                 return
             }
-            snapshot.swarms[swarmIndex].nodes[nodeID].lastWorkerSeq = seq
+            snapshot.swarms[known: swarmID].nodes[nodeID].lastWorkerSeq = seq
         }
         progress()
-        snapshot.swarms[swarmIndex].nodes[nodeID].lastActivityAt = now
+        snapshot.swarms[known: swarmID].nodes[nodeID].lastActivityAt = now
         if let injectionID = record.injectionID,
-            let inFlight = snapshot.swarms[swarmIndex].nodes[nodeID].appendInFlight,
+            let inFlight = snapshot.swarms[known: swarmID].nodes[nodeID].appendInFlight,
             inFlight.injectionID == injectionID, inFlight.control == nil
         {
             // The worker already acted on the line, so it is in the inbox even if the relay's acknowledgement is
@@ -95,57 +94,58 @@ extension RouterCore {
         switch record.type {
         case .start:
             effects.append(.persist)
-            nodeStarted(swarmIndex: swarmIndex, nodeID: nodeID, hostname: record.hostname)
+            nodeStarted(swarmID: swarmID, nodeID: nodeID, hostname: record.hostname)
         case .thread:
-            threadReported(swarmIndex: swarmIndex, nodeID: nodeID, record: record)
+            threadReported(swarmID: swarmID, nodeID: nodeID, record: record)
         case .codexRPC:
             guard let payload = record.payload else { return }
             if record.direction == "to_agent" {
                 effects.append(.persist)
                 workerAnswered(
-                    swarmIndex: swarmIndex, nodeID: nodeID, injectionID: record.injectionID, payload: payload)
+                    swarmID: swarmID, nodeID: nodeID, injectionID: record.injectionID, payload: payload)
             } else {
                 agentSpoke(
-                    swarmIndex: swarmIndex, nodeID: nodeID, injectionID: record.injectionID, payload: payload,
+                    swarmID: swarmID, nodeID: nodeID, injectionID: record.injectionID, payload: payload,
                     held: record.held == true)
             }
         case .injectionRouted:
-            injectionRouted(swarmIndex: swarmIndex, nodeID: nodeID, record: record)
+            injectionRouted(swarmID: swarmID, nodeID: nodeID, record: record)
         case .codexStderr, .heartbeat:
             break  // A sign of life (`lastActivityAt`), nothing for clients.
         case .workerError:
             effects.append(.persist)
-            workerFailed(swarmIndex: swarmIndex, nodeID: nodeID, record: record)
+            workerFailed(swarmID: swarmID, nodeID: nodeID, record: record)
         case .complete:
             effects.append(.persist)
-            noteCompletion(swarmIndex: swarmIndex, nodeID: nodeID, record: record)
-            nodeCompleted(swarmIndex: swarmIndex, nodeID: nodeID, reason: record.reason ?? "worker completed")
+            noteCompletion(swarmID: swarmID, nodeID: nodeID, record: record)
+            nodeCompleted(swarmID: swarmID, nodeID: nodeID, reason: record.reason ?? "worker completed")
         }
     }
 
     /// An app-server message: translate, update the node through `NodeRecord.apply`, remember approvals.
     private mutating func agentSpoke(
-        swarmIndex: Int, nodeID: Int, injectionID: InjectionID?, payload: JSONValue, held: Bool
+        swarmID: SwarmID, nodeID: Int, injectionID: InjectionID?, payload: JSONValue, held: Bool
     ) {
         let translation = AgentTraffic.translate(payload)
-        if let version = translation.agentVersion, snapshot.swarms[swarmIndex].nodes[nodeID].agentVersion != version {
-            snapshot.swarms[swarmIndex].nodes[nodeID].agentVersion = version
+        if let version = translation.agentVersion, snapshot.swarms[known: swarmID].nodes[nodeID].agentVersion != version
+        {
+            snapshot.swarms[known: swarmID].nodes[nodeID].agentVersion = version
             effects.append(.persist)
         }
         if held, translation.serverRequest != nil {
-            approvalRequested(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: injectionID, payload: payload)
+            approvalRequested(swarmID: swarmID, nodeID: nodeID, injectionID: injectionID, payload: payload)
         }
         if let (id, request) = translation.serverRequest {
             // A request the agent waits on changes more than the journal can rebuild: save the snapshot.
-            snapshot.swarms[swarmIndex].nodes[nodeID].pendingServerRequests[id] = request
-            if let state = translation.agentState, !snapshot.swarms[swarmIndex].nodes[nodeID].isEnded {
-                snapshot.swarms[swarmIndex].nodes[nodeID].agentState = state
+            snapshot.swarms[known: swarmID].nodes[nodeID].pendingServerRequests[id] = request
+            if let state = translation.agentState, !snapshot.swarms[known: swarmID].nodes[nodeID].isEnded {
+                snapshot.swarms[known: swarmID].nodes[nodeID].agentState = state
             }
             effects.append(.persist)
         }
         for var body in translation.bodies {
             if case .usage(let usage) = body {
-                let node = snapshot.swarms[swarmIndex].nodes[nodeID]
+                let node = snapshot.swarms[known: swarmID].nodes[nodeID]
                 if node.usageByInjection[injectionID?.rawValue ?? "-"] == usage.totalTokens {
                     continue  // The same total again: not news.
                 }
@@ -155,97 +155,98 @@ extension RouterCore {
             var group: [InjectionID] = []
             if case .turnComplete = body {
                 group = turnGroup(
-                    swarmIndex: swarmIndex, nodeID: nodeID, completing: injectionID, turnID: translation.turnID)
+                    swarmID: swarmID, nodeID: nodeID, completing: injectionID, turnID: translation.turnID)
             }
-            snapshot.swarms[swarmIndex].nodes[nodeID].apply(
+            snapshot.swarms[known: swarmID].nodes[nodeID].apply(
                 body, injectionID: injectionID, turnID: translation.turnID, at: now)
             emitStream(
-                swarmIndex: swarmIndex, nodeID: nodeID, injectionID: injectionID, turnID: translation.turnID, body)
+                swarmID: swarmID, nodeID: nodeID, injectionID: injectionID, turnID: translation.turnID, body)
             if case .turnComplete(let status, let error) = body {
                 completeTurnGroup(
-                    swarmIndex: swarmIndex, nodeID: nodeID, group: group, turnID: translation.turnID, status: status,
+                    swarmID: swarmID, nodeID: nodeID, group: group, turnID: translation.turnID, status: status,
                     error: error)
                 closeApprovals(
-                    swarmIndex: swarmIndex, nodeID: nodeID, turnID: translation.turnID,
+                    swarmID: swarmID, nodeID: nodeID, turnID: translation.turnID,
                     reason: "its turn ended (\(status ?? "completed"))")
             }
         }
         if let resolved = translation.resolvedRequest {
-            approvalWithdrawn(swarmIndex: swarmIndex, nodeID: nodeID, rpcKey: resolved)
+            approvalWithdrawn(swarmID: swarmID, nodeID: nodeID, rpcKey: resolved)
         }
     }
 
     /// The worker's own answer to a server request (an approval decision, or an error for unknown requests).
-    private mutating func workerAnswered(swarmIndex: Int, nodeID: Int, injectionID: InjectionID?, payload: JSONValue) {
+    private mutating func workerAnswered(swarmID: SwarmID, nodeID: Int, injectionID: InjectionID?, payload: JSONValue) {
         guard let id = payload["id"] else { return }
         let key = AgentTraffic.requestKey(id)
-        guard let request = snapshot.swarms[swarmIndex].nodes[nodeID].pendingServerRequests.removeValue(forKey: key)
+        guard let request = snapshot.swarms[known: swarmID].nodes[nodeID].pendingServerRequests.removeValue(forKey: key)
         else { return }
-        if snapshot.swarms[swarmIndex].nodes[nodeID].agentState == .waitingForApproval {
-            snapshot.swarms[swarmIndex].nodes[nodeID].agentState = .working
+        if snapshot.swarms[known: swarmID].nodes[nodeID].agentState == .waitingForApproval {
+            snapshot.swarms[known: swarmID].nodes[nodeID].agentState = .working
         }
-        approvalDelivered(swarmIndex: swarmIndex, nodeID: nodeID, rpcKey: key, payload: payload)
+        approvalDelivered(swarmID: swarmID, nodeID: nodeID, rpcKey: key, payload: payload)
         let decision = AgentTraffic.answerDecision(payload) ?? "answered"
         emitStream(
-            swarmIndex: swarmIndex, nodeID: nodeID, injectionID: injectionID,
+            swarmID: swarmID, nodeID: nodeID, injectionID: injectionID,
             .approvalAnswered(kind: request.method, decision: decision, command: request.command))
     }
 
     /// A `worker_error` line: report it, and close the injection it killed so clients stop waiting.
-    private mutating func workerFailed(swarmIndex: Int, nodeID: Int, record: OutboxRecord) {
+    private mutating func workerFailed(swarmID: SwarmID, nodeID: Int, record: OutboxRecord) {
         let message = record.error ?? "worker error"
         if let warning = AgentTraffic.workerWarning(code: record.code, message: message) {
-            emitStream(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: record.injectionID, warning)
+            emitStream(swarmID: swarmID, nodeID: nodeID, injectionID: record.injectionID, warning)
             return
         }
-        snapshot.swarms[swarmIndex].nodes[nodeID].lastError = message
+        snapshot.swarms[known: swarmID].nodes[nodeID].lastError = message
         emitStream(
-            swarmIndex: swarmIndex, nodeID: nodeID, injectionID: record.injectionID,
+            swarmID: swarmID, nodeID: nodeID, injectionID: record.injectionID,
             .agentError(message: message, code: record.code, willRetry: record.code == "agent_exited" ? true : nil))
         let fatalForTurn = [
             "agent_exited", "agent_error", "agent_restart_limit", "agent_start_failed", "injection_dropped",
         ]
         .contains(record.code ?? "")
         // A prompt the worker dropped as its job ends waits for the node's next worker when the swarm may resume.
-        let held = record.code == "injection_dropped" && holdsInjections(snapshot.swarms[swarmIndex])
+        let held = record.code == "injection_dropped" && holdsInjections(snapshot.swarms[known: swarmID])
         if fatalForTurn, !held, let injectionID = record.injectionID,
-            snapshot.swarms[swarmIndex].nodes[nodeID].openInjections.contains(injectionID)
+            snapshot.swarms[known: swarmID].nodes[nodeID].openInjections.contains(injectionID)
         {
-            closeInjection(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: injectionID, error: message)
+            closeInjection(swarmID: swarmID, nodeID: nodeID, injectionID: injectionID, error: message)
         }
         if record.code == "agent_exited" || record.code == "agent_restart_limit" {
-            closeApprovals(swarmIndex: swarmIndex, nodeID: nodeID, turnID: nil, reason: "the agent stopped")
-            snapshot.swarms[swarmIndex].nodes[nodeID].agentState = record.code == "agent_exited" ? .starting : .error
+            closeApprovals(swarmID: swarmID, nodeID: nodeID, turnID: nil, reason: "the agent stopped")
+            snapshot.swarms[known: swarmID].nodes[nodeID].agentState =
+                record.code == "agent_exited" ? .starting : .error
         }
     }
 
     /// Emits a failed `turn_complete` for an injection whose turn can no longer complete.
-    mutating func closeInjection(swarmIndex: Int, nodeID: Int, injectionID: InjectionID, error: String) {
+    mutating func closeInjection(swarmID: SwarmID, nodeID: Int, injectionID: InjectionID, error: String) {
         // Injections steered into this one's turn can no longer complete either.
         let steered =
-            snapshot.swarms[swarmIndex].nodes[nodeID].currentInjection == injectionID
-            ? snapshot.swarms[swarmIndex].nodes[nodeID].steered ?? [] : []
+            snapshot.swarms[known: swarmID].nodes[nodeID].currentInjection == injectionID
+            ? snapshot.swarms[known: swarmID].nodes[nodeID].steered ?? [] : []
         defer {
-            for member in steered where snapshot.swarms[swarmIndex].nodes[nodeID].openInjections.contains(member) {
-                closeInjection(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: member, error: error)
+            for member in steered where snapshot.swarms[known: swarmID].nodes[nodeID].openInjections.contains(member) {
+                closeInjection(swarmID: swarmID, nodeID: nodeID, injectionID: member, error: error)
             }
         }
-        snapshot.swarms[swarmIndex].nodes[nodeID].openInjections.removeAll { $0 == injectionID }
-        snapshot.swarms[swarmIndex].nodes[nodeID].unstartedInjections?.removeAll { $0.injectionID == injectionID }
-        if snapshot.swarms[swarmIndex].nodes[nodeID].currentInjection == injectionID {
-            snapshot.swarms[swarmIndex].nodes[nodeID].currentInjection = nil
-            snapshot.swarms[swarmIndex].nodes[nodeID].turnStartedAt = nil
+        snapshot.swarms[known: swarmID].nodes[nodeID].openInjections.removeAll { $0 == injectionID }
+        snapshot.swarms[known: swarmID].nodes[nodeID].unstartedInjections?.removeAll { $0.injectionID == injectionID }
+        if snapshot.swarms[known: swarmID].nodes[nodeID].currentInjection == injectionID {
+            snapshot.swarms[known: swarmID].nodes[nodeID].currentInjection = nil
+            snapshot.swarms[known: swarmID].nodes[nodeID].turnStartedAt = nil
         }
         emitStream(
-            swarmIndex: swarmIndex, nodeID: nodeID, injectionID: injectionID,
+            swarmID: swarmID, nodeID: nodeID, injectionID: injectionID,
             .turnComplete(status: "failed", error: error))
     }
 
     /// A node's worker wrote `complete`: the node is over; the swarm is over when every node is.
-    mutating func nodeCompleted(swarmIndex: Int, nodeID: Int, reason: String) {
-        guard !snapshot.swarms[swarmIndex].nodes[nodeID].isEnded else { return }
-        endNode(swarmIndex: swarmIndex, nodeID: nodeID, reason: reason)
-        let swarm = snapshot.swarms[swarmIndex]
+    mutating func nodeCompleted(swarmID: SwarmID, nodeID: Int, reason: String) {
+        guard !snapshot.swarms[known: swarmID].nodes[nodeID].isEnded else { return }
+        endNode(swarmID: swarmID, nodeID: nodeID, reason: reason)
+        let swarm = snapshot.swarms[known: swarmID]
         if swarm.status == .terminating {
             let ended = swarm.nodes.filter(\.isEnded).count
             broadcast(
@@ -264,12 +265,12 @@ extension RouterCore {
                 failLaunch(swarmID: swarm.id, reason: "every worker ended before all had started (\(why))")
                 return
             }
-            snapshot.swarms[swarmIndex].workersEndedReason = reason
+            snapshot.swarms[known: swarmID].workersEndedReason = reason
             if swarm.provider == "slurm", swarm.status == .running {
                 // Workers that stop on their own were stopped by something (scancel, the time limit): report the
                 // swarm with Slurm's final state, which the next poll brings, rather than guess.
                 if !swarm.isDraining {
-                    snapshot.swarms[swarmIndex].isDraining = true
+                    snapshot.swarms[known: swarmID].isDraining = true
                     effects.append(
                         .scheduleTimer(
                             .drainDeadline(swarm.id), at: now.addingTimeInterval(settings.finalStateWaitSeconds)))
@@ -282,26 +283,26 @@ extension RouterCore {
                 // Workers are done; release the allocation (the batch shell may still hold it).
                 effects.append(.stopJob(jobID, provider: swarm.provider, mode: .force))
             }
-            finishSwarm(index: swarmIndex, reason: why, requestID: swarm.terminateRequestID ?? .null)
+            finishSwarm(swarmID: swarmID, reason: why, requestID: swarm.terminateRequestID ?? .null)
         }
     }
 
     /// Marks a node ended, closing its open injections and failing its pending appends — or, when its job is
     /// ending and the swarm may resume, holding them for the node's next worker (`holdInjections`).
-    mutating func endNode(swarmIndex: Int, nodeID: Int, reason: String, jobEnding: Bool = false) {
-        snapshot.swarms[swarmIndex].nodes[nodeID].isEnded = true
-        snapshot.swarms[swarmIndex].nodes[nodeID].agentState = .ended
-        if holdsOnEnd(swarmIndex: swarmIndex, reason: reason, jobEnding: jobEnding) {
-            holdInjections(swarmIndex: swarmIndex, nodeID: nodeID, reason: reason)
+    mutating func endNode(swarmID: SwarmID, nodeID: Int, reason: String, jobEnding: Bool = false) {
+        snapshot.swarms[known: swarmID].nodes[nodeID].isEnded = true
+        snapshot.swarms[known: swarmID].nodes[nodeID].agentState = .ended
+        if holdsOnEnd(swarmID: swarmID, reason: reason, jobEnding: jobEnding) {
+            holdInjections(swarmID: swarmID, nodeID: nodeID, reason: reason)
         } else {
-            for injectionID in snapshot.swarms[swarmIndex].nodes[nodeID].openInjections {
+            for injectionID in snapshot.swarms[known: swarmID].nodes[nodeID].openInjections {
                 closeInjection(
-                    swarmIndex: swarmIndex, nodeID: nodeID, injectionID: injectionID, error: "node ended: \(reason)")
+                    swarmID: swarmID, nodeID: nodeID, injectionID: injectionID, error: "node ended: \(reason)")
             }
-            failPendingAppends(swarmIndex: swarmIndex, nodeID: nodeID, reason: "node ended before delivery: \(reason)")
+            failPendingAppends(swarmID: swarmID, nodeID: nodeID, reason: "node ended before delivery: \(reason)")
         }
-        closeApprovals(swarmIndex: swarmIndex, nodeID: nodeID, turnID: nil, reason: "the node ended: \(reason)")
-        emitStream(swarmIndex: swarmIndex, nodeID: nodeID, injectionID: nil, .nodeEnded(reason: reason))
+        closeApprovals(swarmID: swarmID, nodeID: nodeID, turnID: nil, reason: "the node ended: \(reason)")
+        emitStream(swarmID: swarmID, nodeID: nodeID, injectionID: nil, .nodeEnded(reason: reason))
         effects.append(.persist)
     }
 

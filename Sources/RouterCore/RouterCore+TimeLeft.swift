@@ -4,15 +4,15 @@ import CodeswarmProtocol
 /// everyone is told once, while there is still time to wrap up or plan a resume.
 extension RouterCore {
     /// Called with each new time left the scheduler reports for the swarm's job.
-    mutating func checkTimeLeft(swarmIndex index: Int) {
+    mutating func checkTimeLeft(swarmID: SwarmID) {
         let margin = settings.timeLeftWarningSeconds
-        let swarm = snapshot.swarms[index]
+        let swarm = snapshot.swarms[known: swarmID]
         // Only a running swarm: a pending job's time left is its whole limit, and nothing runs yet to wrap up.
         guard margin > 0, let left = swarm.timeLeftSeconds, swarm.status == .running else { return }
         let short = left <= margin
         guard short != (swarm.isShortOfTime ?? false) else { return }
         // Back above the margin only when the time limit was raised (`scontrol update`): a later crossing warns again.
-        snapshot.swarms[index].isShortOfTime = short
+        snapshot.swarms[known: swarmID].isShortOfTime = short
         effects.append(.persist)
         guard short else { return }
         let id = swarm.id.rawValue

@@ -48,13 +48,14 @@ package struct RouterCore: Sendable {
         for envelope in recovered.events {
             guard let seq = envelope.event.seq, seq > self.snapshot.lastSeq else { continue }
             self.snapshot.lastSeq = seq
-            guard case .stream(let event) = envelope.event, let index = index(of: event.swarmID),
-                event.nodeID >= 0, event.nodeID < self.snapshot.swarms[index].nodes.count
+            guard case .stream(let event) = envelope.event,
+                let nodeCount = self.snapshot.swarms[event.swarmID]?.nodes.count, event.nodeID >= 0,
+                event.nodeID < nodeCount
             else { continue }
             let date = WireTimestamp.date(from: envelope.timestamp) ?? Date(timeIntervalSince1970: 0)
-            self.snapshot.swarms[index].nodes[event.nodeID].apply(
+            self.snapshot.swarms[known: event.swarmID].nodes[event.nodeID].apply(
                 event.body, injectionID: event.injectionID, turnID: event.turnID, at: date)
-            self.snapshot.swarms[index].nodes[event.nodeID].lastActivityAt = date
+            self.snapshot.swarms[known: event.swarmID].nodes[event.nodeID].lastActivityAt = date
         }
         for progress in recovered.progress { apply(progress) }
     }
@@ -99,7 +100,7 @@ package struct RouterCore: Sendable {
             relayReadySince[site] = nil
             effects.append(.log(.warning, "relay for \(site) stopped: \(reason)"))
             // Only a relay that served swarms is news to clients; the idle one's restarts are not.
-            if snapshot.swarms.contains(where: { $0.isLive && Self.site(for: $0.provider) == site }) {
+            if snapshot.swarms.values.contains(where: { $0.isLive && Self.site(for: $0.provider) == site }) {
                 relaysDown.insert(site)
                 broadcastNow(
                     .notice(
@@ -137,14 +138,10 @@ package struct RouterCore: Sendable {
 
     // MARK: - Helpers shared by the extensions
 
-    /// The index of a swarm in the snapshot.
-    func index(of swarmID: SwarmID) -> Int? {
-        snapshot.swarms.firstIndex { $0.id == swarmID }
-    }
-
-    /// The index of the live swarm running `jobID`.
-    func index(ofJob jobID: JobID) -> Int? {
-        snapshot.swarms.lastIndex { $0.jobID == jobID }
+    /// The swarm running `jobID` (the newest, should a job id repeat); a scan, as there are few swarms.
+    func swarmID(ofJob jobID: JobID) -> SwarmID? {
+        // By position, so no record is copied: this runs for every outbox line.
+        snapshot.swarms.values.lastIndex { $0.jobID == jobID }.map { snapshot.swarms.keys[$0] }
     }
 
     /// Answers one client once the batch is saved; while saves fail, at once (a reply changes nothing).
@@ -187,24 +184,24 @@ package struct RouterCore: Sendable {
         } else {
             snapshot.cursors[progress.cursorKey] = progress.cursor
         }
-        guard let index = index(of: progress.swarmID), progress.nodeID >= 0,
-            progress.nodeID < snapshot.swarms[index].nodes.count
+        guard let nodeCount = snapshot.swarms[progress.swarmID]?.nodes.count, progress.nodeID >= 0,
+            progress.nodeID < nodeCount
         else { return }
         let node = progress.nodeID
-        snapshot.swarms[index].nodes[node].lastWorkerSeq = max(
-            snapshot.swarms[index].nodes[node].lastWorkerSeq, progress.workerSeq)
+        snapshot.swarms[known: progress.swarmID].nodes[node].lastWorkerSeq = max(
+            snapshot.swarms[known: progress.swarmID].nodes[node].lastWorkerSeq, progress.workerSeq)
     }
 
     /// Broadcasts a stream event for one node of a swarm.
     mutating func emitStream(
-        swarmIndex: Int, nodeID: Int, injectionID: InjectionID?, turnID: String? = nil, _ body: StreamEvent.Body
+        swarmID: SwarmID, nodeID: Int, injectionID: InjectionID?, turnID: String? = nil, _ body: StreamEvent.Body
     ) {
-        let swarm = snapshot.swarms[swarmIndex]
-        guard let jobID = swarm.jobID else { return }
+        // Only the job id is read: copying the whole record here would cost on every streamed event.
+        guard let jobID = snapshot.swarms[known: swarmID].jobID else { return }
         broadcastJournaled { seq in
             .stream(
                 StreamEvent(
-                    swarmID: swarm.id, jobID: jobID, nodeID: nodeID, injectionID: injectionID, turnID: turnID, seq: seq,
+                    swarmID: swarmID, jobID: jobID, nodeID: nodeID, injectionID: injectionID, turnID: turnID, seq: seq,
                     body: body))
         }
     }

@@ -79,7 +79,7 @@ struct RouterCoreApprovalTests {
         #expect(event.injectionID == injection)
         #expect(event.turnID == "turn_a")
         #expect(effects.broadcastEvents.contains { $0.name == "exec_approval_required" })
-        #expect(harness.snapshot.swarms[0].nodes[1].agentState == .waitingForApproval)
+        #expect(harness.snapshot.swarms.values[0].nodes[1].agentState == .waitingForApproval)
 
         let list = try #require(try Self.list(&harness))
         #expect(list.pending.map(\.request.approvalID) == [request.approvalID])

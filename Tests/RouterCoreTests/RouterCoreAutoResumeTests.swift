@@ -23,7 +23,7 @@ struct RouterCoreAutoResumeTests {
         harness.submitted(swarmID, job: job)
         try harness.workerStarted(job: job, node: 0)
         try harness.thread(job: job, node: 0, id: "thr-0")
-        #expect(harness.snapshot.swarms[0].status == .running)
+        #expect(harness.snapshot.swarms.values[0].status == .running)
         return swarmID
     }
 
@@ -35,7 +35,7 @@ struct RouterCoreAutoResumeTests {
             .jobsObserved(
                 provider: "slurm", [job: JobObservation(state: state, isFinished: true, reason: "None")], at: $0)
         }
-        #expect(harness.snapshot.swarms[0].status == .terminated)
+        #expect(harness.snapshot.swarms.values[0].status == .terminated)
         return effects
     }
 
@@ -43,7 +43,7 @@ struct RouterCoreAutoResumeTests {
     @discardableResult
     static func resumes(_ harness: inout RouterCoreHarness, _ swarmID: SwarmID, on job: JobID) throws -> [RouterEffect]
     {
-        let due = try #require(harness.snapshot.swarms[0].resume?.scheduledAt)
+        let due = try #require(harness.snapshot.swarms.values[0].resume?.scheduledAt)
         harness.now = due
         var effects = harness.fire(.autoResume(swarmID))
         #expect(effects.contains { if case .launch(swarmID, _) = $0 { true } else { false } }, "a new job")
@@ -61,16 +61,16 @@ struct RouterCoreAutoResumeTests {
     func resumesUpToTheLimit() throws {
         var harness = Self.slurmHarness()
         let swarmID = try Self.running(&harness, job: "100", autoResume: 2)
-        #expect(harness.snapshot.swarms[0].request.autoResume == 2)
+        #expect(harness.snapshot.swarms.values[0].request.autoResume == 2)
 
         for (attempt, (job, next)) in [("100", "101"), ("101", "102")].enumerated() {
             let ended = try Self.jobEnds(&harness, job: JobID(job), state: "TIMEOUT")
             let notice = try #require(Self.scheduled(ended).first, "attempt \(attempt + 1) is scheduled")
             #expect(notice.message.contains("automatic resume \(attempt + 1) of 2"), "\(notice.message)")
             #expect(ended.timers.contains(.autoResume(swarmID)))
-            #expect(harness.snapshot.swarms[0].resumeSummary()?.state == "scheduled")
-            #expect(harness.snapshot.swarms[0].resumeSummary()?.attempt == attempt + 1)
-            #expect(harness.snapshot.swarms[0].resumeSummary()?.limit == 2)
+            #expect(harness.snapshot.swarms.values[0].resumeSummary()?.state == "scheduled")
+            #expect(harness.snapshot.swarms.values[0].resumeSummary()?.attempt == attempt + 1)
+            #expect(harness.snapshot.swarms.values[0].resumeSummary()?.limit == 2)
 
             let back = try Self.resumes(&harness, swarmID, on: JobID(next))
             let resumed = try #require(back.broadcastEvents.compactMap(\.resumed).first)
@@ -78,18 +78,18 @@ struct RouterCoreAutoResumeTests {
             #expect(resumed.requestID == .null)
             #expect(resumed.previousJobID == JobID(job))
             #expect(resumed.nodes == [NodeResumeOutcome(nodeID: 0, threadID: "thr-0", resumed: true)])
-            #expect(harness.snapshot.swarms[0].status == .running)
+            #expect(harness.snapshot.swarms.values[0].status == .running)
         }
-        #expect(harness.snapshot.swarms[0].autoResumeCount == 2)
+        #expect(harness.snapshot.swarms.values[0].autoResumeCount == 2)
 
         // The third time limit: the limit is used up, and the swarm says how to go on.
         let last = try Self.jobEnds(&harness, job: "102", state: "TIMEOUT")
         #expect(Self.scheduled(last).isEmpty)
         #expect(!last.timers.contains(.autoResume(swarmID)))
-        #expect(harness.snapshot.swarms[0].resume == nil)
+        #expect(harness.snapshot.swarms.values[0].resume == nil)
         let exhausted = last.broadcastEvents.compactMap(\.launchProgress).first { $0.stage == "auto_resume_exhausted" }
         #expect(exhausted?.message.contains("codeswarm resume") == true)
-        #expect(harness.snapshot.swarms[0].jobChain()?.map(\.jobID) == ["100", "101", "102"])
+        #expect(harness.snapshot.swarms.values[0].jobChain()?.map(\.jobID) == ["100", "101", "102"])
     }
 
     @Test("the backoff grows: 10 s before the first automatic resume, 20 s before the second, capped at 5 min")
@@ -117,13 +117,13 @@ struct RouterCoreAutoResumeTests {
         let ended = try Self.jobEnds(&harness, job: "100", state: "CANCELLED")
         #expect(Self.scheduled(ended).isEmpty)
         #expect(!ended.timers.contains(.autoResume(swarmID)))
-        #expect(harness.snapshot.swarms[0].resume == nil)
-        #expect(harness.snapshot.swarms[0].endedJobs.last?.cause == .terminated)
+        #expect(harness.snapshot.swarms.values[0].resume == nil)
+        #expect(harness.snapshot.swarms.values[0].endedJobs.last?.cause == .terminated)
 
         var outside = Self.slurmHarness()
         let cancelledID = try Self.running(&outside, job: "200", autoResume: 3)
         let cancelled = try Self.jobEnds(&outside, job: "200", state: "CANCELLED")
-        #expect(outside.snapshot.swarms[0].endedJobs.last?.cause == .cancelled)
+        #expect(outside.snapshot.swarms.values[0].endedJobs.last?.cause == .cancelled)
         #expect(!cancelled.timers.contains(.autoResume(cancelledID)))
 
         var finished = Self.slurmHarness()
@@ -143,21 +143,21 @@ struct RouterCoreAutoResumeTests {
 
         let terminated = try harness.command(
             "swarm_terminate", id: "t", payload: ["swarm_id": .string(swarmID.rawValue)])
-        #expect(harness.snapshot.swarms[0].resume == nil)
+        #expect(harness.snapshot.swarms.values[0].resume == nil)
         #expect(terminated.contains(.persist))
         #expect(
             terminated.eventNames == ["inject_failed", "swarm_terminated"], "the held prompt fails, then the reply")
         harness.advance(by: 60)
         let fired = harness.fire(.autoResume(swarmID))
         #expect(!fired.contains { if case .launch = $0 { true } else { false } })
-        #expect(harness.snapshot.swarms[0].status == .terminated)
+        #expect(harness.snapshot.swarms.values[0].status == .terminated)
     }
 
     @Test("the config default applies to launches that do not say; a launch's own value wins, 0 turns it off")
     func configDefault() throws {
         var harness = Self.slurmHarness(autoResume: 2)
         let swarmID = try Self.running(&harness, job: "100", autoResume: nil)
-        #expect(harness.snapshot.swarms[0].request.autoResume == 2)
+        #expect(harness.snapshot.swarms.values[0].request.autoResume == 2)
         #expect(try Self.jobEnds(&harness, job: "100", state: "TIMEOUT").timers.contains(.autoResume(swarmID)))
 
         var off = Self.slurmHarness(autoResume: 2)
@@ -175,10 +175,10 @@ struct RouterCoreAutoResumeTests {
         var harness = Self.slurmHarness()
         let swarmID = try Self.running(&harness, job: "100", autoResume: 1)
         try Self.jobEnds(&harness, job: "100", state: "NODE_FAIL")
-        let due = try #require(harness.snapshot.swarms[0].resume?.scheduledAt)
+        let due = try #require(harness.snapshot.swarms.values[0].resume?.scheduledAt)
 
         var restarted = try harness.restarted(after: 3)
-        #expect(restarted.snapshot.swarms[0].resume?.scheduledAt == due)
+        #expect(restarted.snapshot.swarms.values[0].resume?.scheduledAt == due)
         let started = restarted.handle { .started(at: $0) }
         #expect(started.deadline(of: .autoResume(swarmID)) == due)
         let back = try Self.resumes(&restarted, swarmID, on: "101")

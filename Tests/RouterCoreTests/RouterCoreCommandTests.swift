@@ -187,8 +187,13 @@ struct RouterCoreCommandTests {
         _ = try harness.runningSwarm(nodes: 1, job: "local_abcdef02", id: "launch-2")
         // Two ids sharing a prefix: a core restored from a snapshot whose swarms carry chosen ids.
         var snapshot = harness.snapshot
-        snapshot.swarms[0].id = "abcd1111-0000-4000-8000-000000000001"
-        snapshot.swarms[1].id = "abcd2222-0000-4000-8000-000000000002"
+        let chosen: [SwarmID] = ["abcd1111-0000-4000-8000-000000000001", "abcd2222-0000-4000-8000-000000000002"]
+        snapshot.swarms = .init(
+            uniqueKeysWithValues: zip(chosen, snapshot.swarms.values).map { id, record in
+                var renamed = record
+                renamed.id = id
+                return (id, renamed)
+            })
         var core = RouterCore(settings: harness.settings, snapshot: snapshot)
         func answer(_ command: String, _ payload: JSONValue) throws -> [RouterEvent] {
             let envelope: JSONValue = [

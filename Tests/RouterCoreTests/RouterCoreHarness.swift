@@ -247,7 +247,7 @@ struct RouterCoreHarness {
             appends += try workerStarted(job: job, node: node).appendRequests.map(\.id)
         }
         for append in appends { appended(append) }
-        let swarm = try #require(snapshot.swarms.first { $0.id == swarmID })
+        let swarm = try #require(snapshot.swarms[swarmID])
         #expect(swarm.status == .running)
         return swarmID
     }
@@ -342,13 +342,14 @@ extension RouterCoreHarness {
         func round(_ date: Date?) -> Date? {
             date.map { Date(timeIntervalSince1970: ($0.timeIntervalSince1970 * 1000).rounded() / 1000) }
         }
-        for swarm in copy.swarms.indices {
+        for swarm in copy.swarms.values.indices {
             // The scheduler's time left comes with every poll (and a restarted router polls at once); saving the
             // state for each new value would write it every few seconds.
-            copy.swarms[swarm].timeLeftSeconds = nil
-            for node in copy.swarms[swarm].nodes.indices {
-                copy.swarms[swarm].nodes[node].lastActivityAt = nil
-                copy.swarms[swarm].nodes[node].turnStartedAt = round(copy.swarms[swarm].nodes[node].turnStartedAt)
+            copy.swarms.values[swarm].timeLeftSeconds = nil
+            for node in copy.swarms.values[swarm].nodes.indices {
+                copy.swarms.values[swarm].nodes[node].lastActivityAt = nil
+                copy.swarms.values[swarm].nodes[node].turnStartedAt = round(
+                    copy.swarms.values[swarm].nodes[node].turnStartedAt)
             }
         }
         return copy

@@ -85,7 +85,7 @@ struct RouterCoreInjectionTests {
         var harness = RouterCoreHarness()
         let swarmID = try harness.runningSwarm(nodes: 1, job: Self.job)
         try harness.workerCompleted(job: Self.job, node: 0)
-        #expect(harness.snapshot.swarms[0].status == .terminated)
+        #expect(harness.snapshot.swarms.values[0].status == .terminated)
         let effects = try harness.command("inject", id: "inj-dead", payload: Self.payload(swarmID))
         let rejection = try #require(effects.rejections.first)
         #expect(rejection.requestID == "inj-dead")
@@ -178,7 +178,7 @@ struct RouterCoreInjectionTests {
         #expect(failed.injectionID == ack.injectionID)
         #expect(failed.error == "No space left on device")
         #expect(effects.appendRequests.map(\.id) == [2])
-        #expect(harness.snapshot.swarms[0].nodes[0].openInjections.isEmpty, "a failed injection is not awaited")
+        #expect(harness.snapshot.swarms.values[0].nodes[0].openInjections.isEmpty, "a failed injection is not awaited")
     }
 
     @Test("a node that ends fails its in-flight and queued injections so no client waits forever")

@@ -34,7 +34,7 @@ struct RouterCoreLaunchTests {
                 .scheduleTimer(.launchTimeout(swarmID), at: at.addingTimeInterval(600)),
                 .persist,
             ])
-        let swarm = try #require(harness.snapshot.swarms.first)
+        let swarm = try #require(harness.snapshot.swarms.values.first)
         #expect(swarm.status == .starting)
         #expect(swarm.jobID == nil)
         #expect(swarm.launchRequestID == "launch-1")
@@ -104,8 +104,8 @@ struct RouterCoreLaunchTests {
         let delivered = harness.appended(appends[0].id)
         #expect(delivered.broadcastEvents.compactMap(\.injectDelivered).map(\.requestID) == ["launch-9"])
         #expect(delivered.broadcastEvents.compactMap(\.injectDelivered).map(\.injectionID) == [acks[0].injectionID])
-        #expect(harness.snapshot.swarms[0].status == .running)
-        #expect(harness.snapshot.swarms[0].isAnnounced)
+        #expect(harness.snapshot.swarms.values[0].status == .running)
+        #expect(harness.snapshot.swarms.values[0].isAnnounced)
     }
 
     @Test("an empty system prompt announces the swarm without injecting anything")
@@ -133,7 +133,7 @@ struct RouterCoreLaunchTests {
         #expect(terminated.swarmID == swarmID)
         #expect(terminated.reason?.hasPrefix("launch failed") == true)
         #expect(effects.stops.isEmpty, "nothing was submitted, so nothing is stopped")
-        #expect(harness.snapshot.swarms[0].status == .terminated)
+        #expect(harness.snapshot.swarms.values[0].status == .terminated)
     }
 
     @Test("a launch failure reported after the swarm was announced ends it without answering the launch twice")
@@ -171,7 +171,7 @@ struct RouterCoreLaunchTests {
         #expect(rejection.reason.contains("only 1/2 workers started within 30 s"))
         #expect(effects.stops == [.force])
         #expect(effects.broadcastEvents.compactMap(\.terminated).count == 1)
-        #expect(harness.snapshot.swarms[0].status == .terminated)
+        #expect(harness.snapshot.swarms.values[0].status == .terminated)
         #expect(harness.fire(.launchTimeout(swarmID)).isEmpty, "a second firing does nothing")
     }
 
@@ -237,7 +237,7 @@ struct RouterCoreLaunchTests {
                         token: swarmID.rawValue)))
         )
         let (localID, local) = try harness.launch(nodes: 1, id: "launch-2", extra: ["provider": "local"])
-        let plannedJob = try #require(harness.snapshot.swarms.first { $0.id == localID }?.plannedJobID)
+        let plannedJob = try #require(harness.snapshot.swarms.values.first { $0.id == localID }?.plannedJobID)
         #expect(plannedJob.rawValue.hasPrefix("local_"), "a local launch's job id is chosen before anything starts")
         #expect(
             local.contains(
@@ -255,7 +255,7 @@ struct RouterCoreLaunchTests {
         let (swarmID, _) = try harness.launch(nodes: 1)
         harness.advance(by: 600)
         harness.fire(.launchTimeout(swarmID))
-        #expect(harness.snapshot.swarms[0].status == .terminated)
+        #expect(harness.snapshot.swarms.values[0].status == .terminated)
 
         let effects = harness.submitted(swarmID, job: Self.job)
         #expect(effects.stops == [.force], "the job the provider submitted late must not keep running")
@@ -279,6 +279,6 @@ struct RouterCoreLaunchTests {
         #expect(rejection.requestID == "launch-doomed")
         #expect(rejection.reason.contains("agent_restart_limit"))
         #expect(effects.broadcastEvents.compactMap(\.terminated).count == 1)
-        #expect(harness.snapshot.swarms[0].status == .terminated)
+        #expect(harness.snapshot.swarms.values[0].status == .terminated)
     }
 }

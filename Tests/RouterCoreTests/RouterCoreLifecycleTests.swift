@@ -25,7 +25,7 @@ struct RouterCoreLifecycleTests {
         #expect(first.eventNames == ["inject_deferred", "node_ended"])
         #expect(first.broadcastEvents.first?.injectionID == injections[0])
         #expect(first.broadcastEvents.compactMap(\.terminated).isEmpty)
-        #expect(harness.snapshot.swarms[0].status == .running)
+        #expect(harness.snapshot.swarms.values[0].status == .running)
 
         let last = try harness.workerCompleted(job: Self.job, node: 1)
         #expect(last.eventNames == ["inject_deferred", "node_ended", "swarm_terminated"])
@@ -37,8 +37,8 @@ struct RouterCoreLifecycleTests {
                     slurmState: "COMPLETED"))
         #expect(last.relayRequests == [.unwatch(jobID: Self.job)])
         #expect(last.stops.isEmpty, "local workers that completed need no stop")
-        #expect(harness.snapshot.swarms[0].status == .terminated)
-        #expect(harness.snapshot.swarms[0].endedAt == harness.now)
+        #expect(harness.snapshot.swarms.values[0].status == .terminated)
+        #expect(harness.snapshot.swarms.values[0].endedAt == harness.now)
 
         #expect(
             try harness.workerCompleted(job: Self.job, node: 1).events.isEmpty, "a repeated complete changes nothing")
@@ -85,7 +85,7 @@ struct RouterCoreLifecycleTests {
                 .stopJob(Self.job, provider: "local", mode: .graceful),
                 .scheduleTimer(.terminateGrace(swarmID), at: harness.now.addingTimeInterval(20)),
             ])
-        #expect(harness.snapshot.swarms[0].status == .terminating)
+        #expect(harness.snapshot.swarms.values[0].status == .terminating)
     }
 
     @Test("completion on every node after a terminate ends the swarm with the terminate's request id")
@@ -101,7 +101,7 @@ struct RouterCoreLifecycleTests {
         let terminated = try #require(last.broadcastEvents.compactMap(\.terminated).first)
         #expect(terminated.requestID == "term-1")
         #expect(terminated.reason == "terminated by request")
-        #expect(harness.snapshot.swarms[0].terminateRequestID == nil)
+        #expect(harness.snapshot.swarms.values[0].terminateRequestID == nil)
 
         harness.advance(by: 20)
         #expect(harness.fire(.terminateGrace(swarmID)).isEmpty, "the grace timer of a finished terminate does nothing")
@@ -170,7 +170,7 @@ struct RouterCoreLifecycleTests {
             "swarm_terminate", id: "term-f", payload: Self.terminate(swarmID, force: true))
         #expect(effects.stops == [.force])
         #expect(effects.timers == [.drainDeadline(swarmID)])
-        #expect(harness.snapshot.swarms[0].status == .terminating)
+        #expect(harness.snapshot.swarms.values[0].status == .terminating)
     }
 
     @Test("terminating an unknown swarm is rejected with the request id")
@@ -200,7 +200,7 @@ struct RouterCoreLifecycleTests {
         let ended = harness.fire(.drainDeadline(swarmID))
         let terminated = try #require(ended.broadcastEvents.compactMap(\.terminated).first)
         #expect(terminated.requestID == "term-early")
-        #expect(harness.snapshot.swarms[0].status == .terminated)
+        #expect(harness.snapshot.swarms.values[0].status == .terminated)
     }
 
     @Test(
@@ -333,7 +333,7 @@ struct RouterCoreLifecycleTests {
         let effects = harness.fire(.retentionSweep)
         #expect(effects.contains(.persist))
         #expect(effects.timers == [.retentionSweep])
-        #expect(harness.snapshot.swarms.map(\.id) == [live])
+        #expect(harness.snapshot.swarms.values.map(\.id) == [live])
         #expect(!harness.snapshot.cursors.keys.contains { $0.contains(endedJob.rawValue) })
         let replay = try harness.command(
             "events_replay", id: "r", payload: ["since_seq": 0, "swarm_id": .string(ended.rawValue)])
@@ -359,7 +359,7 @@ struct RouterCoreLifecycleTests {
         #expect(terminated.slurmState == "CANCELLED")
         #expect(terminated.reason == "job cancelled in Slurm (scancel); workers drained on SIGTERM")
         #expect(observed.contains(.relay(site: "slurm", .unwatch(jobID: "272900"))))
-        #expect(harness.snapshot.swarms.first { $0.id == swarmID }?.status == .terminated)
+        #expect(harness.snapshot.swarms.values.first { $0.id == swarmID }?.status == .terminated)
     }
 
     @Test("Slurm workers ended but the job lingers: at the deadline the allocation is released and the swarm ends")
@@ -374,6 +374,6 @@ struct RouterCoreLifecycleTests {
         let effects = harness.fire(.drainDeadline(swarmID))
         #expect(effects.contains(.stopJob("272900", provider: "slurm", mode: .force)))
         #expect(effects.contains(.relay(site: "slurm", .unwatch(jobID: "272900"))))
-        #expect(harness.snapshot.swarms.first { $0.id == swarmID }?.status == .terminated)
+        #expect(harness.snapshot.swarms.values.first { $0.id == swarmID }?.status == .terminated)
     }
 }

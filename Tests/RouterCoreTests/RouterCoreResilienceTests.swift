@@ -46,8 +46,8 @@ import Testing
         #expect(!effects.streamEvents.contains { $0.nodeID == 1 }, "the node that kept its heartbeat carries on")
         #expect(effects.contains(.persist))
         #expect(effects.timers.contains(.livenessCheck), "the check is re-armed")
-        #expect(harness.snapshot.swarms[0].nodes[0].agentState == .ended)
-        #expect(harness.snapshot.swarms[0].nodes[1].agentState != .ended)
+        #expect(harness.snapshot.swarms.values[0].nodes[0].agentState == .ended)
+        #expect(harness.snapshot.swarms.values[0].nodes[1].agentState != .ended)
 
         let refused = try harness.command(
             "inject", id: "again", payload: ["swarm_id": .string(swarmID.rawValue), "nodes": [0], "content": "x"])
@@ -88,7 +88,7 @@ import Testing
         #expect(failed.count == 1)
         #expect(gone.streamEvents.contains { $0.nodeID == 1 && $0.body.name == "node_ended" })
         #expect(harness.fire(.nodeGone(swarmID, node: 2)).events.isEmpty, "node 2 ended properly")
-        #expect(harness.snapshot.swarms[0].nodes[0].isEnded == false)
+        #expect(harness.snapshot.swarms.values[0].nodes[0].isEnded == false)
     }
 
     @Test("a pending inbox append of a node that dies fails with inject_failed")
@@ -110,7 +110,7 @@ import Testing
     func unfinishedLaunchRecovered() throws {
         var harness = RouterCoreHarness()
         let (localID, _) = try harness.launch(nodes: 2, id: "l1")
-        let planned = try #require(harness.snapshot.swarms[0].plannedJobID)
+        let planned = try #require(harness.snapshot.swarms.values[0].plannedJobID)
         var restarted = try harness.restarted(after: 1)
         let started = restarted.handle { .started(at: $0) }
         let recoveries = started.compactMap { effect -> (SwarmID, LaunchPlan)? in
@@ -123,14 +123,14 @@ import Testing
 
         // Adopted: the provider found every worker.
         restarted.submitted(localID, job: planned)
-        #expect(restarted.snapshot.swarms[0].jobID == planned)
+        #expect(restarted.snapshot.swarms.values[0].jobID == planned)
 
         // Reaped: the provider found a partial launch and stopped it; the launcher gets its answer.
         var other = try harness.restarted(after: 1)
         other.handle { .started(at: $0) }
         let failed = other.handle { .launchFailed(localID, reason: "1 of 2 workers had started; stopped", at: $0) }
         #expect(failed.rejections.map(\.requestID) == ["l1"])
-        #expect(other.snapshot.swarms[0].status == .terminated)
+        #expect(other.snapshot.swarms.values[0].status == .terminated)
     }
 
     @Test("the launch record is saved in the same pass that asks for the launch")

@@ -41,7 +41,7 @@ struct RouterCoreResumeTests {
                 .agentThread(threadID: "thr-1", rolloutPath: "/home/r-1.jsonl", resumed: false, reason: nil)
             ])
         #expect(!effects.contains(.persist), "the journal rebuilds it (NodeRecord.apply)")
-        #expect(harness.snapshot.swarms[0].nodes[1].thread?.id == "thr-1")
+        #expect(harness.snapshot.swarms.values[0].nodes[1].thread?.id == "thr-1")
         let status = try harness.command(
             "swarm_status", id: "s", payload: ["swarm_id": .string(swarmID.rawValue), "include_nodes": true])
         guard case .swarmStatus(let reply) = status.sentEvents(to: 1).first else {
@@ -52,7 +52,7 @@ struct RouterCoreResumeTests {
         #expect(reply.nodes?[0].threadID == nil)
         // A restart finds it again.
         let restarted = try harness.restarted()
-        #expect(restarted.snapshot.swarms[0].nodes[1].thread?.id == "thr-1")
+        #expect(restarted.snapshot.swarms.values[0].nodes[1].thread?.id == "thr-1")
     }
 
     @Test("resume: same swarm, a new job, each node reopens its thread, held prompts follow in order, once each")
@@ -76,8 +76,8 @@ struct RouterCoreResumeTests {
         let end = try harness.workerCompleted(job: Self.first, node: 1)
         #expect(end.broadcastEvents.compactMap(\.injectDeferred).map(\.injectionID) == [one, two])
         #expect(end.broadcastEvents.compactMap(\.injectFailed).isEmpty)
-        #expect(harness.snapshot.swarms[0].status == .terminated)
-        let chain = try #require(harness.snapshot.swarms[0].jobChain())
+        #expect(harness.snapshot.swarms.values[0].status == .terminated)
+        let chain = try #require(harness.snapshot.swarms.values[0].jobChain())
         #expect(chain.map(\.jobID) == [Self.first])
         #expect(chain.first?.endedReason == "workers stopped by SIGTERM")
         #expect(chain.first?.interrupted == [InterruptedTurn(nodeID: 0, injectionID: working)])
@@ -91,8 +91,8 @@ struct RouterCoreResumeTests {
         #expect(planned != Self.first)
         #expect(resumed.contains(.persist))
         #expect(resumed.broadcastEvents.compactMap(\.launchProgress).first?.requestID == "resume-1")
-        #expect(harness.snapshot.swarms[0].status == .starting)
-        #expect(harness.snapshot.swarms[0].resumeSummary()?.state == "submitting")
+        #expect(harness.snapshot.swarms.values[0].status == .starting)
+        #expect(harness.snapshot.swarms.values[0].resumeSummary()?.state == "submitting")
 
         let submitted = harness.submitted(swarmID, job: Self.second)
         #expect(submitted.relayRequests == [.watch(jobID: Self.second, nodeCount: 2, cursors: [])])
@@ -123,16 +123,16 @@ struct RouterCoreResumeTests {
                         NodeResumeOutcome(nodeID: 0, threadID: "thr-0", resumed: true),
                         NodeResumeOutcome(nodeID: 1, threadID: "thr-1", resumed: true),
                     ], deliveredHeld: 2, interrupted: [InterruptedTurn(nodeID: 0, injectionID: working)]))
-        #expect(harness.snapshot.swarms[0].status == .running)
+        #expect(harness.snapshot.swarms.values[0].status == .running)
 
         #expect(harness.appended(1000).events.isEmpty, "a late answer for the old append counts for nothing")
         let delivered = harness.appended(append.id)
         #expect(delivered.broadcastEvents.compactMap(\.injectDelivered).map(\.injectionID) == [two])
         // The carried prompt runs first on the new job, as the worker reads it first.
         try harness.demoTurn(job: Self.second, node: 1, injection: one, turn: "t1", deltas: ["1"], totalTokens: 5)
-        #expect(harness.snapshot.swarms[0].nodes[1].unstartedInjections?.map(\.injectionID) == [two])
-        #expect(harness.snapshot.swarms[0].nodes[1].appendQueue.isEmpty)
-        #expect(harness.snapshot.swarms[0].jobChain()?.map(\.jobID) == [Self.first, Self.second])
+        #expect(harness.snapshot.swarms.values[0].nodes[1].unstartedInjections?.map(\.injectionID) == [two])
+        #expect(harness.snapshot.swarms.values[0].nodes[1].appendQueue.isEmpty)
+        #expect(harness.snapshot.swarms.values[0].jobChain()?.map(\.jobID) == [Self.first, Self.second])
     }
 
     @Test("a node whose thread cannot be reopened starts fresh, is reported so, and gets the system prompt first")
@@ -172,7 +172,7 @@ struct RouterCoreResumeTests {
         #expect(outcome.nodes[1].resumed == false)
         #expect(outcome.nodes[1].reason?.contains("no rollout found") == true)
         #expect(harness.appended(append.id).appendRequests.isEmpty, "the held prompt comes from the old inbox")
-        #expect(harness.snapshot.swarms[0].nodes[1].openInjections.contains(held))
+        #expect(harness.snapshot.swarms.values[0].nodes[1].openInjections.contains(held))
     }
 
     @Test("an injection sent while the job is ending is held for its stopped node and delivered after the resume")
@@ -192,7 +192,7 @@ struct RouterCoreResumeTests {
         harness.appended(try #require(effects.appendRequests.first).id)
         let last = try harness.workerCompleted(job: Self.first, node: 1)
         #expect(last.broadcastEvents.compactMap(\.injectDeferred).map(\.nodeID) == [1])
-        #expect(harness.snapshot.swarms[0].status == .terminated)
+        #expect(harness.snapshot.swarms.values[0].status == .terminated)
 
         _ = try Self.resume(&harness, swarmID)
         harness.submitted(swarmID, job: Self.second)
@@ -208,7 +208,7 @@ struct RouterCoreResumeTests {
         // Node 0 was down: the router held the prompt and sends it now. Node 1 got it in its old inbox before its
         // worker stopped: its new worker carries it over.
         #expect(sent == [0])
-        #expect(harness.snapshot.swarms[0].nodes[1].unstartedInjections?.count == 1)
+        #expect(harness.snapshot.swarms.values[0].nodes[1].unstartedInjections?.count == 1)
     }
 
     @Test("terminate never holds: prompts that did not start fail, and the ended swarm says how to resume it")
@@ -221,9 +221,9 @@ struct RouterCoreResumeTests {
         #expect(end.broadcastEvents.compactMap(\.injectDeferred).isEmpty)
         let closed = end.streamEvents.first { $0.injectionID == waiting }
         #expect(closed?.body == .turnComplete(status: "failed", error: "node ended: sigterm"))
-        #expect(harness.snapshot.swarms[0].endedJobs.last?.cause == .terminated)
-        #expect(harness.snapshot.swarms[0].nodes[0].appendQueue.isEmpty)
-        #expect(harness.snapshot.swarms[0].nodes[0].unstartedInjections?.isEmpty ?? true)
+        #expect(harness.snapshot.swarms.values[0].endedJobs.last?.cause == .terminated)
+        #expect(harness.snapshot.swarms.values[0].nodes[0].appendQueue.isEmpty)
+        #expect(harness.snapshot.swarms.values[0].nodes[0].unstartedInjections?.isEmpty ?? true)
     }
 
     @Test("resume is refused for a running, terminating or unknown swarm, with what to do instead")
@@ -251,8 +251,10 @@ struct RouterCoreResumeTests {
         let failed = harness.handle { .launchFailed(swarmID, reason: "sbatch: invalid partition", at: $0) }
         #expect(failed.rejections.map(\.requestID) == ["resume-1"])
         #expect(failed.rejections.first?.reason == "resume failed: sbatch: invalid partition")
-        #expect(harness.snapshot.swarms[0].status == .terminated)
-        #expect(harness.snapshot.swarms[0].nodes[0].unstartedInjections?.count == 1, "still held for the next resume")
+        #expect(harness.snapshot.swarms.values[0].status == .terminated)
+        #expect(
+            harness.snapshot.swarms.values[0].nodes[0].unstartedInjections?.count == 1, "still held for the next resume"
+        )
         // The next resume carries it over from the last job whose workers ran (the failed one never did).
         let (_, plan) = try Self.resume(&harness, swarmID, id: "resume-2")
         #expect(plan.carryInboxFrom == Self.first)
@@ -279,8 +281,8 @@ struct RouterCoreResumeTests {
                 return nil
             }.first)
         #expect(plan.token == "\(swarmID.rawValue)-r1")
-        #expect(plan.jobID == harness.snapshot.swarms[0].plannedJobID)
-        #expect(restarted.snapshot.swarms[0].resume?.requestID == "resume-1")
+        #expect(plan.jobID == harness.snapshot.swarms.values[0].plannedJobID)
+        #expect(restarted.snapshot.swarms.values[0].resume?.requestID == "resume-1")
     }
 
     @Test("state written before resume existed decodes: the new fields are all optional")
@@ -292,7 +294,7 @@ struct RouterCoreResumeTests {
             #expect(!text.contains("\"\(key)\""), "\(key) is left out while unset, as an old router wrote it")
         }
         let decoded = try WireCoding.decode(RouterSnapshot.self, from: text)
-        #expect(decoded.swarms.first?.endedJobs.isEmpty == true)
+        #expect(decoded.swarms.values.first?.endedJobs.isEmpty == true)
     }
 }
 

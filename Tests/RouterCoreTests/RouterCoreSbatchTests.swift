@@ -91,11 +91,11 @@ struct RouterCoreSbatchTests {
                 provider: "slurm", [Self.job: JobObservation(state: "TIMEOUT", isFinished: true, reason: "None")],
                 at: $0)
         }
-        #expect(harness.snapshot.swarms[0].status == .terminated)
+        #expect(harness.snapshot.swarms.values[0].status == .terminated)
 
         // A restarted router still knows them; the resume replaces --mem, adds --gres, keeps the rest.
         var restarted = try harness.restarted(after: 5)
-        #expect(restarted.snapshot.swarms[0].request.sbatch == words)
+        #expect(restarted.snapshot.swarms.values[0].request.sbatch == words)
         let resumed = try restarted.command(
             "swarm_resume", id: "r-1",
             payload: .object(
@@ -112,7 +112,7 @@ struct RouterCoreSbatchTests {
         var harness = RouterCoreHarness()
         let swarmID = try harness.runningSwarm(nodes: 1, job: "local_aaaa0001")
         try harness.workerCompleted(job: "local_aaaa0001", node: 0)
-        #expect(harness.snapshot.swarms[0].status == .terminated)
+        #expect(harness.snapshot.swarms.values[0].status == .terminated)
         let before = harness.snapshot
         let effects = try harness.command(
             "swarm_resume", id: "r",

@@ -44,11 +44,64 @@ struct RouterCoreSnapshotTests {
         let snapshot = harness.snapshot
         #expect(!snapshot.cursors.isEmpty)
         #expect(snapshot.swarms.count == 3)
-        #expect(snapshot.swarms[0].nodes[1].appendInFlight != nil)
-        #expect(snapshot.swarms[0].nodes[1].appendQueue.count == 1)
-        #expect(snapshot.swarms[0].nodes[0].pendingServerRequests.count == 1)
-        #expect(snapshot.swarms[2].launchRequestID == .null)
+        #expect(snapshot.swarms.values[0].nodes[1].appendInFlight != nil)
+        #expect(snapshot.swarms.values[0].nodes[1].appendQueue.count == 1)
+        #expect(snapshot.swarms.values[0].nodes[0].pendingServerRequests.count == 1)
+        #expect(snapshot.swarms.values[2].launchRequestID == .null)
         #expect(try Self.roundTrip(snapshot) == snapshot)
+    }
+
+    @Test("launch order, not id order, survives a save and a load: the saved form is an array, oldest first")
+    func launchOrderSurvivesSaving() throws {
+        var harness = RouterCoreHarness(seed: 5)
+        var launched: [SwarmID] = []
+        for number in 0..<4 {
+            launched.append(
+                try harness.runningSwarm(
+                    nodes: 1, job: JobID("local_0000000\(number)"), id: .string("launch-\(number)")))
+        }
+        // Otherwise a registry that sorted its ids would pass too.
+        try #require(launched != launched.sorted() && launched != launched.sorted().reversed())
+
+        let bytes = try WireCoding.encode(harness.snapshot)
+        let saved = try #require(try WireCoding.decode(JSONValue.self, from: bytes)["swarms"]?.arrayValue)
+        #expect(saved.map { $0["id"]?.stringValue } == launched.map(\.rawValue))
+        let loaded = try WireCoding.decode(RouterSnapshot.self, from: bytes)
+        #expect(Array(loaded.swarms.keys) == launched)
+        #expect(loaded.swarms.values.map(\.id) == launched)
+        #expect(loaded == harness.snapshot)
+        #expect(Array(try harness.restarted().snapshot.swarms.keys) == launched)
+    }
+
+    @Test("a saved state that lists one swarm twice is refused with an error naming the swarm")
+    func duplicateSwarmRefused() throws {
+        let (harness, swarmID) = try Self.busyHarness()
+        var saved = try #require(
+            try WireCoding.decode(JSONValue.self, from: try WireCoding.encode(harness.snapshot)).objectValue)
+        let swarms = try #require(saved["swarms"]?.arrayValue)
+        let first = try #require(swarms.first)
+        #expect(first["id"]?.stringValue == swarmID.rawValue)
+        saved["swarms"] = .array(swarms + [first])
+        let bytes = try WireCoding.encode(JSONValue.object(saved))
+        let error = #expect(throws: DecodingError.self) { try WireCoding.decode(RouterSnapshot.self, from: bytes) }
+        #expect("\(String(describing: error))".contains("swarm \(swarmID.rawValue) appears twice in the state file"))
+    }
+
+    @Test("a saved state whose nodes are not numbered by position is refused: nodes are found by position")
+    func misnumberedNodesRefused() throws {
+        let (harness, swarmID) = try Self.busyHarness()
+        var saved = try #require(
+            try WireCoding.decode(JSONValue.self, from: try WireCoding.encode(harness.snapshot)).objectValue)
+        var swarms = try #require(saved["swarms"]?.arrayValue)
+        var first = try #require(swarms.first?.objectValue)
+        let nodes = try #require(first["nodes"]?.arrayValue)
+        try #require(nodes.count == 2)
+        first["nodes"] = .array(nodes.reversed())
+        swarms[0] = .object(first)
+        saved["swarms"] = .array(swarms)
+        let bytes = try WireCoding.encode(JSONValue.object(saved))
+        let error = #expect(throws: DecodingError.self) { try WireCoding.decode(RouterSnapshot.self, from: bytes) }
+        #expect("\(String(describing: error))".contains("the nodes of swarm \(swarmID.rawValue) in the state file"))
     }
 
     @Test("a core restored from the snapshot and journal produces the same effects for the same inputs")
@@ -64,7 +117,7 @@ struct RouterCoreSnapshotTests {
             let actual = try step(&restored)
             #expect(actual == expected, sourceLocation: sourceLocation)
         }
-        let injection = try #require(original.snapshot.swarms[0].nodes[0].currentInjection)
+        let injection = try #require(original.snapshot.swarms.values[0].nodes[0].currentInjection)
         try both {
             try $0.rpc(
                 job: Self.job, node: 0, injection: injection, AppServer.answer(id: 3, decision: "accept"), toAgent: true
@@ -78,7 +131,7 @@ struct RouterCoreSnapshotTests {
         }
         try both { try $0.rpc(job: Self.job, node: 0, injection: injection, AppServer.turnCompleted(turn: "t1")) }
         try both { harness in
-            let inFlight = try #require(harness.snapshot.swarms[0].nodes[1].appendInFlight)
+            let inFlight = try #require(harness.snapshot.swarms.values[0].nodes[1].appendInFlight)
             return harness.appended(inFlight.appendID)
         }
         try both {
@@ -107,12 +160,12 @@ struct RouterCoreSnapshotTests {
         #expect(!effects.progress.isEmpty)
 
         let restored = RouterCore(settings: harness.settings, snapshot: checkpoint, recovered: harness.tail)
-        let node = restored.snapshot.swarms[0].nodes[0]
+        let node = restored.snapshot.swarms.values[0].nodes[0]
         #expect(node.totalTokens == 42)
         #expect(node.agentState == .idle)
         #expect(node.currentInjection == nil)
         #expect(node.openInjections.isEmpty)
-        #expect(node.lastWorkerSeq == harness.snapshot.swarms[0].nodes[0].lastWorkerSeq)
+        #expect(node.lastWorkerSeq == harness.snapshot.swarms.values[0].nodes[0].lastWorkerSeq)
         #expect(restored.snapshot.lastSeq == harness.snapshot.lastSeq)
         #expect(restored.snapshot.cursors == harness.snapshot.cursors)
     }
@@ -138,7 +191,7 @@ struct RouterCoreSnapshotTests {
         #expect(effects.deadline(of: .terminateGrace(terminating)) == restarted.now.addingTimeInterval(20))
         #expect(effects.deadline(of: .retentionSweep) == restarted.now.addingTimeInterval(60))
         #expect(effects.events.isEmpty)
-        #expect(restarted.snapshot.swarms.first { $0.id == running }?.status == .running)
+        #expect(restarted.snapshot.swarms.values.first { $0.id == running }?.status == .running)
     }
 
     @Test("a swarm that was draining when the router stopped still closes after a restart")
@@ -148,7 +201,7 @@ struct RouterCoreSnapshotTests {
         harness.handle {
             .jobsObserved(provider: "slurm", [Self.job: JobObservation(state: "COMPLETED", isFinished: true)], at: $0)
         }
-        #expect(harness.snapshot.swarms[0].isDraining)
+        #expect(harness.snapshot.swarms.values[0].isDraining)
 
         // The router stops before the drain deadline fires.
         var restarted = try harness.restarted(after: 60)

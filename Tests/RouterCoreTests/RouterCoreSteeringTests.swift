@@ -32,7 +32,7 @@ struct RouterCoreSteeringTests {
         let first = try #require(steer.appendRequests.first)
         #expect(try WireCoding.decode(InboxLine.self, from: first.line).mode == .steer)
         harness.appended(first.id)
-        let second = try #require(harness.snapshot.swarms[0].nodes[0].appendInFlight)
+        let second = try #require(harness.snapshot.swarms.values[0].nodes[0].appendInFlight)
         #expect(try WireCoding.decode(InboxLine.self, from: second.line).mode == .queue)
         _ = queue
         let bad = try harness.command(
@@ -55,15 +55,15 @@ struct RouterCoreSteeringTests {
         #expect(event.body == .injectionRouted(how: "steered", reason: nil))
         #expect(event.injectionID == b)
         #expect(event.turnID == "turn_a")
-        #expect(harness.snapshot.swarms[0].nodes[0].steered == [b])
+        #expect(harness.snapshot.swarms.values[0].nodes[0].steered == [b])
 
         // The worker labels the turn's end with the last injection steered into it.
         let done = try harness.rpc(job: Self.job, node: 0, injection: b, AppServer.turnCompleted(turn: "turn_a"))
         let ends = done.streamEvents.filter { if case .turnComplete = $0.body { true } else { false } }
         #expect(ends.map(\.injectionID) == [b, a])
         #expect(ends.allSatisfy { $0.body == .turnComplete(status: "completed", error: nil) })
-        #expect(harness.snapshot.swarms[0].nodes[0].openInjections.isEmpty)
-        #expect(harness.snapshot.swarms[0].nodes[0].steered == nil)
+        #expect(harness.snapshot.swarms.values[0].nodes[0].openInjections.isEmpty)
+        #expect(harness.snapshot.swarms.values[0].nodes[0].steered == nil)
     }
 
     @Test("a steer reported after its turn completed ends at once; queued and new_turn are announced")
@@ -78,7 +78,7 @@ struct RouterCoreSteeringTests {
         let late = try Self.routed(&harness, node: 0, injection: b, how: "steered", turn: "turn_a")
         #expect(late.streamEvents.map(\.body.name) == ["injection_routed", "turn_complete"])
         #expect(late.streamEvents.last?.injectionID == b)
-        #expect(harness.snapshot.swarms[0].nodes[0].openInjections.isEmpty)
+        #expect(harness.snapshot.swarms.values[0].nodes[0].openInjections.isEmpty)
 
         let c = try #require(try harness.injectDelivered(swarmID, content: "c", id: "c")[0])
         let queued = try Self.routed(&harness, node: 0, injection: c, how: "queued", turn: nil, reason: "refused")
@@ -100,7 +100,7 @@ struct RouterCoreSteeringTests {
             job: Self.job, node: 0, injection: a, code: "agent_exited", error: "the agent exited (signal 9)")
         let failed = crash.streamEvents.filter { $0.body.name == "turn_complete" }
         #expect(failed.map(\.injectionID) == [a, b])
-        #expect(harness.snapshot.swarms[0].nodes[0].openInjections.isEmpty)
+        #expect(harness.snapshot.swarms.values[0].nodes[0].openInjections.isEmpty)
     }
 
     @Test("swarm_interrupt sends an interrupt line to busy nodes only and names the idle ones")

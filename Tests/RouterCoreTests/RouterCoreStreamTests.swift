@@ -78,7 +78,7 @@ struct RouterCoreStreamTests {
             #expect(stream.last?.body == .turnComplete(status: "completed", error: nil))
             #expect(events.first?.requestID == "inj-order")
         }
-        let node = harness.snapshot.swarms[0].nodes[0]
+        let node = harness.snapshot.swarms.values[0].nodes[0]
         #expect(node.openInjections.isEmpty)
         #expect(node.currentInjection == nil)
         #expect(node.agentState == .idle)
@@ -143,7 +143,7 @@ struct RouterCoreStreamTests {
         let otherNode = try harness.rpc(
             job: Self.job, node: 1, injection: injections[1], AppServer.tokenUsage(total: 650, turn: "t2"))
         #expect(otherNode.eventNames == ["usage"], "another node's usage is its own")
-        let swarmID = harness.snapshot.swarms[0].id
+        let swarmID = harness.snapshot.swarms.values[0].id
         let next = try harness.injectDelivered(swarmID, nodes: 0, content: "again", id: "inj-2")
         let nextUsage = try harness.rpc(
             job: Self.job, node: 0, injection: next[0], AppServer.tokenUsage(total: 650, turn: "t3"))
@@ -184,7 +184,7 @@ struct RouterCoreStreamTests {
         older.seq = seq - 1
         let lower = try harness.outbox(older, node: 0)
         #expect(lower.count == 1 && lower.progress.first?.workerSeq == seq, "lower seq")
-        #expect(harness.snapshot.swarms[0].nodes[0].lastWorkerSeq == seq)
+        #expect(harness.snapshot.swarms.values[0].nodes[0].lastWorkerSeq == seq)
     }
 
     @Test("after a file reset the relay's re-read is deduplicated by the worker's seq")
@@ -276,7 +276,7 @@ struct RouterCoreStreamTests {
             job: Self.job, node: 0, injection: injection,
             AppServer.approvalRequest(id: 5, command: "rm -rf build", turn: "t"))
         #expect(request.streamEvents.isEmpty, "the request itself is not a stream event")
-        #expect(harness.snapshot.swarms[0].nodes[0].agentState == .waitingForApproval)
+        #expect(harness.snapshot.swarms.values[0].nodes[0].agentState == .waitingForApproval)
 
         let answer = try harness.rpc(
             job: Self.job, node: 0, injection: injection, AppServer.answer(id: 5, decision: "decline"), toAgent: true)
@@ -286,8 +286,8 @@ struct RouterCoreStreamTests {
                 == .approvalAnswered(
                     kind: "item/commandExecution/requestApproval", decision: "decline", command: "rm -rf build"))
         #expect(event.injectionID == injection)
-        #expect(harness.snapshot.swarms[0].nodes[0].agentState == .working)
-        #expect(harness.snapshot.swarms[0].nodes[0].pendingServerRequests.isEmpty)
+        #expect(harness.snapshot.swarms.values[0].nodes[0].agentState == .working)
+        #expect(harness.snapshot.swarms.values[0].nodes[0].pendingServerRequests.isEmpty)
 
         let again = try harness.rpc(
             job: Self.job, node: 0, injection: injection, AppServer.answer(id: 5, decision: "decline"), toAgent: true)
@@ -327,7 +327,7 @@ struct RouterCoreStreamTests {
                 .turnComplete(status: "failed", error: "the agent exited (signal 9)"),
             ])
         #expect(effects.streamEvents.allSatisfy { $0.injectionID == injection })
-        let node = harness.snapshot.swarms[0].nodes[0]
+        let node = harness.snapshot.swarms.values[0].nodes[0]
         #expect(node.openInjections.isEmpty)
         #expect(node.currentInjection == nil)
         #expect(node.agentState == .starting)
@@ -344,7 +344,7 @@ struct RouterCoreStreamTests {
             effects.streamEvents.map(\.body) == [
                 .agentError(message: "no output for 300 s", code: "turn_stalled", willRetry: nil)
             ])
-        #expect(harness.snapshot.swarms[0].nodes[0].openInjections == [injection])
+        #expect(harness.snapshot.swarms.values[0].nodes[0].openInjections == [injection])
     }
 
     @Test("the seed's worker_error without job or node is reported for the file's node")
@@ -370,7 +370,7 @@ struct RouterCoreStreamTests {
             job: Self.job, node: 0, injection: injection, AppServer.threadStatus("active", flags: ["waitingOnApproval"])
         )
         #expect(status.streamEvents.map(\.body) == [.agentStatus(status: "active", flags: ["waitingOnApproval"])])
-        #expect(harness.snapshot.swarms[0].nodes[0].agentState == .waitingForApproval)
+        #expect(harness.snapshot.swarms.values[0].nodes[0].agentState == .waitingForApproval)
 
         let started = try harness.rpc(
             job: Self.job, node: 0, injection: injection,
@@ -413,7 +413,7 @@ struct RouterCoreStreamTests {
             ])
         let idle = try harness.rpc(job: Self.job, node: 0, injection: nil, AppServer.threadStatus("idle"))
         #expect(idle.streamEvents.first?.injectionID == nil)
-        #expect(harness.snapshot.swarms[0].nodes[0].agentState == .idle)
+        #expect(harness.snapshot.swarms.values[0].nodes[0].agentState == .idle)
     }
 
     @Test("responses, unknown notifications, stderr lines and malformed payloads produce no events")
@@ -466,6 +466,6 @@ struct RouterCoreStreamTests {
             job: Self.job, node: 0, injection: injection,
             AppServer.turnCompleted(turn: "t", status: "failed", error: "context window exceeded"))
         #expect(effects.streamEvents.map(\.body) == [.turnComplete(status: "failed", error: "context window exceeded")])
-        #expect(harness.snapshot.swarms[0].nodes[0].openInjections.isEmpty)
+        #expect(harness.snapshot.swarms.values[0].nodes[0].openInjections.isEmpty)
     }
 }

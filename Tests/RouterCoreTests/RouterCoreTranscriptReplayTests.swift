@@ -69,7 +69,7 @@ struct RouterCoreTranscriptReplayTests {
             events += try harness.rpc(job: job, node: 0, injection: current, entry.message).streamEvents
             if message.notificationMethod == .turnCompleted { current = nil }
         }
-        let node = try #require(harness.snapshot.swarms.first?.nodes.first)
+        let node = try #require(harness.snapshot.swarms.values.first?.nodes.first)
         return Replay(events: events, node: node)
     }
 
@@ -216,7 +216,7 @@ struct RouterCoreTranscriptReplayTests {
                     message: "the agent reports version 0.150.2, outside the tested range",
                     kind: "agent_version_untested")
             ])
-        let node = try #require(harness.snapshot.swarms.first?.nodes.first)
+        let node = try #require(harness.snapshot.swarms.values.first?.nodes.first)
         #expect(node.lastError == nil)
     }
 }

@@ -112,12 +112,12 @@ import Testing
             ])
             try await command("swarm_launch", id: "launch", payload: ["nodes": nodes, "system_prompt": ""])
             await runProviders()
-            let swarm = try #require(runtime.snapshot.swarms.first)
+            let swarm = try #require(runtime.snapshot.swarms.values.first)
             job = try #require(swarm.jobID)
             for node in 0..<nodes {
                 try await outbox(OutboxRecord(type: .start, jobID: job, nodeID: node, hostname: "n\(node)"), node: node)
             }
-            #expect(runtime.snapshot.swarms.first?.status == .running)
+            #expect(runtime.snapshot.swarms.values.first?.status == .running)
             return swarm.id
         }
 
@@ -205,7 +205,7 @@ import Testing
         await harness.advance(by: 1)
         #expect(harness.spawner.count(.provider) == 1)
         await harness.runProviders()
-        let planned = try #require(harness.runtime.snapshot.swarms.first?.plannedJobID)
+        let planned = try #require(harness.runtime.snapshot.swarms.values.first?.plannedJobID)
         #expect(harness.provider.recorded == ["launch \(planned.rawValue) x2"])
     }
 
@@ -214,7 +214,7 @@ import Testing
         var harness = try Harness()
         await harness.settle([.started(at: harness.clock.now)])
         try await harness.command("swarm_launch", id: "l", payload: ["nodes": 3, "system_prompt": ""])
-        let planned = try #require(harness.runtime.snapshot.swarms.first?.plannedJobID)
+        let planned = try #require(harness.runtime.snapshot.swarms.values.first?.plannedJobID)
         // The process dies here: the launch work never ran.
 
         var restarted = try Harness(directory: harness.directory)
@@ -225,7 +225,7 @@ import Testing
             if case .commandRejected(let rejection) = envelope.event { rejection } else { nil }
         }
         #expect(rejection.map(\.requestID) == ["l"], "the launch gets its answer: nothing is left orphaned")
-        #expect(restarted.runtime.snapshot.swarms.first?.status == .terminated)
+        #expect(restarted.runtime.snapshot.swarms.values.first?.status == .terminated)
     }
 
     // MARK: - Item 3
@@ -250,7 +250,7 @@ import Testing
         }
         #expect(closed.contains { $0.injectionID == injections[1] && $0.body.name == "turn_complete" })
         #expect(closed.contains { $0.body.name == "node_ended" })
-        #expect(harness.runtime.snapshot.swarms[0].nodes[0].isEnded == false)
+        #expect(harness.runtime.snapshot.swarms.values[0].nodes[0].isEnded == false)
     }
 
     @Test("an observation that fails is retried with backoff, not forgotten")
