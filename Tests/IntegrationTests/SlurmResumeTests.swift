@@ -197,6 +197,75 @@ extension SlurmEndToEndTests {
         _ = try client.command("swarm_terminate", payload: ["swarm_id": swarm, "force": true])
     }
 
+    @Test(
+        "scontrol requeue of a running swarm's job: the router follows the same job id through the requeue and the nodes reopen their threads"
+    )
+    func followsRequeue() async throws {
+        try SlurmTest.cancelAll()
+        let config = try SlurmTest.config(
+            mode: .loginNode, agentFlags: ["--deltas", "3000", "--delay-ms", "100"], time: "00:10:00")
+        let router = try RouterProcess(config: config)
+        defer { router.killLeftovers() }
+        let client = try router.plainClient()
+        let (swarm, job) = try client.launch(nodes: 2, timeout: 120)
+        let forSwarm = { (event: [String: Any]) in event.data["swarm_id"] as? String == swarm }
+        try client.injectAndWait(swarm: swarm, content: "remember the word lantern [demo:deltas=2]")
+        let threads = Dictionary(
+            client.received.filter { $0.eventName == "agent_thread" && forSwarm($0) }.map {
+                ($0.data["node_id"] as? Int ?? -1, $0.data["thread_id"] as? String ?? "")
+            }, uniquingKeysWith: { _, last in last })
+        #expect(threads.count == 2, "every node reported its thread: \(threads)")
+        let long = try client.command("inject", payload: ["swarm_id": swarm, "content": "a long task"])
+        let longIDs = try Self.injections(of: long, nodes: 2, client: client)
+        _ = try client.waitFor(timeout: 30, "the long turns stream") { $0.eventName == "assistant_delta" }
+
+        // The test cluster's slurm.conf leaves JobRequeue at its default (1): batch jobs may be requeued.
+        let requeuedAt = Date()
+        _ = try SlurmTest.slurm("scontrol", ["requeue", job])
+        let noticed = try client.waitFor(timeout: 60, "the requeue noticed") {
+            $0.eventName == "swarm_launch_progress" && forSwarm($0) && $0.data["stage"] as? String == "requeued"
+        }
+        #expect(noticed.data["job_id"] as? String == job)
+        // Slurm holds a requeued job for its BeginTime (about 2 minutes) before it runs again.
+        let resumed = try client.waitFor(timeout: 300, "swarm_resumed after the requeue") {
+            $0.eventName == "swarm_resumed" && forSwarm($0)
+        }
+        let resumedAfter = Date().timeIntervalSince(requeuedAt)
+        #expect(resumed.data["cause"] as? String == "requeue")
+        #expect(resumed.data["job_id"] as? String == job, "the same job id runs again")
+        #expect(resumed.data["previous_job_id"] as? String == job)
+        for node in resumed.data["nodes"] as? [[String: Any]] ?? [] {
+            let id = node["node_id"] as? Int ?? -1
+            #expect(node["resumed"] as? Bool == true, "node \(id): \(node)")
+            #expect(node["thread_id"] as? String == threads[id], "node \(id) is back on its old thread")
+        }
+        for injection in longIDs {
+            let last = client.received.last {
+                $0.eventName == "turn_complete" && $0.data["injection_id"] as? String == injection
+            }
+            #expect(last?.data["status"] as? String == "interrupted", "long turn \(injection): \(last?.data ?? [:])")
+        }
+
+        let asked = try client.injectAndWait(swarm: swarm, content: "what was the word? [demo:deltas=1]")
+        #expect(asked.count == 2)
+        for injection in asked {
+            let answer = client.received.last {
+                $0.eventName == "assistant" && $0.data["injection_id"] as? String == injection
+            }
+            let text = answer?.data["content"] as? String ?? ""
+            #expect(text.contains("history=1"), "the thread kept its completed turn: \(text)")
+        }
+        let status = try client.reply(
+            to: try client.command("swarm_status", payload: ["swarm_id": swarm, "include_nodes": true]))
+        let chain = status.data["jobs"] as? [[String: Any]] ?? []
+        #expect(chain.compactMap { $0["job_id"] as? String } == [job, job], "\(status.data)")
+        #expect(chain.first?["cause"] as? String == "requeued", "\(chain)")
+        print(
+            "requeue on Slurm: job \(job) requeued; every node back on its thread "
+                + "\(String(format: "%.1f", resumedAfter)) s after scontrol requeue")
+        _ = try client.command("swarm_terminate", payload: ["swarm_id": swarm, "force": true])
+    }
+
     /// The injection ids `request` was acknowledged with, once every one of `nodes` acknowledged it.
     static func injections(of request: String, nodes: Int, client: PlainJSONClient) throws -> [String] {
         var acks: [String] = []
