@@ -72,7 +72,7 @@ extension RouterCore {
                         nodes: includeNodes ? swarm.nodes.map { $0.summary() } : nil, endedReason: swarm.endedReason,
                         timeLeftSeconds: swarm.timeLeftSeconds, jobs: includeNodes ? swarm.jobChain() : nil,
                         resume: includeNodes ? swarm.resumeSummary() : nil
-                    ).with(timeLeftWarning: swarm.timeLeftWarning)))
+                    ).with(timeLeftWarning: swarm.timeLeftWarning, sbatch: swarm.request.sbatch)))
         case .terminate(let swarmID, let force):
             guard snapshot.swarms.keys.contains(swarmID) else { return reject(unknownSwarm(swarmID)) }
             terminate(swarmID: swarmID, requestID: requestID, force: force, client: client)

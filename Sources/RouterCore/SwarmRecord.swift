@@ -68,7 +68,7 @@ package struct SwarmRecord: Sendable, Hashable, Codable {
             status: status, provider: ProviderName(rawValue: provider), slurmState: slurmState,
             endedReason: endedReason, createdAt: WireTimestamp.string(from: createdAt), totalTokens: totalTokens,
             timeLeftSeconds: timeLeftSeconds, jobs: jobChain(), resume: resumeSummary()
-        ).with(timeLeftWarning: timeLeftWarning)
+        ).with(timeLeftWarning: timeLeftWarning, sbatch: request.sbatch)
     }
 
     /// `true` for the wire while the swarm runs short of time, else nil (the field is left out).

@@ -24,6 +24,14 @@ import Testing
         #expect(!StatusFormatter.format(Self.reply(left: nil, warning: nil)).contains("time left:"))
     }
 
+    @Test("the launch's sbatch options are one line of status; none, no line")
+    func sbatchLine() {
+        let with = StatusFormatter.format(
+            Self.reply(left: nil, warning: nil).with(timeLeftWarning: nil, sbatch: ["--job-name=x", "--exclusive"]))
+        #expect(with.split(separator: "\n").contains("sbatch:      --job-name=x --exclusive"), "\(with)")
+        #expect(!StatusFormatter.format(Self.reply(left: nil, warning: nil)).contains("sbatch:"))
+    }
+
     @Test("list marks the swarms under the margin in their STATUS column")
     func listMarker() {
         func summary(_ warning: Bool?) -> SwarmSummary {

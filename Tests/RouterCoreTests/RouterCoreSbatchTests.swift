@@ -83,6 +83,19 @@ struct RouterCoreSbatchTests {
         let words = ["--job-name=cs-test-x", "--mem=100M", "--exclusive"]
         let (swarmID, launched) = try harness.launch(nodes: 1, extra: Self.options(words))
         #expect(Self.plan(launched, swarmID)?.sbatch == words)
+        // swarm_list and swarm_status show them, so a person sees what a resume will use again.
+        let list = try harness.command("swarm_list", id: "l")
+        let status = try harness.command("swarm_status", id: "s", payload: ["swarm_id": .string(swarmID.rawValue)])
+        var listed: [String]?
+        var reported: [String]?
+        for event in list.sentEvents(to: 1) {
+            if case .swarmList(let reply) = event { listed = reply.swarms[swarmID.rawValue]?.sbatch }
+        }
+        for event in status.sentEvents(to: 1) {
+            if case .swarmStatus(let reply) = event { reported = reply.sbatch }
+        }
+        #expect(listed == words)
+        #expect(reported == words)
         harness.submitted(swarmID, job: Self.job)
         for append in try harness.workerStarted(job: Self.job, node: 0).appendRequests { harness.appended(append.id) }
         try harness.workerCompleted(job: Self.job, node: 0)

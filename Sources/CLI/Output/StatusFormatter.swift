@@ -18,6 +18,7 @@ enum StatusFormatter {
                 ? "  [!] running out (under slurm.time_left_warning_minutes): wrap up; resume it after the limit" : ""
             lines.append("time left:   \(Duration.seconds(left).formatted())\(warning)")
         }
+        if let sbatch = status.sbatch, !sbatch.isEmpty { lines.append("sbatch:      " + sbatch.joined(separator: " ")) }
         if let resume = status.resume { lines.append("resuming:    \(describe(resume))") }
         if let jobs = status.jobs, jobs.count > 1 || jobs.first?.endedReason != nil {
             lines.append("jobs:        " + jobs.map(describe).joined(separator: " → "))

@@ -222,6 +222,8 @@ package struct SwarmStatusReply: Sendable, Hashable, Codable {
     package var timeLeftSeconds: Int?
     /// Extension: true while the time left is under the warning margin (see `SwarmSummary.timeLeftWarning`).
     package var timeLeftWarning: Bool?
+    /// Extension: the launch's own sbatch options (see `SwarmSummary.sbatch`).
+    package var sbatch: [String]?
     /// Extension: the swarm's jobs, oldest first (see `SwarmSummary.jobs`).
     package var jobs: [JobSummary]?
     /// Extension: a resume under way or scheduled.
@@ -246,15 +248,16 @@ package struct SwarmStatusReply: Sendable, Hashable, Codable {
         self.resume = resume
     }
 
-    /// The same reply with `timeLeftWarning` set.
-    package func with(timeLeftWarning: Bool?) -> SwarmStatusReply {
+    /// The same reply with the extension fields the router adds set.
+    package func with(timeLeftWarning: Bool?, sbatch: [String]? = nil) -> SwarmStatusReply {
         var copy = self
         copy.timeLeftWarning = timeLeftWarning
+        copy.sbatch = sbatch
         return copy
     }
 
     enum CodingKeys: String, CodingKey {
-        case status, provider, nodes, jobs, resume
+        case status, provider, nodes, jobs, resume, sbatch
         case requestID = "request_id"
         case swarmID = "swarm_id"
         case jobID = "job_id"

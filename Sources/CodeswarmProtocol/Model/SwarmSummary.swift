@@ -22,6 +22,8 @@ package struct SwarmSummary: Sendable, Hashable, Codable {
     /// Extension: true while the time left is at most the router's `slurm.time_left_warning_minutes`; absent
     /// otherwise.
     package var timeLeftWarning: Bool?
+    /// Extension: the launch's own sbatch options (`LaunchRequest.sbatch`, as a resume last changed them).
+    package var sbatch: [String]?
     /// Extension: the swarm's jobs, oldest first, each with why it ended; the last is the current (or last) one.
     package var jobs: [JobSummary]?
     /// Extension: a resume under way or scheduled.
@@ -52,15 +54,16 @@ package struct SwarmSummary: Sendable, Hashable, Codable {
         self.resume = resume
     }
 
-    /// The same summary with `timeLeftWarning` set.
-    package func with(timeLeftWarning: Bool?) -> SwarmSummary {
+    /// The same summary with the extension fields the router adds set.
+    package func with(timeLeftWarning: Bool?, sbatch: [String]? = nil) -> SwarmSummary {
         var copy = self
         copy.timeLeftWarning = timeLeftWarning
+        copy.sbatch = sbatch
         return copy
     }
 
     enum CodingKeys: String, CodingKey {
-        case partition, time, account, qos, status, provider, jobs, resume
+        case partition, time, account, qos, status, provider, jobs, resume, sbatch
         case jobID = "job_id"
         case nodeCount = "node_count"
         case systemPrompt = "system_prompt"
