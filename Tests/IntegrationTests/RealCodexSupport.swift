@@ -24,7 +24,8 @@ enum RealCodexProvider: CustomTestStringConvertible {
 /// stand-in, with a fresh `CODEX_HOME` per test: the helper every real-codex test starts from.
 ///
 /// `agent` overrides the config's `agent` section (`approval_policy`, `approval_decision`,
-/// `stall_timeout_seconds`, `sandbox`, …). Close it with `close()` (terminates the swarm and stops the stand-in).
+/// `stall_timeout_seconds`, `sandbox`, …); `slurmTime` is a Slurm swarm's time limit. Close it with `close()`
+/// (terminates the swarm and stops the stand-in).
 final class RealCodexSwarm: @unchecked Sendable {
     // Only the owning test task touches these.
     let provider: RealCodexProvider
@@ -40,7 +41,8 @@ final class RealCodexSwarm: @unchecked Sendable {
 
     init(
         provider: RealCodexProvider = .local, nodes: Int = 4, systemPrompt: String = "You are a careful agent.",
-        agent: [String: Any] = [:], standIn: ModelStandIn? = nil, codexConfig: String = ""
+        agent: [String: Any] = [:], standIn: ModelStandIn? = nil, codexConfig: String = "",
+        slurmTime: String = "00:10:00"
     ) throws {
         self.provider = provider
         self.standIn = try standIn ?? ModelStandIn()
@@ -60,7 +62,7 @@ final class RealCodexSwarm: @unchecked Sendable {
             ]
         case .slurm(let mode):
             var slurm =
-                try JSONSerialization.jsonObject(with: Data(try SlurmTest.config(mode: mode).utf8))
+                try JSONSerialization.jsonObject(with: Data(try SlurmTest.config(mode: mode, time: slurmTime).utf8))
                 as? [String: Any] ?? [:]
             slurm["agent"] = agentSection
             config = slurm
