@@ -7,16 +7,19 @@ import Testing
 /// runs alone on the shared cluster.
 extension SlurmEndToEndTests {
     @Test(
-        "4 Slurm nodes on codex, each remembering its own word, hit a 2-minute limit mid-turn; after swarm_resume each node's next model request carries its earlier turns and its answer names its word; the prompt sent while the job ended is answered after",
+        "4 Slurm nodes on codex, each remembering its own word, hit a 2-minute limit mid-turn; after the resume (swarm_resume, or --auto-resume 1 without a command) each node's next model request carries its earlier turns and its answer names its word; the prompt sent while the job ended is answered after",
         .enabled(
             if: RealCodex.shouldRun,
-            "needs \(RealCodex.missingComponent ?? "the pinned codex (scripts/codex/install.sh)")")
+            "needs \(RealCodex.missingComponent ?? "the pinned codex (scripts/codex/install.sh)")"),
+        arguments: [false, true]
     )
-    func realCodexResumeAfterTimeLimit() throws {
+    func realCodexResumeAfterTimeLimit(automatic: Bool) throws {
         try RealCodex.require()
         try SlurmTest.requireCluster()
         try SlurmTest.cancelAll()
-        let swarm = try RealCodexSwarm(provider: .slurm(.loginNode), nodes: 4, slurmTime: "00:02:00")
+        let swarm = try RealCodexSwarm(
+            provider: .slurm(.loginNode), nodes: 4, slurmTime: "00:02:00",
+            launchOptions: automatic ? ["auto_resume": 1] : [:])
         defer { swarm.close() }
         let client = swarm.client
         let words = ["amber-11", "birch-22", "cobalt-33", "dune-44"]
@@ -58,12 +61,17 @@ extension SlurmEndToEndTests {
             #expect(last?.data["status"] as? String == "interrupted", "long turn \(injection): \(last?.data ?? [:])")
         }
 
-        let request = try client.command("swarm_resume", payload: ["swarm_id": swarm.swarm, "time": "00:03:00"])
-        let resumed = try client.waitFor(timeout: 150, "swarm_resumed") {
+        // Manual: `codeswarm resume` with a longer limit. Automatic: the router resubmits after its backoff (10 s).
+        let request =
+            automatic
+            ? nil : try client.command("swarm_resume", payload: ["swarm_id": swarm.swarm, "time": "00:03:00"])
+        let resumed = try client.waitFor(timeout: 180, "swarm_resumed") {
             ["swarm_resumed", "command_rejected"].contains($0.eventName ?? "")
-                && $0.data["request_id"] as? String == request
+                && (request == nil || $0.data["request_id"] as? String == request)
+                && (request != nil || $0.data["swarm_id"] as? String == swarm.swarm)
         }
         try #require(resumed.eventName == "swarm_resumed", "\(resumed.data)")
+        #expect(resumed.data["cause"] as? String == (automatic ? "automatic" : "manual"), "\(resumed.data)")
         #expect(resumed.data["swarm_id"] as? String == swarm.swarm)
         #expect(resumed.data["job_id"] as? String != swarm.job, "a new job")
         let outcomes = resumed.data["nodes"] as? [[String: Any]] ?? []

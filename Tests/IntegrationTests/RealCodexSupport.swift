@@ -24,8 +24,8 @@ enum RealCodexProvider: CustomTestStringConvertible {
 /// stand-in, with a fresh `CODEX_HOME` per test: the helper every real-codex test starts from.
 ///
 /// `agent` overrides the config's `agent` section (`approval_policy`, `approval_decision`,
-/// `stall_timeout_seconds`, `sandbox`, …); `slurmTime` is a Slurm swarm's time limit. Close it with `close()`
-/// (terminates the swarm and stops the stand-in).
+/// `stall_timeout_seconds`, `sandbox`, …); `slurmTime` is a Slurm swarm's time limit and `launchOptions` further
+/// `swarm_launch` fields (`auto_resume`). Close it with `close()` (terminates the swarm and stops the stand-in).
 final class RealCodexSwarm: @unchecked Sendable {
     // Only the owning test task touches these.
     let provider: RealCodexProvider
@@ -42,7 +42,7 @@ final class RealCodexSwarm: @unchecked Sendable {
     init(
         provider: RealCodexProvider = .local, nodes: Int = 4, systemPrompt: String = "You are a careful agent.",
         agent: [String: Any] = [:], standIn: ModelStandIn? = nil, codexConfig: String = "",
-        slurmTime: String = "00:10:00"
+        slurmTime: String = "00:10:00", launchOptions: [String: Any] = [:]
     ) throws {
         self.provider = provider
         self.standIn = try standIn ?? ModelStandIn()
@@ -77,7 +77,8 @@ final class RealCodexSwarm: @unchecked Sendable {
             base = "\(SlurmTest.workspace(ofConfig: text) ?? "")/cs"
         }
         client = try router.plainClient()
-        let request = try client.command("swarm_launch", payload: ["nodes": nodes, "system_prompt": systemPrompt])
+        let payload = launchOptions.merging(["nodes": nodes, "system_prompt": systemPrompt]) { _, fixed in fixed }
+        let request = try client.command("swarm_launch", payload: payload)
         let launched = try client.waitFor(timeout: 150, "swarm_launched") { event in
             event.data["request_id"] as? String == request
                 && ["swarm_launched", "command_rejected"].contains(event.eventName ?? "")
