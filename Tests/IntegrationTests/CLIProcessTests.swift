@@ -69,7 +69,9 @@ struct CLIProcessTests {
         #expect(terminate.standardError.contains("SIGTERM"))
     }
 
-    @Test("a hostile sbatch option exits 2 with the reason and sends nothing; the router refuses them for local")
+    @Test(
+        "a hostile sbatch option or an out-of-range --auto-resume exits 2 with the reason and sends nothing; the router refuses sbatch options for local"
+    )
     func sbatchOptions() async throws {
         let router = try RouterProcess(config: Demo.config())
         defer { router.killLeftovers() }
@@ -87,6 +89,9 @@ struct CLIProcessTests {
         #expect(resume.standardError.contains("bad sbatch option: --mem: the value contains a space"))
         let gres = try await cli(["launch", "--gres", "gpu;rm -rf /"], router: router)
         #expect(gres.standardError.contains("--gres: the value contains ';'"), "\(gres.standardError)")
+        let autoResume = try await cli(["launch", "--nodes", "1", "--auto-resume", "101"], router: router)
+        #expect(autoResume.status == .exited(2), "\(autoResume.standardError)")
+        #expect(autoResume.standardError.contains("--auto-resume must be between 0 and 100, got 101"))
         // A valid option reaches the router, which says it is for Slurm (this router runs the local provider).
         let local = try await cli(["launch", "--nodes", "1", "--mem", "1G", "--exclusive"], router: router)
         #expect(local.status == .exited(1), "\(local.standardError)")
