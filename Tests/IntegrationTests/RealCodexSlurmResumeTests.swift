@@ -35,9 +35,11 @@ extension SlurmEndToEndTests {
             #expect(done.data["status"] as? String == "completed", "\(done.data)")
         }
 
-        // Every node streams a long turn (300 s of deltas) when the time limit comes.
+        // Every node is mid-turn when the time limit comes: the model streams a little, then holds its stream open
+        // (the stand-in's answers are short, so a long one is a stalled one).
         let long = try swarm.injections(
-            ofRequest: try swarm.injectNoWait("Write a long essay. [sim:deltas=3000] [sim:delay=100]"), count: 4)
+            ofRequest: try swarm.injectNoWait("Write a long essay. [sim:deltas=8] [sim:delay=100] [sim:cut=3]"),
+            count: 4)
         _ = try client.waitFor(timeout: 60, "the long turns stream") {
             $0.eventName == "assistant_delta" && long.contains($0.data["injection_id"] as? String ?? "")
         }
