@@ -68,4 +68,52 @@ struct RealCodexResumeLocalTests {
             #expect(carrying.count == 1, "one request carries \(word)'s conversation")
         }
     }
+
+    @Test(
+        "one node's codex history deleted: swarm_resume starts that node on a new thread and says why (codex's own refusal); the others resume and recall"
+    )
+    func deletedHistoryStartsThatNodeFresh() async throws {
+        try RealCodex.require()
+        let words = ["amber", "basalt", "cedar"]
+        let swarm = try RealCodexSwarm(nodes: 3, systemPrompt: "")
+        defer { swarm.close() }
+        for (node, word) in words.enumerated() {
+            try swarm.inject("Remember the word \(word). [sim:deltas=2]", nodes: [node])
+        }
+        try swarm.terminate()
+        // Node 1's history is gone (its rollouts deleted, as a scratch purge would); its thread record stays.
+        let folder = MailboxLayout.swarmNodeDirectory(base: swarm.base, swarmID: SwarmID(swarm.swarm), nodeID: 1)
+        try FileManager.default.removeItem(atPath: "\(folder)/codex-home/sessions")
+        #expect(FileManager.default.fileExists(atPath: "\(folder)/thread.json"))
+
+        let client = swarm.client
+        let request = try client.command("swarm_resume", payload: ["swarm_id": swarm.swarm])
+        let resumed = try client.waitFor(timeout: 120, "swarm_resumed") {
+            ["swarm_resumed", "command_rejected"].contains($0.eventName ?? "")
+                && $0.data["request_id"] as? String == request
+        }
+        try #require(resumed.eventName == "swarm_resumed", "\(resumed.data)")
+        let nodes = (resumed.data["nodes"] as? [[String: Any]] ?? []).sorted {
+            ($0["node_id"] as? Int ?? 0) < ($1["node_id"] as? Int ?? 0)
+        }
+        #expect(nodes.map { $0["resumed"] as? Bool } == [true, false, true], "\(nodes)")
+        let reason = nodes.count == 3 ? nodes[1]["reason"] as? String ?? "" : ""
+        #expect(!reason.isEmpty, "the fresh node says why: \(nodes)")
+
+        let injections = try client.injectAndWait(swarm: swarm.swarm, content: "Which word? [sim:recall]", timeout: 120)
+        #expect(injections.count == 3)
+        for injection in injections {
+            let node = swarm.node(ofInjection: injection) ?? -1
+            let answer =
+                client.received.last {
+                    $0.eventName == "assistant" && $0.data["injection_id"] as? String == injection
+                }?.data["content"] as? String ?? ""
+            if node == 1 {
+                #expect(!answer.contains("basalt"), "the fresh node has no history: \(answer)")
+            } else {
+                let word = node >= 0 && node < words.count ? words[node] : "?"
+                #expect(answer.contains("Remember the word \(word)."), "node \(node) answered: \(answer)")
+            }
+        }
+    }
 }
