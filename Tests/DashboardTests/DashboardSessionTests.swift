@@ -6,7 +6,11 @@ import TestSupport
 import Testing
 
 /// Whole sessions on a fake terminal and a scripted router link: events in, frames out, no sleeping.
-@Suite(.timeLimit(.minutes(1))) struct DashboardSessionTests {
+///
+/// The time limit only guards against a hang. In the full parallel run the serialized Slurm suite and other
+/// blocking integration tests hold the 2-thread cooperative pool for minutes, so these sessions may wait that long
+/// for a thread; a one-minute limit failed them there (CI, 2026-12-01 18:20) although nothing hung.
+@Suite(.timeLimit(.minutes(10))) struct DashboardSessionTests {
     let swarm = "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
 
     /// Pacing for tests: no tick within the test, no frame delay, immediate reconnects.
