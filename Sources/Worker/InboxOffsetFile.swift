@@ -32,6 +32,11 @@ final class InboxOffsetFile: Sendable {
         guard record.count < Self.recordSize else {
             // Not a position this worker writes; keep it correct rather than fast.
             try AtomicFile.write(record, to: path)
+            // The rename put a new file in place: a descriptor kept open would write to the old one.
+            descriptor.withLock { fd in
+                if fd >= 0 { close(fd) }
+                fd = -1
+            }
             return
         }
         let padded = record + [UInt8](repeating: UInt8(ascii: " "), count: Self.recordSize - 1 - record.count) + [10]
@@ -39,6 +44,14 @@ final class InboxOffsetFile: Sendable {
             if fd < 0 {
                 fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
                 if fd < 0 { return AtomicFile.FileError(path: path, operation: "open", errno: errno) }
+                // A longer file (a record written atomically before) would keep its tail after the new record.
+                // Shorter ones are left alone: extended with zeros, a crash before the write would spoil the record.
+                var status = stat()
+                if fstat(fd, &status) == 0, status.st_size > off_t(Self.recordSize),
+                    ftruncate(fd, off_t(Self.recordSize)) != 0
+                {
+                    return AtomicFile.FileError(path: path, operation: "ftruncate", errno: errno)
+                }
             }
             let written = padded.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
             if written != padded.count {

@@ -53,4 +53,17 @@ struct InboxOffsetFileTests {
         }
         #expect(!FileManager.default.fileExists(atPath: target))
     }
+
+    @Test("a record too long for the slot is written atomically, and the saves after it reach the new file")
+    func oversizedRecordThenInPlace() throws {
+        let folder = try TemporaryDirectory.make(prefix: "codeswarm-offset")
+        let path = "\(folder)/worker_00.inbox-offset.json"
+        let file = InboxOffsetFile(path: path)
+        try file.store(Array(#"{"inode":7,"offset":1}"#.utf8))
+        let padding = String(repeating: "x", count: InboxOffsetFile.recordSize)
+        try file.store(Array(#"{"inode":7,"offset":2,"note":"\#(padding)"}"#.utf8))
+        #expect(try Self.offset(in: path) == .number(2))
+        try file.store(Array(#"{"inode":7,"offset":3}"#.utf8))
+        #expect(try Self.offset(in: path) == .number(3))
+    }
 }
