@@ -16,7 +16,8 @@ import Testing
     /// An `approval_requested` for `node`, asked `secondsAgo` before the tests' clock.
     func requested(
         _ swarm: String, node: Int, id: String, command: String? = "touch approved.txt", secondsAgo: Int, seq: Int,
-        decisions: [JSONValue] = codexDecisions, kind: String = "command", changes: [FileChange]? = nil
+        decisions: [JSONValue] = codexDecisions, kind: String = "command", changes: [FileChange]? = nil,
+        permissions: JSONValue? = nil, rule: JSONValue? = nil
     ) -> RouterEvent {
         DashboardFixtures.stream(
             swarm, node: node, seq: seq,
@@ -24,8 +25,8 @@ import Testing
                 ApprovalRequest(
                     approvalID: id, kind: kind, method: "item/commandExecution/requestApproval", itemID: "call_\(id)",
                     command: command, cwd: "/work/runs/agent_0\(node)", reason: "needs to write a file",
-                    changes: changes, availableDecisions: decisions,
-                    createdAt: DashboardFixtures.timestamp(secondsAgo: secondsAgo))))
+                    changes: changes, permissions: permissions, availableDecisions: decisions,
+                    proposedExecpolicyAmendment: rule, createdAt: DashboardFixtures.timestamp(secondsAgo: secondsAgo))))
     }
 
     /// A harness with two swarms; the first selected.
@@ -119,15 +120,7 @@ import Testing
     @Test("p accepts and remembers the rule the agent proposed, shown in the inbox; refused where not offered")
     func acceptWithTheProposedRule() {
         var harness = twoSwarms()
-        harness.receive(
-            DashboardFixtures.stream(
-                swarm, node: 1, seq: 1,
-                .approvalRequested(
-                    ApprovalRequest(
-                        approvalID: "cccc3333", kind: "command", method: "item/commandExecution/requestApproval",
-                        itemID: "call_c", command: "touch approved.txt", cwd: "/work/runs/agent_01",
-                        availableDecisions: Self.codexDecisions, proposedExecpolicyAmendment: ["touch"],
-                        createdAt: DashboardFixtures.timestamp(secondsAgo: 5)))))
+        harness.receive(requested(swarm, node: 1, id: "cccc3333", secondsAgo: 5, seq: 1, rule: ["touch"]))
         harness.receive(
             requested(swarm, node: 0, id: "dddd4444", secondsAgo: 1, seq: 2, decisions: ["accept", "decline"]))
         harness.press(.character("A"))
@@ -151,13 +144,9 @@ import Testing
     func permissionsRequestNamesWhatItAsks() {
         var harness = twoSwarms()
         harness.receive(
-            DashboardFixtures.stream(
-                swarm, node: 3, seq: 1,
-                .approvalRequested(
-                    ApprovalRequest(
-                        approvalID: "eeee5555", kind: "permissions", method: "item/permissions/requestApproval",
-                        reason: "write the results", permissions: ["fileSystem": ["write": ["/work/out"]]],
-                        createdAt: DashboardFixtures.timestamp(secondsAgo: 2)))))
+            requested(
+                swarm, node: 3, id: "eeee5555", command: nil, secondsAgo: 2, seq: 1, decisions: [],
+                kind: "permissions", permissions: ["fileSystem": ["write": ["/work/out"]]]))
         #expect(harness.state.flash?.text.contains("grant fileSystem.write: /work/out") == true)
         harness.press(.character("A"))
         #expect(harness.screen.contains("asks for: fileSystem.write: /work/out"))

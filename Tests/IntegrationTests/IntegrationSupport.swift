@@ -66,6 +66,28 @@ extension PlainJSONClient {
         return injections
     }
 
+    /// The injection ids an inject request produced, once `count` nodes acknowledged it.
+    func injections(ofRequest request: String, count: Int, timeout: TimeInterval = 30) throws -> [String] {
+        let deadline = Date().addingTimeInterval(timeout)
+        var found: [String] = []
+        while found.count < count, Date() < deadline {
+            try drain(for: 0.05)
+            found = received.filter {
+                $0.eventName == "inject_ack" && $0.data["request_id"] as? String == request
+            }.compactMap { $0.data["injection_id"] as? String }
+        }
+        try #require(found.count == count, "acks for \(request): \(found.count) of \(count)")
+        return found
+    }
+
+    /// Each node's thread id as the last `agent_thread` event of `swarm` reported it.
+    func threads(of swarm: String) -> [Int: String] {
+        Dictionary(
+            received.filter { $0.eventName == "agent_thread" && $0.data["swarm_id"] as? String == swarm }.map {
+                ($0.data["node_id"] as? Int ?? -1, $0.data["thread_id"] as? String ?? "")
+            }, uniquingKeysWith: { _, last in last })
+    }
+
     /// The events of one injection, in arrival order, by name.
     func eventNames(injection: String) -> [String] {
         received.filter { $0.data["injection_id"] as? String == injection }.compactMap(\.eventName)

@@ -187,16 +187,7 @@ final class RealCodexSwarm: @unchecked Sendable {
 
     /// The injection ids an inject request produced (after its acks arrived).
     func injections(ofRequest request: String, count: Int, timeout: TimeInterval = 30) throws -> [String] {
-        let deadline = Date().addingTimeInterval(timeout)
-        var found: [String] = []
-        while found.count < count, Date() < deadline {
-            try client.drain(for: 0.05)
-            found = client.received.filter {
-                $0.eventName == "inject_ack" && $0.data["request_id"] as? String == request
-            }.compactMap { $0.data["injection_id"] as? String }
-        }
-        try #require(found.count == count, "acks for \(request): \(found.count) of \(count)")
-        return found
+        try client.injections(ofRequest: request, count: count, timeout: timeout)
     }
 
     /// Terminates the swarm and waits for `swarm_terminated`.

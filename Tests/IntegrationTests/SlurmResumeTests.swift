@@ -23,13 +23,10 @@ extension SlurmEndToEndTests {
 
         // Each node holds a conversation: one completed turn, then a long one the time limit cuts.
         try client.injectAndWait(swarm: swarm, content: "remember the word lantern [demo:deltas=2]")
-        let threads = Dictionary(
-            client.received.filter { $0.eventName == "agent_thread" && forSwarm($0) }.map {
-                ($0.data["node_id"] as? Int ?? -1, $0.data["thread_id"] as? String ?? "")
-            }, uniquingKeysWith: { _, last in last })
+        let threads = client.threads(of: swarm)
         #expect(threads.count == 4, "every node reported its thread: \(threads)")
         let long = try client.command("inject", payload: ["swarm_id": swarm, "content": "a long task"])
-        let longIDs = try Self.injections(of: long, nodes: 4, client: client)
+        let longIDs = try client.injections(ofRequest: long, count: 4)
         _ = try client.waitFor(timeout: 30, "the long turns stream") { $0.eventName == "assistant_delta" }
 
         // The job is ending (the first drained turn is reported): a prompt sent now waits for the resume.
@@ -38,7 +35,7 @@ extension SlurmEndToEndTests {
         }
         let held = try client.command(
             "inject", payload: ["swarm_id": swarm, "content": "sent while ending [demo:deltas=1]", "mode": "queue"])
-        let heldIDs = try Self.injections(of: held, nodes: 4, client: client)
+        let heldIDs = try client.injections(ofRequest: held, count: 4)
         let terminated = try client.waitFor(timeout: 90, "swarm_terminated at the time limit") {
             $0.eventName == "swarm_terminated" && forSwarm($0)
         }
@@ -144,13 +141,10 @@ extension SlurmEndToEndTests {
         let (swarm, job) = try client.launch(nodes: 2, extra: ["auto_resume": 1], timeout: 120)
         let forSwarm = { (event: [String: Any]) in event.data["swarm_id"] as? String == swarm }
         try client.injectAndWait(swarm: swarm, content: "remember the word lantern [demo:deltas=2]")
-        let threads = Dictionary(
-            client.received.filter { $0.eventName == "agent_thread" && forSwarm($0) }.map {
-                ($0.data["node_id"] as? Int ?? -1, $0.data["thread_id"] as? String ?? "")
-            }, uniquingKeysWith: { _, last in last })
+        let threads = client.threads(of: swarm)
         #expect(threads.count == 2, "every node reported its thread: \(threads)")
         let long = try client.command("inject", payload: ["swarm_id": swarm, "content": "a long task"])
-        let longIDs = try Self.injections(of: long, nodes: 2, client: client)
+        let longIDs = try client.injections(ofRequest: long, count: 2)
 
         // TERM@60 ends the job; nobody sends swarm_resume.
         let terminated = try client.waitFor(timeout: 150, "swarm_terminated at the time limit") {
@@ -210,13 +204,10 @@ extension SlurmEndToEndTests {
         let (swarm, job) = try client.launch(nodes: 2, timeout: 120)
         let forSwarm = { (event: [String: Any]) in event.data["swarm_id"] as? String == swarm }
         try client.injectAndWait(swarm: swarm, content: "remember the word lantern [demo:deltas=2]")
-        let threads = Dictionary(
-            client.received.filter { $0.eventName == "agent_thread" && forSwarm($0) }.map {
-                ($0.data["node_id"] as? Int ?? -1, $0.data["thread_id"] as? String ?? "")
-            }, uniquingKeysWith: { _, last in last })
+        let threads = client.threads(of: swarm)
         #expect(threads.count == 2, "every node reported its thread: \(threads)")
         let long = try client.command("inject", payload: ["swarm_id": swarm, "content": "a long task"])
-        let longIDs = try Self.injections(of: long, nodes: 2, client: client)
+        let longIDs = try client.injections(ofRequest: long, count: 2)
         _ = try client.waitFor(timeout: 30, "the long turns stream") { $0.eventName == "assistant_delta" }
 
         // The test cluster's slurm.conf leaves JobRequeue at its default (1): batch jobs may be requeued.
@@ -264,18 +255,5 @@ extension SlurmEndToEndTests {
             "requeue on Slurm: job \(job) requeued; every node back on its thread "
                 + "\(String(format: "%.1f", resumedAfter)) s after scontrol requeue")
         _ = try client.command("swarm_terminate", payload: ["swarm_id": swarm, "force": true])
-    }
-
-    /// The injection ids `request` was acknowledged with, once every one of `nodes` acknowledged it.
-    static func injections(of request: String, nodes: Int, client: PlainJSONClient) throws -> [String] {
-        var acks: [String] = []
-        for _ in 0..<100 where acks.count < nodes {
-            try client.drain(for: 0.1)
-            acks = client.received.filter {
-                $0.eventName == "inject_ack" && $0.data["request_id"] as? String == request
-            }.compactMap { $0.data["injection_id"] as? String }
-        }
-        try #require(acks.count == nodes, "inject_ack for \(request): \(acks)")
-        return acks
     }
 }
